@@ -1,0 +1,197 @@
+"""The `sanad` command line: each verb is one call into the engine.
+
+Errors become one-line messages here, at the edge, and never tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot import config as configuration
+from bot.engine import Answer, Engine, KnowledgeInvalid
+from bot.knowledge import read_paths
+from bot.messages import text_answer
+from bot.store import LoadReport
+
+
+class UsageError(Exception):
+    """A one-line problem to print before exiting with status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sanad",
+        description="Answer questions in Arabic about news articles, quoting the articles.",
+    )
+    parser.add_argument(
+        "--config", type=Path, help="config file (default: $SANAD_CONFIG or ./config.yaml)"
+    )
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    validate = verbs.add_parser("validate", help="check knowledge files")
+    validate.add_argument("paths", nargs="*", type=Path, help="files or folders to check")
+
+    verbs.add_parser("load", help="load the knowledge folder into the database")
+
+    ask = verbs.add_parser("ask", help="answer one question ('-' reads one a line)")
+    ask.add_argument("question", nargs="+", help="the question, or - for standard input")
+    ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines with -)")
+    ask.add_argument("--top", type=_positive, default=1, help="how many answers (default 1)")
+
+    verbs.add_parser("chat", help="ask questions in a terminal conversation")
+    verbs.add_parser("run", help="run the Telegram bot")
+    return parser
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = configuration.load(args.config)
+        return VERBS[args.verb](config, args)
+    except (configuration.ConfigError, UsageError) as exc:
+        print(f"sanad: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def validate(config: configuration.Config, args: argparse.Namespace) -> int:
+    paths = args.paths or [config.knowledge_dir]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such file or folder")
+    articles, errors = read_paths(paths)
+    for error in errors:
+        print(error)
+    if errors:
+        return 1
+    facts = sum(len(a.served_facts()) for a in articles)
+    print(f"ok: {len(articles)} article(s), {facts} fact(s)", file=sys.stderr)
+    return 0
+
+
+def load(config: configuration.Config, args: argparse.Namespace) -> int:
+    return _with_engine(config, _load)
+
+
+async def _load(engine: Engine) -> int:
+    try:
+        report = await engine.reload()
+    except KnowledgeInvalid as exc:
+        for error in exc.errors:
+            print(error)
+        print("nothing loaded: the database is unchanged", file=sys.stderr)
+        return 1
+    print(describe(report))
+    return 0
+
+
+def describe(report: LoadReport) -> str:
+    """Added, changed and removed article ids, one line each."""
+    lines = [
+        f"{label}: {len(ids)}" + (f" ({', '.join(ids)})" if ids else "")
+        for label, ids in (
+            ("added", report.added),
+            ("changed", report.changed),
+            ("removed", report.removed),
+        )
+    ]
+    return "\n".join(lines)
+
+
+def ask(config: configuration.Config, args: argparse.Namespace) -> int:
+    question = " ".join(args.question)
+
+    async def run(engine: Engine) -> int:
+        await _ensure_loaded(engine)
+        if question == "-":
+            for line in sys.stdin:
+                answer = await engine.ask(line.rstrip("\n"), args.top)
+                _print_answer(answer, args.json, flush=True)
+            return 0
+        _print_answer(await engine.ask(question, args.top), args.json)
+        return 0
+
+    return _with_engine(config, run)
+
+
+def chat(config: configuration.Config, args: argparse.Namespace) -> int:
+    async def run(engine: Engine) -> int:
+        await _ensure_loaded(engine)
+        print("سند: اسألني عن الأخبار. للخروج اكتب «خروج» أو اضغط Ctrl+D.")
+        while True:
+            try:
+                question = await asyncio.to_thread(input, "أنت: ")
+            except EOFError:
+                print()
+                return 0
+            if question.strip() in {"خروج", "exit", "quit"}:
+                return 0
+            if question.strip():
+                print(text_answer(await engine.ask(question)))
+
+    return _with_engine(config, run)
+
+
+def run_bot(config: configuration.Config, args: argparse.Namespace) -> int:
+    from bot.telegram.app import run  # imported here: the core never needs telegram
+
+    return run(config)
+
+
+async def _ensure_loaded(engine: Engine) -> None:
+    try:
+        await engine.ensure_loaded()
+    except KnowledgeInvalid as exc:
+        first = exc.errors[0]
+        more = (
+            f" (and {len(exc.errors) - 1} more; run 'sanad validate')"
+            if len(exc.errors) > 1
+            else ""
+        )
+        if await engine.store.loaded_at() is None:
+            raise UsageError(f"cannot load the knowledge: {first}{more}") from None
+        print(f"sanad: warning: kept the loaded knowledge: {first}{more}", file=sys.stderr)
+
+
+def _print_answer(answer: Answer, as_json: bool, flush: bool = False) -> None:
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=flush)
+    else:
+        print(text_answer(answer), flush=flush)
+
+
+def _with_engine(config: configuration.Config, work: Callable[[Engine], Awaitable[int]]) -> int:
+    async def run() -> int:
+        try:
+            async with Engine(config) as engine:
+                return await work(engine)
+        except OSError as exc:
+            raise UsageError(f"{config.database}: cannot open the database: {exc}") from None
+        except Exception as exc:  # sqlite3.DatabaseError and kin: report, do not trace
+            if type(exc).__module__ == "sqlite3":
+                raise UsageError(f"{config.database}: unreadable database: {exc}") from None
+            raise
+
+    return asyncio.run(run())
+
+
+VERBS: dict[str, Callable[[configuration.Config, argparse.Namespace], int]] = {
+    "validate": validate,
+    "load": load,
+    "ask": ask,
+    "chat": chat,
+    "run": run_bot,
+}

@@ -1,0 +1,165 @@
+"""config.yaml: every setting declared once, with its type, default and help text.
+
+The README's settings table is this table; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class ConfigError(Exception):
+    """A one-line, user-facing problem with the configuration."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of config.yaml (dotted for nested keys)."""
+
+    key: str
+    type: type | tuple[type, ...]
+    default: Any
+    help: str
+    path: bool = False  # resolved against the config file's folder
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "knowledge_dir", str, "knowledge", "Folder of knowledge files, read recursively.", True
+    ),
+    Setting("database", str, "data/sanad.sqlite3", "SQLite file; created on first use.", True),
+    Setting("admins", list, [], "Telegram user ids allowed to run admin commands."),
+    Setting(
+        "telegram.token_env", str, "TELEGRAM_BOT_TOKEN", "Environment variable with the token."
+    ),
+    Setting("telegram.base_url", str, "https://api.telegram.org/bot", "Bot API base URL."),
+    Setting(
+        "telegram.base_file_url", str, "https://api.telegram.org/file/bot", "Bot API file URL."
+    ),
+    Setting(
+        "matching.min_score",
+        (int, float),
+        40.0,
+        "Below this score (0-100) the best fact is not good enough: the bot abstains.",
+    ),
+    Setting(
+        "matching.min_margin",
+        (int, float),
+        0.0,
+        "Abstain when the best two facts of different articles are closer than this.",
+    ),
+    Setting(
+        "matching.candidates",
+        int,
+        60,
+        "How many facts the full-text index hands to the reranker.",
+    ),
+)
+
+_BY_KEY = {s.key: s for s in SETTINGS}
+_SECTIONS = {s.key.split(".")[0] for s in SETTINGS if "." in s.key}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings, with paths already resolved."""
+
+    path: Path
+    values: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def knowledge_dir(self) -> Path:
+        return Path(self.values["knowledge_dir"])
+
+    @property
+    def database(self) -> Path:
+        return Path(self.values["database"])
+
+    @property
+    def admins(self) -> frozenset[int]:
+        return frozenset(self.values["admins"])
+
+    def token(self) -> str:
+        """The bot token from the environment: never stored in the file."""
+        name = self.values["telegram.token_env"]
+        token = os.environ.get(name, "").strip()
+        if not token:
+            raise ConfigError(f"the bot token is missing: set the environment variable {name}")
+        return token
+
+
+def default_path() -> Path:
+    """SANAD_CONFIG when set, else ./config.yaml."""
+    return Path(os.environ.get("SANAD_CONFIG") or "config.yaml")
+
+
+def load(path: Path | None = None) -> Config:
+    """Read and check config.yaml; a missing file is only fine when it is the default one."""
+    explicit = path is not None or "SANAD_CONFIG" in os.environ
+    path = path or default_path()
+    raw: Any = {}
+    if path.exists():
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark else ""
+            raise ConfigError(f"{path}{line}: malformed YAML") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
+    elif explicit:
+        raise ConfigError(f"{path}: config file not found")
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the config must be a mapping of keys to values")
+    return Config(path=path, values=_resolve(_flatten(raw, path), path.parent))
+
+
+def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in _SECTIONS:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: '{key}' must be a mapping")
+            for sub, sub_value in value.items():
+                flat[f"{key}.{sub}"] = sub_value
+        else:
+            flat[str(key)] = value
+    for key, value in flat.items():
+        setting = _BY_KEY.get(key)
+        if setting is None:
+            raise ConfigError(f"{path}: unknown key '{key}'")
+        if isinstance(value, bool) or not isinstance(value, setting.type):
+            expected = _type_name(setting.type)
+            raise ConfigError(f"{path}: '{key}' must be {expected}, not {value!r}")
+    admins = flat.get("admins", [])
+    if any(isinstance(a, bool) or not isinstance(a, int) for a in admins):
+        raise ConfigError(f"{path}: 'admins' must be a list of numeric Telegram user ids")
+    return flat
+
+
+def _resolve(flat: dict[str, Any], base: Path) -> dict[str, Any]:
+    values = {s.key: flat.get(s.key, s.default) for s in SETTINGS}
+    for setting in SETTINGS:
+        if setting.path:
+            values[setting.key] = str((base / Path(values[setting.key]).expanduser()).resolve())
+    return values
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    names = {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        list: "a list",
+        bool: "true/false",
+    }
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))

@@ -1,0 +1,225 @@
+"""The engine: the one object the command line and the Telegram adapter talk to.
+
+It owns the store and the matcher, decides when to abstain, loads knowledge all-or-nothing,
+and keeps unanswered questions for the editors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.config import Config
+from bot.knowledge import Article, KnowledgeError, knowledge_files, read_paths
+from bot.matching import Matcher, ScoredFact
+from bot.store import ArticleRow, LoadReport, Store
+from bot.text import normalize
+
+DAY = 24 * 3600
+
+
+class KnowledgeInvalid(Exception):
+    """A load was refused; the knowledge served before stays served."""
+
+    def __init__(self, errors: list[KnowledgeError]) -> None:
+        super().__init__(f"{len(errors)} error(s) in the knowledge files")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class AnswerItem:
+    """One fact offered as an answer, with the article it comes from."""
+
+    article_id: str
+    fact_id: str
+    score: float
+    statement: str
+    quotes: tuple[str, ...]
+    title: str
+    url: str | None
+    published: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "fact_id": self.fact_id,
+            "score": self.score,
+            "statement": self.statement,
+            "quotes": list(self.quotes),
+            "title": self.title,
+            "url": self.url,
+            "published": self.published,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The engine's reply to one question: answers best first, or an abstention."""
+
+    question: str
+    answered: bool
+    answers: tuple[AnswerItem, ...]
+    # When abstaining: what the knowledge does hold that is nearest, for the reader to try.
+    suggestions: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "answers": [a.to_json() for a in self.answers],
+        }
+
+
+class Engine:
+    """Knowledge in, answers out; safe to share between concurrent readers."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.store = Store(config.database)
+        self.matcher = Matcher(candidates=config["matching.candidates"])
+        self.min_score = float(config["matching.min_score"])
+        self.min_margin = float(config["matching.min_margin"])
+        self._load_lock = asyncio.Lock()
+
+    async def open(self) -> Engine:
+        await self.store.open()
+        return self
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    async def __aenter__(self) -> Engine:
+        return await self.open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- knowledge ---------------------------------------------------------------------------
+
+    def read_knowledge(self) -> list[Article]:
+        """Parse the knowledge folder; raise KnowledgeInvalid with every error found."""
+        folder = self.config.knowledge_dir
+        if not folder.is_dir():
+            raise KnowledgeInvalid(
+                [KnowledgeError(str(folder), 1, "the knowledge folder does not exist")]
+            )
+        articles, errors = read_paths([folder], base=folder.parent)
+        if errors:
+            raise KnowledgeInvalid(errors)
+        return articles
+
+    async def reload(self) -> LoadReport:
+        """Re-read the knowledge folder; all-or-nothing, readers never wait on parsing."""
+        async with self._load_lock:
+            articles = await asyncio.to_thread(self.read_knowledge)
+            return await self.store.replace_knowledge(articles)
+
+    async def is_stale(self) -> bool:
+        """True when the database was never loaded or a knowledge file is newer than it."""
+        loaded = await self.store.loaded_at()
+        if loaded is None:
+            return True
+        folder = self.config.knowledge_dir
+        newest = max((p.stat().st_mtime for p in knowledge_files(folder)), default=0.0)
+        return newest > loaded or folder.stat().st_mtime > loaded
+
+    async def ensure_loaded(self) -> LoadReport | None:
+        """Load when stale, so `sanad ask` works right after install."""
+        if await self.is_stale():
+            return await self.reload()
+        return None
+
+    # -- answering ---------------------------------------------------------------------------
+
+    async def ask(
+        self,
+        question: str,
+        top: int = 1,
+        *,
+        chat_id: int | None = None,
+        user_id: int | None = None,
+        record: bool = True,
+    ) -> Answer:
+        """Answer one question; abstain rather than guess, and log it for the editors."""
+        question = question.strip()
+        scored = await self.matcher.match(self.store, question, max(top, 2))
+        answered = self._confident(scored)
+        items = await self._items(scored[:top]) if answered else ()
+        suggestions = () if answered else await self._suggestions(scored)
+        if record and normalize(question):
+            best = (
+                (scored[0].fact.article_id, scored[0].fact.fact_id, scored[0].score)
+                if scored
+                else None
+            )
+            await self.store.log_question(question, answered, best, chat_id, user_id)
+        return Answer(question, answered, items, suggestions)
+
+    def _confident(self, scored: list[ScoredFact]) -> bool:
+        if not scored or scored[0].score < self.min_score:
+            return False
+        if len(scored) < 2 or self.min_margin <= 0:
+            return True
+        first, second = scored[0], scored[1]
+        same_article = first.fact.article_id == second.fact.article_id
+        return same_article or first.score - second.score >= self.min_margin
+
+    async def _items(self, scored: list[ScoredFact]) -> tuple[AnswerItem, ...]:
+        articles = await self.store.articles(s.fact.article_id for s in scored)
+        return tuple(_item(s, articles[s.fact.article_id]) for s in scored)
+
+    async def _suggestions(self, scored: list[ScoredFact]) -> tuple[str, ...]:
+        """Editors' questions of the nearest facts, else the best-covered topics."""
+        near = [q for s in scored for q in s.fact.questions[:1]]
+        if near:
+            return tuple(dict.fromkeys(near))[:3]
+        return tuple(name for name, _ in (await self.store.topics())[:5])
+
+    async def items_for(self, article_id: str) -> list[AnswerItem]:
+        """Every fact of one article as answer items (for 'more from this article')."""
+        articles = await self.store.articles([article_id])
+        if article_id not in articles:
+            return []
+        facts = await self.store.article_facts(article_id)
+        return [_item(ScoredFact(f, 100.0), articles[article_id]) for f in facts]
+
+    async def item(self, article_id: str, fact_id: str) -> AnswerItem | None:
+        fact = await self.store.fact_by_id(article_id, fact_id)
+        if fact is None:
+            return None
+        articles = await self.store.articles([article_id])
+        return _item(ScoredFact(fact, 100.0), articles[article_id])
+
+    # -- what admins and readers see about the knowledge --------------------------------------
+
+    async def topics(self) -> list[tuple[str, int]]:
+        return await self.store.topics()
+
+    async def stats(self) -> dict[str, int]:
+        counts = await self.store.counts()
+        counts.update(await self.store.question_counts(since=_start_of_today()))
+        return counts
+
+    async def unanswered(self, limit: int = 10, days: int = 30) -> list[tuple[str, int, float]]:
+        return await self.store.unanswered(limit, since=time.time() - days * DAY)
+
+
+def _item(scored: ScoredFact, article: ArticleRow) -> AnswerItem:
+    fact = scored.fact
+    return AnswerItem(
+        article_id=fact.article_id,
+        fact_id=fact.fact_id,
+        score=scored.score,
+        statement=fact.statement,
+        quotes=fact.quotes,
+        title=article.title,
+        url=article.url,
+        published=article.published,
+    )
+
+
+def _start_of_today() -> float:
+    now = time.localtime()
+    return time.mktime((now.tm_year, now.tm_mon, now.tm_mday, 0, 0, 0, 0, 0, -1))

@@ -1,0 +1,390 @@
+"""Knowledge files: parse editors' YAML into articles, and say exactly where a file is wrong.
+
+Validation walks the YAML parser's nodes rather than plain Python values, so every error
+can name the line it is about; it collects all errors of all files in one pass so an editor
+fixes everything in one round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
+URL_PATTERN = re.compile(r"https?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)
+KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the article, kept verbatim because it is quoted to readers."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What an editor distilled from the article, backed by the sentences in `source`."""
+
+    id: str
+    statement: str
+    source: tuple[str, ...]
+    questions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article with its sentences and facts, as read from a knowledge file."""
+
+    id: str
+    title: str
+    sentences: tuple[Sentence, ...]
+    facts: tuple[Fact, ...]
+    url: str | None = None
+    published: str | None = None
+    topics: tuple[str, ...] = ()
+    path: str = field(default="", compare=False)
+
+    def served_facts(self) -> tuple[Fact, ...]:
+        """The facts readers are answered from: the editor's, or else one per sentence."""
+        if self.facts:
+            return self.facts
+        return tuple(Fact(id=s.id, statement=s.text, source=(s.id,)) for s in self.sentences)
+
+    def sentence_text(self, sentence_id: str) -> str:
+        """The verbatim text of one of this article's sentences."""
+        return next(s.text for s in self.sentences if s.id == sentence_id)
+
+    def all_topics(self) -> tuple[str, ...]:
+        """The article's topics and its facts' topics, each once, in order of appearance."""
+        seen = dict.fromkeys(self.topics)
+        for fact in self.facts:
+            seen.update(dict.fromkeys(fact.topics))
+        return tuple(seen)
+
+    def digest(self) -> str:
+        """A hash of the content, so a reload knows what changed without trusting file times."""
+        payload = asdict(self)
+        payload.pop("path")
+        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class KnowledgeError:
+    """One problem in one knowledge file, printed as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class _Problems(Exception):
+    """Raised inside the walk when a node is unusable; carries the error already recorded."""
+
+
+class _FileReader:
+    """Turns one file's YAML nodes into articles, recording every error it meets."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.errors: list[KnowledgeError] = []
+
+    def error(self, node: Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.errors.append(KnowledgeError(self.path, line, message))
+
+    # -- typed accessors -------------------------------------------------------------------
+
+    def mapping(
+        self, node: Node, what: str, required: tuple[str, ...], optional: tuple[str, ...]
+    ) -> dict[str, Node]:
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{what} must be a mapping")
+            raise _Problems
+        fields: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if key not in required and key not in optional:
+                self.error(key_node, f"{what}: unknown key '{key}'")
+            elif key in fields:
+                self.error(key_node, f"{what}: duplicate key '{key}'")
+            else:
+                fields[key] = value_node
+        for key in required:
+            if key not in fields:
+                self.error(node, f"{what}: missing required key '{key}'")
+        return fields
+
+    def string(self, node: Node, what: str) -> str | None:
+        if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null":
+                return node.value.strip() or self._empty(node, what)
+            self.error(node, f"{what} must be text")
+            return None
+        return node.value.strip() or self._empty(node, what)
+
+    def _empty(self, node: Node, what: str) -> None:
+        self.error(node, f"{what} must not be empty")
+        return None
+
+    def identifier(self, node: Node, what: str) -> str | None:
+        value = self.string(node, what)
+        if value is not None and not ID_PATTERN.match(value):
+            self.error(node, f"{what} '{value}' must match [a-z0-9][a-z0-9._-]*")
+            return None
+        return value
+
+    def strings(self, node: Node, what: str) -> tuple[str, ...]:
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            return ()
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{what} must be a list")
+            return ()
+        values = (self.string(item, f"{what} item") for item in node.value)
+        return tuple(v for v in values if v is not None)
+
+    def items(self, node: Node, what: str) -> list[Node]:
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            return []
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{what} must be a list")
+            return []
+        return list(node.value)
+
+    # -- the knowledge format --------------------------------------------------------------
+
+    def article(self, node: Node) -> Article | None:
+        fields = self.mapping(
+            node,
+            "article",
+            required=("id", "title", "sentences"),
+            optional=("url", "published", "topics", "facts"),
+        )
+        article_id = self.identifier(fields["id"], "article id") if "id" in fields else None
+        what = f"article '{article_id}'" if article_id else "article"
+        title = self.string(fields["title"], f"{what}: title") if "title" in fields else None
+        url = self.url(fields["url"], what) if "url" in fields else None
+        published = self.date(fields["published"], what) if "published" in fields else None
+        topics = self.strings(fields["topics"], f"{what}: topics") if "topics" in fields else ()
+        sentences = self.sentences(fields.get("sentences"), what, node)
+        known = {s.id for s in sentences}
+        facts = self.facts(fields.get("facts"), what, known)
+        if article_id is None or title is None or not sentences:
+            return None
+        return Article(
+            id=article_id,
+            title=title,
+            url=url,
+            published=published,
+            topics=topics,
+            sentences=tuple(sentences),
+            facts=tuple(facts),
+            path=self.path,
+        )
+
+    def url(self, node: Node, what: str) -> str | None:
+        value = self.string(node, f"{what}: url")
+        if value is not None and not URL_PATTERN.match(value):
+            self.error(node, f"{what}: url '{value}' must be an http or https address")
+            return None
+        return value
+
+    def date(self, node: Node, what: str) -> str | None:
+        value = node.value if isinstance(node, ScalarNode) else None
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            self.error(node, f"{what}: published '{value}' must be an ISO date (YYYY-MM-DD)")
+            return None
+
+    def sentences(self, node: Node | None, what: str, parent: Node) -> list[Sentence]:
+        if node is None:
+            return []
+        result: list[Sentence] = []
+        items = self.items(node, f"{what}: sentences")
+        if not items and isinstance(node, SequenceNode | ScalarNode):
+            self.error(node, f"{what}: sentences must not be empty")
+        for item in items:
+            try:
+                fields = self.mapping(item, f"{what}: sentence", ("id", "text"), ())
+            except _Problems:
+                continue
+            sid = self.identifier(fields["id"], f"{what}: sentence id") if "id" in fields else None
+            label = f"{what}: sentence '{sid}'" if sid else f"{what}: sentence"
+            body = self.string(fields["text"], f"{label}: text") if "text" in fields else None
+            if sid is not None and any(s.id == sid for s in result):
+                self.error(fields["id"], f"{what}: duplicate sentence id '{sid}'")
+            elif sid is not None and body is not None:
+                result.append(Sentence(sid, body))
+        return result
+
+    def facts(self, node: Node | None, what: str, sentence_ids: set[str]) -> list[Fact]:
+        result: list[Fact] = []
+        seen: set[str] = set()
+        for item in self.items(node, f"{what}: facts") if node is not None else []:
+            fid = _scalar_key(item, "id")
+            if fid is not None and fid in seen:
+                self.error(item, f"{what}: duplicate fact id '{fid}'")
+                continue
+            seen.add(fid or "")
+            try:
+                fact = self.fact(item, what, sentence_ids)
+            except _Problems:
+                continue
+            if fact is not None:
+                result.append(fact)
+        return result
+
+    def fact(self, node: Node, what: str, sentence_ids: set[str]) -> Fact | None:
+        fields = self.mapping(
+            node,
+            f"{what}: fact",
+            required=("id", "statement", "source"),
+            optional=("questions", "keywords", "topics"),
+        )
+        fid = self.identifier(fields["id"], f"{what}: fact id") if "id" in fields else None
+        label = f"fact '{fid}'" if fid else f"{what}: fact"
+        statement = (
+            self.string(fields["statement"], f"{label}: statement")
+            if "statement" in fields
+            else None
+        )
+        source: tuple[str, ...] = ()
+        if "source" in fields:
+            source = self.strings(fields["source"], f"{label}: source")
+            if not source and isinstance(fields["source"], SequenceNode | ScalarNode):
+                self.error(fields["source"], f"{label}: source must not be empty")
+            for sid, sid_node in zip(source, fields["source"].value, strict=False):
+                if sid not in sentence_ids:
+                    self.error(
+                        sid_node, f"{label}: source '{sid}' is not a sentence of this article"
+                    )
+        optional = {
+            key: self.strings(fields[key], f"{label}: {key}") if key in fields else ()
+            for key in ("questions", "keywords", "topics")
+        }
+        if fid is None or statement is None or not source:
+            return None
+        if any(sid not in sentence_ids for sid in source):
+            return None
+        return Fact(id=fid, statement=statement, source=source, **optional)
+
+
+def read_file(path: Path, display: str | None = None) -> tuple[list[Article], list[KnowledgeError]]:
+    """Parse one knowledge file: its articles (only when all are valid) and its errors."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [KnowledgeError(name, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except OSError as exc:
+        return [], [KnowledgeError(name, 1, f"cannot read the file: {exc.strerror}")]
+    return read_text(text, name)
+
+
+def read_text(text: str, name: str) -> tuple[list[Article], list[KnowledgeError]]:
+    """Parse knowledge from a string, naming it `name` in errors (used for uploads too)."""
+    reader = _FileReader(name)
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "malformed YAML"
+        return [], [KnowledgeError(name, line, f"malformed YAML: {problem}")]
+    except yaml.YAMLError as exc:
+        return [], [KnowledgeError(name, 1, f"malformed YAML: {exc}")]
+    articles: list[Article] = []
+    for document in documents:
+        if document is None:
+            continue
+        try:
+            article = reader.article(document)
+        except _Problems:
+            continue
+        if article is not None:
+            articles.append(article)
+    if not articles and not reader.errors:
+        reader.errors.append(KnowledgeError(name, 1, "the file holds no article"))
+    return (articles if not reader.errors else []), reader.errors
+
+
+def knowledge_files(folder: Path) -> list[Path]:
+    """Every knowledge file under folder, recursively, in a stable order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix in KNOWLEDGE_SUFFIXES and p.is_file())
+
+
+def read_paths(
+    paths: Iterable[Path], base: Path | None = None
+) -> tuple[list[Article], list[KnowledgeError]]:
+    """Read files and folders together; ids must be unique across all of them."""
+    articles: list[Article] = []
+    errors: list[KnowledgeError] = []
+    first_seen: dict[str, Article] = {}
+    for path in _expand(paths):
+        found, problems = read_file(path, _display(path, base))
+        errors.extend(problems)
+        for article in found:
+            if article.id in first_seen:
+                line = _line_of_id(path, article.id)
+                errors.append(
+                    KnowledgeError(
+                        article.path,
+                        line,
+                        f"duplicate article id '{article.id}' "
+                        f"(also in {first_seen[article.id].path})",
+                    )
+                )
+            else:
+                first_seen[article.id] = article
+                articles.append(article)
+    return articles, errors
+
+
+def _expand(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from knowledge_files(path)
+        else:
+            yield path
+
+
+def _display(path: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return str(path.relative_to(base))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _scalar_key(node: Node, key: str) -> str | None:
+    """The plain value of one key of a mapping node, or None."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key and isinstance(value_node, ScalarNode):
+                return str(value_node.value)
+    return None
+
+
+def _line_of_id(path: Path, article_id: str) -> int:
+    """The line of the `id:` key that names article_id, for the duplicate-id error."""
+    for document in yaml.compose_all(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader):
+        if _scalar_key(document, "id") == article_id:
+            return document.start_mark.line + 1
+    return 1

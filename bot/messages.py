@@ -1,0 +1,36 @@
+"""Reader-facing wording in Modern Standard Arabic, and the plain-text rendering of answers.
+
+Kept apart from the Telegram adapter so the terminal and the bot say the same things.
+"""
+
+from __future__ import annotations
+
+from bot.engine import Answer, AnswerItem
+
+NOT_FOUND = "لم أجد في الأخبار المتاحة لديّ ما يجيب عن سؤالك بثقة، وقد سجّلته ليطّلع عليه المحرّرون."
+TRY_INSTEAD = "ربما يفيدك أن تسأل عن:"
+SOURCE = "المصدر"
+PUBLISHED = "نُشر في"
+
+
+def text_answer(answer: Answer) -> str:
+    """An answer as plain text for the terminal: the fact, its quotes, its article."""
+    if not answer.answered:
+        lines = [NOT_FOUND]
+        if answer.suggestions:
+            lines.append(TRY_INSTEAD)
+            lines.extend(f"  • {s}" for s in answer.suggestions)
+        return "\n".join(lines)
+    return "\n\n".join(_text_item(item) for item in answer.answers)
+
+
+def _text_item(item: AnswerItem) -> str:
+    lines = [item.statement]
+    lines.extend(f"  «{quote}»" for quote in item.quotes)
+    source = f"{SOURCE}: {item.title}"
+    if item.published:
+        source += f" ({PUBLISHED} {item.published})"
+    lines.append(source)
+    if item.url:
+        lines.append(item.url)
+    return "\n".join(lines)

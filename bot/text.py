@@ -1,0 +1,97 @@
+"""Arabic text normalisation: the one place that decides when two spellings are the same word.
+
+The index and the question go through the same functions, so a reader who types without
+hamza, with diacritics, with tatweel or with Arabic-Indic digits still meets the stored facts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import Stemmer
+
+# Harakat, tanween, shadda, sukun, superscript alef and Quranic marks: they change how a
+# word is read aloud, not which word it is.
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_TATWEEL = "\u0640"
+# Bidi controls and zero-width characters hide inside copied text and break tokenising.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ک": "ك",
+        "ی": "ي",
+        **{chr(0x0660 + d): str(d) for d in range(10)},
+        **{chr(0x06F0 + d): str(d) for d in range(10)},
+    }
+)
+# Anything that is neither a letter nor a digit separates words (Arabic punctuation included).
+_NON_WORD = re.compile(r"[^\w]+|_")
+# Clitics written attached to the next word: conjunctions و/ف, prepositions ب/ل/ك and the
+# article ال. Only stripped when enough of a word remains to still mean something.
+_ARTICLE = re.compile(r"^(?:[وف]?(?:[بكل]?ال|لل))(?=..)")
+_CONJUNCTION = re.compile(r"^[وف](?=....)")
+
+_stemmer = Stemmer.Stemmer("arabic")
+
+
+def normalize(text: str) -> str:
+    """Fold every spelling variant of the same Arabic text onto one form."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub(" ", text)
+    text = _DIACRITICS.sub("", text).replace(_TATWEEL, "")
+    text = text.translate(_FOLD).lower()
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def tokens(text: str) -> list[str]:
+    """Split text into normalised words."""
+    return normalize(text).split()
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Arabic function words that carry no topic, normalised like the text they are removed from."""
+    raw = resources.files("bot").joinpath("data/stopwords_ar.txt").read_text(encoding="utf-8")
+    words = (line.split("#", 1)[0].strip() for line in raw.splitlines())
+    return frozenset(normalize(w) for w in words if w)
+
+
+def strip_clitics(token: str) -> str:
+    """Remove an attached conjunction and article, the light stemming that helps matching most."""
+    bare = _ARTICLE.sub("", token)
+    if bare == token:
+        bare = _CONJUNCTION.sub("", token)
+    return bare
+
+
+@lru_cache(maxsize=200_000)
+def stem(token: str) -> str:
+    """Snowball's Arabic stem of one normalised token, after clitic stripping."""
+    bare = strip_clitics(token)
+    # Snowball reads a final ة as a feminine ending but a final ه as a pronoun: give it back
+    # the ة that normalisation folded, so الشراكة stems to شراك and not to شرا.
+    if bare.endswith("ه") and len(bare) > 3:
+        bare = bare[:-1] + "ة"
+    return _stemmer.stemWord(bare)
+
+
+def content_tokens(text: str) -> list[str]:
+    """Normalised words of text without stopwords, in order."""
+    stop = stopwords()
+    return [t for t in tokens(text) if t not in stop]
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words: what the full-text index stores and the question is looked up by."""
+    return [stem(t) for t in content_tokens(text)]
