@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config import Config
-from bot.knowledge import Article, KnowledgeError, knowledge_files, read_paths
+from bot.knowledge import KnowledgeError, file_digest, knowledge_files, read_paths
 from bot.matching import Matcher, ScoredFact
-from bot.store import ArticleRow, LoadReport, Store
+from bot.store import ArticleRow, KnowledgeFiles, LoadReport, Store, StoredFile
 from bot.text import normalize
 
 DAY = 24 * 3600
@@ -98,23 +99,40 @@ class Engine:
 
     # -- knowledge ---------------------------------------------------------------------------
 
-    def read_knowledge(self) -> list[Article]:
-        """Parse the knowledge folder; raise KnowledgeInvalid with every error found."""
+    def read_knowledge(self, stored: Mapping[str, StoredFile] | None = None) -> KnowledgeFiles:
+        """Hash every knowledge file and parse those that changed since `stored`.
+
+        Raises KnowledgeInvalid with every error found. With no `stored`, parses all.
+        """
         folder = self.config.knowledge_dir
         if not folder.is_dir():
             raise KnowledgeInvalid(
                 [KnowledgeError(str(folder), 1, "the knowledge folder does not exist")]
             )
-        articles, errors = read_paths([folder], base=folder.parent)
+        stored = stored or {}
+        base = folder.parent
+        digests = {str(p.relative_to(base)): file_digest(p) for p in knowledge_files(folder)}
+        unchanged = {
+            path
+            for path, digest in digests.items()
+            if path in stored and stored[path].digest == digest
+        }
+        taken = {aid: path for path in unchanged for aid in stored[path].article_ids}
+        changed = [base / path for path in digests if path not in unchanged]
+        articles, errors = read_paths(changed, base=base, taken=taken)
         if errors:
             raise KnowledgeInvalid(errors)
-        return articles
+        return KnowledgeFiles(digests=digests, unchanged=frozenset(unchanged), articles=articles)
 
     async def reload(self) -> LoadReport:
-        """Re-read the knowledge folder; all-or-nothing, readers never wait on parsing."""
+        """Re-read the knowledge folder, redoing only changed files; all-or-nothing.
+
+        Parsing runs in a thread so readers keep being answered meanwhile.
+        """
         async with self._load_lock:
-            articles = await asyncio.to_thread(self.read_knowledge)
-            return await self.store.replace_knowledge(articles)
+            stored = await self.store.files()
+            found = await asyncio.to_thread(self.read_knowledge, stored)
+            return await self.store.replace_knowledge(found)
 
     async def is_stale(self) -> bool:
         """True when the database was never loaded or a knowledge file is newer than it."""

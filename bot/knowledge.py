@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -332,12 +332,16 @@ def knowledge_files(folder: Path) -> list[Path]:
 
 
 def read_paths(
-    paths: Iterable[Path], base: Path | None = None
+    paths: Iterable[Path], base: Path | None = None, taken: Mapping[str, str] | None = None
 ) -> tuple[list[Article], list[KnowledgeError]]:
-    """Read files and folders together; ids must be unique across all of them."""
+    """Read files and folders together; ids must be unique across all of them.
+
+    `taken` maps article ids already held elsewhere (files not re-read) to their file, so an
+    incremental reload still refuses a duplicate id.
+    """
     articles: list[Article] = []
     errors: list[KnowledgeError] = []
-    first_seen: dict[str, Article] = {}
+    first_seen: dict[str, str] = dict(taken or {})
     for path in _expand(paths):
         found, problems = read_file(path, _display(path, base))
         errors.extend(problems)
@@ -348,14 +352,18 @@ def read_paths(
                     KnowledgeError(
                         article.path,
                         line,
-                        f"duplicate article id '{article.id}' "
-                        f"(also in {first_seen[article.id].path})",
+                        f"duplicate article id '{article.id}' (also in {first_seen[article.id]})",
                     )
                 )
             else:
-                first_seen[article.id] = article
+                first_seen[article.id] = article.path
                 articles.append(article)
     return articles, errors
+
+
+def file_digest(path: Path) -> str:
+    """A hash of a file's bytes: a reload re-reads only files whose hash changed."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _expand(paths: Iterable[Path]) -> Iterator[Path]:

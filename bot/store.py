@@ -7,6 +7,7 @@ transaction, so a reader never sees half of a reload and a crash mid-load loses 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import time
@@ -30,6 +31,10 @@ CREATE TABLE IF NOT EXISTS articles (
     path TEXT NOT NULL,
     digest TEXT NOT NULL,
     loaded_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,         -- relative to the knowledge folder's parent
+    digest TEXT NOT NULL           -- sha256 of the bytes, as last loaded
 );
 CREATE TABLE IF NOT EXISTS sentences (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -90,6 +95,23 @@ class LoadReport:
     @property
     def unchanged(self) -> bool:
         return not (self.added or self.changed or self.removed)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A knowledge file as last loaded: its hash and the articles it held."""
+
+    digest: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeFiles:
+    """The knowledge folder as read for a load: every file's hash, and the re-read articles."""
+
+    digests: dict[str, str]
+    unchanged: frozenset[str]
+    articles: list[Article]
 
 
 @dataclass(frozen=True)
@@ -156,26 +178,36 @@ class Store:
 
     # -- loading -----------------------------------------------------------------------------
 
-    async def digests(self) -> dict[str, str]:
-        async with self.db.execute("SELECT id, digest FROM articles") as cur:
-            return {row[0]: row[1] async for row in cur}
+    async def files(self) -> dict[str, StoredFile]:
+        """Every loaded knowledge file with its hash and article ids."""
+        sql = """SELECT f.path, f.digest, json_group_array(a.id) FILTER (WHERE a.id IS NOT NULL)
+                 FROM files f LEFT JOIN articles a ON a.path = f.path GROUP BY f.path"""
+        async with self.db.execute(sql) as cur:
+            return {
+                row[0]: StoredFile(row[1], tuple(json.loads(row[2]) if row[2] else ()))
+                async for row in cur
+            }
 
-    async def replace_knowledge(self, articles: Sequence[Article]) -> LoadReport:
-        """Make the stored knowledge equal to `articles`, redoing only what changed.
+    async def replace_knowledge(self, found: KnowledgeFiles) -> LoadReport:
+        """Make the stored knowledge equal to the folder, redoing only what changed.
 
-        Runs in one transaction on its own connection: readers see the old knowledge until
-        the commit, then all of the new.
+        Articles of unchanged files stay as they are; re-read articles are compared by
+        content. Runs in one transaction on its own connection: readers see the old
+        knowledge until the commit, then all of the new.
         """
-        old = await self.digests()
-        new = {a.id: a for a in articles}
+        async with self.db.execute("SELECT id, digest, path FROM articles") as cur:
+            old = {row[0]: (row[1], row[2]) async for row in cur}
+        kept = {i for i, (_, path) in old.items() if path in found.unchanged}
+        new = {a.id: a for a in found.articles}
         report = LoadReport(
             added=sorted(i for i in new if i not in old),
-            changed=sorted(i for i in new if i in old and old[i] != new[i].digest()),
-            removed=sorted(i for i in old if i not in new),
+            changed=sorted(i for i in new if i in old and old[i][0] != new[i].digest()),
+            removed=sorted(i for i in old if i not in new and i not in kept),
         )
-        if report.unchanged:
-            return report
-        rows = [_article_rows(new[i]) for i in report.added + report.changed]
+        moved = [(a.path, a.id) for a in new.values() if a.id in old and old[a.id][1] != a.path]
+        rows = await asyncio.to_thread(
+            lambda: [_article_rows(new[i]) for i in report.added + report.changed]
+        )
         writer = await self._connect()
         try:
             await writer.execute("BEGIN IMMEDIATE")
@@ -183,6 +215,9 @@ class Store:
                 await _delete_article(writer, article_id)
             for article_rows in rows:
                 await _insert_article(writer, article_rows)
+            await writer.executemany("UPDATE articles SET path = ? WHERE id = ?", moved)
+            await writer.execute("DELETE FROM files")
+            await writer.executemany("INSERT INTO files VALUES (?, ?)", found.digests.items())
             await writer.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('loaded_at', ?)", (str(time.time()),)
             )
