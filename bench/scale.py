@@ -44,6 +44,7 @@ ARTICLES_PER_FILE = 50
 _CLAUSE = re.compile(r"[،,؛;]\s+|\s+و(?=\S{3,})")
 _SENTENCE_END = re.compile(r"(?<=[.؟!])\s+")
 _DIGITS = re.compile(r"\d+")
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def read_arcd() -> tuple[list[str], list[str], list[str]]:
@@ -95,7 +96,7 @@ def write_knowledge(folder: Path, facts: list[str], titles: list[str], rng: rand
     for n, first in enumerate(range(0, len(articles), ARTICLES_PER_FILE)):
         chunk = articles[first : first + ARTICLES_PER_FILE]
         (folder / f"part{n:04d}.yaml").write_text(
-            yaml.safe_dump_all(chunk, allow_unicode=True, sort_keys=False), encoding="utf-8"
+            yaml.dump_all(chunk, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
 
 
