@@ -57,6 +57,7 @@ class Article:
     published: str | None = None
     topics: tuple[str, ...] = ()
     path: str = field(default="", compare=False)
+    line: int = field(default=1, compare=False)  # of its `id:`, for errors about the article
 
     def served_facts(self) -> tuple[Fact, ...]:
         """The facts readers are answered from: the editor's, or else one per sentence."""
@@ -79,6 +80,7 @@ class Article:
         """A hash of the content, so a reload knows what changed without trusting file times."""
         payload = asdict(self)
         payload.pop("path")
+        payload.pop("line")
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -171,9 +173,10 @@ class _FileReader:
     # -- the knowledge format --------------------------------------------------------------
 
     def article(self, node: Node) -> Article | None:
+        named = _scalar_key(node, "id")
         fields = self.mapping(
             node,
-            "article",
+            f"article '{named}'" if named and ID_PATTERN.match(named) else "article",
             required=("id", "title", "sentences"),
             optional=("url", "published", "topics", "facts"),
         )
@@ -197,6 +200,7 @@ class _FileReader:
             sentences=tuple(sentences),
             facts=tuple(facts),
             path=self.path,
+            line=fields["id"].start_mark.line + 1,
         )
 
     def url(self, node: Node, what: str) -> str | None:
@@ -219,7 +223,7 @@ class _FileReader:
             return []
         result: list[Sentence] = []
         items = self.items(node, f"{what}: sentences")
-        if not items and isinstance(node, SequenceNode | ScalarNode):
+        if not items and _is_empty(node):
             self.error(node, f"{what}: sentences must not be empty")
         for item in items:
             try:
@@ -269,7 +273,7 @@ class _FileReader:
         source: tuple[str, ...] = ()
         if "source" in fields:
             source = self.strings(fields["source"], f"{label}: source")
-            if not source and isinstance(fields["source"], SequenceNode | ScalarNode):
+            if not source and _is_empty(fields["source"]):
                 self.error(fields["source"], f"{label}: source must not be empty")
             for sid, sid_node in zip(source, fields["source"].value, strict=False):
                 if sid not in sentence_ids:
@@ -287,8 +291,14 @@ class _FileReader:
         return Fact(id=fid, statement=statement, source=source, **optional)
 
 
-def read_file(path: Path, display: str | None = None) -> tuple[list[Article], list[KnowledgeError]]:
-    """Parse one knowledge file: its articles (only when all are valid) and its errors."""
+def read_file(
+    path: Path, display: str | None = None, *, partial: bool = False
+) -> tuple[list[Article], list[KnowledgeError]]:
+    """Parse one knowledge file: its articles (only when all are valid) and its errors.
+
+    With `partial`, the articles that are valid come back even when others are not, so a
+    caller checking ids across files can report every duplicate in the same pass.
+    """
     name = display or str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -296,10 +306,12 @@ def read_file(path: Path, display: str | None = None) -> tuple[list[Article], li
         return [], [KnowledgeError(name, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except OSError as exc:
         return [], [KnowledgeError(name, 1, f"cannot read the file: {exc.strerror}")]
-    return read_text(text, name)
+    return read_text(text, name, partial=partial)
 
 
-def read_text(text: str, name: str) -> tuple[list[Article], list[KnowledgeError]]:
+def read_text(
+    text: str, name: str, *, partial: bool = False
+) -> tuple[list[Article], list[KnowledgeError]]:
     """Parse knowledge from a string, naming it `name` in errors (used for uploads too)."""
     reader = _FileReader(name)
     try:
@@ -311,7 +323,7 @@ def read_text(text: str, name: str) -> tuple[list[Article], list[KnowledgeError]
         return [], [KnowledgeError(name, line, f"malformed YAML: {problem}")]
     except yaml.YAMLError as exc:
         return [], [KnowledgeError(name, 1, f"malformed YAML: {exc}")]
-    articles: list[Article] = []
+    articles: dict[str, Article] = {}
     for document in documents:
         if document is None:
             continue
@@ -319,11 +331,19 @@ def read_text(text: str, name: str) -> tuple[list[Article], list[KnowledgeError]
             article = reader.article(document)
         except _Problems:
             continue
-        if article is not None:
-            articles.append(article)
+        if article is None:
+            continue
+        if article.id in articles:
+            first = articles[article.id].line
+            message = f"duplicate article id '{article.id}' (also at line {first})"
+            reader.errors.append(KnowledgeError(name, article.line, message))
+        else:
+            articles[article.id] = article
     if not articles and not reader.errors:
         reader.errors.append(KnowledgeError(name, 1, "the file holds no article"))
-    return (articles if not reader.errors else []), reader.errors
+    # The walk visits keys in a fixed order; an editor reads the file top to bottom.
+    errors = sorted(reader.errors, key=lambda e: e.line)
+    return ([] if errors and not partial else list(articles.values())), errors
 
 
 def knowledge_files(folder: Path) -> list[Path]:
@@ -337,27 +357,29 @@ def read_paths(
     """Read files and folders together; ids must be unique across all of them.
 
     `taken` maps article ids already held elsewhere (files not re-read) to their file, so an
-    incremental reload still refuses a duplicate id.
+    incremental reload still refuses a duplicate id. When there are errors, the articles
+    returned are incomplete: only the valid ones.
     """
     articles: list[Article] = []
     errors: list[KnowledgeError] = []
     first_seen: dict[str, str] = dict(taken or {})
     for path in _expand(paths):
-        found, problems = read_file(path, _display(path, base))
+        found, problems = read_file(path, _display(path, base), partial=True)
         errors.extend(problems)
         for article in found:
             if article.id in first_seen:
-                line = _line_of_id(path, article.id)
                 errors.append(
                     KnowledgeError(
                         article.path,
-                        line,
+                        article.line,
                         f"duplicate article id '{article.id}' (also in {first_seen[article.id]})",
                     )
                 )
             else:
                 first_seen[article.id] = article.path
                 articles.append(article)
+    files = {name: i for i, name in enumerate(dict.fromkeys(e.path for e in errors))}
+    errors.sort(key=lambda e: (files[e.path], e.line))
     return articles, errors
 
 
@@ -392,9 +414,8 @@ def _scalar_key(node: Node, key: str) -> str | None:
     return None
 
 
-def _line_of_id(path: Path, article_id: str) -> int:
-    """The line of the `id:` key that names article_id, for the duplicate-id error."""
-    for document in yaml.compose_all(path.read_text(encoding="utf-8"), Loader=_LOADER):
-        if _scalar_key(document, "id") == article_id:
-            return document.start_mark.line + 1
-    return 1
+def _is_empty(node: Node) -> bool:
+    """An empty list or a bare key: present but holding nothing."""
+    if isinstance(node, SequenceNode):
+        return not node.value
+    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"

@@ -1,0 +1,162 @@
+"""Shared fixtures: a fresh config, knowledge folder and database per test, and the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot import config as configuration
+from bot.engine import Engine
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED = REPO / "knowledge"
+DATA = Path(__file__).resolve().parent / "data"
+
+# A small article used wherever a test needs knowledge that it controls.
+TREATY = """\
+id: treaty
+title: "معاهدة بين بلدين"
+published: 2024-06-19
+url: https://example.org/news/treaty
+topics: [معاهدات]
+sentences:
+  - id: s1
+    text: "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024 في بيونغ يانغ."
+  - id: s2
+    text: "أثنى الرئيس على شجاعة الجنود في معارك مقاطعة كورسك."
+facts:
+  - id: treaty-date
+    statement: "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024."
+    questions: ["متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"]
+    keywords: [معاهدة, الشراكة]
+    source: [s1]
+  - id: kursk
+    statement: "أثنى الرئيس على شجاعة الجنود في معارك كورسك."
+    questions: ["على ماذا أثنى الرئيس؟"]
+    keywords: [كورسك, الجنود]
+    source: [s2]
+"""
+
+ECLIPSE = """\
+id: eclipse
+title: "كسوف الشمس"
+sentences:
+  - id: s1
+    text: "يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس."
+  - id: s2
+    text: "لا يدوم الكسوف الكلي أكثر من سبع دقائق ونصف."
+"""
+
+
+def dedent(text: str) -> str:
+    """YAML written inline in a test, without the test's indentation."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@dataclass
+class Site:
+    """A temporary installation: config.yaml, a knowledge folder and a database path."""
+
+    root: Path
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / "config.yaml"
+
+    @property
+    def knowledge(self) -> Path:
+        return self.root / "knowledge"
+
+    @property
+    def database(self) -> Path:
+        return self.root / "data" / "sanad.sqlite3"
+
+    def write(self, name: str, text: str) -> Path:
+        """Write one knowledge file (relative to the knowledge folder)."""
+        path = self.knowledge / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def config(self) -> configuration.Config:
+        return configuration.load(self.config_path)
+
+    def engine(self) -> Engine:
+        return Engine(self.config())
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    """A fresh installation holding the TREATY article, not yet loaded."""
+    made = Site(tmp_path / "site")
+    made.knowledge.mkdir(parents=True)
+    made.config_path.write_text(
+        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
+    )
+    made.write("treaty.yaml", TREATY)
+    return made
+
+
+@pytest.fixture
+async def engine(site: Site) -> AsyncIterator[Engine]:
+    """An open engine on the site's fresh database, with its knowledge loaded."""
+    async with site.engine() as opened:
+        await opened.reload()
+        yield opened
+
+
+@pytest.fixture
+def shipped_site(tmp_path: Path) -> Site:
+    """A fresh database over the shipped knowledge folder itself."""
+    made = Site(tmp_path / "shipped")
+    made.root.mkdir()
+    made.config_path.write_text(
+        f"knowledge_dir: {SHIPPED}\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
+    )
+    return made
+
+
+@dataclass
+class Run:
+    """A finished `sanad` process."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_sanad(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> Run:
+    """Run `python -m bot ARGS` as a real process, the way a user runs `sanad`."""
+    environment = {k: v for k, v in os.environ.items() if k != "SANAD_CONFIG"}
+    environment.update(env or {})
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def sanad(site: Site) -> Callable[..., Run]:
+    """`sanad --config SITE/config.yaml ARGS` as a subprocess."""
+
+    def call(*args: str, stdin: str | None = None) -> Run:
+        return run_sanad("--config", str(site.config_path), *args, cwd=site.root, stdin=stdin)
+
+    return call
