@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.knowledge import KnowledgeError, file_digest, knowledge_files, read_paths
 from bot.matching import Matcher, ScoredFact
 from bot.store import ArticleRow, KnowledgeFiles, LoadReport, Store, StoredFile
+from bot.subscriptions import Subscriptions
 from bot.text import normalize
 
 DAY = 24 * 3600
@@ -79,16 +80,19 @@ class Engine:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.store = Store(config.database)
+        self.subscriptions = Subscriptions(self.store)
         self.matcher = Matcher(candidates=config["matching.candidates"])
         self.min_score = float(config["matching.min_score"])
         self.min_margin = float(config["matching.min_margin"])
         self._load_lock = asyncio.Lock()
+        self._logging: set[asyncio.Task[None]] = set()
 
     async def open(self) -> Engine:
         await self.store.open()
         return self
 
     async def close(self) -> None:
+        await asyncio.gather(*self._logging)
         await self.store.close()
 
     async def __aenter__(self) -> Engine:
@@ -172,8 +176,18 @@ class Engine:
                 if scored
                 else None
             )
-            await self.store.log_question(question, answered, best, chat_id, user_id)
+            self._log(self.store.log_question(question, answered, best, chat_id, user_id))
         return Answer(question, answered, items, suggestions)
+
+    def _log(self, write: Coroutine[Any, Any, None]) -> None:
+        """Write the question log in the background.
+
+        A reload holding the write lock must not delay the answer; close() waits for what
+        is still being written.
+        """
+        task = asyncio.create_task(write)
+        self._logging.add(task)
+        task.add_done_callback(self._logging.discard)
 
     def _confident(self, scored: list[ScoredFact]) -> bool:
         if not scored or scored[0].score < self.min_score:

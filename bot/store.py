@@ -81,6 +81,34 @@ CREATE TABLE IF NOT EXISTS asked (
 );
 CREATE INDEX IF NOT EXISTS asked_unanswered ON asked(answered, normalized);
 CREATE INDEX IF NOT EXISTS asked_at ON asked(at);
+CREATE TABLE IF NOT EXISTS chats (
+    chat_id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,            -- private, group, supergroup or channel
+    title TEXT NOT NULL DEFAULT '',
+    active INTEGER NOT NULL DEFAULT 1,
+    reason TEXT,                   -- why the chat stopped receiving news
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS subscriptions (
+    chat_id INTEGER NOT NULL REFERENCES chats(chat_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    topic TEXT NOT NULL,           -- normalised topic; '' subscribes to all news
+    label TEXT NOT NULL,           -- the topic as the chat wrote it
+    created_at REAL NOT NULL,
+    PRIMARY KEY (chat_id, topic)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY,
+    chat_id INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',   -- pending, sent or failed
+    not_before REAL NOT NULL DEFAULT 0,      -- a 429's retry_after postpones the chat
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_at REAL NOT NULL,
+    sent_at REAL,
+    UNIQUE (chat_id, article_id)             -- each article reaches a chat once, ever
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, not_before);
 """
 
 
@@ -145,36 +173,51 @@ def index_text(values: Iterable[str]) -> str:
 
 
 class Store:
-    """The SQLite database: open once, share across the engine."""
+    """The SQLite database: open once, share across the engine.
+
+    Reads and small writes go through separate connections, each with its own thread: a
+    small write that waits for a long load's lock never holds up the readers behind it.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: aiosqlite.Connection | None = None
+        self._wdb: aiosqlite.Connection | None = None
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._wdb = await self._connect()
+        await self._wdb.executescript(SCHEMA)
+        await self._wdb.commit()
         self._db = await self._connect()
-        await self._db.executescript(SCHEMA)
-        await self._db.commit()
 
     async def _connect(self) -> aiosqlite.Connection:
         db = await aiosqlite.connect(self.path, isolation_level=None)
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")
         await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA busy_timeout=10000")
+        await db.execute("PRAGMA busy_timeout=120000")
         return db
 
     async def close(self) -> None:
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        for db in (self._db, self._wdb):
+            if db is not None:
+                await db.close()
+        self._db = self._wdb = None
 
     @property
     def db(self) -> aiosqlite.Connection:
+        """The connection for reads."""
         if self._db is None:
             raise RuntimeError("the store is not open")
         return self._db
+
+    @property
+    def wdb(self) -> aiosqlite.Connection:
+        """The connection for small writes (question log, chats, subscriptions, outbox)."""
+        if self._wdb is None:
+            raise RuntimeError("the store is not open")
+        return self._wdb
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -216,6 +259,7 @@ class Store:
             for article_rows in rows:
                 await _insert_article(writer, article_rows)
             await writer.executemany("UPDATE articles SET path = ? WHERE id = ?", moved)
+            await _plan_deliveries(writer, report.added)
             await writer.execute("DELETE FROM files")
             await writer.executemany("INSERT INTO files VALUES (?, ?)", found.digests.items())
             await writer.execute(
@@ -339,7 +383,7 @@ class Store:
         user_id: int | None = None,
     ) -> None:
         article_id, fact_id, score = best or (None, None, None)
-        await self.db.execute(
+        await self.wdb.execute(
             "INSERT INTO asked (at, chat_id, user_id, question, normalized, answered, "
             "article_id, fact_id, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -376,6 +420,177 @@ class Store:
                  ORDER BY n DESC, last DESC LIMIT ?"""
         async with self.db.execute(sql, (since, limit)) as cur:
             return [(row[0], row[1], row[2]) async for row in cur]
+
+    # -- subscriptions and the outbox --------------------------------------------------------
+
+    async def remember_chat(self, chat_id: int, kind: str, title: str) -> None:
+        """Record a chat (or refresh its kind and title), reactivating it."""
+        await self.wdb.execute(
+            "INSERT INTO chats (chat_id, kind, title, active, reason, updated_at) "
+            "VALUES (?, ?, ?, 1, NULL, ?) ON CONFLICT(chat_id) DO UPDATE SET "
+            "kind = excluded.kind, title = excluded.title, active = 1, reason = NULL, "
+            "updated_at = excluded.updated_at",
+            (chat_id, kind, title, time.time()),
+        )
+
+    async def subscribe(self, chat_id: int, topic: str, label: str) -> bool:
+        """Add one subscription; False when the chat already had it."""
+        cursor = await self.wdb.execute(
+            "INSERT OR IGNORE INTO subscriptions VALUES (?, ?, ?, ?)",
+            (chat_id, topic, label, time.time()),
+        )
+        return cursor.rowcount > 0
+
+    async def unsubscribe(self, chat_id: int, topic: str | None) -> int:
+        """Remove one subscription, or all of the chat's when topic is None."""
+        if topic is None:
+            cursor = await self.wdb.execute(
+                "DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)
+            )
+        else:
+            cursor = await self.wdb.execute(
+                "DELETE FROM subscriptions WHERE chat_id = ? AND topic = ?", (chat_id, topic)
+            )
+        return cursor.rowcount
+
+    async def subscriptions(self, chat_id: int) -> list[str]:
+        """The chat's subscriptions as written ('' for all news), oldest first."""
+        async with self.db.execute(
+            "SELECT label FROM subscriptions WHERE chat_id = ? ORDER BY created_at, label",
+            (chat_id,),
+        ) as cur:
+            return [row[0] async for row in cur]
+
+    async def deactivate_chat(self, chat_id: int, reason: str) -> None:
+        """Stop sending to a chat that blocked or removed the bot; account for what was due."""
+        await self.wdb.execute(
+            "UPDATE chats SET active = 0, reason = ?, updated_at = ? WHERE chat_id = ?",
+            (reason, time.time(), chat_id),
+        )
+        await self.wdb.execute(
+            "UPDATE outbox SET state = 'failed', error = ? WHERE chat_id = ? AND state = 'pending'",
+            (reason, chat_id),
+        )
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its subscriptions and due news follow it."""
+        await self.wdb.execute("BEGIN IMMEDIATE")
+        try:
+            await self.wdb.execute(
+                "INSERT OR IGNORE INTO chats (chat_id, kind, title, active, updated_at) "
+                "SELECT ?, 'supergroup', title, active, ? FROM chats WHERE chat_id = ?",
+                (new_id, time.time(), old_id),
+            )
+            await self.wdb.execute(
+                "INSERT OR IGNORE INTO subscriptions "
+                "SELECT ?, topic, label, created_at FROM subscriptions WHERE chat_id = ?",
+                (new_id, old_id),
+            )
+            await self.wdb.execute(
+                "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ? AND state = 'pending'",
+                (new_id, old_id),
+            )
+            await self.wdb.execute("DELETE FROM subscriptions WHERE chat_id = ?", (old_id,))
+            await self.wdb.execute(
+                "UPDATE chats SET active = 0, reason = 'migrated', updated_at = ? "
+                "WHERE chat_id = ?",
+                (time.time(), old_id),
+            )
+            await self.wdb.execute(
+                "UPDATE outbox SET state = 'failed', error = 'migrated' "
+                "WHERE chat_id = ? AND state = 'pending'",
+                (old_id,),
+            )
+            await self.wdb.commit()
+        except BaseException:
+            await self.wdb.rollback()
+            raise
+
+    async def due_deliveries(self, now: float, limit: int) -> list[Delivery]:
+        """Pending deliveries whose chat is not waiting out a 429, oldest first."""
+        async with self.db.execute(
+            "SELECT id, chat_id, article_id, attempts FROM outbox "
+            "WHERE state = 'pending' AND not_before <= ? ORDER BY id LIMIT ?",
+            (now, limit),
+        ) as cur:
+            return [Delivery(*row) async for row in cur]
+
+    async def next_due_at(self) -> float | None:
+        """When the earliest pending delivery may be sent, or None when nothing is pending."""
+        async with self.db.execute(
+            "SELECT min(not_before) FROM outbox WHERE state = 'pending'"
+        ) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else None
+
+    async def mark_sent(self, delivery_id: int) -> None:
+        await self.wdb.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            (time.time(), delivery_id),
+        )
+
+    async def mark_failed(self, delivery_id: int, error: str) -> None:
+        await self.wdb.execute(
+            "UPDATE outbox SET state = 'failed', error = ?, attempts = attempts + 1 WHERE id = ?",
+            (error, delivery_id),
+        )
+
+    async def postpone(self, delivery_id: int, chat_id: int, until: float, error: str) -> None:
+        """Hold every pending delivery to the chat until `until` (Telegram's retry_after)."""
+        await self.wdb.execute(
+            "UPDATE outbox SET attempts = attempts + 1, error = ? WHERE id = ?",
+            (error, delivery_id),
+        )
+        await self.wdb.execute(
+            "UPDATE outbox SET not_before = max(not_before, ?) "
+            "WHERE chat_id = ? AND state = 'pending'",
+            (until, chat_id),
+        )
+
+    async def outbox_counts(self) -> dict[str, int]:
+        counts = {"pending": 0, "sent": 0, "failed": 0}
+        async with self.db.execute("SELECT state, count(*) FROM outbox GROUP BY state") as cur:
+            counts.update({row[0]: row[1] async for row in cur})
+        return counts
+
+    async def subscriber_counts(self) -> dict[str, int]:
+        """Chats with at least one subscription, by kind, and inactive chats by reason."""
+        sql = """SELECT CASE WHEN c.active THEN c.kind ELSE 'inactive: ' || coalesce(c.reason, '?')
+                        END, count(DISTINCT c.chat_id)
+                 FROM chats c WHERE c.chat_id IN (SELECT chat_id FROM subscriptions)
+                    OR NOT c.active GROUP BY 1 ORDER BY 1"""
+        async with self.db.execute(sql) as cur:
+            return {row[0]: row[1] async for row in cur}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One article due to one subscribed chat."""
+
+    id: int
+    chat_id: int
+    article_id: str
+    attempts: int
+
+
+async def _plan_deliveries(db: aiosqlite.Connection, added: Sequence[str]) -> None:
+    """Queue each new article for every subscribed chat, inside the load's transaction.
+
+    So the plan exists before anything is sent, and survives a restart.
+    """
+    if not added:
+        return
+    marks = ",".join("?" * len(added))
+    await db.execute(
+        f"""INSERT OR IGNORE INTO outbox (chat_id, article_id, created_at)
+            SELECT DISTINCT s.chat_id, a.id, ? FROM subscriptions s
+            JOIN chats c ON c.chat_id = s.chat_id AND c.active
+            JOIN articles a ON a.id IN ({marks})
+            WHERE s.topic = '' OR EXISTS (
+                SELECT 1 FROM topics t WHERE t.article_id = a.id AND t.normalized = s.topic)
+            ORDER BY a.id, s.chat_id""",
+        (time.time(), *added),
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,106 @@
+"""Subscriptions and the delivery plan, through the real engine and store."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bot import config as configuration
+from bot.engine import Engine
+from bot.subscriptions import ALL_NEWS, UnknownTopic
+
+
+def _article(article_id: str, topic: str) -> str:
+    return (
+        f'id: {article_id}\ntitle: "خبر {article_id}"\ntopics: [{topic}]\n'
+        f'sentences:\n  - id: s1\n    text: "هذه جملة الخبر {article_id}."\n'
+    )
+
+
+@pytest.fixture
+async def engine(tmp_path: Path):
+    (tmp_path / "knowledge").mkdir()
+    (tmp_path / "knowledge" / "a1.yaml").write_text(_article("a1", "روسيا"), encoding="utf-8")
+    (tmp_path / "config.yaml").write_text("knowledge_dir: knowledge\ndatabase: db.sqlite3\n")
+    async with Engine(configuration.load(tmp_path / "config.yaml")) as engine:
+        await engine.reload()
+        yield engine
+
+
+def add(engine: Engine, article_id: str, topic: str) -> None:
+    path = engine.config.knowledge_dir / f"{article_id}.yaml"
+    path.write_text(_article(article_id, topic), encoding="utf-8")
+
+
+async def test_topics_match_after_normalisation(engine: Engine) -> None:
+    subs = engine.subscriptions
+    assert await subs.subscribe(1, "private", "", "روسيَا") is True
+    assert await subs.subscribe(1, "private", "", "روسيا") is False
+    assert await subs.of(1) == ["روسيا"]
+
+
+async def test_unknown_topic_lists_known_ones(engine: Engine) -> None:
+    with pytest.raises(UnknownTopic) as raised:
+        await engine.subscriptions.subscribe(1, "private", "", "اليابان")
+    assert raised.value.known == ["روسيا"]
+    assert await engine.subscriptions.of(1) == []
+
+
+async def test_new_articles_are_planned_once_for_matching_chats(engine: Engine) -> None:
+    subs = engine.subscriptions
+    await subs.subscribe(1, "private", "", None)
+    await subs.subscribe(-5, "group", "g", "روسيا")
+    await subs.subscribe(-100, "channel", "c", "روسيا")
+    await subs.unsubscribe(-100, None)
+    add(engine, "a2", "روسيا")
+    add(engine, "a3", "علوم")
+    await engine.reload()
+    due = await engine.store.due_deliveries(time.time(), 100)
+    assert sorted((d.chat_id, d.article_id) for d in due) == [(-5, "a2"), (1, "a2"), (1, "a3")]
+    # The article that was already there before subscribing is not news.
+    assert all(d.article_id != "a1" for d in due)
+    # A changed article is not news again, and neither is a re-added one.
+    add(engine, "a2", "روسيا")
+    (engine.config.knowledge_dir / "a2.yaml").write_text(
+        _article("a2", "روسيا").replace("خبر a2", "خبر معدل"), encoding="utf-8"
+    )
+    await engine.reload()
+    assert len(await engine.store.due_deliveries(time.time(), 100)) == 3
+
+
+async def test_sent_failed_and_postponed(engine: Engine) -> None:
+    store = engine.store
+    await engine.subscriptions.subscribe(1, "private", "", ALL_NEWS)
+    await engine.subscriptions.subscribe(2, "private", "", ALL_NEWS)
+    add(engine, "a2", "روسيا")
+    await engine.reload()
+    first, second = await store.due_deliveries(time.time(), 10)
+    await store.mark_sent(first.id)
+    await store.postpone(second.id, second.chat_id, time.time() + 60, "429")
+    assert await store.due_deliveries(time.time(), 10) == []
+    assert await store.next_due_at() > time.time() + 30
+    await store.deactivate_chat(2, "blocked")
+    assert await store.outbox_counts() == {"pending": 0, "sent": 1, "failed": 1}
+    kinds, _ = await engine.subscriptions.stats()
+    assert kinds == {"inactive: blocked": 1, "private": 1}
+
+
+async def test_migration_keeps_subscriptions_and_due_news(engine: Engine) -> None:
+    await engine.subscriptions.subscribe(-5, "group", "g", "روسيا")
+    add(engine, "a2", "روسيا")
+    await engine.reload()
+    await engine.store.migrate_chat(-5, -1005)
+    assert await engine.subscriptions.of(-1005) == ["روسيا"]
+    assert await engine.subscriptions.of(-5) == []
+    due = await engine.store.due_deliveries(time.time(), 10)
+    assert [(d.chat_id, d.article_id) for d in due] == [(-1005, "a2")]
+
+
+async def test_news_message_content(engine: Engine) -> None:
+    news = await engine.subscriptions.news("a1")
+    assert news is not None
+    assert news.title == "خبر a1"
+    assert news.facts == ("هذه جملة الخبر a1.",)
+    assert await engine.subscriptions.news("gone") is None
