@@ -42,6 +42,52 @@ SETTINGS: tuple[Setting, ...] = (
         "telegram.base_file_url", str, "https://api.telegram.org/file/bot", "Bot API file URL."
     ),
     Setting(
+        "telegram.concurrent_updates",
+        int,
+        64,
+        "How many updates the bot handles at once (1: strictly one after another).",
+    ),
+    Setting(
+        "telegram.next_answers",
+        int,
+        3,
+        "How many next best answers are offered as buttons under an answer.",
+    ),
+    Setting(
+        "telegram.max_question",
+        int,
+        1000,
+        "Longer questions (in characters) get a polite request to shorten them.",
+    ),
+    Setting(
+        "telegram.log_level",
+        str,
+        "INFO",
+        "Log level of `sanad run`: DEBUG, INFO, WARNING or ERROR (the token is never logged).",
+    ),
+    Setting(
+        "flood.questions",
+        int,
+        10,
+        "Questions one reader may ask per `flood.seconds` (0: no limit); then a polite note.",
+    ),
+    Setting("flood.seconds", (int, float), 60, "The window of `flood.questions`, in seconds."),
+    Setting(
+        "webhook.url",
+        str,
+        "",
+        "Public HTTPS URL Telegram posts updates to; empty: long polling.",
+    ),
+    Setting("webhook.listen", str, "127.0.0.1", "Address the webhook server listens on."),
+    Setting("webhook.port", int, 8443, "Port the webhook server listens on."),
+    Setting("webhook.path", str, "telegram", "URL path the webhook server answers on."),
+    Setting(
+        "webhook.secret_env",
+        str,
+        "TELEGRAM_WEBHOOK_SECRET",
+        "Environment variable with the webhook's secret token (required with webhook.url).",
+    ),
+    Setting(
         "matching.min_score",
         (int, float),
         40.0,
