@@ -17,8 +17,9 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.analysis import GROUP, FactTerms, article_terms, fact_terms
 from bot.knowledge import Article, Fact, Sentence
-from bot.text import normalize, terms
+from bot.text import normalize
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,11 +63,18 @@ CREATE TABLE IF NOT EXISTS topics (
     PRIMARY KEY (article_id, normalized)
 );
 CREATE INDEX IF NOT EXISTS topics_by_name ON topics(normalized);
+-- Matching's index (bot/analysis.py says what goes in): per fact, the Snowball stems and the
+-- light stems of its statement and sources in order, the stems of its keywords and editors'
+-- questions in groups, and the kinds of answer it holds; per article, everything it says.
 CREATE VIRTUAL TABLE IF NOT EXISTS fact_index USING fts5(
-    statement, questions, keywords, quotes,
+    stems, lights, asked, cues UNINDEXED,
     tokenize='unicode61 remove_diacritics 0'
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS fact_vocab USING fts5vocab(fact_index, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS fact_vocab USING fts5vocab(fact_index, 'col');
+CREATE VIRTUAL TABLE IF NOT EXISTS article_index USING fts5(   -- rowid: articles.rowid
+    title, body,
+    tokenize='unicode61 remove_diacritics 0'
+);
 CREATE TABLE IF NOT EXISTS asked (
     id INTEGER PRIMARY KEY,
     at REAL NOT NULL,
@@ -235,42 +243,42 @@ class Store:
         """Make the stored knowledge equal to the folder, redoing only what changed.
 
         Articles of unchanged files stay as they are; re-read articles are compared by
-        content. Runs in one transaction on its own connection: readers see the old
-        knowledge until the commit, then all of the new.
+        content. The work runs in a thread, in one transaction on its own connection:
+        readers see the old knowledge until the commit, then all of the new.
         """
         async with self.db.execute("SELECT id, digest, path FROM articles") as cur:
             old = {row[0]: (row[1], row[2]) async for row in cur}
+        return await asyncio.to_thread(self._replace, found, old)
+
+    def _replace(self, found: KnowledgeFiles, old: dict[str, tuple[str, str]]) -> LoadReport:
         kept = {i for i, (_, path) in old.items() if path in found.unchanged}
-        new = {a.id: a for a in found.articles}
+        new = {a.id: (a, a.digest()) for a in found.articles}
         report = LoadReport(
             added=sorted(i for i in new if i not in old),
-            changed=sorted(i for i in new if i in old and old[i][0] != new[i].digest()),
+            changed=sorted(i for i in new if i in old and old[i][0] != new[i][1]),
             removed=sorted(i for i in old if i not in new and i not in kept),
         )
-        moved = [(a.path, a.id) for a in new.values() if a.id in old and old[a.id][1] != a.path]
-        rows = await asyncio.to_thread(
-            lambda: [_article_rows(new[i]) for i in report.added + report.changed]
-        )
-        writer = await self._connect()
+        moved = [(a.path, i) for i, (a, _) in new.items() if i in old and old[i][1] != a.path]
+        rows = [_article_rows(*new[i]) for i in report.added + report.changed]
+        db = sqlite3.connect(self.path, isolation_level=None)
         try:
-            await writer.execute("BEGIN IMMEDIATE")
-            for article_id in report.changed + report.removed:
-                await _delete_article(writer, article_id)
-            for article_rows in rows:
-                await _insert_article(writer, article_rows)
-            await writer.executemany("UPDATE articles SET path = ? WHERE id = ?", moved)
-            await _plan_deliveries(writer, report.added)
-            await writer.execute("DELETE FROM files")
-            await writer.executemany("INSERT INTO files VALUES (?, ?)", found.digests.items())
-            await writer.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('loaded_at', ?)", (str(time.time()),)
-            )
-            await writer.commit()
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA busy_timeout=120000")
+            db.execute("BEGIN IMMEDIATE")
+            _delete_articles(db, report.changed + report.removed)
+            _insert_articles(db, rows)
+            db.executemany("UPDATE articles SET path = ? WHERE id = ?", moved)
+            _plan_deliveries(db, report.added)
+            db.execute("DELETE FROM files")
+            db.executemany("INSERT INTO files VALUES (?, ?)", found.digests.items())
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('loaded_at', ?)", (str(time.time()),))
+            db.execute("COMMIT")
         except BaseException:
-            await writer.rollback()
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
         finally:
-            await writer.close()
+            db.close()
         return report
 
     async def loaded_at(self) -> float | None:
@@ -573,7 +581,7 @@ class Delivery:
     attempts: int
 
 
-async def _plan_deliveries(db: aiosqlite.Connection, added: Sequence[str]) -> None:
+def _plan_deliveries(db: sqlite3.Connection, added: Sequence[str]) -> None:
     """Queue each new article for every subscribed chat, inside the load's transaction.
 
     So the plan exists before anything is sent, and survives a restart.
@@ -581,7 +589,7 @@ async def _plan_deliveries(db: aiosqlite.Connection, added: Sequence[str]) -> No
     if not added:
         return
     marks = ",".join("?" * len(added))
-    await db.execute(
+    db.execute(
         f"""INSERT OR IGNORE INTO outbox (chat_id, article_id, created_at)
             SELECT DISTINCT s.chat_id, a.id, ? FROM subscriptions s
             JOIN chats c ON c.chat_id = s.chat_id AND c.active
@@ -596,11 +604,12 @@ async def _plan_deliveries(db: aiosqlite.Connection, added: Sequence[str]) -> No
 @dataclass(frozen=True)
 class _ArticleRows:
     article: Article
+    digest: str
     facts: tuple[Fact, ...]
     fts: tuple[tuple[str, str, str, str], ...]
 
 
-def _article_rows(article: Article) -> _ArticleRows:
+def _article_rows(article: Article, digest: str) -> _ArticleRows:
     """Everything to insert for one article, with its index terms computed up front."""
     facts = article.served_facts()
     fts = tuple(
@@ -612,60 +621,58 @@ def _article_rows(article: Article) -> _ArticleRows:
         )
         for f in facts
     )
-    return _ArticleRows(article, facts, fts)
+    return _ArticleRows(article, digest, facts, fts)
 
 
-async def _insert_article(db: aiosqlite.Connection, rows: _ArticleRows) -> None:
-    a = rows.article
-    await db.execute(
-        "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            a.id,
-            a.title,
-            a.url,
-            a.published,
-            json.dumps(a.topics, ensure_ascii=False),
-            a.path,
-            a.digest(),
-            time.time(),
-        ),
+def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> None:
+    """Insert whole articles with a few executemany calls: the load's hot path."""
+    (rowid,) = db.execute("SELECT coalesce(max(rowid), 0) FROM facts").fetchone()
+    now = time.time()
+    articles, sentences, topics, facts, index = [], [], [], [], []
+    for row in rows:
+        a = row.article
+        topics_json = json.dumps(a.topics, ensure_ascii=False)
+        articles.append((a.id, a.title, a.url, a.published, topics_json, a.path, row.digest, now))
+        sentences.extend((a.id, s.id, i, s.text) for i, s in enumerate(a.sentences))
+        topics.extend((a.id, t, normalize(t)) for t in a.all_topics())
+        for position, (fact, fts) in enumerate(zip(row.facts, row.fts, strict=True)):
+            rowid += 1
+            facts.append(
+                (
+                    rowid,
+                    a.id,
+                    fact.id,
+                    position,
+                    fact.statement,
+                    json.dumps(fact.questions, ensure_ascii=False),
+                    json.dumps(fact.keywords, ensure_ascii=False),
+                    json.dumps(fact.topics, ensure_ascii=False),
+                    json.dumps(fact.source),
+                )
+            )
+            index.append((rowid, *fts))
+    db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", articles)
+    db.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?)", sentences)
+    db.executemany("INSERT OR IGNORE INTO topics VALUES (?, ?, ?)", topics)
+    db.executemany(
+        "INSERT INTO facts (rowid, article_id, id, position, statement, questions, keywords, "
+        "topics, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        facts,
     )
-    await db.executemany(
-        "INSERT INTO sentences VALUES (?, ?, ?, ?)",
-        [(a.id, s.id, i, s.text) for i, s in enumerate(a.sentences)],
+    db.executemany(
+        "INSERT INTO fact_index (rowid, statement, questions, keywords, quotes) "
+        "VALUES (?, ?, ?, ?, ?)",
+        index,
     )
-    await db.executemany(
-        "INSERT OR IGNORE INTO topics VALUES (?, ?, ?)",
-        [(a.id, t, normalize(t)) for t in a.all_topics()],
-    )
-    for position, (fact, fts) in enumerate(zip(rows.facts, rows.fts, strict=True)):
-        cursor = await db.execute(
-            "INSERT INTO facts (article_id, id, position, statement, questions, keywords, "
-            "topics, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                a.id,
-                fact.id,
-                position,
-                fact.statement,
-                json.dumps(fact.questions, ensure_ascii=False),
-                json.dumps(fact.keywords, ensure_ascii=False),
-                json.dumps(fact.topics, ensure_ascii=False),
-                json.dumps(fact.source),
-            ),
-        )
-        await db.execute(
-            "INSERT INTO fact_index (rowid, statement, questions, keywords, quotes) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (cursor.lastrowid, *fts),
-        )
 
 
-async def _delete_article(db: aiosqlite.Connection, article_id: str) -> None:
-    await db.execute(
+def _delete_articles(db: sqlite3.Connection, article_ids: Sequence[str]) -> None:
+    ids = [(i,) for i in article_ids]
+    db.executemany(
         "DELETE FROM fact_index WHERE rowid IN (SELECT rowid FROM facts WHERE article_id = ?)",
-        (article_id,),
+        ids,
     )
-    await db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+    db.executemany("DELETE FROM articles WHERE id = ?", ids)
 
 
 def _fact_row(row: tuple) -> FactRow:
