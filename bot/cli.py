@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot import config as configuration
+from bot.distill import DistillError, check_options
+from bot.distill import distill as draft_knowledge
 from bot.engine import Answer, Engine, KnowledgeInvalid
 from bot.knowledge import read_paths
 from bot.messages import text_answer
@@ -45,6 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     verbs.add_parser("chat", help="ask questions in a terminal conversation")
     verbs.add_parser("run", help="run the Telegram bot")
+
+    distill = verbs.add_parser("distill", help="draft a knowledge file from a plain-text article")
+    distill.add_argument("file", help="UTF-8 text, the title on the first line ('-': stdin)")
+    distill.add_argument("--id", dest="article_id", help="article id (default: date and title)")
+    distill.add_argument("--url", help="the article's http or https address")
+    distill.add_argument("--published", help="publication date, YYYY-MM-DD")
+    distill.add_argument(
+        "--topic", dest="topics", action="append", default=[], help="a topic (repeatable)"
+    )
     return parser
 
 
@@ -151,6 +162,36 @@ def run_bot(config: configuration.Config, args: argparse.Namespace) -> int:
     return run(config)
 
 
+def distill_article(config: configuration.Config, args: argparse.Namespace) -> int:
+    """Print a draft knowledge file; a file that cannot make one is one line and exit 1."""
+    try:
+        check_options(args.article_id, args.url, args.published)
+    except DistillError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        draft = draft_knowledge(
+            data.decode("utf-8"),
+            article_id=args.article_id,
+            url=args.url,
+            published=args.published,
+            topics=args.topics,
+        )
+    except FileNotFoundError:
+        problem = "no such file"
+    except OSError as exc:
+        problem = f"cannot read the file: {exc.strerror}"
+    except UnicodeDecodeError as exc:
+        problem = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+    except DistillError as exc:
+        problem = str(exc)
+    else:
+        sys.stdout.write(draft)
+        return 0
+    print(f"sanad: {args.file}: {problem}", file=sys.stderr)
+    return 1
+
+
 async def _ensure_loaded(engine: Engine) -> None:
     try:
         await engine.ensure_loaded()
@@ -194,4 +235,5 @@ VERBS: dict[str, Callable[[configuration.Config, argparse.Namespace], int]] = {
     "ask": ask,
     "chat": chat,
     "run": run_bot,
+    "distill": distill_article,
 }
