@@ -17,7 +17,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.analysis import GROUP, FactTerms, article_terms, fact_terms
+from bot.analysis import FactTerms, article_terms, fact_terms
 from bot.knowledge import Article, Fact, Sentence
 from bot.text import normalize
 
@@ -119,6 +119,35 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, not_before);
 """
 
+# Bumped whenever the knowledge tables or the index change shape. An older database then
+# drops its knowledge, which is read again from the files; the question log and the
+# subscriptions stay.
+SCHEMA_VERSION = 2
+_DROP_KNOWLEDGE = """
+DROP TABLE IF EXISTS fact_vocab;
+DROP TABLE IF EXISTS fact_index;
+DROP TABLE IF EXISTS article_index;
+DROP TABLE IF EXISTS facts;
+DROP TABLE IF EXISTS sentences;
+DROP TABLE IF EXISTS topics;
+DROP TABLE IF EXISTS articles;
+DROP TABLE IF EXISTS files;
+"""
+
+
+async def _migrate(db: aiosqlite.Connection) -> None:
+    """Create the schema, dropping knowledge stored in an older shape."""
+    async with db.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    outdated = row is not None and row[0] != SCHEMA_VERSION
+    if outdated:
+        await db.executescript(_DROP_KNOWLEDGE)
+    await db.executescript(SCHEMA)
+    if outdated:
+        await db.execute("DELETE FROM meta WHERE key IN ('loaded_at', 'facts')")
+        await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    await db.commit()
+
 
 @dataclass
 class LoadReport:
@@ -165,6 +194,16 @@ class FactRow:
 
 
 @dataclass(frozen=True)
+class CandidateRow:
+    """A fact as matching reranks it: its index terms, not yet its text."""
+
+    rowid: int
+    article_id: str
+    fact_id: str
+    terms: FactTerms
+
+
+@dataclass(frozen=True)
 class ArticleRow:
     """An article's header, as shown under an answer."""
 
@@ -173,11 +212,6 @@ class ArticleRow:
     url: str | None
     published: str | None
     topics: tuple[str, ...]
-
-
-def index_text(values: Iterable[str]) -> str:
-    """The stemmed terms FTS5 stores for one column."""
-    return " ".join(t for v in values for t in terms(v))
 
 
 class Store:
@@ -195,8 +229,7 @@ class Store:
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._wdb = await self._connect()
-        await self._wdb.executescript(SCHEMA)
-        await self._wdb.commit()
+        await _migrate(self._wdb)
         self._db = await self._connect()
 
     async def _connect(self) -> aiosqlite.Connection:
@@ -272,6 +305,7 @@ class Store:
             db.execute("DELETE FROM files")
             db.executemany("INSERT INTO files VALUES (?, ?)", found.digests.items())
             db.execute("INSERT OR REPLACE INTO meta VALUES ('loaded_at', ?)", (str(time.time()),))
+            db.execute("INSERT OR REPLACE INTO meta SELECT 'facts', count(*) FROM facts")
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
@@ -291,27 +325,51 @@ class Store:
     async def search(self, query: str, limit: int) -> list[tuple[int, float]]:
         """Fact rowids best first by FTS5's BM25 (negated so higher is better)."""
         sql = (
-            "SELECT rowid, -bm25(fact_index, 1.0, 1.2, 0.8, 0.8) AS score FROM fact_index "
+            "SELECT rowid, -bm25(fact_index, 1.0, 1.0, 1.5) FROM fact_index "
             "WHERE fact_index MATCH ? ORDER BY rank LIMIT ?"
         )
+        return await self._ranked(sql, query, limit)
+
+    async def search_articles(self, query: str, limit: int) -> list[tuple[str, float]]:
+        """Article ids best first by BM25 over everything each article says."""
+        sql = """SELECT a.id, r.score FROM (
+                   SELECT rowid, -bm25(article_index, 2.0, 1.0) AS score FROM article_index
+                   WHERE article_index MATCH ? ORDER BY rank LIMIT ?) r
+                 JOIN articles a ON a.rowid = r.rowid ORDER BY r.score DESC"""
+        return await self._ranked(sql, query, limit)
+
+    async def _ranked(self, sql: str, query: str, limit: int) -> list:
         try:
             async with self.db.execute(sql, (query, limit)) as cur:
                 return [(row[0], row[1]) async for row in cur]
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError:  # a query FTS5 cannot parse matches nothing
             return []
 
-    async def document_frequencies(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
-        """How many facts there are, and in how many of them each term occurs."""
-        async with self.db.execute("SELECT count(*) FROM facts") as cur:
-            row = await cur.fetchone()
-        total = row[0] if row else 0
-        if not words:
-            return total, {}
+    async def term_counts(self, words: Sequence[str]) -> tuple[int, dict[tuple[str, str], int]]:
+        """How many facts there are, and how many hold each term, by index column."""
         marks = ",".join("?" * len(words))
-        async with self.db.execute(
-            f"SELECT term, doc FROM fact_vocab WHERE term IN ({marks})", tuple(words)
-        ) as cur:
-            return total, {row[0]: row[1] async for row in cur}
+        sql = f"""SELECT 'facts', '', CAST(value AS INTEGER) FROM meta WHERE key = 'facts'
+                  UNION ALL SELECT term, col, doc FROM fact_vocab WHERE term IN ({marks})"""
+        total, counts = 0, {}
+        async with self.db.execute(sql, tuple(words)) as cur:
+            async for term, col, doc in cur:
+                if col:
+                    counts[term, col] = doc
+                else:
+                    total = doc
+        return total, counts
+
+    async def candidates(
+        self, rowids: Sequence[int], article_ids: Sequence[str]
+    ) -> list[CandidateRow]:
+        """What matching needs of these facts and of every fact of these articles."""
+        facts = ",".join("?" * len(rowids)) or "NULL"
+        articles = ",".join("?" * len(article_ids)) or "NULL"
+        sql = f"""SELECT f.rowid, f.article_id, f.id, i.stems, i.lights, i.asked, i.cues
+                  FROM facts f JOIN fact_index i ON i.rowid = f.rowid
+                  WHERE f.rowid IN ({facts}) OR f.article_id IN ({articles})"""
+        async with self.db.execute(sql, (*rowids, *article_ids)) as cur:
+            return [CandidateRow(row[0], row[1], row[2], FactTerms(*row[3:])) async for row in cur]
 
     async def facts(self, rowids: Sequence[int]) -> dict[int, FactRow]:
         if not rowids:
@@ -606,33 +664,35 @@ class _ArticleRows:
     article: Article
     digest: str
     facts: tuple[Fact, ...]
-    fts: tuple[tuple[str, str, str, str], ...]
+    fts: tuple[FactTerms, ...]
+    index: tuple[str, str]
 
 
 def _article_rows(article: Article, digest: str) -> _ArticleRows:
     """Everything to insert for one article, with its index terms computed up front."""
     facts = article.served_facts()
     fts = tuple(
-        (
-            index_text([f.statement]),
-            index_text(f.questions),
-            index_text(f.keywords),
-            index_text(article.sentence_text(s) for s in f.source),
+        fact_terms(
+            f.statement, (article.sentence_text(s) for s in f.source), f.questions, f.keywords
         )
         for f in facts
     )
-    return _ArticleRows(article, digest, facts, fts)
+    said = [s.text for s in article.sentences]
+    for f in article.facts:
+        said += [f.statement, *f.questions, *f.keywords]
+    return _ArticleRows(article, digest, facts, fts, article_terms(article.title, said))
 
 
 def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> None:
     """Insert whole articles with a few executemany calls: the load's hot path."""
     (rowid,) = db.execute("SELECT coalesce(max(rowid), 0) FROM facts").fetchone()
     now = time.time()
-    articles, sentences, topics, facts, index = [], [], [], [], []
+    articles, sentences, topics, facts, index, article_index = [], [], [], [], [], []
     for row in rows:
         a = row.article
         topics_json = json.dumps(a.topics, ensure_ascii=False)
         articles.append((a.id, a.title, a.url, a.published, topics_json, a.path, row.digest, now))
+        article_index.append((*row.index, a.id))
         sentences.extend((a.id, s.id, i, s.text) for i, s in enumerate(a.sentences))
         topics.extend((a.id, t, normalize(t)) for t in a.all_topics())
         for position, (fact, fts) in enumerate(zip(row.facts, row.fts, strict=True)):
@@ -650,7 +710,7 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> No
                     json.dumps(fact.source),
                 )
             )
-            index.append((rowid, *fts))
+            index.append((rowid, fts.stems, fts.lights, fts.asked, fts.cues))
     db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", articles)
     db.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?)", sentences)
     db.executemany("INSERT OR IGNORE INTO topics VALUES (?, ?, ?)", topics)
@@ -660,9 +720,12 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> No
         facts,
     )
     db.executemany(
-        "INSERT INTO fact_index (rowid, statement, questions, keywords, quotes) "
-        "VALUES (?, ?, ?, ?, ?)",
-        index,
+        "INSERT INTO fact_index (rowid, stems, lights, asked, cues) VALUES (?, ?, ?, ?, ?)", index
+    )
+    db.executemany(
+        "INSERT INTO article_index (rowid, title, body) SELECT rowid, ?, ? FROM articles "
+        "WHERE id = ?",
+        article_index,
     )
 
 
@@ -671,6 +734,9 @@ def _delete_articles(db: sqlite3.Connection, article_ids: Sequence[str]) -> None
     db.executemany(
         "DELETE FROM fact_index WHERE rowid IN (SELECT rowid FROM facts WHERE article_id = ?)",
         ids,
+    )
+    db.executemany(
+        "DELETE FROM article_index WHERE rowid = (SELECT rowid FROM articles WHERE id = ?)", ids
     )
     db.executemany("DELETE FROM articles WHERE id = ?", ids)
 

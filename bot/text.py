@@ -42,6 +42,11 @@ _NON_WORD = re.compile(r"[^\w]+|_")
 _ARTICLE = re.compile(r"^(?:[وف]?(?:[بكل]?ال|لل))(?=..)")
 _CONJUNCTION = re.compile(r"^[وف](?=....)")
 
+# Light stemming: the commonest suffixes (plural, dual, feminine, attached pronouns), longest
+# first, removed only when three letters remain. Gentler than Snowball, so the two disagree
+# usefully: matching looks at both.
+_SUFFIX = re.compile(r"^(.{3,}?)(?:هما|كما|تين|تان|ها|ان|ات|ون|ين|يه|ته|هم|هن|ي|ه)$")
+
 _stemmer = Stemmer.Stemmer("arabic")
 
 
@@ -62,7 +67,17 @@ def tokens(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Arabic function words that carry no topic, normalised like the text they are removed from."""
-    raw = resources.files("bot").joinpath("data/stopwords_ar.txt").read_text(encoding="utf-8")
+    return _word_list("stopwords_ar.txt")
+
+
+@lru_cache(maxsize=1)
+def smalltalk() -> frozenset[str]:
+    """Words of greetings, thanks and chit-chat: a question of nothing else asks nothing."""
+    return _word_list("smalltalk_ar.txt")
+
+
+def _word_list(name: str) -> frozenset[str]:
+    raw = resources.files("bot").joinpath("data", name).read_text(encoding="utf-8")
     words = (line.split("#", 1)[0].strip() for line in raw.splitlines())
     return frozenset(normalize(w) for w in words if w)
 
@@ -86,6 +101,14 @@ def stem(token: str) -> str:
     return _stemmer.stemWord(bare)
 
 
+@lru_cache(maxsize=200_000)
+def light_stem(token: str) -> str:
+    """A normalised token without its clitics and one common suffix."""
+    bare = strip_clitics(token)
+    found = _SUFFIX.match(bare)
+    return found.group(1) if found else bare
+
+
 def content_tokens(text: str) -> list[str]:
     """Normalised words of text without stopwords, in order."""
     stop = stopwords()
@@ -95,3 +118,9 @@ def content_tokens(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """Stemmed content words: what the full-text index stores and the question is looked up by."""
     return [stem(t) for t in content_tokens(text)]
+
+
+def analyse(text: str) -> tuple[list[str], list[str]]:
+    """Snowball stems and light stems of text's content words, position by position."""
+    words = content_tokens(text)
+    return [stem(w) for w in words], [light_stem(w) for w in words]
