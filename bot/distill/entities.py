@@ -30,7 +30,8 @@ class Mention:
     name: str
     start: int
     end: int
-    role: str = ""  # for a person: the title written before the name (الرئيس الروسي)
+    role: str = ""  # for a person: the office written before the name (الرئيس الروسي)
+    lead: int | None = None  # for a person: where the title or honorific before the name starts
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,15 @@ def tokenize(sentence: str) -> list[Token]:
     previous_end = 0
     for match in _WORD.finditer(sentence):
         gap = sentence[previous_end : match.start()]
+        # The dot of an initial (د. أحمد) does not separate it from the name it stands before.
+        initial = bool(result) and len(result[-1].norm) == 1 and gap.strip() == "."
         result.append(
             Token(
                 text=match.group(),
                 start=match.start(),
                 end=match.end(),
                 norm=normalize(match.group()),
-                breaks=not result or bool(_BREAK.search(gap)),
+                breaks=not result or (bool(_BREAK.search(gap)) and not initial),
             )
         )
         previous_end = match.end()
@@ -113,7 +116,7 @@ class Lexicon:
 
     def add(self, kind: str, name: str, aliases: Iterable[str] = ()) -> None:
         """Know one more name (and its aliases) under `kind`."""
-        index = self.roles if kind == "role" else self.names
+        index = self.roles if kind in ("role", "honorific") else self.names
         for spelling in (name, *aliases):
             words = tuple(normalize(spelling).split())
             if not words or self.lookup(words) is not None:
@@ -198,6 +201,7 @@ class _Cued:
     name_end: int
     cue: str  # the title with its adjectives, for persons
     cue_start: int  # where the cue starts in the sentence
+    honorific: bool = False  # د. or السيد: it says who is named, not which office they hold
 
 
 def _cued_names(sentence: str, tokens: list[Token], lexicon: Lexicon) -> Iterator[_Cued]:
@@ -205,9 +209,10 @@ def _cued_names(sentence: str, tokens: list[Token], lexicon: Lexicon) -> Iterato
     i = 0
     while i < len(tokens):
         try:
-            _, j, skip = _match_at(tokens, i, lexicon.roles)
-            kind = PERSON
+            role, j, skip = _match_at(tokens, i, lexicon.roles)
+            kind, honorific = PERSON, role.kind == "honorific"
         except LookupError:
+            honorific = False
             heads = [n for bare, n in bare_forms(tokens[i].norm) if bare in lexicon.place_heads]
             if not heads:
                 i += 1
@@ -218,13 +223,24 @@ def _cued_names(sentence: str, tokens: list[Token], lexicon: Lexicon) -> Iterato
             j += 1
         k = j
         limit = 3 if kind == PERSON else 1
-        while k < len(tokens) and k - j < limit and _plain_word(tokens[k], lexicon):
+        while (
+            k < len(tokens)
+            and k - j < limit
+            and (
+                _plain_word(tokens[k], lexicon) or (honorific and k > j and _family_name(tokens[k]))
+            )
+        ):
             k += 1
         if k > j:
             cue_start = tokens[i].start + letters_offset(tokens[i].text, skip)
             cue = _compact(sentence[cue_start : tokens[j - 1].end])
-            yield _Cued(kind, j, k, cue, cue_start)
+            yield _Cued(kind, j, k, cue, cue_start, honorific)
         i = max(k, i + 1)
+
+
+def _family_name(token: Token) -> bool:
+    """A family name written with the article: العلي، الهاشمي (after a first name)."""
+    return _definite(token) and token.norm.endswith("ي") and len(token.norm) >= 5
 
 
 def letters_offset(text: str, letters: int) -> int:
@@ -258,8 +274,7 @@ def discover_names(sentences: Iterable[str], lexicon: Lexicon) -> Lexicon:
 
 
 def _name_mentions(sentence: str, tokens: list[Token], lexicon: Lexicon) -> list[Mention]:
-    cued = _cued_names(sentence, tokens, lexicon)
-    roles = {c.name_start: c.cue for c in cued if c.kind == PERSON}
+    cued = {c.name_start: c for c in _cued_names(sentence, tokens, lexicon) if c.kind == PERSON}
     found: list[Mention] = []
     i = 0
     while i < len(tokens):
@@ -276,7 +291,10 @@ def _name_mentions(sentence: str, tokens: list[Token], lexicon: Lexicon) -> list
                 i += 1
             continue
         start = tokens[i].start + letters_offset(tokens[i].text, skip)
-        found.append(Mention(entry.kind, entry.name, start, tokens[j - 1].end, roles.get(i, "")))
+        cue = cued.get(i)
+        role = cue.cue if cue and not cue.honorific else ""
+        lead = cue.cue_start if cue else None
+        found.append(Mention(entry.kind, entry.name, start, tokens[j - 1].end, role, lead))
         i = j
     return found
 
@@ -319,6 +337,7 @@ _NUMERIC_DATE = re.compile(
     r"(?<![\w.])(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})(?![\w.])"
 )
 _YEAR = re.compile(r"(?:1[89]|20)[0-9]{2}")
+_UNIT_WORD = re.compile(r"\s+([^\s،,؛;.:!?؟()«»\"]+)")
 _NUMBER = re.compile(r"(?<![\w.,٫])[0-9]+(?:[.,٫][0-9]+)*(?:\s*[%٪])?")
 # One character for one: spans found in the folded text are spans of the sentence.
 _FOLD = str.maketrans(
@@ -359,10 +378,10 @@ def _numbers(sentence: str, folded: str, lexicon: Lexicon, taken: list[Mention])
             continue
         end = m.end()
         for _ in range(2):  # a scale and a unit: 5 مليارات دولار
-            unit = re.match(r"\s+(\S+)", folded[end:])
+            unit = _UNIT_WORD.match(folded, end)
             if not unit or normalize(unit.group(1)) not in lexicon.units:
                 break
-            end += unit.end()
+            end = unit.end()
         digits = m.group()
         with_unit = end > m.end() or digits.endswith(("%", "٪"))
         if not with_unit and _YEAR.fullmatch(digits):

@@ -19,6 +19,7 @@ from bot.distill.entities import (
     PLACE,
     YEAR,
     Mention,
+    Token,
     bare_forms,
     letters_offset,
     tokenize,
@@ -28,14 +29,30 @@ from bot.text import normalize, stopwords
 
 MAX_QUESTIONS = 2
 MAX_WORDS = 14
-_CLAUSE_BREAK = re.compile(r"[،,؛;:.!?؟()«»\"]")
+# Full stops inside a sentence belong to numbers and initials (5.25, أ.د.): no clause ends there.
+_CLAUSE_BREAK = re.compile(r"[،؛;:!?؟()«»\"]|,(?![0-9])")
+_END_MARKS = ".!?؟؛،,:…"
 _RELATIVES = ("الذي", "التي", "الذين", "اللذين", "اللتين")
 _RELATIVE = re.compile(rf"(?<!\w)(?:{'|'.join(_RELATIVES)})\s+(\S+)")
 # Connectives that open a clause and are dropped from the question built on it.
 _CONNECTIVES = word_set("و حيث إذ كما ثم بينما فيما مما ما")
 # What introduces a date or a place and leaves with it: «في 19 حزيران»، «في بيونغ يانغ».
-_DATE_LEAD = word_set("في يوم عام سنة منذ بتاريخ خلال")
-_PLACE_LEAD = frozenset({"في"})
+_DATE_LEAD = word_set("في يوم عام سنة منذ بتاريخ خلال حتى")
+_LEADS = {
+    DATE: _DATE_LEAD,
+    YEAR: _DATE_LEAD,
+    PLACE: word_set("في"),
+    NUMBER: word_set("بنسبة بقيمة بمقدار نحو حوالي قرابة"),
+}
+# How far before the answer its lead may stand: «في معارك مقاطعة كورسك».
+_LEAD_WINDOW = {PLACE: 3}
+_LEAD_REQUIRED = frozenset({DATE, YEAR, PLACE})
+# Leads that stay in the question: «حتى متى»، «منذ متى».
+_KEPT_LEAD = {normalize("حتى"): "حتى متى", normalize("منذ"): "منذ متى"}
+# How many words may stand between a relative clause's verb and a place it names.
+_PLACE_GAP = 10
+# Verbs whose first letter و is part of the root, not the conjunction.
+_ROOT_WAW = tuple(word_set("وافق وصل وقع وجد وضع وعد ولد وفر وقف وصف ورد وجه وزع"))
 # Words a question may not end on: they need what was taken out.
 _DANGLING = word_set("في على إلى من عن مع بين الذي التي الذين و أن")
 _WORDS = {DATE: "متى", YEAR: "متى", NUMBER: "كم", PERSON: "من", PLACE: "أين"}
@@ -66,10 +83,37 @@ def questions_for(sentence: str, mentions: list[Mention], names: set[str]) -> li
 
 
 def _question(sentence: str, mention: Mention, names: set[str]) -> str | None:
-    word = _WORDS[mention.kind]
     if mention.kind == PERSON and mention.role:
-        return f"{word} {mention.role}؟"
-    return _relative(sentence, mention, word) or _moved(sentence, mention, word, names)
+        return f"من {mention.role}؟"
+    if mention.kind == NUMBER and not _counted(sentence, mention):
+        return None  # a bare number (ص.ب 1234) counts nothing to ask كم about
+    start, end = _clause(sentence, mention)
+    lead = _lead(tokenize(sentence[start : mention.start]), mention.kind)
+    if lead is None and mention.kind in _LEAD_REQUIRED:
+        return None  # «قبل نهاية كانون الثاني» is no answer to متى
+    word = _KEPT_LEAD.get(lead.norm, _WORDS[mention.kind]) if lead else _WORDS[mention.kind]
+    if lead is not None:
+        cut = start + lead.start
+    else:
+        cut = mention.lead if mention.lead is not None else mention.start
+    return _relative(sentence, (start, cut), mention, word) or _moved(
+        sentence, (start, cut, end), mention, word, names
+    )
+
+
+def _counted(sentence: str, mention: Mention) -> bool:
+    """A number with its unit (5 مليارات دولار) or a counted noun after it (120 أسيرًا)."""
+    if not sentence[mention.start : mention.end].replace(" ", "").isdigit():
+        return True
+    after = sentence[mention.end :].split(maxsplit=1)
+    return bool(after) and "\u064b" in after[0]
+
+
+def _lead(before: list[Token], kind: str) -> Token | None:
+    """The word that introduces the answer and leaves with it (في، منذ، بنسبة)."""
+    leads = _LEADS.get(kind, frozenset())
+    window = before[-_LEAD_WINDOW.get(kind, 1) :]
+    return next((t for t in reversed(window) if t.norm in leads), None)
 
 
 def _clause(sentence: str, mention: Mention) -> tuple[int, int]:
@@ -79,20 +123,15 @@ def _clause(sentence: str, mention: Mention) -> tuple[int, int]:
     return (before[-1] if before else 0), (after.start() if after else len(sentence))
 
 
-def _relative(sentence: str, mention: Mention, word: str) -> str | None:
+def _relative(sentence: str, span: tuple[int, int], mention: Mention, word: str) -> str | None:
     """«المعاهدة التي أُبرمت في 19 حزيران» → «متى أُبرمت المعاهدة؟»."""
-    start, _ = _clause(sentence, mention)
-    prefix = sentence[start : mention.start]
+    prefix = sentence[span[0] : span[1]]
     relatives = list(_RELATIVE.finditer(prefix))
-    if not relatives or mention.kind not in (DATE, YEAR, PLACE):
+    if not relatives or mention.kind not in _LEAD_REQUIRED:
         return None
     relative = relatives[-1]
     between = tokenize(prefix[relative.end() :])
-    leads = _DATE_LEAD if mention.kind != PLACE else _PLACE_LEAD
-    if mention.kind == PLACE:
-        if not between or between[-1].norm not in leads or len(between) > 10:
-            return None
-    elif len(between) > 1 or (between and between[0].norm not in leads):
+    if len(between) > (_PLACE_GAP if mention.kind == PLACE else 0):
         return None
     subject = _noun_before(prefix[: relative.start()])
     if not subject:
@@ -107,61 +146,84 @@ def _relative(sentence: str, mention: Mention, word: str) -> str | None:
 
 
 def _noun_before(text: str) -> str:
-    """The noun phrase that ends text: its definite words and the one noun that governs them."""
+    """The noun phrase that ends text: a definite noun, its agreeing adjectives, its governor.
+
+    Adjectives agree in gender with their noun, so «المعاهدة الجديدة» stays together while
+    «وقعت الدولتان الاتفاقية» yields only «الاتفاقية», the object before the relative clause.
+    """
     tokens = tokenize(text)
-    i = len(tokens)
-    while i > 0 and tokens[i - 1].norm.startswith("ال") and tokens[i - 1].norm not in stopwords():
-        i -= 1
-        if tokens[i].breaks:
-            break
-    if i == len(tokens):
+    if not tokens or not _definite(tokens[-1]) or len(tokens[-1].norm) < 4:
         return ""
-    if i > 0 and not tokens[i].breaks:
-        head = tokens[i - 1]
-        if head.norm not in stopwords() and not head.norm.startswith("ال"):
-            i -= 1
-    first = tokens[i]
-    skip = next((n for bare, n in bare_forms(first.norm) if bare.startswith("ال")), 0)
-    if i < len(tokens) - 1 or skip:
-        start = first.start + letters_offset(first.text, skip)
-        return " ".join(text[start : tokens[-1].end].split())
-    return ""
-
-
-def _moved(sentence: str, mention: Mention, word: str, names: set[str]) -> str | None:
-    """The mention's clause with the answer taken out and the question word in front."""
-    start, end = _clause(sentence, mention)
-    before = tokenize(sentence[start : mention.start])
-    cut = mention.start
-    if mention.kind in (DATE, YEAR, PLACE) and before:
-        leads = _PLACE_LEAD if mention.kind == PLACE else _DATE_LEAD
-        window = before[-3:] if mention.kind == PLACE else before[-1:]
-        lead = next((t for t in reversed(window) if t.norm in leads), None)
-        if lead is None and mention.kind == PLACE:
-            return None
-        if lead is not None:
-            cut = start + lead.start
-    if mention.kind == PERSON and (
-        (before and before[-1].norm in stopwords())
-        or sentence[mention.start - 1 : mention.start].isalpha()
+    gender = _feminine(tokens[-1].norm)
+    i = len(tokens) - 1
+    while (
+        i > 0
+        and not tokens[i].breaks
+        and _definite(tokens[i - 1])
+        and _feminine(tokens[i - 1].norm) == gender
     ):
-        return None  # an object or a conjoined name: «مع بوتين»، «وكيم»
+        i -= 1
+    head = tokens[i - 1] if i > 1 and not tokens[i].breaks else None
+    if head is not None and not head.breaks and _governs(head):
+        i -= 1
+    return " ".join(text[tokens[i].start : tokens[-1].end].split())
+
+
+def _definite(token: Token) -> bool:
+    return token.norm.startswith("ال") and token.norm not in stopwords()
+
+
+def _feminine(norm: str) -> bool:
+    """Ends in ة (folded to ه) or in the plural ات, which takes feminine adjectives."""
+    return norm.endswith(("ه", "ات"))
+
+
+def _governs(token: Token) -> bool:
+    """An indefinite noun that can head a genitive: no function word, verb or number."""
+    return (
+        not token.norm.startswith("ال")
+        and token.norm not in stopwords()
+        and not token.norm.isdigit()
+        and not (token.norm.startswith("ي") and len(token.norm) >= 4)
+    )
+
+
+def _moved(
+    sentence: str, span: tuple[int, int, int], mention: Mention, word: str, names: set[str]
+) -> str | None:
+    """The mention's clause with the answer taken out and the question word in front."""
+    start, cut, end = span
     head = tokenize(sentence[start:cut])
-    tail = tokenize(sentence[mention.end : end])
+    if mention.kind == PERSON and mention.lead is None:
+        attached = sentence[mention.start - 1 : mention.start].isalpha()
+        if attached or (head and head[-1].norm in stopwords()):
+            return None  # an object or a conjoined name: «مع بوتين»، «وكيم»
     while head and head[0].norm in _CONNECTIVES:
         head = head[1:]
-    if not head or not _starts_with_verb(head[0].norm, names):
+    if not head:
+        return None
+    first = head[0]
+    skip = letters_offset(first.text, _conjunction(first.norm))
+    if not _starts_with_verb(normalize(first.text[skip:]), names):
         return None
     if mention.kind != PERSON and any(t.norm in _RELATIVES for t in head):
         return None  # the answer belongs to a relative clause, not to the clause's verb
-    words = [t.text for t in head] + [t.text for t in tail]
-    if len(words) > MAX_WORDS:
-        words = [t.text for t in head]
-    while words and normalize(words[-1]) in _DANGLING:
+    words = sentence[start + first.start + skip : cut].split()
+    tail = sentence[mention.end : end].split()
+    if len(words) + len(tail) <= MAX_WORDS:
+        words += tail
+    while words and (not normalize(words[-1]) or normalize(words[-1]) in _DANGLING):
         words.pop()
+    if words:
+        words[-1] = words[-1].rstrip(_END_MARKS)
     if not 2 <= len(words) <= MAX_WORDS:
         return None
     return f"{word} {' '.join(words)}؟"
+
+
+def _conjunction(norm: str) -> int:
+    """1 for an attached و or ف (وأكد), 0 when it is part of the root (وصل، وقعت)."""
+    return int(norm[:1] in ("و", "ف") and len(norm) >= 4 and not norm.startswith(_ROOT_WAW))
 
 
 def _starts_with_verb(norm: str, names: set[str]) -> bool:
