@@ -121,7 +121,7 @@ def distill(
     document["sentences"] = [{"id": s.id, "text": s.raw.text} for s in sentences]
     if facts:
         document["facts"] = facts
-    return _render(document)
+    return _render(document, {str(f["id"]) for f in facts if "questions" not in f})
 
 
 def _number(raw: Sequence[RawSentence], lexicon: Lexicon) -> list[_Sentence]:
@@ -161,7 +161,8 @@ def _fact(sentence: _Sentence, article_topics: list[str], names: set[str]) -> di
         "statement": statement(sentence.raw.text),
         "source": _Flow([sentence.id]),
     }
-    asked = questions_for(sentence.raw.text, mentions, names)
+    nominal = sentence.raw.kind is not Kind.BODY
+    asked = questions_for(sentence.raw.text, mentions, names, nominal=nominal)
     if asked:
         fact["questions"] = asked
     keywords = _keywords(mentions)
@@ -276,9 +277,11 @@ _Dumper.add_representer(
     _Flow, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, True)
 )
 _FACT_LINE = re.compile(r"^- id: f-(\S+)$", re.MULTILINE)
+_NO_QUESTION = "; no reader question drafted: add one"
 
 
-def _render(document: dict[str, object]) -> str:
+def _render(document: dict[str, object], unasked: set[str]) -> str:
+    """The document as YAML, each fact behind a review comment (and a nudge when unasked)."""
     body = yaml.dump(
         document,
         Dumper=_Dumper,
@@ -287,5 +290,9 @@ def _render(document: dict[str, object]) -> str:
         default_flow_style=False,
         width=1_000_000,
     )
-    body = _FACT_LINE.sub(r"# review: drafted from sentence \1\n\g<0>", body)
-    return HEADER + body
+
+    def comment(line: re.Match[str]) -> str:
+        note = _NO_QUESTION if f"f-{line[1]}" in unasked else ""
+        return f"# review: drafted from sentence {line[1]}{note}\n{line[0]}"
+
+    return HEADER + _FACT_LINE.sub(comment, body)

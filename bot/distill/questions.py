@@ -15,7 +15,6 @@ from bot.distill.entities import (
     DATE,
     NUMBER,
     PERSON,
-    PHRASE,
     PLACE,
     YEAR,
     Mention,
@@ -35,7 +34,7 @@ _END_MARKS = ".!?؟؛،,:…"
 _RELATIVES = ("الذي", "التي", "الذين", "اللذين", "اللتين")
 _RELATIVE = re.compile(rf"(?<!\w)(?:{'|'.join(_RELATIVES)})\s+(\S+)")
 # Connectives that open a clause and are dropped from the question built on it.
-_CONNECTIVES = word_set("و حيث إذ كما ثم بينما فيما مما ما")
+_CONNECTIVES = word_set("و حيث إذ كما ثم بينما فيما")
 # What introduces a date or a place and leaves with it: «في 19 حزيران»، «في بيونغ يانغ».
 _DATE_LEAD = word_set("في يوم عام سنة منذ بتاريخ خلال حتى")
 _LEADS = {
@@ -49,6 +48,9 @@ _LEAD_WINDOW = {PLACE: 3}
 _LEAD_REQUIRED = frozenset({DATE, YEAR, PLACE})
 # Leads that stay in the question: «حتى متى»، «منذ متى».
 _KEPT_LEAD = {normalize("حتى"): "حتى متى", normalize("منذ"): "منذ متى"}
+_DEMONSTRATIVES = word_set("هذه هذا هؤلاء تلك ذلك")
+# After a subject, these say that no object follows.
+_NOT_OBJECT = word_set("في على إلى من عن مع بين خلال ضمن حول عبر لدى منذ حتى نحو بعد قبل عند ضد")
 # How many words may stand between a relative clause's verb and a place it names.
 _PLACE_GAP = 10
 # Verbs whose first letter و is part of the root, not the conjunction.
@@ -59,8 +61,13 @@ _WORDS = {DATE: "متى", YEAR: "متى", NUMBER: "كم", PERSON: "من", PLACE:
 _ORDER = (DATE, YEAR, NUMBER, PERSON, PLACE)
 
 
-def questions_for(sentence: str, mentions: list[Mention], names: set[str]) -> list[str]:
-    """One or two questions the sentence answers; `names` are the article's known names."""
+def questions_for(
+    sentence: str, mentions: list[Mention], names: set[str], *, nominal: bool = False
+) -> list[str]:
+    """Up to two questions the sentence answers; `names` are the article's known names.
+
+    A heading or a bullet item is `nominal`: it has no verb to ask ماذا about.
+    """
     found: list[str] = []
     # One question per kind of answer first, then a second of a kind already asked.
     for per_kind in (1, MAX_QUESTIONS):
@@ -73,13 +80,64 @@ def questions_for(sentence: str, mentions: list[Mention], names: set[str]) -> li
                 elif question and asked < per_kind and len(found) < MAX_QUESTIONS:
                     found.append(question)
                     asked += 1
-    if not found:
-        topic = next((m.name for m in mentions if m.kind == PHRASE), None) or next(
-            (m.name for m in mentions if m.kind in (PERSON, PLACE)), None
-        )
-        if topic:
-            found.append(f"ماذا يذكر الخبر عن {topic}؟")
+    if not found and not nominal:
+        found.extend(q for q in [_what(sentence, names)] if q)
     return found
+
+
+def _what(sentence: str, names: set[str]) -> str | None:
+    """«تعكس هذه الإشادة أهمية ...» → «ماذا تعكس هذه الإشادة؟»: the verb, its subject, ماذا.
+
+    Only when an object follows the subject; a preposition there means the verb takes none
+    («تأتي هذه الاتصالات ضمن ...») and ماذا would not fit.
+    """
+    cut = _CLAUSE_BREAK.search(sentence)
+    tokens = tokenize(sentence[: cut.start() if cut else len(sentence)])
+    while tokens and tokens[0].norm in _CONNECTIVES:
+        tokens = tokens[1:]
+    if len(tokens) < 3:
+        return None
+    verb = tokens[0]
+    skip = letters_offset(verb.text, _conjunction(verb.norm))
+    if not _starts_with_verb(normalize(verb.text[skip:]), names) or _definite(verb):
+        return None
+    end = _subject_end(tokens, names)
+    if end is not None and end < len(tokens) and tokens[end].norm == "بين":
+        end = _between_names(tokens, end, names)
+    if end is None or end >= len(tokens) or tokens[end].norm in _NOT_OBJECT:
+        return None
+    subject = " ".join(sentence[tokens[1].start : tokens[end - 1].end].split())
+    return f"ماذا {verb.text[skip:]} {subject}؟"
+
+
+def _between_names(tokens: list[Token], at: int, names: set[str]) -> int:
+    """Past «بين بوتين وكيم» when names follow بين, so it stays with the subject."""
+    k = at + 1
+    while (
+        k < len(tokens) and k - at <= 4 and any(b in names for b, _ in bare_forms(tokens[k].norm))
+    ):
+        k += 1
+    return k if k > at + 1 else at
+
+
+def _subject_end(tokens: list[Token], names: set[str]) -> int | None:
+    """Where the subject that follows the verb at tokens[0] ends, if it is a plain one."""
+    j = 1
+    if tokens[j].norm in _DEMONSTRATIVES and _definite(tokens[j + 1]):
+        j += 1
+    elif tokens[j].norm in names:
+        while j < len(tokens) and tokens[j].norm in names:
+            j += 1
+        return j
+    elif not _definite(tokens[j]):
+        if not (_governs(tokens[j]) and (_definite(tokens[j + 1]) or tokens[j + 1].norm in names)):
+            return None
+        j += 1
+    gender = _feminine(tokens[j].norm)
+    j += 1
+    while j < len(tokens) and _definite(tokens[j]) and _feminine(tokens[j].norm) == gender:
+        j += 1
+    return j
 
 
 def _question(sentence: str, mention: Mention, names: set[str]) -> str | None:
