@@ -448,3 +448,42 @@ def test_the_cli_refuses_bad_options_as_usage_errors(tmp_path: Path) -> None:
         assert done.returncode == 2, option
         (line,) = done.stderr.splitlines()
         assert re.match(rf"sanad: {option[2:]} '.*' must ", line), line
+
+
+# Pieces that exercise every rule: names, cues, dates, numbers, quotes, bullets, line ends.
+PIECES = (
+    "الرئيس الروسي فلاديمير بوتين د. أحمد في على بين وكيم التي الذي أُبرمت معاهدة الشراكة "
+    "مقاطعة كورسك 19 حزيران/ يونيو 2024 5.25 مليار دولار، منذ حتى هذه ما تعكس أوضح بيان "
+    'الكرملين «قال. نعم» "لا." ؟ ؛ . • - 1. ١- ص.ب U.S. the \n \n'
+)
+
+
+def words_of(text: str) -> list[str]:
+    return text.split(" ")
+
+
+WORDS = words_of(PIECES)
+
+
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=60))
+def test_any_text_gives_a_valid_draft_or_a_reason(words: list[str]) -> None:
+    text = " ".join(words)
+    try:
+        produced = distill(text)
+    except DistillError as refused:
+        assert refused.reason in {"empty", "not_arabic", "no_text"}
+        return
+    articles, errors = read_text(produced, "draft.yaml")
+    assert errors == []
+    (drafted,) = articles
+    assert all(s.text in text for s in drafted.sentences)
+
+
+def test_a_byte_order_mark_and_windows_line_ends_leave_no_trace() -> None:
+    text = "\ufeffعنوان الخبر\r\nأُبرمت المعاهدة في بيونغ يانغ. ثم عاد الوفد.\r\n"
+    result = draft(text)
+    assert result["title"] == "عنوان الخبر"
+    assert [s["text"] for s in result["sentences"]] == [
+        "أُبرمت المعاهدة في بيونغ يانغ.",
+        "ثم عاد الوفد.",
+    ]
