@@ -14,6 +14,7 @@ import re
 from bot.distill.entities import (
     DATE,
     NUMBER,
+    ORG,
     PERSON,
     PLACE,
     YEAR,
@@ -81,15 +82,17 @@ def questions_for(
                     found.append(question)
                     asked += 1
     if not found and not nominal:
-        found.extend(q for q in [_what(sentence, names)] if q)
+        named = [(m.start, m.end) for m in mentions if m.kind in (PERSON, PLACE, ORG)]
+        found.extend(q for q in [_what(sentence, names, named)] if q)
     return found
 
 
-def _what(sentence: str, names: set[str]) -> str | None:
-    """«تعكس هذه الإشادة أهمية ...» → «ماذا تعكس هذه الإشادة؟»: the verb, its subject, ماذا.
+def _what(sentence: str, names: set[str], named: list[tuple[int, int]]) -> str | None:
+    """«أوضح بيان الكرملين أن ...» → «ماذا أوضح بيان الكرملين؟»: the verb, its subject, ماذا.
 
-    Only when an object follows the subject; a preposition there means the verb takes none
-    («تأتي هذه الاتصالات ضمن ...») and ماذا would not fit.
+    Only when an object follows the subject — a preposition there means the verb takes none
+    («تأتي هذه الاتصالات ضمن ...») — and when the subject names someone or something: a
+    reader asks about the Kremlin, not about "this step".
     """
     cut = _CLAUSE_BREAK.search(sentence)
     tokens = tokenize(sentence[: cut.start() if cut else len(sentence)])
@@ -102,20 +105,32 @@ def _what(sentence: str, names: set[str]) -> str | None:
     if not _starts_with_verb(normalize(verb.text[skip:]), names) or _definite(verb):
         return None
     end = _subject_end(tokens, names)
-    if end is not None and end < len(tokens) and tokens[end].norm == "بين":
-        end = _between_names(tokens, end, names)
-    if end is None or end >= len(tokens) or tokens[end].norm in _NOT_OBJECT:
+    if end is None:
         return None
-    subject = " ".join(sentence[tokens[1].start : tokens[end - 1].end].split())
+    # «بين بوتين وكيم» stays with the subject but out of the question: names there would
+    # draw every question about these people onto this fact.
+    after = (
+        _between_names(tokens, end, names)
+        if end < len(tokens) and tokens[end].norm == "بين"
+        else end
+    )
+    if after >= len(tokens) or tokens[after].norm in _NOT_OBJECT:
+        return None
+    first, last = tokens[1].start, tokens[end - 1].end
+    if not any(first < e and s < last for s, e in named):
+        return None  # «ماذا تعكس هذه الإشادة؟» means nothing without the sentence before
+    subject = " ".join(sentence[first:last].split())
     return f"ماذا {verb.text[skip:]} {subject}؟"
+
+
+def _named(token: Token, names: set[str]) -> bool:
+    return any(bare in names for bare, _ in bare_forms(token.norm))
 
 
 def _between_names(tokens: list[Token], at: int, names: set[str]) -> int:
     """Past «بين بوتين وكيم» when names follow بين, so it stays with the subject."""
     k = at + 1
-    while (
-        k < len(tokens) and k - at <= 4 and any(b in names for b, _ in bare_forms(tokens[k].norm))
-    ):
+    while k < len(tokens) and k - at <= 4 and _named(tokens[k], names):
         k += 1
     return k if k > at + 1 else at
 
@@ -252,14 +267,14 @@ def _moved(
     """The mention's clause with the answer taken out and the question word in front."""
     start, cut, end = span
     head = tokenize(sentence[start:cut])
-    if mention.kind == PERSON and mention.lead is None:
-        attached = sentence[mention.start - 1 : mention.start].isalpha()
-        if attached or (head and head[-1].norm in stopwords()):
-            return None  # an object or a conjoined name: «مع بوتين»، «وكيم»
     while head and head[0].norm in _CONNECTIVES:
         head = head[1:]
     if not head:
         return None
+    if mention.kind == PERSON and mention.lead is None:
+        attached = sentence[mention.start - 1 : mention.start].isalpha()
+        if attached or len(head) != 1:
+            return None  # not the subject after its verb: «مع بوتين»، «وكيم»، «قمة بوتين»
     first = head[0]
     skip = letters_offset(first.text, _conjunction(first.norm))
     if not _starts_with_verb(normalize(first.text[skip:]), names):
