@@ -50,6 +50,9 @@ _LEAD_REQUIRED = frozenset({DATE, YEAR, PLACE})
 # Leads that stay in the question: «حتى متى»، «منذ متى».
 _KEPT_LEAD = {normalize("حتى"): "حتى متى", normalize("منذ"): "منذ متى"}
 _DEMONSTRATIVES = word_set("هذه هذا هؤلاء تلك ذلك")
+_ADVERBIAL = word_set("خلال أثناء")
+# Prepositions that introduce a verb's object: «أثنى بوتين على ...» → «على ماذا أثنى بوتين؟».
+_OBJECT_PREPOSITIONS = {normalize(w): w for w in ("على", "إلى", "عن")}
 # After a subject, these say that no object follows.
 _NOT_OBJECT = word_set("في على إلى من عن مع بين خلال ضمن حول عبر لدى منذ حتى نحو بعد قبل عند ضد")
 # How many words may stand between a relative clause's verb and a place it names.
@@ -81,21 +84,34 @@ def questions_for(
                 elif question and asked < per_kind and len(found) < MAX_QUESTIONS:
                     found.append(question)
                     asked += 1
-    if not found and not nominal:
+    if len(found) < MAX_QUESTIONS and not nominal:
         named = [(m.start, m.end) for m in mentions if m.kind in (PERSON, PLACE, ORG)]
-        found.extend(q for q in [_what(sentence, names, named)] if q)
+        found.extend(q for q in [_what(sentence, names, named)] if q and q not in found)
     return found
 
 
 def _what(sentence: str, names: set[str], named: list[tuple[int, int]]) -> str | None:
     """«أوضح بيان الكرملين أن ...» → «ماذا أوضح بيان الكرملين؟»: the verb, its subject, ماذا.
 
-    Only when an object follows the subject — a preposition there means the verb takes none
-    («تأتي هذه الاتصالات ضمن ...») — and when the subject names someone or something: a
-    reader asks about the Kremlin, not about "this step".
+    Only when an object follows the subject — «على ماذا» when it follows على، إلى or عن, none
+    after other prepositions («تأتي هذه الاتصالات ضمن ...») — and when the subject names
+    someone or something: a reader asks about the Kremlin, not about "this step".
     """
-    cut = _CLAUSE_BREAK.search(sentence)
-    tokens = tokenize(sentence[: cut.start() if cut else len(sentence)])
+    start = 0
+    for mark in [*_CLAUSE_BREAK.finditer(sentence), None]:
+        stop = mark.start() if mark else len(sentence)
+        question = _what_in(sentence, (start, stop), names, named)
+        if question:
+            return question
+        start = mark.end() if mark else stop
+    return None
+
+
+def _what_in(
+    sentence: str, clause: tuple[int, int], names: set[str], named: list[tuple[int, int]]
+) -> str | None:
+    base = clause[0]
+    tokens = tokenize(sentence[base : clause[1]])
     while tokens and tokens[0].norm in _CONNECTIVES:
         tokens = tokens[1:]
     if len(tokens) < 3:
@@ -107,20 +123,35 @@ def _what(sentence: str, names: set[str], named: list[tuple[int, int]]) -> str |
     end = _subject_end(tokens, names)
     if end is None:
         return None
-    # «بين بوتين وكيم» stays with the subject but out of the question: names there would
-    # draw every question about these people onto this fact.
-    after = (
-        _between_names(tokens, end, names)
-        if end < len(tokens) and tokens[end].norm == "بين"
-        else end
-    )
-    if after >= len(tokens) or tokens[after].norm in _NOT_OBJECT:
-        return None
-    first, last = tokens[1].start, tokens[end - 1].end
+    first, last = base + tokens[1].start, base + tokens[end - 1].end
     if not any(first < e and s < last for s, e in named):
         return None  # «ماذا تعكس هذه الإشادة؟» means nothing without the sentence before
-    subject = " ".join(sentence[first:last].split())
-    return f"ماذا {verb.text[skip:]} {subject}؟"
+    after = _object_start(tokens, end, names)
+    if after >= len(tokens):
+        return None
+    following = tokens[after].norm
+    if following in _OBJECT_PREPOSITIONS:
+        word = f"{_OBJECT_PREPOSITIONS[following]} ماذا"
+    elif following in _NOT_OBJECT:
+        return None
+    else:
+        word = "ماذا"
+    return f"{word} {verb.text[skip:]} {' '.join(sentence[first:last].split())}؟"
+
+
+def _object_start(tokens: list[Token], end: int, names: set[str]) -> int:
+    """Past what may stand between a subject and its object: «بين بوتين وكيم»، «خلال المحادثة».
+
+    Names after بين stay out of the question: they would draw every question about these
+    people onto this fact.
+    """
+    if end < len(tokens) and tokens[end].norm == "بين":
+        end = _between_names(tokens, end, names)
+    if end < len(tokens) and tokens[end].norm in _ADVERBIAL:
+        end += 1
+        while end < len(tokens) and _definite(tokens[end]) and not tokens[end].breaks:
+            end += 1
+    return end
 
 
 def _named(token: Token, names: set[str]) -> bool:
