@@ -227,17 +227,34 @@ class Store:
         self._wdb: aiosqlite.Connection | None = None
 
     async def open(self) -> None:
+        """Connect and bring the schema up to date; on failure close what was opened.
+
+        Each aiosqlite connection runs a thread that keeps the process alive until closed,
+        so a database that cannot be used must not leave one behind.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._wdb = await self._connect()
-        await _migrate(self._wdb)
-        self._db = await self._connect()
+        try:
+            self._wdb = await self._connect()
+            await _migrate(self._wdb)
+            self._db = await self._connect()
+        except BaseException:
+            await self.close()
+            raise
 
     async def _connect(self) -> aiosqlite.Connection:
+        # A file that cannot be opened at all fails here, in the caller's thread: after a
+        # failed connect, aiosqlite's worker thread may report into an event loop that has
+        # already closed, printing a traceback on the way out.
+        sqlite3.connect(self.path).close()
         db = await aiosqlite.connect(self.path, isolation_level=None)
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA synchronous=NORMAL")
-        await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA busy_timeout=120000")
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await db.execute("PRAGMA foreign_keys=ON")
+            await db.execute("PRAGMA busy_timeout=120000")
+        except BaseException:
+            await db.close()
+            raise
         return db
 
     async def close(self) -> None:

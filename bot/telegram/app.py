@@ -1,0 +1,233 @@
+"""`sanad run`: build the python-telegram-bot Application from config.yaml and run it.
+
+Long polling by default; a webhook server when `webhook.url` is set. The engine is opened in
+post_init and closed in post_shutdown; SIGINT and SIGTERM stop the bot cleanly (PTB's
+`run_polling`/`run_webhook` handle the signals, then shut down in order).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Config, ConfigError
+from bot.engine import Engine, KnowledgeInvalid
+from bot.telegram import admin, readers, wording
+from bot.telegram.context import SERVICES, SanadContext, Services
+from bot.telegram.flood import FloodGate
+from bot.telegram.keyboards import CallbackData
+from bot.telegram.logs import setup_logging
+
+LOG = logging.getLogger("sanad.telegram")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def run(config: Config) -> int:
+    """Run the bot until a stop signal; a problem at start-up is one line and an exit status."""
+    token = config.token()
+    secret = _webhook_secret(config)
+    level = config["telegram.log_level"].upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"{config.path}: 'telegram.log_level' must be one of {LOG_LEVELS}")
+    # Opt in to PTB's v23 behaviour now: durations as timedelta, without deprecation noise.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    setup_logging(level, secrets=[token, secret])
+    application = build(config, token)
+    try:
+        _serve(application, config, secret)
+    except InvalidToken:
+        return _fail(f"the Bot API refused the token in ${config['telegram.token_env']}", 2)
+    except NetworkError as exc:
+        where = config["telegram.base_url"]
+        return _fail(f"cannot reach the Bot API at {where}: {exc.message}".replace(token, "***"), 1)
+    except KnowledgeInvalid as exc:
+        return _fail(f"cannot load the knowledge: {exc.errors[0]}", 1)
+    finally:
+        _close_leftovers(application)
+    LOG.info("stopped")
+    return 0
+
+
+def _serve(
+    application: Application[Any, Any, Any, Any, Any, Any], config: Config, secret: str | None
+) -> None:
+    """Poll or serve the webhook until a stop signal; the event loop is left open."""
+    if config["webhook.url"]:
+        application.run_webhook(
+            listen=config["webhook.listen"],
+            port=config["webhook.port"],
+            url_path=config["webhook.path"],
+            webhook_url=config["webhook.url"],
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+            close_loop=False,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+
+
+def _close_leftovers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Close the engine if PTB's shutdown stopped early, then the event loop.
+
+    An open database keeps worker threads alive, and with them the process.
+    """
+    loop = asyncio.get_event_loop()
+    try:
+        services: Services | None = application.bot_data.pop(SERVICES, None)
+        if services is not None:
+            loop.run_until_complete(services.engine.close())
+    finally:
+        loop.close()
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"sanad: {message}", file=sys.stderr)
+    return status
+
+
+def _webhook_secret(config: Config) -> str | None:
+    """The webhook's secret token from the environment; required when a webhook is set."""
+    if not config["webhook.url"]:
+        return None
+    name = config["webhook.secret_env"]
+    secret = os.environ.get(name, "").strip()
+    if not secret:
+        raise ConfigError(f"the webhook secret is missing: set the environment variable {name}")
+    return secret
+
+
+def build(config: Config, token: str) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The Application with every handler registered, not yet running."""
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(config["telegram.base_url"])
+        .base_file_url(config["telegram.base_file_url"])
+        .context_types(ContextTypes(context=SanadContext))
+        .concurrent_updates(max(1, config["telegram.concurrent_updates"]))
+        .post_init(_post_init(config))
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.add_handlers(handlers())
+    application.add_error_handler(_on_error)
+    return application
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Every handler, in order: the first that matches an update handles it.
+
+    Commands come first; the catch-alls for plain text, other messages and unknown commands
+    come last, so a command added later must go before them.
+    """
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    return [
+        CommandHandler("start", readers.start),
+        CommandHandler("help", readers.help_command),
+        CommandHandler("topics", readers.topics),
+        CommandHandler("ask", readers.ask_command),
+        CommandHandler("reload", admin.reload_command),
+        CommandHandler("stats", admin.stats_command),
+        CommandHandler("unanswered", admin.unanswered_command),
+        CallbackQueryHandler(readers.button),
+        InlineQueryHandler(readers.inline),
+        MessageHandler(private & filters.Document.ALL, admin.document),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, readers.private_text),
+        MessageHandler(
+            groups & filters.TEXT & ~filters.COMMAND & (filters.Entity("mention") | filters.REPLY),
+            readers.group_text,
+        ),
+        MessageHandler(private & filters.COMMAND, readers.unknown_command),
+        MessageHandler(
+            private & ~filters.TEXT & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,
+            readers.not_text,
+        ),
+    ]
+
+
+def _post_init(
+    config: Config,
+) -> Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]:
+    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Open the engine, make sure the knowledge is loaded, register the command menu."""
+        engine = await Engine(config).open()
+        try:
+            report = await engine.ensure_loaded()
+        except KnowledgeInvalid as exc:
+            if await engine.store.loaded_at() is None:
+                await engine.close()
+                raise
+            LOG.warning(
+                "kept the loaded knowledge: %s (%d error(s))", exc.errors[0], len(exc.errors)
+            )
+        else:
+            if report is not None:
+                LOG.info(
+                    "knowledge loaded: %d added, %d changed, %d removed",
+                    len(report.added),
+                    len(report.changed),
+                    len(report.removed),
+                )
+        application.bot_data[SERVICES] = Services(
+            config=config,
+            engine=engine,
+            flood=FloodGate(config["flood.questions"], float(config["flood.seconds"])),
+            callback_data=CallbackData(),
+        )
+        await _set_commands(application, config)
+        me = application.bot
+        LOG.info("running as @%s (id %s)", me.username, me.id)
+
+    return post_init
+
+
+async def _set_commands(
+    application: Application[Any, Any, Any, Any, Any, Any], config: Config
+) -> None:
+    """The Arabic command menu: readers' commands for all, admin commands for admins too."""
+    readers_menu = [BotCommand(name, text) for name, text in wording.READER_COMMANDS.items()]
+    admins_menu = readers_menu + [
+        BotCommand(name, text) for name, text in wording.ADMIN_COMMANDS.items()
+    ]
+    await application.bot.set_my_commands(readers_menu)
+    for admin_id in sorted(config.admins):
+        try:
+            await application.bot.set_my_commands(admins_menu, scope=BotCommandScopeChat(admin_id))
+        except (BadRequest, Forbidden) as exc:  # the admin never opened a chat with the bot
+            LOG.warning("no admin command menu for %s: %s", admin_id, exc.message)
+
+
+async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Close the engine (waits for question-log writes still in flight)."""
+    services: Services | None = application.bot_data.pop(SERVICES, None)
+    if services is not None:
+        await services.engine.close()
+
+
+async def _on_error(update: object, context: SanadContext) -> None:
+    """Log what went wrong with which update, and keep running."""
+    if update is None and isinstance(context.error, NetworkError):
+        # Polling could not reach the Bot API; PTB retries with a growing pause.
+        LOG.warning("the Bot API is unreachable, retrying: %s", context.error.message)
+        return
+    update_id = update.update_id if isinstance(update, Update) else None
+    LOG.error("while handling update %s", update_id, exc_info=context.error)

@@ -1,0 +1,260 @@
+"""Handlers for readers: questions in private chats and groups, buttons, inline mode."""
+
+from __future__ import annotations
+
+import hashlib
+
+from telegram import (
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.engine import Answer, AnswerItem
+from bot.telegram import keyboards, render, wording
+from bot.telegram.context import SanadContext, Services
+from bot.telegram.flood import Verdict
+from bot.telegram.sending import NO_PREVIEW, reply
+
+MAX_BUTTONS = 12  # facts, articles or topics listed under one message
+
+
+async def start(update: Update, context: SanadContext) -> None:
+    """Greet the reader and say how to ask."""
+    assert update.effective_message is not None
+    await reply(update.effective_message, render.plain(wording.START + "\n\n" + wording.HELP))
+
+
+async def help_command(update: Update, context: SanadContext) -> None:
+    """How to ask; admins also see their commands."""
+    assert update.effective_message is not None
+    text = wording.HELP
+    if context.services.is_admin(update):
+        text += "\n\n" + wording.HELP_ADMIN
+    await reply(update.effective_message, render.plain(text))
+
+
+async def topics(update: Update, context: SanadContext) -> None:
+    """The topics the knowledge covers, most covered first, with buttons to browse them."""
+    assert update.effective_message is not None
+    services = context.services
+    names = await services.engine.topics()
+    markup = keyboards.topics([n for n, _ in names[:MAX_BUTTONS]], services.callback_data)
+    await reply(update.effective_message, render.topics(names), markup if names else None)
+
+
+async def ask_command(update: Update, context: SanadContext) -> None:
+    """`/ask QUESTION`: the way to ask in a group (it works in private chats too)."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    command = next(
+        (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
+        None,
+    )
+    question = message.parse_entity(command) if command else ""
+    await answer_question(update, context, message.text[len(question) :])
+
+
+async def private_text(update: Update, context: SanadContext) -> None:
+    """In a private chat every text that is not a command is a question."""
+    assert update.effective_message is not None
+    await answer_question(update, context, update.effective_message.text or "")
+
+
+async def group_text(update: Update, context: SanadContext) -> None:
+    """In a group: answer when mentioned or replied to, stay quiet otherwise."""
+    message = update.effective_message
+    assert message is not None
+    question = _addressed(message, context.bot.id, context.bot.username)
+    if question is not None:
+        await answer_question(update, context, question)
+
+
+def _addressed(message: Message, bot_id: int, username: str) -> str | None:
+    """The question when the message speaks to the bot (mention or reply), else None."""
+    text = message.text or ""
+    mention = f"@{username}".casefold()
+    mentions = [
+        entity
+        for entity, value in message.parse_entities([MessageEntity.MENTION]).items()
+        if value.casefold() == mention
+    ]
+    if mentions:
+        for entity in sorted(mentions, key=lambda e: e.offset, reverse=True):
+            value = message.parse_entity(entity)
+            start = text.find(value)
+            text = text[:start] + text[start + len(value) :]
+        return text
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return text
+    return None
+
+
+async def not_text(update: Update, context: SanadContext) -> None:
+    """A sticker, photo or voice note in a private chat: say we read text only."""
+    assert update.effective_message is not None
+    await reply(update.effective_message, render.plain(wording.TEXT_ONLY))
+
+
+async def unknown_command(update: Update, context: SanadContext) -> None:
+    """A command we do not have, in a private chat: say so and show the help."""
+    assert update.effective_message is not None
+    text = wording.UNKNOWN_COMMAND + "\n\n" + wording.HELP
+    await reply(update.effective_message, render.plain(text))
+
+
+async def answer_question(update: Update, context: SanadContext, question: str) -> None:
+    """Flood control, then the engine, then the reply to the question's message."""
+    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+    assert message is not None and user is not None and chat is not None
+    services = context.services
+    question = render.strip_controls(question).strip()
+    if not question:
+        await reply(message, render.plain(wording.ASK_USAGE))
+        return
+    verdict = services.flood.check(user.id)
+    if verdict is not Verdict.ANSWER:
+        if verdict is Verdict.WARN:
+            await reply(message, render.plain(wording.SLOW_DOWN))
+        return
+    if len(question) > services.config["telegram.max_question"]:
+        await reply(message, render.plain(wording.TOO_LONG))
+        return
+    answer = await services.engine.ask(question, _top(services), chat_id=chat.id, user_id=user.id)
+    text, markup = await _rendered(services, answer)
+    await reply(message, text, markup)
+
+
+def _top(services: Services) -> int:
+    return 1 + services.config["telegram.next_answers"]
+
+
+async def _rendered(services: Services, answer: Answer) -> tuple[str, InlineKeyboardMarkup | None]:
+    """An answer with its buttons, or the abstention with what we know instead."""
+    if answer.answered:
+        best, *others = _good(services, answer)
+        return render.answer(best), keyboards.answer(best, others, services.callback_data)
+    if not answer.suggestions:
+        return render.not_found(False), None
+    known = {name for name, _ in await services.engine.topics()}
+    questions = [s for s in answer.suggestions if s not in known]
+    topic_names = [s for s in answer.suggestions if s in known]
+    markup = keyboards.suggestions(questions, topic_names, services.callback_data)
+    return render.not_found(True), markup
+
+
+def _good(services: Services, answer: Answer) -> list[AnswerItem]:
+    """The best answer and those after it that clear the engine's own bar."""
+    best, *rest = answer.answers
+    return [best, *(item for item in rest if item.score >= services.engine.min_score)]
+
+
+async def button(update: Update, context: SanadContext) -> None:
+    """A button under one of our messages: show what it names in place of the message."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    press = services.callback_data.decode(query.data or "")
+    shown = await _show(update, context, press) if press else None
+    if shown is None:
+        await query.answer(wording.GONE, show_alert=True)
+        return
+    if isinstance(shown, str):
+        await query.answer(shown, show_alert=True)
+        return
+    await query.answer()
+    text, markup = shown
+    try:
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+
+
+async def _show(
+    update: Update, context: SanadContext, press: keyboards.Press
+) -> tuple[str, InlineKeyboardMarkup | None] | str | None:
+    """The message a press leads to; a string is a note to show instead; None: gone."""
+    engine = context.services.engine
+    data = context.services.callback_data
+    if press.kind == keyboards.FACT and len(press.args) == 2:
+        item = await engine.item(*press.args)
+        return (render.answer(item), keyboards.more(item, data)) if item else None
+    if press.kind == keyboards.ARTICLE:
+        items = await engine.items_for(press.args[0])
+        if not items:
+            return None
+        return render.article_header(items[0]), keyboards.facts(items[:MAX_BUTTONS], data)
+    if press.kind == keyboards.TOPIC:
+        ids = await engine.store.articles_with_topic(press.args[0])
+        found = await engine.store.articles(ids)
+        if not found:
+            return None
+        rows = [(a.id, a.title) for a in list(found.values())[:MAX_BUTTONS]]
+        return render.topic_header(press.args[0]), keyboards.articles(rows, data)
+    if press.kind == keyboards.QUESTION:
+        return await _pressed_question(update, context, press.args[0])
+    return None
+
+
+async def _pressed_question(
+    update: Update, context: SanadContext, question: str
+) -> tuple[str, InlineKeyboardMarkup | None] | str:
+    services = context.services
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None
+    if services.flood.check(user.id) is not Verdict.ANSWER:
+        return wording.SLOW_DOWN
+    answer = await services.engine.ask(
+        question, _top(services), chat_id=chat.id if chat else None, user_id=user.id
+    )
+    return await _rendered(services, answer)
+
+
+async def inline(update: Update, context: SanadContext) -> None:
+    """`@bot QUESTION` in any chat: the best few answers, each sent as the rendered answer.
+
+    Inline queries arrive while the reader is still typing, so they are not logged as
+    questions; the reader can ask in a private chat when nothing fits.
+    """
+    query = update.inline_query
+    assert query is not None
+    services = context.services
+    limit = services.config["telegram.max_question"]
+    question = render.strip_controls(query.query).strip()[:limit]
+    if not question:
+        button = InlineQueryResultsButton(text=wording.INLINE_EMPTY, start_parameter="inline")
+        await query.answer([], button=button, cache_time=300)
+        return
+    answer = await services.engine.ask(question, _top(services), record=False)
+    if not answer.answered:
+        button = InlineQueryResultsButton(text=wording.INLINE_NOT_FOUND, start_parameter="ask")
+        await query.answer([], button=button, cache_time=30)
+        return
+    results = [
+        InlineQueryResultArticle(
+            id=_result_id(item),
+            title=render.label(item.statement, 100),
+            description=render.label(item.title, 100),
+            input_message_content=InputTextMessageContent(
+                render.answer(item), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+            ),
+            reply_markup=keyboards.more(item, services.callback_data),
+        )
+        for item in _good(services, answer)
+    ]
+    await query.answer(results, cache_time=60)
+
+
+def _result_id(item: AnswerItem) -> str:
+    """A stable id within Telegram's 64 bytes for one fact."""
+    return hashlib.sha1(f"{item.article_id}\0{item.fact_id}".encode()).hexdigest()

@@ -1,0 +1,36 @@
+"""Sending replies: HTML, quoting the question, and one patient retry when Telegram says wait."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
+from telegram.error import RetryAfter
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+    """Reply to `message` with HTML; after a 429, wait what Telegram asks (this chat only)."""
+    try:
+        return await _send(message, text, markup)
+    except RetryAfter as exc:
+        await asyncio.sleep(seconds(exc.retry_after))
+        return await _send(message, text, markup)
+
+
+async def _send(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> Message:
+    return await message.reply_text(
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        link_preview_options=NO_PREVIEW,
+        do_quote=True,
+    )
+
+
+def seconds(delay: int | float | dt.timedelta) -> float:
+    """A retry_after as seconds, whether PTB gives it as a number or a timedelta."""
+    return delay.total_seconds() if isinstance(delay, dt.timedelta) else float(delay)

@@ -1,0 +1,702 @@
+"""A fake Telegram Bot API server for tests and benchmarks, spoken to over real HTTP.
+
+It runs on 127.0.0.1 (a free port) in a thread with its own event loop, so synchronous tests,
+async tests and scripts can all drive it. It answers `/bot<TOKEN>/<method>` with JSON, form and
+multipart bodies the way the real server does (`{"ok": true, "result": ...}`, or an error body
+with `error_code`, `description` and `parameters`), serves `getUpdates` long polling from
+updates the test injects, serves files for `getFile`, records every call, and fails calls for a
+chosen chat or method on demand (403, 429 with retry_after, 400 with migrate_to_chat_id, 500...).
+
+    with FakeBotAPI() as api:
+        ...start the bot with telegram.base_url = api.base_url...
+        question = api.send_text(api.private(42), "متى ...؟")
+        reply = api.wait_for("sendMessage", chat_id=42)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456789:TEST-token_for-the-fake-server-only"
+BOT_ID = 123456789
+BOT_USERNAME = "sanad_test_bot"
+
+# Parameters whose form value is a plain string even when it looks like JSON ("123", "true").
+_STRING_PARAMS = frozenset(
+    {
+        "text",
+        "caption",
+        "query",
+        "callback_query_id",
+        "inline_query_id",
+        "inline_message_id",
+        "url",
+        "secret_token",
+        "description",
+        "short_description",
+        "name",
+        "title",
+        "file_id",
+        "parse_mode",
+        "next_offset",
+        "language_code",
+    }
+)
+
+
+@dataclass
+class Call:
+    """One request the bot made: method name, decoded parameters, uploaded files, when."""
+
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+    at: float = 0.0
+    index: int = 0
+
+    @property
+    def chat_id(self) -> Any:
+        return self.params.get("chat_id")
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    @property
+    def reply_to(self) -> int | None:
+        """The message id this call replies to, whichever way the bot said it."""
+        params = self.params.get("reply_parameters")
+        if isinstance(params, dict):
+            return params.get("message_id")
+        return self.params.get("reply_to_message_id")
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        """Every inline keyboard button of the call, row by row flattened."""
+        markup = self.params.get("reply_markup") or {}
+        return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+@dataclass
+class Fault:
+    """An error the server returns instead of the result, `times` times (None: always)."""
+
+    code: int
+    description: str
+    parameters: dict[str, Any] | None = None
+    times: int | None = 1
+    methods: frozenset[str] | None = None
+
+
+class FakeBotAPI:
+    """The fake server. Use as a context manager, or call start() and stop()."""
+
+    def __init__(
+        self,
+        token: str = TOKEN,
+        bot_id: int = BOT_ID,
+        username: str = BOT_USERNAME,
+        max_wait: float = 30.0,
+    ) -> None:
+        self.token = token
+        self.me = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "سند",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
+        self.max_wait = max_wait
+        self.port = 0
+        self.calls: list[Call] = []
+        self.faults: dict[Any, list[Fault]] = {}
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self.chat_members: dict[tuple[int, int], dict[str, Any]] = {}
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.messages: dict[tuple[Any, int], dict[str, Any]] = {}
+        self.injected_at: dict[int, float] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._ids = itertools.count(10_000)
+        self._lock = threading.Lock()
+        self._recorded = threading.Condition(self._lock)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._new_update: asyncio.Condition | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._started = threading.Event()
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def __enter__(self) -> FakeBotAPI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> FakeBotAPI:
+        self._thread = threading.Thread(target=self._serve, name="fake-bot-api", daemon=True)
+        self._thread.start()
+        if not self._started.wait(10):
+            raise RuntimeError("the fake Bot API server did not start")
+        return self
+
+    def stop(self) -> None:
+        if self._loop is None or self._thread is None:
+            return
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop = None
+
+    def _serve(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._startup())
+        self._started.set()
+        self._loop.run_forever()
+        self._loop.close()
+
+    async def _startup(self) -> None:
+        self._new_update = asyncio.Condition()
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def _shutdown(self) -> None:
+        assert self._new_update is not None
+        async with self._new_update:
+            self._new_update.notify_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    # -- what tests inject -----------------------------------------------------------------
+
+    def inject(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue one update for getUpdates; gives it the next update_id."""
+        return self.inject_many([update])[0]
+
+    def inject_many(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Queue several updates at once (one wake-up of the long poll)."""
+        now = time.monotonic()
+        with self._lock:
+            for update in updates:
+                update["update_id"] = next(self._update_ids)
+                self.injected_at[update["update_id"]] = now
+                self._remember(update)
+        self._call_in_loop(self._add_updates, updates)
+        return updates
+
+    async def _add_updates(self, updates: list[dict[str, Any]]) -> None:
+        assert self._new_update is not None
+        async with self._new_update:
+            self._updates.extend(updates)
+            self._new_update.notify_all()
+
+    def _call_in_loop(self, func: Callable[..., Any], *args: Any) -> Any:
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(func(*args), self._loop).result(10)
+
+    def _remember(self, update: dict[str, Any]) -> None:
+        for key in ("message", "edited_message", "channel_post"):
+            message = update.get(key)
+            if message:
+                self.chats[message["chat"]["id"]] = message["chat"]
+                self.messages[(message["chat"]["id"], message["message_id"])] = message
+
+    def fail(
+        self,
+        target: Any,
+        code: int,
+        description: str,
+        *,
+        parameters: dict[str, Any] | None = None,
+        times: int | None = 1,
+        methods: tuple[str, ...] | None = None,
+    ) -> None:
+        """Make calls for `target` (a chat id, or a method name) fail with this error."""
+        fault = Fault(code, description, parameters, times, frozenset(methods) if methods else None)
+        with self._lock:
+            self.faults.setdefault(target, []).append(fault)
+
+    def add_file(self, content: bytes, file_path: str = "documents/file.yaml") -> str:
+        """Store a file the bot can fetch with getFile; returns its file_id."""
+        file_id = f"file-{next(self._ids)}"
+        with self._lock:
+            self.files[file_id] = (file_path, content)
+        return file_id
+
+    def set_member(self, chat_id: int, user_id: int, status: str, **extra: Any) -> None:
+        """What getChatMember answers for (chat, user)."""
+        with self._lock:
+            self.chat_members[(chat_id, user_id)] = {"status": status, **extra}
+
+    # -- building updates ------------------------------------------------------------------
+
+    @staticmethod
+    def user(user_id: int, first_name: str = "قارئ", username: str | None = None) -> dict:
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if username:
+            user["username"] = username
+        return user
+
+    @staticmethod
+    def private(user_id: int) -> dict[str, Any]:
+        return {"id": user_id, "type": "private", "first_name": "قارئ"}
+
+    @staticmethod
+    def group(chat_id: int, title: str = "مجموعة", kind: str = "supergroup") -> dict[str, Any]:
+        return {"id": chat_id, "type": kind, "title": title}
+
+    @staticmethod
+    def channel(chat_id: int, title: str = "قناة", username: str | None = None) -> dict:
+        chat: dict[str, Any] = {"id": chat_id, "type": "channel", "title": title}
+        if username:
+            chat["username"] = username
+        return chat
+
+    def message(
+        self,
+        chat: dict[str, Any],
+        text: str | None = None,
+        *,
+        user: dict[str, Any] | None = None,
+        reply_to: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """A message from `user` (default: the private chat's owner) with entities filled in."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+        }
+        if chat["type"] != "channel":
+            message["from"] = user or self.user(chat["id"])
+        if text is not None:
+            message["text"] = text
+            entities = entities_of(text)
+            if entities:
+                message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        message.update(extra)
+        return message
+
+    def send_text(self, chat: dict[str, Any], text: str, **kwargs: Any) -> dict[str, Any]:
+        """Inject a text message update; returns the message."""
+        message = self.message(chat, text, **kwargs)
+        key = "channel_post" if chat["type"] == "channel" else "message"
+        self.inject({key: message})
+        return message
+
+    def send_document(
+        self, chat: dict[str, Any], content: bytes, file_name: str, **kwargs: Any
+    ) -> dict[str, Any]:
+        """Inject a message carrying a document the bot can download."""
+        file_id = self.add_file(content, f"documents/{file_name}")
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "mime_type": "application/x-yaml",
+            "file_size": len(content),
+        }
+        message = self.message(chat, None, document=document, **kwargs)
+        self.inject({"message": message})
+        return message
+
+    def press(self, user: dict[str, Any], message: dict[str, Any], data: str) -> dict[str, Any]:
+        """Inject a callback query: `user` pressed the button `data` under `message`."""
+        query = {
+            "id": str(next(self._ids)),
+            "from": user,
+            "chat_instance": "ci",
+            "data": data,
+            "message": message,
+        }
+        self.inject({"callback_query": query})
+        return query
+
+    def press_inline(self, user: dict[str, Any], inline_message_id: str, data: str) -> dict:
+        """Inject a callback query from a message sent through inline mode."""
+        query = {
+            "id": str(next(self._ids)),
+            "from": user,
+            "chat_instance": "ci",
+            "data": data,
+            "inline_message_id": inline_message_id,
+        }
+        self.inject({"callback_query": query})
+        return query
+
+    def inline_query(self, user: dict[str, Any], query: str) -> dict[str, Any]:
+        """Inject an inline query (`@bot query` typed by `user`)."""
+        inline = {"id": str(next(self._ids)), "from": user, "query": query, "offset": ""}
+        self.inject({"inline_query": inline})
+        return inline
+
+    # -- what tests read ---------------------------------------------------------------------
+
+    def mark(self) -> int:
+        """The number of calls so far: pass as `after=` to look only at later calls."""
+        with self._lock:
+            return len(self.calls)
+
+    def sent(self, method: str | None = None, *, chat_id: Any = None, after: int = 0) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls[after:] if _matches(c, method, chat_id)]
+
+    def wait_for(
+        self,
+        method: str,
+        *,
+        chat_id: Any = None,
+        after: int = 0,
+        where: Callable[[Call], bool] | None = None,
+        timeout: float = 10.0,
+    ) -> Call:
+        """The first call (after `after`) matching; raises AssertionError on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._recorded:
+            while True:
+                for call in self.calls[after:]:
+                    if _matches(call, method, chat_id) and (where is None or where(call)):
+                        return call
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [(c.method, c.chat_id) for c in self.calls[after:]][-10:]
+                    raise AssertionError(f"no {method} to {chat_id} within {timeout}s; {seen}")
+                self._recorded.wait(left)
+
+    def wait_calls(self, method: str, count: int, *, after: int = 0, timeout: float = 10) -> list:
+        """Wait until at least `count` calls of `method` were made; returns them."""
+        deadline = time.monotonic() + timeout
+        with self._recorded:
+            while True:
+                found = [c for c in self.calls[after:] if c.method == method]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"{len(found)} of {count} {method} within {timeout}s")
+                self._recorded.wait(left)
+
+    def assert_quiet(self, chat_id: Any, *, after: int, wait: float = 0.5) -> None:
+        """Nothing was sent to chat_id after `after`, within `wait` seconds."""
+        time.sleep(wait)
+        sent = [c.method for c in self.sent(chat_id=chat_id, after=after)]
+        assert not sent, f"expected silence in {chat_id}, got {sent}"
+
+    # -- the HTTP side -----------------------------------------------------------------------
+
+    async def _handle_method(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params, files = await _read_params(request)
+        with self._recorded:
+            call = Call(method, params, files, time.monotonic(), len(self.calls))
+            if method != "getUpdates":
+                self.calls.append(call)
+                self._recorded.notify_all()
+            fault = self._take_fault(method, params.get("chat_id"))
+        if fault is not None:
+            return _error(fault.code, fault.description, fault.parameters)
+        if method == "getUpdates":
+            result = await self._get_updates(params)
+            with self._recorded:
+                self.calls.append(call)
+                self._recorded.notify_all()
+            return _ok(result)
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            return _error(404, "Not Found: method not found")
+        try:
+            return _ok(handler(params, files))
+        except _ApiError as exc:
+            return _error(exc.code, exc.description)
+
+    def _take_fault(self, method: str, chat_id: Any) -> Fault | None:
+        for target in (chat_id, method):
+            if target is None:
+                continue
+            for fault in self.faults.get(_chat_key(target), []):
+                if fault.methods is not None and method not in fault.methods:
+                    continue
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self.faults[_chat_key(target)].remove(fault)
+                return fault
+        return None
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        assert self._new_update is not None
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = min(float(params.get("timeout") or 0), self.max_wait)
+        deadline = time.monotonic() + timeout
+        async with self._new_update:
+            while True:
+                if offset:
+                    self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                if self._updates or time.monotonic() >= deadline:
+                    return self._updates[:limit]
+                try:
+                    await asyncio.wait_for(
+                        self._new_update.wait(), timeout=deadline - time.monotonic()
+                    )
+                except TimeoutError:
+                    return self._updates[:limit]
+
+    def _sent_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        chat_id = params["chat_id"]
+        chat = self.chats.get(_chat_key(chat_id)) or _chat_for(chat_id)
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.me,
+            **content,
+        }
+        reply_to = _reply_to(params)
+        if reply_to is not None and (chat["id"], reply_to) in self.messages:
+            message["reply_to_message"] = self.messages[(chat["id"], reply_to)]
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        with self._lock:
+            self.messages[(chat["id"], message["message_id"])] = message
+        return message
+
+    def _api_getMe(self, params: dict, files: dict) -> dict[str, Any]:
+        return self.me
+
+    def _api_sendMessage(self, params: dict, files: dict) -> dict[str, Any]:
+        text = params.get("text", "")
+        if not text:
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(text) > 4096:
+            raise _ApiError(400, "Bad Request: message is too long")
+        return self._sent_message(params, text=text)
+
+    def _api_sendDocument(self, params: dict, files: dict) -> dict[str, Any]:
+        document = {"file_id": f"sent-{next(self._ids)}", "file_unique_id": "x", "file_size": 1}
+        return self._sent_message(params, document=document)
+
+    def _api_editMessageText(self, params: dict, files: dict) -> Any:
+        if len(params.get("text", "")) > 4096:
+            raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        if "inline_message_id" in params:
+            return True
+        key = (_chat_key(params["chat_id"]), int(params["message_id"]))
+        message = self.messages.get(key)
+        if message is None:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        message = {**message, "text": params["text"], "edit_date": int(time.time())}
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[key] = message
+        return message
+
+    def _api_editMessageReplyMarkup(self, params: dict, files: dict) -> Any:
+        if "inline_message_id" in params:
+            return True
+        key = (_chat_key(params["chat_id"]), int(params["message_id"]))
+        message = self.messages.get(key)
+        if message is None:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        message = {**message, "reply_markup": params.get("reply_markup")}
+        self.messages[key] = message
+        return message
+
+    def _api_getFile(self, params: dict, files: dict) -> dict[str, Any]:
+        found = self.files.get(params.get("file_id", ""))
+        if found is None:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        path, content = found
+        return {
+            "file_id": params["file_id"],
+            "file_unique_id": "u" + params["file_id"],
+            "file_size": len(content),
+            "file_path": path,
+        }
+
+    def _api_getChatMember(self, params: dict, files: dict) -> dict[str, Any]:
+        key = (_chat_key(params["chat_id"]), int(params["user_id"]))
+        member = self.chat_members.get(key, {"status": "member"})
+        user = self.me if key[1] == self.me["id"] else self.user(key[1])
+        return {"user": user, **member}
+
+    def _api_getChat(self, params: dict, files: dict) -> dict[str, Any]:
+        chat = self.chats.get(_chat_key(params["chat_id"]))
+        if chat is None:
+            raise _ApiError(400, "Bad Request: chat not found")
+        return {**chat, "accent_color_id": 0, "max_reaction_count": 11}
+
+    def _api_answerCallbackQuery(self, params: dict, files: dict) -> bool:
+        return True
+
+    def _api_answerInlineQuery(self, params: dict, files: dict) -> bool:
+        return True
+
+    def _api_setMyCommands(self, params: dict, files: dict) -> bool:
+        return True
+
+    def _api_deleteMyCommands(self, params: dict, files: dict) -> bool:
+        return True
+
+    def _api_setWebhook(self, params: dict, files: dict) -> bool:
+        return True
+
+    def _api_deleteWebhook(self, params: dict, files: dict) -> bool:
+        return True
+
+    def _api_sendChatAction(self, params: dict, files: dict) -> bool:
+        return True
+
+    def _api_close(self, params: dict, files: dict) -> bool:
+        return True
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        for stored_path, content in self.files.values():
+            if stored_path == path:
+                return web.Response(body=content)
+        return web.Response(status=404)
+
+
+class _ApiError(Exception):
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def _ok(result: Any) -> web.Response:
+    return web.json_response({"ok": True, "result": result})
+
+
+def _error(code: int, description: str, parameters: dict | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=code)
+
+
+async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Decode JSON, urlencoded and multipart bodies (plus the query string) alike."""
+    params: dict[str, Any] = {k: _decode(k, v) for k, v in request.query.items()}
+    files: dict[str, bytes] = {}
+    if not request.can_read_body:
+        return params, files
+    kind = request.content_type
+    if kind == "application/json":
+        params.update(await request.json())
+    elif kind == "multipart/form-data":
+        reader = await request.multipart()
+        async for part in reader:
+            if part.filename is not None:  # type: ignore[union-attr]
+                files[part.name or ""] = bytes(await part.read())  # type: ignore[union-attr]
+            else:
+                params[part.name or ""] = _decode(part.name or "", await part.text())  # type: ignore[union-attr]
+    else:
+        form = await request.post()
+        params.update({k: _decode(k, v) for k, v in form.items() if isinstance(v, str)})
+    return params, files
+
+
+def _decode(name: str, value: str) -> Any:
+    """Form values carry JSON for everything but plain strings, as PTB and the real API do."""
+    if name in _STRING_PARAMS:
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _chat_key(chat_id: Any) -> Any:
+    if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
+        return int(chat_id)
+    return chat_id
+
+
+def _chat_for(chat_id: Any) -> dict[str, Any]:
+    chat_id = _chat_key(chat_id)
+    if isinstance(chat_id, int) and chat_id > 0:
+        return {"id": chat_id, "type": "private", "first_name": "قارئ"}
+    if isinstance(chat_id, str):
+        return {"id": -1000000000001, "type": "channel", "title": chat_id}
+    return {"id": chat_id, "type": "supergroup", "title": "مجموعة"}
+
+
+def _reply_to(params: dict[str, Any]) -> int | None:
+    reply = params.get("reply_parameters")
+    if isinstance(reply, dict):
+        return reply.get("message_id")
+    value = params.get("reply_to_message_id")
+    return int(value) if value is not None else None
+
+
+def _matches(call: Call, method: str | None, chat_id: Any) -> bool:
+    if method is not None and call.method != method:
+        return False
+    return chat_id is None or _chat_key(call.chat_id) == _chat_key(chat_id)
+
+
+def entities_of(text: str) -> list[dict[str, Any]]:
+    """Telegram's entities for a leading /command and @mentions, with UTF-16 offsets."""
+    entities = []
+    for kind, start, end in _spans(text):
+        offset = _utf16_len(text[:start])
+        entities.append({"type": kind, "offset": offset, "length": _utf16_len(text[start:end])})
+    return entities
+
+
+def _spans(text: str) -> Iterator[tuple[str, int, int]]:
+    if text.startswith("/"):
+        end = next((i for i, ch in enumerate(text) if ch.isspace()), len(text))
+        yield "bot_command", 0, end
+    position = 0
+    while (start := text.find("@", position)) != -1:
+        end = start + 1
+        while end < len(text) and (
+            text[end].isascii() and (text[end].isalnum() or text[end] == "_")
+        ):
+            end += 1
+        before_ok = start == 0 or text[start - 1].isspace()
+        if end - start > 5 and before_ok:
+            yield "mention", start, end
+        position = end
+    return
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
