@@ -460,11 +460,12 @@ def test_the_cli_refuses_bad_options_as_usage_errors(tmp_path: Path) -> None:
         assert re.match(rf"sanad: {option[2:]} '.*' must ", line), line
 
 
-# Pieces that exercise every rule: names, cues, dates, numbers, quotes, bullets, line ends.
+# Pieces that exercise every rule (names, cues, dates, numbers, quotes, bullets, line ends)
+# and the characters YAML gives a meaning to.
 PIECES = (
     "الرئيس الروسي فلاديمير بوتين د. أحمد في على بين وكيم التي الذي أُبرمت معاهدة الشراكة "
     "مقاطعة كورسك 19 حزيران/ يونيو 2024 5.25 مليار دولار، منذ حتى هذه ما تعكس أوضح بيان "
-    'الكرملين «قال. نعم» "لا." ؟ ؛ . • - 1. ١- ص.ب U.S. the \n \n'
+    'الكرملين «قال. نعم» "لا." ؟ ؛ . • - 1. ١- ص.ب U.S. the \n \n : # & * ! % @ | > {} \''
 )
 
 
