@@ -83,7 +83,9 @@ def validate(config: configuration.Config, args: argparse.Namespace) -> int:
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"{missing[0]}: no such file or folder")
-    articles, errors = read_paths(paths)
+    # Paths the user typed are shown as typed; the knowledge folder as `load` shows it.
+    base = None if args.paths else config.knowledge_dir.parent
+    articles, errors = read_paths(paths, base=base)
     for error in errors:
         print(error)
     if errors:

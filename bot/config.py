@@ -208,4 +208,6 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
         bool: "true/false",
     }
     kinds = kind if isinstance(kind, tuple) else (kind,)
+    if float in kinds:  # a whole number is a number too: say it once
+        kinds = tuple(k for k in kinds if k is not int)
     return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))

@@ -139,13 +139,21 @@ class Engine:
             return await self.store.replace_knowledge(found)
 
     async def is_stale(self) -> bool:
-        """True when the database was never loaded or a knowledge file is newer than it."""
+        """True when the database is behind the knowledge folder.
+
+        That is: never loaded, a file added, deleted or renamed anywhere in the folder, or a
+        file newer than the last load. A missing folder counts as stale, so the load that
+        follows reports it.
+        """
         loaded = await self.store.loaded_at()
-        if loaded is None:
-            return True
         folder = self.config.knowledge_dir
-        newest = max((p.stat().st_mtime for p in knowledge_files(folder)), default=0.0)
-        return newest > loaded or folder.stat().st_mtime > loaded
+        if loaded is None or not folder.is_dir():
+            return True
+        files = knowledge_files(folder)
+        names = {str(p.relative_to(folder.parent)) for p in files}
+        if names != set(await self.store.files()):
+            return True
+        return max((p.stat().st_mtime for p in files), default=0.0) > loaded
 
     async def ensure_loaded(self) -> LoadReport | None:
         """Load when stale, so `sanad ask` works right after install."""
