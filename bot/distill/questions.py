@@ -120,23 +120,65 @@ def _what_in(
     skip = letters_offset(verb.text, _conjunction(verb.norm))
     if not _starts_with_verb(normalize(verb.text[skip:]), names) or _definite(verb):
         return None
-    end = _subject_end(tokens, names)
+    if tokens[1].norm == "ان":  # «يتضح أن محادثات روسيا وكوريا تحمل بعدًا ...»
+        return _what_after_that(sentence, base, tokens[2:], names, named)
+    end = _subject_end(tokens, 1, names)
+    if end is None or not _names_someone(base, tokens[1:end], named):
+        return None  # «ماذا تعكس هذه الإشادة؟» means nothing without the sentence before
+    word = _object_word(tokens, end, names)
+    if word is None:
+        return None
+    subject = " ".join(sentence[base + tokens[1].start : base + tokens[end - 1].end].split())
+    return f"{word} {verb.text[skip:]} {subject}؟"
+
+
+def _what_after_that(
+    sentence: str, base: int, tokens: list[Token], names: set[str], named: list[tuple[int, int]]
+) -> str | None:
+    """Subject, verb, object after أن: «أن محادثات روسيا تحمل بعدًا» → «ماذا تحمل محادثات روسيا؟»."""
+    if len(tokens) < 3:
+        return None
+    end = _subject_end(tokens, 0, names)
     if end is None:
         return None
-    first, last = base + tokens[1].start, base + tokens[end - 1].end
-    if not any(first < e and s < last for s, e in named):
-        return None  # «ماذا تعكس هذه الإشادة؟» means nothing without the sentence before
-    after = _object_start(tokens, end, names)
-    if after >= len(tokens):
+    end = _past_conjoined(base, tokens, end, named)
+    if end >= len(tokens) - 1 or not _names_someone(base, tokens[:end], named):
         return None
-    following = tokens[after].norm
+    verb = tokens[end]
+    if not (verb.norm[:1] in ("ي", "ت") and len(verb.norm) >= 4) or verb.breaks:
+        return None
+    word = _object_word(tokens, end + 1, names)
+    if word is None:
+        return None
+    subject = " ".join(sentence[base + tokens[0].start : base + tokens[end - 1].end].split())
+    return f"{word} {verb.text} {subject}؟"
+
+
+def _names_someone(base: int, words: list[Token], named: list[tuple[int, int]]) -> bool:
+    first, last = base + words[0].start, base + words[-1].end
+    return any(first < e and s < last for s, e in named)
+
+
+def _past_conjoined(base: int, tokens: list[Token], end: int, named: list[tuple[int, int]]) -> int:
+    """Past names joined by و to the subject: «محادثات روسيا وكوريا الشمالية»."""
+    while end < len(tokens) and tokens[end].norm.startswith("و"):
+        name_end = next((e for s, e in named if s == base + tokens[end].start + 1), None)
+        if name_end is None:
+            break
+        while end < len(tokens) and base + tokens[end].end <= name_end:
+            end += 1
+    return end
+
+
+def _object_word(tokens: list[Token], at: int, names: set[str]) -> str | None:
+    """ماذا, or على ماذا and the like, when an object follows at tokens[at]; else None."""
+    at = _object_start(tokens, at, names)
+    if at >= len(tokens):
+        return None
+    following = tokens[at].norm
     if following in _OBJECT_PREPOSITIONS:
-        word = f"{_OBJECT_PREPOSITIONS[following]} ماذا"
-    elif following in _NOT_OBJECT:
-        return None
-    else:
-        word = "ماذا"
-    return f"{word} {verb.text[skip:]} {' '.join(sentence[first:last].split())}؟"
+        return f"{_OBJECT_PREPOSITIONS[following]} ماذا"
+    return None if following in _NOT_OBJECT else "ماذا"
 
 
 def _object_start(tokens: list[Token], end: int, names: set[str]) -> int:
@@ -166,9 +208,10 @@ def _between_names(tokens: list[Token], at: int, names: set[str]) -> int:
     return k if k > at + 1 else at
 
 
-def _subject_end(tokens: list[Token], names: set[str]) -> int | None:
-    """Where the subject that follows the verb at tokens[0] ends, if it is a plain one."""
-    j = 1
+def _subject_end(tokens: list[Token], j: int, names: set[str]) -> int | None:
+    """Where the subject that starts at tokens[j] ends, if it is a plain one."""
+    if j + 1 >= len(tokens):
+        return None
     if tokens[j].norm in _DEMONSTRATIVES and _definite(tokens[j + 1]):
         j += 1
     elif tokens[j].norm in names:
