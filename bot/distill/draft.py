@@ -269,7 +269,7 @@ class _Flow(list):
     """A short list written on one line: keywords, topics, source."""
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when installed
     """Block style for the article, flow style for short lists."""
 
 
