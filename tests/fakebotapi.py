@@ -18,10 +18,17 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -62,6 +69,7 @@ class Call:
     files: dict[str, bytes] = field(default_factory=dict)
     at: float = 0.0
     index: int = 0
+    result: Any = None  # what the server answered, once it did
 
     @property
     def chat_id(self) -> Any:
@@ -137,6 +145,7 @@ class FakeBotAPI:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._started = threading.Event()
+        self._closing = False
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -182,6 +191,7 @@ class FakeBotAPI:
 
     async def _shutdown(self) -> None:
         assert self._new_update is not None
+        self._closing = True
         async with self._new_update:
             self._new_update.notify_all()
         if self._runner is not None:
@@ -419,27 +429,32 @@ class FakeBotAPI:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params, files = await _read_params(request)
-        with self._recorded:
-            call = Call(method, params, files, time.monotonic(), len(self.calls))
-            if method != "getUpdates":
-                self.calls.append(call)
-                self._recorded.notify_all()
+        call = Call(method, params, files, time.monotonic())
+        with self._lock:
             fault = self._take_fault(method, params.get("chat_id"))
         if fault is not None:
+            self._record(call)
             return _error(fault.code, fault.description, fault.parameters)
         if method == "getUpdates":
-            result = await self._get_updates(params)
-            with self._recorded:
-                self.calls.append(call)
-                self._recorded.notify_all()
-            return _ok(result)
+            self._record(call)
+            return _ok(await self._get_updates(params))
         handler = getattr(self, f"_api_{method}", None)
-        if handler is None:
-            return _error(404, "Not Found: method not found")
         try:
-            return _ok(handler(params, files))
+            if handler is None:
+                raise _ApiError(404, "Not Found: method not found")
+            call.result = handler(params, files)
         except _ApiError as exc:
+            call.result = {"error_code": exc.code, "description": exc.description}
             return _error(exc.code, exc.description)
+        finally:
+            self._record(call)
+        return _ok(call.result)
+
+    def _record(self, call: Call) -> None:
+        with self._recorded:
+            call.index = len(self.calls)
+            self.calls.append(call)
+            self._recorded.notify_all()
 
     def _take_fault(self, method: str, chat_id: Any) -> Fault | None:
         for target in (chat_id, method):
@@ -465,7 +480,7 @@ class FakeBotAPI:
             while True:
                 if offset:
                     self._updates = [u for u in self._updates if u["update_id"] >= offset]
-                if self._updates or time.monotonic() >= deadline:
+                if self._updates or self._closing or time.monotonic() >= deadline:
                     return self._updates[:limit]
                 try:
                     await asyncio.wait_for(
@@ -700,3 +715,156 @@ def _spans(text: str) -> Iterator[tuple[str, int, int]]:
 
 def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+# -- the bot under test ------------------------------------------------------------------------
+
+
+class BotProcess:
+    """`sanad run` as a real subprocess, configured to talk to a FakeBotAPI.
+
+    The config file points `telegram.base_url` at the fake server; `config` adds YAML lines
+    (for example `flood:\n  questions: 3`). Standard error goes to `root/bot.log`.
+    """
+
+    def __init__(
+        self,
+        api: FakeBotAPI,
+        root: Path,
+        *,
+        admins: tuple[int, ...] = (),
+        config: str = "",
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.api = api
+        self.root = root
+        self.admins = admins
+        self.extra = config
+        self.env = env
+        self.process: subprocess.Popen[bytes] | None = None
+        self.config_path = root / "config.yaml"
+        self.knowledge = root / "knowledge"
+        self.log_path = root / "bot.log"
+
+    def write_knowledge(self, name: str, text: str) -> Path:
+        path = self.knowledge / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def write_config(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.knowledge.mkdir(exist_ok=True)
+        self.config_path.write_text(
+            "knowledge_dir: knowledge\n"
+            "database: data/sanad.sqlite3\n"
+            f"admins: {list(self.admins)}\n"
+            "telegram:\n"
+            f"  base_url: {self.api.base_url}\n"
+            f"  base_file_url: {self.api.base_file_url}\n" + self.extra,
+            encoding="utf-8",
+        )
+
+    def start(
+        self, wait: bool = True, timeout: float = 30, ready: str = "getUpdates"
+    ) -> BotProcess:
+        """Start the bot; with `wait`, return once it calls `ready` (it polls for updates)."""
+        self.write_config()
+        mark = self.api.mark()
+        environment = {k: v for k, v in os.environ.items() if k != "SANAD_CONFIG"}
+        environment["TELEGRAM_BOT_TOKEN"] = self.api.token
+        environment.update(self.env or {})
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "--config", str(self.config_path), "run"],
+                cwd=self.root,
+                env=environment,
+                stdout=log,
+                stderr=log,
+            )
+        if wait:
+            try:
+                self.api.wait_for(ready, after=mark, timeout=timeout)
+            except AssertionError:
+                self.stop()
+                raise AssertionError(f"the bot did not start:\n{self.log()}") from None
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> int:
+        """Stop the bot with `sig` and return its exit status (killed after `timeout`)."""
+        if self.process is None:
+            return 0
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError(f"the bot did not stop on {sig}:\n{self.log()}") from None
+
+    def wait(self, timeout: float = 30) -> int:
+        assert self.process is not None
+        return self.process.wait(timeout)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def __enter__(self) -> BotProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# -- checking what the bot sent --------------------------------------------------------------
+
+# The tags Telegram's HTML parse mode accepts.
+TELEGRAM_TAGS = frozenset(
+    {
+        "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
+        "a", "tg-emoji", "code", "pre", "blockquote",
+    }
+)  # fmt: skip
+
+
+class TelegramHTML(HTMLParser):
+    """Reads a message as Telegram's HTML parser would: known tags only, properly nested."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert tag in TELEGRAM_TAGS, f"<{tag}> is not a tag Telegram accepts"
+        if tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+        self.stack.append(tag)
+        self.tags.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> does not close {self.stack}"
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def check_html(text: str) -> TelegramHTML:
+    """Parse a message sent with parse_mode HTML; fail unless Telegram would accept it."""
+    checker = TelegramHTML()
+    checker.feed(text)
+    checker.close()
+    assert not checker.stack, f"unclosed tags {checker.stack}"
+    body = re.sub(r"<[^>]*>", "", text)
+    assert "<" not in body and ">" not in body, "an unescaped < or > in the text"
+    assert not re.search(r"&(?!(amp|lt|gt|quot|#x27|#39);)", body), "a bare & in the text"
+    assert len(checker.text.encode("utf-16-le")) // 2 <= 4096, "longer than 4096"
+    return checker

@@ -80,23 +80,29 @@ def more(item: AnswerItem, data: CallbackData) -> InlineKeyboardMarkup:
 
 def facts(items: Iterable[AnswerItem], data: CallbackData) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(render.label(i.statement), callback_data=_fact(i, data))]]
-        for i in items
+        [
+            [InlineKeyboardButton(render.label(i.statement), callback_data=_fact(i, data))]
+            for i in items
+        ]
     )
 
 
 def articles(rows: Iterable[tuple[str, str]], data: CallbackData) -> InlineKeyboardMarkup:
     """One button per (article id, title)."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(render.label(title), callback_data=data.encode(ARTICLE, aid))]]
-        for aid, title in rows
+        [
+            [InlineKeyboardButton(render.label(title), callback_data=data.encode(ARTICLE, aid))]
+            for aid, title in rows
+        ]
     )
 
 
 def topics(names: Iterable[str], data: CallbackData) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(render.label(n), callback_data=data.encode(TOPIC, n))]]
-        for n in names
+        [
+            [InlineKeyboardButton(render.label(n), callback_data=data.encode(TOPIC, n))]
+            for n in names
+        ]
     )
 
 
