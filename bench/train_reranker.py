@@ -21,6 +21,7 @@ import asyncio
 import json
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ import yaml
 from bench.eval_arcd import ARCD, Paragraph, Question, read_arcd, write_knowledge
 from bot import config as configuration
 from bot.engine import Engine
-from bot.matching import FEATURES, Query
+from bot.matching import FEATURES, Query, Reranker, score
 
 REPO = Path(__file__).resolve().parent.parent
 WEIGHTS = REPO / "bot" / "data" / "reranker.json"
@@ -37,31 +38,39 @@ FOLDS = 5
 L2 = 1e-2
 
 
-async def candidate_features(
-    paragraphs: list[Paragraph], questions: list[Question]
-) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    """Per question: its candidates' features, which quote the gold sentence, its paragraph.
+@dataclass(frozen=True)
+class Asked:
+    """One question's candidates: their features, which of them are right, and context."""
 
-    A sentence found in several paragraphs is right in each, as in the evaluation.
+    x: np.ndarray
+    y: np.ndarray
+    paragraph: str
+    known: float
+
+
+async def candidates(
+    knowledge: list[Paragraph], questions: list[Question], text: dict[tuple[str, str], str]
+) -> list[Asked]:
+    """Ask each question of a knowledge base made of `knowledge`, through the real engine.
+
+    A candidate is right when it quotes the question's gold sentence: a sentence found in
+    several paragraphs is right in each, as in the evaluation.
     """
-    text = {
-        (p.article_id, f"s{i + 1}"): sentence
-        for p in paragraphs
-        for i, sentence in enumerate(p.sentences)
-    }
     out = []
     with tempfile.TemporaryDirectory(prefix="sanad-train-") as tmp:
         root = Path(tmp)
-        write_knowledge(paragraphs, root / "knowledge")
+        write_knowledge(knowledge, root / "knowledge")
         raw = {"knowledge_dir": "knowledge", "database": "sanad.sqlite3"}
         (root / "config.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
         async with Engine(configuration.load(root / "config.yaml")) as engine:
             await engine.reload()
+            engine.matcher.reranker = Reranker((0.0,) * len(FEATURES), 0.0, 0.0)
             for q in questions:
                 ranked = await engine.matcher.rank(engine.store, Query.parse(q.text))
                 x = np.array([r.features for r in ranked], dtype=float).reshape(-1, len(FEATURES))
                 y = np.array([text[r.row.article_id, r.row.fact_id] == q.gold for r in ranked])
-                out.append((x, y, q.article_id))
+                known = ranked[0].known if ranked else 0.0
+                out.append(Asked(x, y.astype(bool), q.article_id, known))
     return out
 
 
@@ -79,10 +88,11 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray, l2: float) ->
     return w
 
 
-def fit_pairwise(data: list[tuple[np.ndarray, np.ndarray, str]]) -> np.ndarray:
+def fit_pairwise(data: list[Asked]) -> np.ndarray:
     """Logistic loss on right-minus-wrong differences; each question weighs the same."""
     diffs, weights = [], []
-    for x, y, _ in data:
+    for a in data:
+        x, y = a.x, a.y
         if y.all() or not y.any():
             continue
         d = (x[y][:, None, :] - x[~y][None, :, :]).reshape(-1, x.shape[1])
@@ -92,15 +102,15 @@ def fit_pairwise(data: list[tuple[np.ndarray, np.ndarray, str]]) -> np.ndarray:
     return fit_logistic(d, np.ones(len(d)), np.concatenate(weights), L2)
 
 
-def ranks(data: list[tuple[np.ndarray, np.ndarray, str]], w: np.ndarray | None) -> list[int | None]:
-    """1-based rank of the gold fact under w (None: search order), None when not a candidate."""
+def ranks(data: list[Asked], w: np.ndarray) -> list[int | None]:
+    """1-based rank of the first right candidate under w; None when none is a candidate."""
     out: list[int | None] = []
-    for x, y, _ in data:
-        if not y.any():
+    for a in data:
+        if not a.y.any():
             out.append(None)
             continue
-        order = np.arange(len(y)) if w is None else np.argsort(-(x @ w), kind="stable")
-        out.append(int(np.flatnonzero(y[order])[0]) + 1)
+        order = np.argsort(-(a.x @ w), kind="stable")
+        out.append(int(np.flatnonzero(a.y[order])[0]) + 1)
     return out
 
 
@@ -113,31 +123,58 @@ def summary(r: list[int | None]) -> dict[str, float]:
     }
 
 
-def cross_validate(data: list[tuple[np.ndarray, np.ndarray, str]]) -> dict[str, float]:
-    """Folds by paragraph: a paragraph's questions are never both trained and tested on."""
-    paragraphs = sorted({a for _, _, a in data})
+def folds(paragraphs: list[Paragraph]) -> dict[str, int]:
+    """Each paragraph's fold: a paragraph's questions are never both trained and tested on."""
     shuffled = np.random.default_rng(0).permutation(len(paragraphs))
-    fold = {paragraphs[j]: i % FOLDS for i, j in enumerate(shuffled)}
+    return {paragraphs[j].article_id: i % FOLDS for i, j in enumerate(shuffled)}
+
+
+def cross_validate(data: list[Asked], fold: dict[str, int]) -> dict[str, float]:
+    """Ranking figures of models each tested on the paragraphs it was not trained on."""
     held_out: list[int | None] = []
     for k in range(FOLDS):
-        train = [d for d in data if fold[d[2]] != k]
-        test = [d for d in data if fold[d[2]] == k]
+        train = [a for a in data if fold[a.paragraph] != k]
+        test = [a for a in data if fold[a.paragraph] == k]
         held_out += ranks(test, fit_pairwise(train))
     return summary(held_out)
 
 
-def calibrate(data: list[tuple[np.ndarray, np.ndarray, str]], w: np.ndarray) -> tuple[float, float]:
+def calibrate(data: list[Asked], w: np.ndarray) -> tuple[float, float]:
     """Scale and bias so that sigmoid(scale * x.w + bias) ≈ P(the top candidate is right)."""
     top, right = [], []
-    for x, y, _ in data:
-        if len(y):
-            s = x @ w
+    for a in data:
+        if len(a.y):
+            s = a.x @ w
             best = int(np.argmax(s))
             top.append(s[best])
-            right.append(float(y[best]))
+            right.append(float(a.y[best]))
     design = np.column_stack([top, np.ones(len(top))])
     scale, bias = fit_logistic(design, np.array(right), np.ones(len(top)), 1e-6)
     return float(scale), float(bias)
+
+
+def thresholds(
+    answerable: list[Asked], unanswerable: list[Asked], model: Reranker
+) -> list[tuple[int, float, float]]:
+    """For each min_score: hit@1 on the answerable questions, share of the others refused."""
+
+    def best(a: Asked) -> tuple[float, bool]:
+        if not len(a.y):
+            return 0.0, False
+        scores = [score(model, tuple(x), 0.0, a.known) for x in a.x]
+        i = int(np.argmax(scores))
+        return scores[i], bool(a.y[i])
+
+    answered = [best(a) for a in answerable]
+    refused = [best(a)[0] for a in unanswerable]
+    return [
+        (
+            t,
+            sum(p >= t and ok for p, ok in answered) / len(answered),
+            sum(p < t for p in refused) / len(refused),
+        )
+        for t in range(20, 75, 5)
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,22 +186,38 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.data} is absent: nothing to train on")
         return 0
     paragraphs, questions = read_arcd(args.data)
-    data = asyncio.run(candidate_features(paragraphs, questions))
-    recall = sum(bool(y.any()) for _, y, _ in data) / len(data)
-    print(f"{len(data)} questions; the gold fact is a candidate for {recall:.3f} of them")
-    print("search order only:     ", summary(ranks(data, None)))
-    cv = cross_validate(data)
+    text = {
+        (p.article_id, f"s{i + 1}"): sentence
+        for p in paragraphs
+        for i, sentence in enumerate(p.sentences)
+    }
+    fold = folds(paragraphs)
+    data = asyncio.run(candidates(paragraphs, questions, text))
+    recall = sum(bool(a.y.any()) for a in data) / len(data)
+    print(f"{len(data)} questions; the right fact is a candidate for {recall:.3f} of them")
+    cv = cross_validate(data, fold)
     print(f"reranker, {FOLDS}-fold CV by paragraph:", cv)
     w = fit_pairwise(data)
     print("reranker, fit on all (train figures):", summary(ranks(data, w)))
+    # The same questions asked of the knowledge without their own paragraphs: each is about
+    # something the knowledge does not hold, and shares words with what it does.
+    unanswerable = []
+    for k in range(FOLDS):
+        kept = [p for p in paragraphs if fold[p.article_id] != k]
+        held = [q for q in questions if fold[q.article_id] == k]
+        unanswerable += asyncio.run(candidates(kept, held, text))
     scale, bias = calibrate(data, w)
-    weights = [round(float(v) * scale, 4) for v in w]
-    print("weights:", dict(zip(FEATURES, weights, strict=True)), "bias:", round(bias, 4))
+    print(f"calibration: scale {scale:.4f}, bias {bias:.4f}")
+    model = Reranker(tuple(w), scale, bias)
+    print("min_score  hit@1 answerable  refused unanswerable")
+    for t, hit, refused in thresholds(data, unanswerable, model):
+        print(f"{t:9d}  {hit:16.3f}  {refused:20.3f}")
+    print("weights:", dict(zip(FEATURES, w.round(4), strict=True)))
     if not args.dry_run:
         shipped = {
             "features": list(FEATURES),
-            "weights": weights,
-            "bias": round(bias, 4),
+            "weights": [round(float(v), 4) for v in w],
+            "calibration": {"scale": round(scale, 4), "bias": round(bias, 4)},
             "trained": f"bench/train_reranker.py on ARCD train, {len(data)} questions",
             "cv_by_paragraph": cv,
         }

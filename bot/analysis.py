@@ -46,12 +46,17 @@ _KIND_OF = {word: kind for kind, words in _KINDS.items() for word in words.split
 class FactTerms:
     """One fact as the index stores it (space-separated terms, in the order they appear).
 
+    `stems`, `lights` and `roots` hold the statement's terms, then after GROUP those of its
+    other source sentences; `asked` the keywords' stems and roots, then after GROUP each
+    editor question's.
+
     `cues` is the kinds of answer the fact holds ('d' a date or year, 'n' a number), then
     after a '|' the kind of each editor question in order ('-' when it has no question word).
     """
 
     stems: str
     lights: str
+    roots: str
     asked: str
     cues: str
 
@@ -77,21 +82,33 @@ def answer_cues(text: str) -> str:
 def fact_terms(
     statement: str, quotes: Iterable[str], questions: Iterable[str], keywords: Iterable[str]
 ) -> FactTerms:
-    """The statement with its source sentences (each once), and the editors' ways to ask."""
-    body = [statement]
+    """The statement, then its other source sentences; and the editors' ways to ask.
+
+    What the fact states is its statement: the source sentences around it only help find it,
+    so they come after a GROUP separator and matching weighs the two apart.
+    """
     seen = {normalize(statement)}
+    sources = []
     for quote in quotes:
         if normalize(quote) not in seen:
             seen.add(normalize(quote))
-            body.append(quote)
-    text = " ".join(body)
-    stems, lights = analyse(text)
-    groups = [" ".join(analyse(" ".join(keywords))[0])]
-    groups += [" ".join(analyse(q)[0]) for q in questions]
+            sources.append(quote)
+    said = analyse(statement)
+    more = analyse(" ".join(sources))
+    groups = [_stems_and_roots(" ".join(keywords)), *(_stems_and_roots(q) for q in questions)]
     kinds = " ".join(question_kind(q) or "-" for q in questions)
     return FactTerms(
-        " ".join(stems), " ".join(lights), GROUP.join(groups), f"{answer_cues(text)}|{kinds}"
+        stems=" ".join(said.stems) + GROUP + " ".join(more.stems),
+        lights=" ".join(said.lights) + GROUP + " ".join(more.lights),
+        roots=" ".join(said.roots) + GROUP + " ".join(more.roots),
+        asked=GROUP.join(groups),
+        cues=f"{answer_cues(statement)}|{kinds}",
     )
+
+
+def _stems_and_roots(text: str) -> str:
+    terms = analyse(text)
+    return " ".join(dict.fromkeys(terms.stems + terms.roots))
 
 
 def article_terms(title: str, texts: Iterable[str]) -> tuple[str, str]:
@@ -100,5 +117,5 @@ def article_terms(title: str, texts: Iterable[str]) -> tuple[str, str]:
 
 
 def _both(text: str) -> str:
-    stems, lights = analyse(text)
-    return " ".join(stems + [light for light, s in zip(lights, stems, strict=True) if light != s])
+    terms = analyse(text)
+    return " ".join(terms.stems + terms.lights + terms.roots)

@@ -90,7 +90,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "matching.min_score",
         (int, float),
-        40.0,
+        30.0,
         "Below this score (0-100) the best fact is not good enough: the bot abstains.",
     ),
     Setting(

@@ -63,11 +63,11 @@ CREATE TABLE IF NOT EXISTS topics (
     PRIMARY KEY (article_id, normalized)
 );
 CREATE INDEX IF NOT EXISTS topics_by_name ON topics(normalized);
--- Matching's index (bot/analysis.py says what goes in): per fact, the Snowball stems and the
--- light stems of its statement and sources in order, the stems of its keywords and editors'
--- questions in groups, and the kinds of answer it holds; per article, everything it says.
+-- Matching's index (bot/analysis.py says what goes in): per fact, the Snowball stems, light
+-- stems and rough roots of its statement and sources in order, the terms of its keywords and
+-- editors' questions in groups, and the kinds of answer it holds; per article, all it says.
 CREATE VIRTUAL TABLE IF NOT EXISTS fact_index USING fts5(
-    stems, lights, asked, cues UNINDEXED,
+    stems, lights, roots, asked, cues UNINDEXED,
     tokenize='unicode61 remove_diacritics 0'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fact_vocab USING fts5vocab(fact_index, 'col');
@@ -122,7 +122,7 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, not_before);
 # Bumped whenever the knowledge tables or the index change shape. An older database then
 # drops its knowledge, which is read again from the files; the question log and the
 # subscriptions stay.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 _DROP_KNOWLEDGE = """
 DROP TABLE IF EXISTS fact_vocab;
 DROP TABLE IF EXISTS fact_index;
@@ -342,7 +342,7 @@ class Store:
     async def search(self, query: str, limit: int) -> list[tuple[int, float]]:
         """Fact rowids best first by FTS5's BM25 (negated so higher is better)."""
         sql = (
-            "SELECT rowid, -bm25(fact_index, 1.0, 1.0, 1.5) FROM fact_index "
+            "SELECT rowid, -bm25(fact_index, 1.0, 1.0, 0.5, 1.5) FROM fact_index "
             "WHERE fact_index MATCH ? ORDER BY rank LIMIT ?"
         )
         return await self._ranked(sql, query, limit)
@@ -382,7 +382,7 @@ class Store:
         """What matching needs of these facts and of every fact of these articles."""
         facts = ",".join("?" * len(rowids)) or "NULL"
         articles = ",".join("?" * len(article_ids)) or "NULL"
-        sql = f"""SELECT f.rowid, f.article_id, f.id, i.stems, i.lights, i.asked, i.cues
+        sql = f"""SELECT f.rowid, f.article_id, f.id, i.stems, i.lights, i.roots, i.asked, i.cues
                   FROM facts f JOIN fact_index i ON i.rowid = f.rowid
                   WHERE f.rowid IN ({facts}) OR f.article_id IN ({articles})"""
         async with self.db.execute(sql, (*rowids, *article_ids)) as cur:
@@ -727,7 +727,7 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> No
                     json.dumps(fact.source),
                 )
             )
-            index.append((rowid, fts.stems, fts.lights, fts.asked, fts.cues))
+            index.append((rowid, fts.stems, fts.lights, fts.roots, fts.asked, fts.cues))
     db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", articles)
     db.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?)", sentences)
     db.executemany("INSERT OR IGNORE INTO topics VALUES (?, ?, ?)", topics)
@@ -737,7 +737,9 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> No
         facts,
     )
     db.executemany(
-        "INSERT INTO fact_index (rowid, stems, lights, asked, cues) VALUES (?, ?, ?, ?, ?)", index
+        "INSERT INTO fact_index (rowid, stems, lights, roots, asked, cues) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        index,
     )
     db.executemany(
         "INSERT INTO article_index (rowid, title, body) SELECT rowid, ?, ? FROM articles "

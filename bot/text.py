@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import Stemmer
 
@@ -41,6 +42,10 @@ _NON_WORD = re.compile(r"[^\w]+|_")
 # article ال. Only stripped when enough of a word remains to still mean something.
 _ARTICLE = re.compile(r"^(?:[وف]?(?:[بكل]?ال|لل))(?=..)")
 _CONJUNCTION = re.compile(r"^[وف](?=....)")
+_VERB_PREFIX = re.compile(r"^(?:[يتنا]?ست|[يتنا])(?=...)")
+_LONG_VOWELS = re.compile("[اوي]")
+_PREPOSITION = re.compile(r"^[وف]?[بلك](...+)$")
+_AND = re.compile(r"^[وف](...+)$")
 
 # Light stemming: the commonest suffixes (plural, dual, feminine, attached pronouns), longest
 # first, removed only when three letters remain. Gentler than Snowball, so the two disagree
@@ -109,6 +114,16 @@ def light_stem(token: str) -> str:
     return found.group(1) if found else bare
 
 
+def readings(token: str) -> list[str]:
+    """The token, then the token without an attached conjunction and preposition (وب، فل، ك...).
+
+    Stripping ب/ل/ك from every word would break words that start with those letters (بيت،
+    لبنان), so matching tries these readings only for a word the knowledge does not hold.
+    """
+    found = [m.group(1) for m in (_PREPOSITION.match(token), _AND.match(token)) if m]
+    return list(dict.fromkeys([token, *found]))
+
+
 def content_tokens(text: str) -> list[str]:
     """Normalised words of text without stopwords, in order."""
     stop = stopwords()
@@ -120,7 +135,29 @@ def terms(text: str) -> list[str]:
     return [stem(t) for t in content_tokens(text)]
 
 
-def analyse(text: str) -> tuple[list[str], list[str]]:
-    """Snowball stems and light stems of text's content words, position by position."""
+@lru_cache(maxsize=200_000)
+def root(token: str) -> str:
+    """A rough root: the light stem without a verb prefix and without its long vowels.
+
+    Neither stemmer relates a verb to its noun (اتصل and اتصال, ينسق and التنسيق, يحتفل and
+    تحتفل); this key does, at the price of some false friends, so matching weighs it apart.
+    Keys shorter than three letters say too little: the light stem stands in for them.
+    """
+    light = light_stem(token)
+    bare = _VERB_PREFIX.sub("", light)
+    key = bare[:1] + _LONG_VOWELS.sub("", bare[1:])
+    return key if len(key) >= 3 else light
+
+
+class Terms(NamedTuple):
+    """A text's content words three ways, position by position."""
+
+    stems: list[str]
+    lights: list[str]
+    roots: list[str]
+
+
+def analyse(text: str) -> Terms:
+    """Snowball stems, light stems and rough roots of text's content words."""
     words = content_tokens(text)
-    return [stem(w) for w in words], [light_stem(w) for w in words]
+    return Terms([stem(w) for w in words], [light_stem(w) for w in words], [root(w) for w in words])
