@@ -222,13 +222,21 @@ def _with_engine(config: configuration.Config, work: Callable[[Engine], Awaitabl
             async with Engine(config) as engine:
                 return await work(engine)
         except OSError as exc:
-            raise UsageError(f"{config.database}: cannot open the database: {exc}") from None
+            raise UsageError(_os_problem(exc, config.database)) from None
         except Exception as exc:  # sqlite3.DatabaseError and kin: report, do not trace
             if type(exc).__module__ == "sqlite3":
                 raise UsageError(f"{config.database}: unreadable database: {exc}") from None
             raise
 
     return asyncio.run(run())
+
+
+def _os_problem(exc: OSError, database: Path) -> str:
+    """Name the file an OS error is about: usually the database, but not always."""
+    name = Path(exc.filename) if exc.filename else database
+    if name == database or name in database.parents:
+        return f"{database}: cannot open the database: {exc.strerror or exc}"
+    return f"{name}: {exc.strerror or exc}"
 
 
 VERBS: dict[str, Callable[[configuration.Config, argparse.Namespace], int]] = {
