@@ -328,7 +328,7 @@ class FakeBotAPI:
         self, chat: dict[str, Any], content: bytes, file_name: str, **kwargs: Any
     ) -> dict[str, Any]:
         """Inject a message carrying a document the bot can download."""
-        file_id = self.add_file(content, f"documents/{file_name}")
+        file_id = self.add_file(content, f"documents/file_{next(self._ids)}")
         document = {
             "file_id": file_id,
             "file_unique_id": f"u{file_id}",

@@ -39,3 +39,4 @@ def setup_logging(level: str, secrets: Iterable[str | None]) -> None:
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))  # a line per query

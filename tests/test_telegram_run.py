@@ -1,0 +1,185 @@
+"""Starting and stopping `sanad run`: the token, signals, start-up errors, webhook mode."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fakebotapi import BotProcess, FakeBotAPI, check_html
+
+ARTICLE = """\
+id: eclipse
+title: "كسوف الشمس"
+sentences:
+  - id: s1
+    text: "يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس."
+"""
+QUESTION = "متى يحدث كسوف الشمس؟"
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI() as server:
+        yield server
+
+
+def make_bot(api: FakeBotAPI, root: Path, **kwargs: object) -> BotProcess:
+    bot = BotProcess(api, root, **kwargs)  # type: ignore[arg-type]
+    bot.write_knowledge("eclipse.yaml", ARTICLE)
+    return bot
+
+
+def finished(bot: BotProcess) -> tuple[int, list[str]]:
+    """Exit status and the lines of output of a bot that stops by itself."""
+    status = bot.wait(60)
+    return status, bot.log().strip().splitlines()
+
+
+def test_a_missing_token_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(api, tmp_path, env={"TELEGRAM_BOT_TOKEN": ""}).start(wait=False)
+    status, lines = finished(bot)
+    assert status == 2
+    assert lines == [
+        "sanad: the bot token is missing: set the environment variable TELEGRAM_BOT_TOKEN"
+    ]
+    assert not api.sent()
+
+
+def test_a_refused_token_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(api, tmp_path, env={"TELEGRAM_BOT_TOKEN": "42:wrong"}).start(wait=False)
+    status, lines = finished(bot)
+    assert status == 2
+    assert lines[-1] == "sanad: the Bot API refused the token in $TELEGRAM_BOT_TOKEN"
+    assert "42:wrong" not in bot.log()
+
+
+def test_an_unreachable_server_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(api, tmp_path)
+    bot.write_config()
+    api.stop()
+    bot.start(wait=False)
+    status, lines = finished(bot)
+    assert status == 1
+    assert lines[-1].startswith("sanad: cannot reach the Bot API at http://127.0.0.1:")
+    assert api.token not in bot.log()
+
+
+def test_invalid_knowledge_at_first_start_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(api, tmp_path)
+    bot.write_knowledge("broken.yaml", "id: broken\ntitle: x\n")
+    bot.start(wait=False)
+    status, lines = finished(bot)
+    assert status == 1
+    assert lines[-1].startswith("sanad: cannot load the knowledge: knowledge/broken.yaml:1:")
+
+
+def test_a_bad_log_level_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(api, tmp_path, config="  log_level: LOUD\n").start(wait=False)
+    status, lines = finished(bot)
+    assert status == 2
+    assert len(lines) == 1 and "'telegram.log_level' must be one of" in lines[0]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_stops_cleanly_and_the_token_is_never_logged(
+    api: FakeBotAPI, tmp_path: Path, sig: signal.Signals
+) -> None:
+    bot = make_bot(api, tmp_path, config="  log_level: DEBUG\n").start()
+    mark = api.mark()
+    api.send_text(api.private(1), QUESTION)
+    assert "كسوف" in api.wait_for("sendMessage", chat_id=1, after=mark).text
+    assert bot.stop(sig) == 0
+    log = bot.log()
+    assert "sanad.telegram: stopped" in log
+    assert "Traceback" not in log
+    assert api.token not in log and api.token.split(":")[1] not in log
+    assert "getUpdates" in log  # DEBUG logging was on, and redacted rather than silenced
+
+
+def test_a_restart_keeps_serving_from_the_same_database(api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(api, tmp_path).start()
+    assert bot.stop() == 0
+    bot.start()
+    mark = api.mark()
+    api.send_text(api.private(2), QUESTION)
+    assert "كسوف" in api.wait_for("sendMessage", chat_id=2, after=mark).text
+    assert "knowledge loaded" not in bot.log().split("Application started")[-1]
+    assert bot.stop() == 0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_listening(port: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def post(url: str, update: dict, secret: str) -> int:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(update).encode(),
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_webhook_mode(api: FakeBotAPI, tmp_path: Path) -> None:
+    port = free_port()
+    config = (
+        "webhook:\n"
+        "  url: https://bot.example.org/hook\n"
+        "  listen: 127.0.0.1\n"
+        f"  port: {port}\n"
+        "  path: hook\n"
+    )
+    secret = "s3cret-webhook-token"
+    bot = make_bot(api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": secret})
+    bot.start(ready="setWebhook")
+    try:
+        registered = api.sent("setWebhook")[0].params
+        assert registered["url"] == "https://bot.example.org/hook"
+        assert registered["secret_token"] == secret
+        assert not api.sent("getUpdates")
+        wait_listening(port)
+        message = api.message(api.private(3), QUESTION)
+        url = f"http://127.0.0.1:{port}/hook"
+        assert post(url, {"update_id": 1, "message": message}, "wrong") == 403
+        mark = api.mark()
+        assert post(url, {"update_id": 2, "message": message}, secret) == 200
+        reply = api.wait_for("sendMessage", chat_id=3, after=mark)
+        assert "كسوف" in check_html(reply.text).text
+    finally:
+        assert bot.stop() == 0
+    assert secret not in bot.log()
+
+
+def test_webhook_mode_needs_its_secret(api: FakeBotAPI, tmp_path: Path) -> None:
+    config = "webhook:\n  url: https://bot.example.org/hook\n"
+    bot = make_bot(api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": ""})
+    status, lines = finished(bot.start(wait=False))
+    assert status == 2
+    assert lines == [
+        "sanad: the webhook secret is missing: set the environment variable TELEGRAM_WEBHOOK_SECRET"
+    ]
