@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 # how well a fact's article matches (relative to the best one).
 EXPANDED_ARTICLES = 2
 RANKED_ARTICLES = 20
-# An editor question asking for another kind of answer (متى against أين) counts for less.
-OTHER_KIND = 0.7
+# An editor question asking for another kind of answer (متى against أين) is about the same
+# thing but answered by another fact: it counts for little.
+OTHER_KIND = 0.3
 
 # The cues and the article count in proportion to how much of the question the fact covers:
 # a date in a fact that shares one common word with a "when" question is no evidence.
