@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -76,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of our output left (`sanad ask - | head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def validate(config: configuration.Config, args: argparse.Namespace) -> int:
@@ -125,13 +130,13 @@ def describe(report: LoadReport) -> str:
 
 
 def ask(config: configuration.Config, args: argparse.Namespace) -> int:
-    question = " ".join(args.question)
+    question = _readable(" ".join(args.question))
 
     async def run(engine: Engine) -> int:
         await _ensure_loaded(engine)
         if question == "-":
             for line in sys.stdin:
-                answer = await engine.ask(line.rstrip("\n"), args.top)
+                answer = await engine.ask(_readable(line.rstrip("\n")), args.top)
                 _print_answer(answer, args.json, flush=True)
             return 0
         _print_answer(await engine.ask(question, args.top), args.json)
@@ -146,7 +151,7 @@ def chat(config: configuration.Config, args: argparse.Namespace) -> int:
         print("سند: اسألني عن الأخبار. للخروج اكتب «خروج» أو اضغط Ctrl+D.")
         while True:
             try:
-                question = await asyncio.to_thread(input, "أنت: ")
+                question = _readable(await asyncio.to_thread(input, "أنت: "))
             except EOFError:
                 print()
                 return 0
@@ -221,6 +226,8 @@ def _with_engine(config: configuration.Config, work: Callable[[Engine], Awaitabl
         try:
             async with Engine(config) as engine:
                 return await work(engine)
+        except BrokenPipeError:
+            raise
         except OSError as exc:
             raise UsageError(_os_problem(exc, config.database)) from None
         except Exception as exc:  # sqlite3.DatabaseError and kin: report, do not trace
@@ -229,6 +236,11 @@ def _with_engine(config: configuration.Config, work: Callable[[Engine], Awaitabl
             raise
 
     return asyncio.run(run())
+
+
+def _readable(text: str) -> str:
+    """Terminal text with non-UTF-8 bytes as '�': kept as surrogates, they fail the log."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _os_problem(exc: OSError, database: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -360,3 +361,41 @@ def test_a_missing_knowledge_folder_is_one_line(sanad: Sanad, site: Site) -> Non
         one_line_error(sanad("validate"))
         == f"sanad: {site.root / 'nowhere'}: no such file or folder"
     )
+
+
+def test_ask_batch_survives_bytes_that_are_not_utf8(site: Site) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(site.config_path), "ask", "--json", "-"],
+        cwd=site.root,
+        input=b"\xff\xfe bad\n" + DATE_QUESTION.encode() + b"\n",
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+    first, second = (json.loads(line) for line in done.stdout.decode().splitlines())
+    assert first == {"question": "\ufffd\ufffd bad", "answered": False, "answers": []}
+    assert second["answered"]
+
+
+def test_ask_batch_stops_quietly_when_its_reader_leaves(site: Site) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(site.config_path), "ask", "--json", "-"],
+        cwd=site.root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin and process.stdout and process.stderr
+    process.stdin.write((DATE_QUESTION + "\n").encode())
+    process.stdin.flush()
+    assert json.loads(process.stdout.readline())["answered"]
+    process.stdout.close()  # like `| head -1`
+    with contextlib.suppress(BrokenPipeError):
+        process.stdin.write((DATE_QUESTION + "\n").encode() * 2000)
+        process.stdin.flush()
+    with contextlib.suppress(BrokenPipeError):
+        process.stdin.close()
+    assert process.wait(timeout=60) == 1
+    assert process.stderr.read() == b""
+    process.stderr.close()
