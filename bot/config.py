@@ -48,6 +48,12 @@ SETTINGS: tuple[Setting, ...] = (
         "How many updates the bot handles at once (1: strictly one after another).",
     ),
     Setting(
+        "telegram.connection_pool",
+        int,
+        16,
+        "HTTP connections to the Bot API for sending; more is slower in the HTTP client.",
+    ),
+    Setting(
         "telegram.next_answers",
         int,
         3,

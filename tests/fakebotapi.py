@@ -735,15 +735,18 @@ class BotProcess:
         admins: tuple[int, ...] = (),
         config: str = "",
         env: dict[str, str] | None = None,
+        launcher: tuple[str, ...] = (sys.executable,),
+        knowledge: Path | None = None,
     ) -> None:
         self.api = api
+        self.launcher = launcher  # e.g. python -m pyinstrument ..., to profile the bot
         self.root = root
         self.admins = admins
         self.extra = config
         self.env = env
         self.process: subprocess.Popen[bytes] | None = None
         self.config_path = root / "config.yaml"
-        self.knowledge = root / "knowledge"
+        self.knowledge = knowledge or root / "knowledge"
         self.log_path = root / "bot.log"
 
     def write_knowledge(self, name: str, text: str) -> Path:
@@ -756,7 +759,7 @@ class BotProcess:
         self.root.mkdir(parents=True, exist_ok=True)
         self.knowledge.mkdir(exist_ok=True)
         self.config_path.write_text(
-            "knowledge_dir: knowledge\n"
+            f"knowledge_dir: {self.knowledge}\n"
             "database: data/sanad.sqlite3\n"
             f"admins: {list(self.admins)}\n"
             "telegram:\n"
@@ -776,7 +779,7 @@ class BotProcess:
         environment.update(self.env or {})
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "--config", str(self.config_path), "run"],
+                [*self.launcher, "-m", "bot", "--config", str(self.config_path), "run"],
                 cwd=self.root,
                 env=environment,
                 stdout=log,

@@ -38,6 +38,8 @@ from bot.telegram.logs import setup_logging
 
 LOG = logging.getLogger("sanad.telegram")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# Seconds a reply may wait for a free connection: a burst queues rather than fails.
+POOL_TIMEOUT = 30.0
 
 
 def run(config: Config) -> int:
@@ -123,6 +125,8 @@ def build(config: Config, token: str) -> Application[Any, Any, Any, Any, Any, An
         .base_file_url(config["telegram.base_file_url"])
         .context_types(ContextTypes(context=SanadContext))
         .concurrent_updates(max(1, config["telegram.concurrent_updates"]))
+        .connection_pool_size(max(1, config["telegram.connection_pool"]))
+        .pool_timeout(POOL_TIMEOUT)
         .post_init(_post_init(config))
         .post_shutdown(_post_shutdown)
         .build()

@@ -1,0 +1,199 @@
+"""The Telegram bot under load, end to end over real HTTP against the fake Bot API server.
+
+Run by hand (needs the `test` or `bench` extra for aiohttp):
+
+    python bench/telegram_load.py [--questions 500] [--users 50] [--profile pyinstrument|py-spy]
+
+It starts `sanad run` as a subprocess over the shipped knowledge, then:
+1. idle latency: one question at a time, from injection into the fake server until the
+   reply's sendMessage reaches it (p50, p90, max of --single runs);
+2. burst: --questions questions from --users users injected at once; every one must be
+   replied to; prints total time, throughput and p50/p99 injection -> sendMessage;
+3. baseline, in this process: the same questions through Engine.ask alone (no Telegram),
+   and the ratio of the end-to-end figures to it, so the adapter's share is visible.
+
+With --profile the bot runs under pyinstrument (main thread, text report) or py-spy (the
+whole process, every thread) and the report is written next to the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fakebotapi import BotProcess, FakeBotAPI  # noqa: E402
+
+from bot import config as configuration  # noqa: E402
+from bot.engine import Engine  # noqa: E402
+from bot.knowledge import read_paths  # noqa: E402
+
+KNOWLEDGE = ROOT / "knowledge"
+
+
+def questions() -> list[str]:
+    """The editors' own questions from the shipped knowledge, plus a few it cannot answer."""
+    articles, errors = read_paths([KNOWLEDGE])
+    if errors:
+        raise SystemExit(f"the shipped knowledge is invalid: {errors[0]}")
+    found = [q for a in articles for f in a.facts for q in f.questions]
+    found += ["ما عاصمة البرازيل؟", "من فاز بكأس العالم عام 1930؟", "كم عدد سكان القمر؟"]
+    return found
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def idle_latency(api: FakeBotAPI, asked: list[str], runs: int) -> list[float]:
+    """One question at a time: injection -> the reply's sendMessage arriving."""
+    latencies = []
+    for number, question in zip(range(runs), itertools.cycle(asked), strict=False):
+        chat = api.private(900_000 + number)
+        mark = api.mark()
+        update = api.inject({"message": api.message(chat, question)})
+        reply = api.wait_for("sendMessage", chat_id=chat["id"], after=mark)
+        latencies.append(reply.at - api.injected_at[update["update_id"]])
+        time.sleep(0.02)
+    return latencies
+
+
+def burst(api: FakeBotAPI, asked: list[str], count: int, users: int) -> dict[str, float]:
+    """`count` questions from `users` users injected at once; every one must be answered."""
+    updates = []
+    for number, question in zip(range(count), itertools.cycle(asked), strict=False):
+        user_id = 100_000 + number % users
+        updates.append({"message": api.message(api.private(user_id), question)})
+    mark = api.mark()
+    started = time.monotonic()
+    api.inject_many(updates)
+    replies = api.wait_calls("sendMessage", count, after=mark, timeout=120)
+    by_message = {(u["message"]["chat"]["id"], u["message"]["message_id"]): u for u in updates}
+    latencies = []
+    for reply in replies:
+        update = by_message[(reply.chat_id, reply.reply_to)]
+        latencies.append(reply.at - api.injected_at[update["update_id"]])
+    replied = {(r.chat_id, r.reply_to) for r in replies}
+    total = max(r.at for r in replies) - started
+    return {
+        "replied": len(replied),
+        "answers": sum("<blockquote>" in r.text for r in replies),
+        "total": total,
+        "throughput": count / total,
+        "p50": percentile(latencies, 0.5),
+        "p99": percentile(latencies, 0.99),
+    }
+
+
+async def engine_baseline(config_path: Path, asked: list[str], count: int) -> dict[str, float]:
+    """The same questions through the engine alone, in this process, one after another."""
+    config = configuration.load(config_path)
+    async with Engine(config) as engine:
+        await engine.ensure_loaded()
+        for question in asked[:5]:
+            await engine.ask(question, 4, record=False)
+        latencies = []
+        started = time.perf_counter()
+        for _, question in zip(range(count), itertools.cycle(asked), strict=False):
+            began = time.perf_counter()
+            await engine.ask(question, 4, record=False)
+            latencies.append(time.perf_counter() - began)
+        total = time.perf_counter() - started
+    return {"total": total, "throughput": count / total, "p50": percentile(latencies, 0.5)}
+
+
+def settings(args: argparse.Namespace) -> str:
+    """Config lines for the bot: quiet logs, no flood control, the chosen HTTP settings."""
+    lines = ["  log_level: WARNING"]
+    if args.pool:
+        lines.append(f"  connection_pool: {args.pool}")
+    if args.concurrency:
+        lines.append(f"  concurrent_updates: {args.concurrency}")
+    return "\n".join([*lines, "flood:", "  questions: 0", ""])
+
+
+def launcher(profile: str | None, out: Path) -> tuple[str, ...]:
+    if profile == "pyinstrument":
+        return (sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(out))
+    return (sys.executable,)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=int, default=500)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--single", type=int, default=30, help="idle single-question runs")
+    parser.add_argument("--pool", type=int, help="telegram.connection_pool (default: config)")
+    parser.add_argument("--concurrency", type=int, help="telegram.concurrent_updates")
+    parser.add_argument("--profile", choices=["pyinstrument", "py-spy"])
+    parser.add_argument("--out", type=Path, default=Path("telegram_load_profile.txt"))
+    args = parser.parse_args()
+    asked = questions()
+    work = Path(tempfile.mkdtemp(prefix="sanad-telegram-load-"))
+    spy: subprocess.Popen[bytes] | None = None
+    try:
+        with FakeBotAPI() as api:
+            bot = BotProcess(
+                api,
+                work,
+                knowledge=KNOWLEDGE,
+                config=settings(args),
+                launcher=launcher(args.profile, args.out.resolve()),
+            )
+            bot.start(timeout=60)
+            idle_latency(api, asked, 5)  # warm up: first queries, connections, caches
+            single = idle_latency(api, asked, args.single)
+            if args.profile == "py-spy":
+                spy = subprocess.Popen(
+                    ["py-spy", "record", "--pid", str(bot.process.pid), "--format", "raw",  # type: ignore[union-attr]
+                     "--output", str(args.out), "--threads", "--rate", "250", "--nonblocking"]
+                )  # fmt: skip
+                time.sleep(1)
+            loaded = burst(api, asked, args.questions, args.users)
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)  # py-spy writes its report on Ctrl-C
+                spy.wait(60)
+            status = bot.stop(timeout=60)
+        baseline = asyncio.run(engine_baseline(bot.config_path, asked, args.questions))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"idle, one question ({args.single} runs): p50 {ms(statistics.median(single))}, "
+          f"p90 {ms(percentile(single, 0.9))}, max {ms(max(single))}")  # fmt: skip
+    print(
+        f"burst: {args.questions} questions from {args.users} users at once: "
+        f"{int(loaded['replied'])} replied ({int(loaded['answers'])} answers, "
+        f"{int(loaded['replied'] - loaded['answers'])} not found)"
+    )
+    print(f"  total {loaded['total']:.2f} s, {loaded['throughput']:.0f} questions/s, "
+          f"p50 {ms(loaded['p50'])}, p99 {ms(loaded['p99'])} (injection to reply)")  # fmt: skip
+    print(f"baseline, Engine.ask alone in-process: {baseline['throughput']:.0f} questions/s, "
+          f"p50 {ms(baseline['p50'])}")  # fmt: skip
+    ratio = loaded["throughput"] / baseline["throughput"]
+    print(f"  end to end / engine alone: throughput x{ratio:.2f}, "
+          f"idle p50 x{statistics.median(single) / baseline['p50']:.1f}")  # fmt: skip
+    print(f"bot exit status {status}")
+    if args.profile:
+        print(f"profile written to {args.out}")
+    if loaded["replied"] != args.questions:
+        raise SystemExit(f"only {int(loaded['replied'])} of {args.questions} were replied to")
+
+
+if __name__ == "__main__":
+    main()
