@@ -50,7 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "telegram.connection_pool",
         int,
-        16,
+        8,
         "HTTP connections to the Bot API for sending; more is slower in the HTTP client.",
     ),
     Setting(
