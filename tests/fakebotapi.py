@@ -502,6 +502,8 @@ class FakeBotAPI:
         reply_to = _reply_to(params)
         if reply_to is not None and (chat["id"], reply_to) in self.messages:
             message["reply_to_message"] = self.messages[(chat["id"], reply_to)]
+        elif reply_to is not None and not _allows_no_reply(params):
+            raise _ApiError(400, "Bad Request: message to be replied not found")
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         with self._lock:
@@ -678,6 +680,13 @@ def _reply_to(params: dict[str, Any]) -> int | None:
         return reply.get("message_id")
     value = params.get("reply_to_message_id")
     return int(value) if value is not None else None
+
+
+def _allows_no_reply(params: dict[str, Any]) -> bool:
+    reply = params.get("reply_parameters")
+    if isinstance(reply, dict) and "allow_sending_without_reply" in reply:
+        return bool(reply["allow_sending_without_reply"])
+    return bool(params.get("allow_sending_without_reply"))
 
 
 def _matches(call: Call, method: str | None, chat_id: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import RetryAfter
 
@@ -22,12 +22,14 @@ async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None
 
 
 async def _send(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> Message:
+    # Still answer when the question was deleted meanwhile, rather than fail.
+    quoting = ReplyParameters(message.message_id, allow_sending_without_reply=True)
     return await message.reply_text(
         text,
         parse_mode=ParseMode.HTML,
         reply_markup=markup,
         link_preview_options=NO_PREVIEW,
-        do_quote=True,
+        reply_parameters=quoting,
     )
 
 
