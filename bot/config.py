@@ -26,6 +26,7 @@ class Setting:
     default: Any
     help: str
     path: bool = False  # resolved against the config file's folder
+    limits: tuple[float, float] | None = None  # lowest and highest value a number may take
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -46,24 +47,28 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         64,
         "How many updates the bot handles at once (1: strictly one after another).",
+        limits=(1, 10_000),
     ),
     Setting(
         "telegram.connection_pool",
         int,
         8,
         "HTTP connections to the Bot API for sending; more is slower in the HTTP client.",
+        limits=(1, 1_000),
     ),
     Setting(
         "telegram.next_answers",
         int,
         3,
         "How many next best answers are offered as buttons under an answer.",
+        limits=(0, 10),
     ),
     Setting(
         "telegram.max_question",
         int,
         1000,
         "Longer questions (in characters) get a polite request to shorten them.",
+        limits=(1, 100_000),
     ),
     Setting(
         "telegram.log_level",
@@ -76,8 +81,15 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         10,
         "Questions one reader may ask per `flood.seconds` (0: no limit); then a polite note.",
+        limits=(0, float("inf")),
     ),
-    Setting("flood.seconds", (int, float), 60, "The window of `flood.questions`, in seconds."),
+    Setting(
+        "flood.seconds",
+        (int, float),
+        60,
+        "The window of `flood.questions`, in seconds.",
+        limits=(0, float("inf")),
+    ),
     Setting(
         "webhook.url",
         str,
@@ -85,7 +97,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Public HTTPS URL Telegram posts updates to; empty: long polling.",
     ),
     Setting("webhook.listen", str, "127.0.0.1", "Address the webhook server listens on."),
-    Setting("webhook.port", int, 8443, "Port the webhook server listens on."),
+    Setting("webhook.port", int, 8443, "Port the webhook server listens on.", limits=(1, 65_535)),
     Setting("webhook.path", str, "telegram", "URL path the webhook server answers on."),
     Setting(
         "webhook.secret_env",
@@ -98,18 +110,21 @@ SETTINGS: tuple[Setting, ...] = (
         (int, float),
         30.0,
         "Below this score (0-100) the best fact is not good enough: the bot abstains.",
+        limits=(0, 100),
     ),
     Setting(
         "matching.min_margin",
         (int, float),
         0.0,
         "Abstain when the best two facts of different articles are closer than this.",
+        limits=(0, 100),
     ),
     Setting(
         "matching.candidates",
         int,
         60,
         "How many facts the full-text index hands to the reranker.",
+        limits=(1, 10_000),
     ),
 )
 
@@ -191,6 +206,10 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
         if isinstance(value, bool) or not isinstance(value, setting.type):
             expected = _type_name(setting.type)
             raise ConfigError(f"{path}: '{key}' must be {expected}, not {value!r}")
+        if setting.limits and not setting.limits[0] <= value <= setting.limits[1]:
+            low, high = setting.limits
+            within = f"at least {low:g}" if high == float("inf") else f"from {low:g} to {high:g}"
+            raise ConfigError(f"{path}: '{key}' must be {within}, not {value!r}")
     admins = flat.get("admins", [])
     if any(isinstance(a, bool) or not isinstance(a, int) for a in admins):
         raise ConfigError(f"{path}: 'admins' must be a list of numeric Telegram user ids")

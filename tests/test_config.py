@@ -157,3 +157,26 @@ def test_the_token_comes_from_the_environment_only(
         loaded.token()
     monkeypatch.setenv("MY_TOKEN", " 123:abc \n")
     assert loaded.token() == "123:abc"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("matching:\n  min_score: 101\n", "'matching.min_score' must be from 0 to 100, not 101"),
+        ("matching:\n  candidates: 0\n", "'matching.candidates' must be from 1 to 10000, not 0"),
+        ("webhook:\n  port: 70000\n", "'webhook.port' must be from 1 to 65535, not 70000"),
+        ("flood:\n  seconds: -1\n", "'flood.seconds' must be at least 0, not -1"),
+    ],
+)
+def test_numbers_out_of_range_are_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        load(tmp_path, text)
+    assert str(refused.value) == f"{tmp_path / 'config.yaml'}: {message}"
+
+
+def test_every_number_setting_has_limits_that_hold_its_default() -> None:
+    for setting in SETTINGS:
+        kinds = setting.type if isinstance(setting.type, tuple) else (setting.type,)
+        if int in kinds or float in kinds:
+            assert setting.limits is not None, setting.key
+            assert setting.limits[0] <= setting.default <= setting.limits[1], setting.key

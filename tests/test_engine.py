@@ -70,13 +70,16 @@ async def test_an_abstention_offers_what_the_knowledge_does_hold(engine: Engine)
     assert "معاهدات" in nothing.suggestions
 
 
-async def test_a_raised_threshold_makes_it_abstain(site: Site) -> None:
-    site.config_path.write_text(
-        site.config_path.read_text() + "matching:\n  min_score: 100.01\n", encoding="utf-8"
-    )
+async def test_the_threshold_decides_between_answering_and_abstaining(site: Site) -> None:
+    question = "أثنى الرئيس على الجنود"
     async with site.engine() as engine:
         await engine.reload()
-        assert not (await engine.ask(DATE_QUESTION)).answered
+        score = (await engine.ask(question, record=False)).answers[0].score
+    assert score < 100
+    for threshold, answered in ((score, True), (min(score + 0.01, 100), False)):
+        site.config_path.write_text(f"matching:\n  min_score: {threshold}\n", encoding="utf-8")
+        async with site.engine() as engine:
+            assert (await engine.ask(question, record=False)).answered is answered
 
 
 async def test_two_close_facts_of_different_articles_are_too_close_to_call(site: Site) -> None:
