@@ -46,11 +46,18 @@ _VERB_PREFIX = re.compile(r"^(?:[يتنا]?ست|[يتنا])(?=...)")
 _LONG_VOWELS = re.compile("[اوي]")
 _PREPOSITION = re.compile(r"^[وف]?[بلك](...+)$")
 _AND = re.compile(r"^[وف](...+)$")
+_CONFUSED = (
+    str.maketrans("ظ", "ض"),
+    str.maketrans("ض", "ظ"),
+    str.maketrans("د", "ذ"),
+    str.maketrans("ذ", "د"),
+    str.maketrans("ز", "ذ"),
+)
 
 # Light stemming: the commonest suffixes (plural, dual, feminine, attached pronouns), longest
 # first, removed only when three letters remain. Gentler than Snowball, so the two disagree
 # usefully: matching looks at both.
-_SUFFIX = re.compile(r"^(.{3,}?)(?:هما|كما|تين|تان|ها|ان|ات|ون|ين|يه|ته|هم|هن|ي|ه)$")
+_SUFFIX = re.compile(r"^(.{3,}?)(?:هما|كما|تين|تان|ها|ان|ات|ون|ين|يه|ته|هم|هن|ي)$")
 
 _stemmer = Stemmer.Stemmer("arabic")
 
@@ -115,13 +122,17 @@ def light_stem(token: str) -> str:
 
 
 def readings(token: str) -> list[str]:
-    """The token, then the token without an attached conjunction and preposition (وب، فل، ك...).
+    """The token, then other ways to read it when the knowledge does not hold it as written.
 
-    Stripping ب/ل/ك from every word would break words that start with those letters (بيت،
-    لبنان), so matching tries these readings only for a word the knowledge does not hold.
+    Without an attached conjunction and preposition (وب، فل، ك...), and with the letters
+    readers most often confuse swapped (ض/ظ، د/ذ، ز/ذ). Stripping ب/ل/ك from every word
+    would break words that start with those letters (بيت، لبنان), so matching tries these
+    readings only for a word the knowledge does not hold.
     """
     found = [m.group(1) for m in (_PREPOSITION.match(token), _AND.match(token)) if m]
-    return list(dict.fromkeys([token, *found]))
+    bare = [token, *found]
+    misspelt = [b.translate(swap) for b in bare for swap in _CONFUSED if b.translate(swap) != b]
+    return list(dict.fromkeys(bare + misspelt))
 
 
 def content_tokens(text: str) -> list[str]:
