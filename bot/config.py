@@ -45,7 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "telegram.concurrent_updates",
         int,
-        64,
+        16,
         "How many updates the bot handles at once (1: strictly one after another).",
         limits=(1, 10_000),
     ),
