@@ -321,12 +321,14 @@ def read_text(
         line = mark.line + 1 if mark else 1
         problem = exc.problem or exc.context or "malformed YAML"
         return [], [KnowledgeError(name, line, f"malformed YAML: {problem}")]
+    except yaml.reader.ReaderError as exc:
+        return [], [_reader_error(text, name, exc)]
     except yaml.YAMLError as exc:
         return [], [KnowledgeError(name, 1, f"malformed YAML: {exc}")]
     articles: dict[str, Article] = {}
     for document in documents:
-        if document is None:
-            continue
+        if document is None or (isinstance(document, ScalarNode) and not document.value):
+            continue  # an empty document, as between two `---`
         try:
             article = reader.article(document)
         except _Problems:
@@ -412,6 +414,17 @@ def _scalar_key(node: Node, key: str) -> str | None:
             if key_node.value == key and isinstance(value_node, ScalarNode):
                 return str(value_node.value)
     return None
+
+
+def _reader_error(text: str, name: str, exc: yaml.reader.ReaderError) -> KnowledgeError:
+    """A character YAML refuses, on its own line (the parsers count offsets differently)."""
+    if not isinstance(exc.character, int):
+        return KnowledgeError(name, 1, f"malformed YAML: {exc.reason}")
+    found = text.find(chr(exc.character))
+    line = text.count("\n", 0, found) + 1 if found >= 0 else 1
+    return KnowledgeError(
+        name, line, f"malformed YAML: character #x{exc.character:04x}: {exc.reason}"
+    )
 
 
 def _is_empty(node: Node) -> bool:

@@ -404,3 +404,21 @@ def test_shipped_article_quotes_the_source_verbatim_and_whole() -> None:
     cited = {sid for fact in article.facts for sid in fact.source}
     prose = {s.id for s in article.sentences if s.text.endswith(".")}
     assert prose <= cited, "every sentence of the article's prose backs some fact"
+
+
+def test_a_control_character_names_its_line() -> None:
+    (error,) = errors_of('id: a\ntitle: "عنوان"\nsentences:\n  - id: s1\n    text: "x\x01y"\n')
+    # The reason's wording depends on the YAML parser (libyaml or pure Python).
+    assert error.startswith("k.yaml:5: malformed YAML: character #x0001: ")
+
+
+def test_byte_order_mark_and_windows_line_ends_are_fine(tmp_path: Path) -> None:
+    path = tmp_path / "windows.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + TREATY.replace("\n", "\r\n").encode("utf-8"))
+    articles, errors = read_paths([path])
+    assert errors == [] and [a.id for a in articles] == ["treaty"]
+
+
+def test_empty_documents_in_a_stream_are_skipped() -> None:
+    articles, errors = read_text("---\n" + TREATY + "---\n---\n" + ECLIPSE + "---\n", "k.yaml")
+    assert errors == [] and [a.id for a in articles] == ["treaty", "eclipse"]
