@@ -69,6 +69,23 @@ facts:
     source: [s1]
 """
 
+LONG = f"""\
+id: long-report
+title: "تقرير طويل جدًّا عن الموانئ"
+url: https://example.org/news/long
+published: 2025-01-02
+sentences:
+  - id: s1
+    text: "{"وصلت السفن إلى الموانئ محمّلة بالحبوب والوقود والآلات. " * 60}"
+  - id: s2
+    text: "{"وأكدت سلطات الموانئ أن حركة الشحن عادت إلى طبيعتها. " * 60}"
+facts:
+  - id: ports
+    statement: "عادت حركة الشحن في الموانئ إلى طبيعتها بعد وصول السفن."
+    questions: ["هل عادت حركة الشحن في الموانئ إلى طبيعتها؟"]
+    source: [s1, s2]
+"""
+
 TREATY_QUESTION = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"
 TREATY_STATEMENT = "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024."
 TREATY_QUOTE = "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024 في بيونغ يانغ."
@@ -92,6 +109,7 @@ def bot(api: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[B
     process.write_knowledge("treaty.yaml", TREATY)
     process.write_knowledge("science/eclipse.yaml", ECLIPSE)
     process.write_knowledge("markup.yaml", MARKUP)
+    process.write_knowledge("long.yaml", LONG)
     with process:
         yield process
     assert api.token not in process.log()
@@ -317,6 +335,14 @@ def test_knowledge_text_is_escaped_in_answers(api: FakeBotAPI, bot: BotProcess) 
     assert "ارتفعت أرباح شركة <Acme> & إيراداتها" in shown.text
     assert "<b>أرباح</b> & <script>alert(1)</script>" in shown.text
     assert "script" not in shown.tags
+
+
+def test_a_long_answer_fits_telegrams_limit(api: FakeBotAPI, bot: BotProcess) -> None:
+    _, reply = ask(api, api.private(6106), "هل عادت حركة الشحن في الموانئ إلى طبيعتها؟")
+    shown = check_html(reply.text)  # also checks the 4,096-character limit
+    assert "عادت حركة الشحن في الموانئ إلى طبيعتها بعد وصول السفن." in shown.text
+    assert shown.text.count("…") >= 1
+    assert shown.links == ["https://example.org/news/long"] and "2025-01-02" in shown.text
 
 
 def test_other_messages_in_private(api: FakeBotAPI, bot: BotProcess) -> None:

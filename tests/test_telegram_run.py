@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import socket
+import sqlite3
 import time
 import urllib.error
 import urllib.request
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from fakebotapi import BotProcess, FakeBotAPI, check_html
+
+from bot.telegram import wording
 
 ARTICLE = """\
 id: eclipse
@@ -183,3 +186,23 @@ def test_webhook_mode_needs_its_secret(api: FakeBotAPI, tmp_path: Path) -> None:
     assert lines == [
         "sanad: the webhook secret is missing: set the environment variable TELEGRAM_WEBHOOK_SECRET"
     ]
+
+
+def test_a_failure_of_our_own_is_apologised_for_and_the_bot_goes_on(
+    api: FakeBotAPI, tmp_path: Path
+) -> None:
+    bot = make_bot(api, tmp_path).start()
+    try:
+        database = sqlite3.connect(tmp_path / "data" / "sanad.sqlite3")
+        database.executescript("DROP TABLE facts;")
+        database.close()
+        mark = api.mark()
+        api.send_text(api.private(4), QUESTION)
+        reply = api.wait_for("sendMessage", chat_id=4, after=mark)
+        assert wording.FAILED in check_html(reply.text).text
+        assert "while handling update" in bot.log()
+        mark = api.mark()
+        api.send_text(api.private(4), "/start")
+        assert "سند" in api.wait_for("sendMessage", chat_id=4, after=mark).text
+    finally:
+        assert bot.stop() == 0

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -30,11 +30,12 @@ from telegram.ext import (
 
 from bot.config import Config, ConfigError
 from bot.engine import Engine, KnowledgeInvalid
-from bot.telegram import admin, readers, wording
+from bot.telegram import admin, readers, render, wording
 from bot.telegram.context import SERVICES, SanadContext, Services
 from bot.telegram.flood import FloodGate
 from bot.telegram.keyboards import CallbackData
 from bot.telegram.logs import setup_logging
+from bot.telegram.sending import reply
 
 LOG = logging.getLogger("sanad.telegram")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -235,3 +236,16 @@ async def _on_error(update: object, context: SanadContext) -> None:
         return
     update_id = update.update_id if isinstance(update, Update) else None
     LOG.error("while handling update %s", update_id, exc_info=context.error)
+    if isinstance(update, Update) and not isinstance(context.error, TelegramError):
+        await _apologise(update)
+
+
+async def _apologise(update: Update) -> None:
+    """Our own failure answering a reader: say so rather than leave them waiting."""
+    message = update.effective_message
+    if message is None or update.callback_query or update.inline_query:
+        return
+    try:
+        await reply(message, render.plain(wording.FAILED))
+    except TelegramError as exc:
+        LOG.warning("could not apologise for update %s: %s", update.update_id, exc.message)
