@@ -237,6 +237,11 @@ class Engine:
     async def topics(self) -> list[tuple[str, int]]:
         return await self.store.topics()
 
+    async def articles_about(self, topic: str) -> list[ArticleRow]:
+        """The articles under one topic (names compared after normalisation), newest first."""
+        ids = await self.store.articles_with_topic(topic)
+        return list((await self.store.articles(ids)).values()) if ids else []
+
     async def stats(self) -> dict[str, int]:
         counts = await self.store.counts()
         counts.update(await self.store.question_counts(since=_start_of_today()))

@@ -195,11 +195,10 @@ async def _show(
             return None
         return render.article_header(items[0]), keyboards.facts(items[:MAX_BUTTONS], data)
     if press.kind == keyboards.TOPIC:
-        ids = await engine.store.articles_with_topic(press.args[0])
-        found = await engine.store.articles(ids)
+        found = await engine.articles_about(press.args[0])
         if not found:
             return None
-        rows = [(a.id, a.title) for a in list(found.values())[:MAX_BUTTONS]]
+        rows = [(a.id, a.title) for a in found[:MAX_BUTTONS]]
         return render.topic_header(press.args[0]), keyboards.articles(rows, data)
     if press.kind == keyboards.QUESTION:
         return await _pressed_question(update, context, press.args[0])
