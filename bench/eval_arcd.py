@@ -167,11 +167,16 @@ async def evaluate_engine(
                 times.append(time.perf_counter() - start)
                 answered += answer.answered
                 ranks.append(_rank([a.quotes[0] for a in answer.answers if a.quotes], q.gold))
-    result = figures("Sanad (default config)", ranks, answered, sum(times))
+    name = "Sanad (default config)" if not settings else f"Sanad ({_settings(settings)})"
+    result = figures(name, ranks, answered, sum(times))
     times.sort()
     result.p50_ms = 1000 * statistics.median(times)
     result.p99_ms = 1000 * times[min(len(times) - 1, int(0.99 * len(times)))]
     return result
+
+
+def _settings(settings: dict[str, object]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in settings.items())
 
 
 def wratio_reference(paragraphs: Sequence[Paragraph], questions: Sequence[Question]) -> Figures:
@@ -235,6 +240,8 @@ def report(rows: Sequence[Figures]) -> str:
         )
     ours = rows[0]
     for ref in rows[1:]:
+        if ref.name.startswith("Sanad"):
+            continue
         ratio = ours.hit1 / ref.hit1 if ref.hit1 else float("inf")
         lines.append(f"\nhit@1 ratio Sanad / {ref.name}: {ratio:.2f}")
     return "\n".join(lines)
@@ -261,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     sentences = sum(len(p.sentences) for p in paragraphs)
     print(f"ARCD: {len(paragraphs)} paragraphs, {sentences} sentences, {len(questions)} questions")
     rows = [asyncio.run(evaluate_engine(paragraphs, questions, settings))]
+    if not settings:
+        # The ranking alone, every question answered: what abstention costs.
+        rows.append(asyncio.run(evaluate_engine(paragraphs, questions, {"min_score": 0})))
     if not args.no_references:
         rows += [wratio_reference(paragraphs, questions), bm25_reference(paragraphs, questions)]
     print(report(rows))

@@ -122,7 +122,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "matching.candidates",
         int,
-        60,
+        30,
         "How many facts the full-text index hands to the reranker.",
         limits=(1, 10_000),
     ),

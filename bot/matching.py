@@ -24,9 +24,9 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,7 @@ RANKED_ARTICLES = 20
 # An editor question asking for another kind of answer (متى against أين) is about the same
 # thing but answered by another fact: it counts for little.
 OTHER_KIND = 0.3
+_NONE: frozenset[str] = frozenset()
 
 # The cues and the article count in proportion to how much of the question the fact covers:
 # a date in a fact that shares one common word with a "when" question is no evidence.
@@ -97,15 +98,15 @@ class Query:
         )
         return cls(question, question_kind(question), tuple(readings_of))
 
-    @property
+    @cached_property
     def stems(self) -> tuple[str, ...]:
         return tuple(word[0][0] for word in self.readings)
 
-    @property
+    @cached_property
     def lights(self) -> tuple[str, ...]:
         return tuple(word[0][1] for word in self.readings)
 
-    @property
+    @cached_property
     def roots(self) -> tuple[str, ...]:
         return tuple(word[0][2] for word in self.readings)
 
@@ -184,7 +185,7 @@ class Ranked:
 class Matcher:
     """Scores facts against a question; stateless beyond its settings."""
 
-    def __init__(self, candidates: int = 60, reranker: Reranker | None = None) -> None:
+    def __init__(self, candidates: int = 30, reranker: Reranker | None = None) -> None:
         self.candidates = candidates
         # None: the shipped weights, read on first use (training swaps in its own model).
         self.reranker = reranker
@@ -229,14 +230,12 @@ class Matcher:
         groups = [set(g.split()) for g in terms.asked.split(GROUP)]
         said = set(stems).union(*groups)
         cues, _, kinds = terms.cues.partition("|")
-        coverage = weigh.coverage(weigh.stems, said)
-        lights = set(terms.lights.partition(GROUP)[0].split())
-        roots = set(terms.roots.partition(GROUP)[0].split())
+        coverage = _share(weigh.stems, said)
         features = (
             coverage,
-            weigh.coverage(weigh.lights, lights | said),
-            weigh.coverage(weigh.roots, roots | said),
-            _proximity(query.stems, stems),
+            _share(weigh.lights, said, set(terms.lights.partition(GROUP)[0].split())),
+            _share(weigh.roots, said, set(terms.roots.partition(GROUP)[0].split())),
+            _proximity(query.stems, stems) if coverage else 0.0,
             coverage * (query.kind == "when" and "d" in cues),
             coverage * (query.kind == "how_many" and "n" in cues),
             coverage * article,
@@ -260,9 +259,10 @@ class _Weights:
             df = max(counts.get((term, c), 0) for c in columns)
             return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
-        self.stems = {t: idf(t, "stems", "asked") for t in query.stems}
-        self.lights = {t: idf(t, "lights", "asked") for t in query.lights}
-        self.roots = {t: idf(t, "roots", "asked") for t in query.roots}
+        # Each term with its share of the question's IDF weight, under each stemmer.
+        self.stems = _shares({t: idf(t, "stems", "asked") for t in query.stems})
+        self.lights = _shares({t: idf(t, "lights", "asked") for t in query.lights})
+        self.roots = _shares({t: idf(t, "roots", "asked") for t in query.roots})
         self.words = list(zip(query.stems, query.roots, strict=True))
         # The share of the question's weight on words the knowledge holds somewhere: a
         # question about what it never mentions is not about it, however well the rest fits.
@@ -271,14 +271,7 @@ class _Weights:
             for s, light, r in zip(query.stems, query.lights, query.roots, strict=True)
             if not _holds(counts, s, light, r)
         }
-        weight = sum(self.stems.values())
-        self.known = 1 - sum(self.stems[s] for s in unknown) / weight if weight else 0.0
-
-    @staticmethod
-    def coverage(weights: dict[str, float], found: set[str]) -> float:
-        """The share of the question's IDF weight that found holds."""
-        total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in found) / total if total else 0.0
+        self.known = 1 - sum(share for s, share in self.stems if s in unknown)
 
     def closeness(self, asked: set[str]) -> float:
         """How close the reader's question is to an editor's: F1 of IDF recall and precision.
@@ -288,10 +281,20 @@ class _Weights:
         if not asked:
             return 0.0
         met = {s for s, r in self.words if s in asked or r in asked}
-        recall = self.coverage(self.stems, met)
+        recall = _share(self.stems, met)
         used = {t for s, r in self.words if s in met for t in (s, r)}
         precision = len(asked & used) / len(asked)
         return 2 * recall * precision / (recall + precision) if recall + precision else 0.0
+
+
+def _shares(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
+    total = sum(weights.values())
+    return tuple((t, w / total) for t, w in weights.items()) if total else ()
+
+
+def _share(shares: tuple[tuple[str, float], ...], found: Set[str], more: Set[str] = _NONE) -> float:
+    """The share of the question's IDF weight on terms that found or more hold."""
+    return sum(w for t, w in shares if t in found or t in more)
 
 
 def _holds(counts: dict[tuple[str, str], int], stem: str, light: str, root: str) -> bool:
