@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sqlite3
@@ -92,6 +93,13 @@ async def test_an_invalid_file_leaves_the_old_knowledge_answering(
     assert (report.added, report.changed, report.removed) == (["eclipse"], [], [])
 
 
+SLOW_FACTS = (
+    "CREATE TRIGGER slow AFTER INSERT ON facts BEGIN SELECT count(*) FROM ("
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) "
+    "SELECT x FROM c); END"
+)
+
+
 def add_trigger(site: Site, sql: str) -> None:
     """Plant a trigger in the database: a fault injected in SQLite, not in our code."""
     with sqlite3.connect(site.database) as db:
@@ -144,18 +152,18 @@ def writer_holds_the_lock(path: Path) -> bool:
         db.close()
 
 
+def held_a_while(path: Path) -> bool:
+    time.sleep(0.05)
+    return writer_holds_the_lock(path)
+
+
 async def test_a_load_killed_mid_transaction_leaves_the_previous_knowledge(
     sanad: Callable[..., Run], site: Site
 ) -> None:
     assert sanad("load").returncode == 0
     # Each inserted fact costs a long count, so the load's transaction lasts long enough
     # to be caught and killed from outside.
-    add_trigger(
-        site,
-        "CREATE TRIGGER slow AFTER INSERT ON facts BEGIN SELECT count(*) FROM ("
-        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) "
-        "SELECT x FROM c); END",
-    )
+    add_trigger(site, SLOW_FACTS)
     site.write("treaty.yaml", TREATY.replace("19 حزيران", "20 حزيران"))
     site.write("eclipse.yaml", ECLIPSE)
     load = subprocess.Popen(
@@ -166,7 +174,8 @@ async def test_a_load_killed_mid_transaction_leaves_the_previous_knowledge(
     )
     try:
         deadline = time.monotonic() + 60
-        while not writer_holds_the_lock(site.database):
+        # Held twice 50 ms apart: the long load transaction, not the brief schema check.
+        while not (writer_holds_the_lock(site.database) and held_a_while(site.database)):
             assert load.poll() is None, "the load finished before it could be killed"
             assert time.monotonic() < deadline
             time.sleep(0.005)
@@ -193,3 +202,19 @@ async def test_topics_of_articles_and_facts_are_stored(engine: Engine, site: Sit
     site.write("eclipse.yaml", ECLIPSE.replace("sentences:", "topics: [علوم]\nsentences:"))
     await engine.reload()
     assert dict(await engine.topics()) == {"معاهدات": 1, "علوم": 1}
+
+
+async def test_readers_get_the_old_knowledge_while_a_load_runs(site: Site) -> None:
+    async with site.engine() as engine:
+        await engine.reload()
+        add_trigger(site, SLOW_FACTS)
+        site.write("treaty.yaml", TREATY.replace("19 حزيران", "20 حزيران"))
+        loading = asyncio.create_task(engine.reload())
+        while not writer_holds_the_lock(site.database):
+            assert not loading.done(), "the load finished before readers could be checked"
+            await asyncio.sleep(0.005)
+        assert "19 حزيران" in await statement(engine)
+        assert not loading.done()
+        report = await loading
+        assert report.changed == ["treaty"]
+        assert "20 حزيران" in await statement(engine)
