@@ -422,3 +422,10 @@ def test_byte_order_mark_and_windows_line_ends_are_fine(tmp_path: Path) -> None:
 def test_empty_documents_in_a_stream_are_skipped() -> None:
     articles, errors = read_text("---\n" + TREATY + "---\n---\n" + ECLIPSE + "---\n", "k.yaml")
     assert errors == [] and [a.id for a in articles] == ["treaty", "eclipse"]
+
+
+def test_the_readme_table_of_shipped_knowledge_is_current() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([\w/.-]+\.ya?ml)` \| .+ \| (\d+) \|$", readme, re.M))
+    articles, _ = read_paths([SHIPPED], base=SHIPPED)
+    assert rows == {a.path: str(len(a.served_facts())) for a in articles}
