@@ -115,7 +115,16 @@ class Engine:
             )
         stored = stored or {}
         base = folder.parent
-        digests = {str(p.relative_to(base)): file_digest(p) for p in knowledge_files(folder)}
+        digests: dict[str, str] = {}
+        unreadable: list[KnowledgeError] = []
+        for path in knowledge_files(folder):
+            name = str(path.relative_to(base))
+            try:
+                digests[name] = file_digest(path)
+            except OSError as exc:  # deleted meanwhile, or not ours to read
+                unreadable.append(KnowledgeError(name, 1, f"cannot read the file: {exc.strerror}"))
+        if unreadable:
+            raise KnowledgeInvalid(unreadable)
         unchanged = {
             path
             for path, digest in digests.items()

@@ -171,3 +171,20 @@ async def test_ensure_loaded_notices_a_file_deleted_from_a_subfolder(site: Site)
         (site.knowledge / "science" / "eclipse.yaml").unlink()
         report = await engine.ensure_loaded()
         assert report is not None and report.removed == ["eclipse"]
+
+
+async def test_a_file_that_cannot_be_read_is_a_knowledge_error(
+    engine: Engine, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable(path: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    site.write("eclipse.yaml", ECLIPSE)
+    monkeypatch.setattr("bot.engine.file_digest", unreadable)
+    with pytest.raises(KnowledgeInvalid) as refused:
+        await engine.reload()
+    assert [str(e) for e in refused.value.errors] == [
+        "knowledge/eclipse.yaml:1: cannot read the file: Permission denied",
+        "knowledge/treaty.yaml:1: cannot read the file: Permission denied",
+    ]
+    assert (await engine.ask(DATE_QUESTION, record=False)).answered
