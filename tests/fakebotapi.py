@@ -391,29 +391,41 @@ class FakeBotAPI:
         timeout: float = 10.0,
     ) -> Call:
         """The first call (after `after`) matching; raises AssertionError on timeout."""
-        deadline = time.monotonic() + timeout
-        with self._recorded:
-            while True:
-                for call in self.calls[after:]:
-                    if _matches(call, method, chat_id) and (where is None or where(call)):
-                        return call
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    seen = [(c.method, c.chat_id) for c in self.calls[after:]][-10:]
-                    raise AssertionError(f"no {method} to {chat_id} within {timeout}s; {seen}")
-                self._recorded.wait(left)
+
+        def wanted(call: Call) -> bool:
+            return _matches(call, method, chat_id) and (where is None or where(call))
+
+        found = self._wait(wanted, 1, after, timeout)
+        if not found:
+            seen = [(c.method, c.chat_id) for c in self.calls[after:]][-10:]
+            raise AssertionError(f"no {method} to {chat_id} within {timeout}s; {seen}")
+        return found[0]
 
     def wait_calls(self, method: str, count: int, *, after: int = 0, timeout: float = 10) -> list:
         """Wait until at least `count` calls of `method` were made; returns them."""
+        found = self._wait(lambda call: call.method == method, count, after, timeout)
+        if len(found) < count:
+            raise AssertionError(f"{len(found)} of {count} {method} within {timeout}s")
+        return found
+
+    def _wait(
+        self, wanted: Callable[[Call], bool], count: int, after: int, timeout: float
+    ) -> list[Call]:
+        """Calls after `after` that are wanted, once there are `count` (or at the timeout).
+
+        Each wake-up looks only at the calls recorded since the last one, so waiting for
+        many calls stays cheap for the server thread that shares the interpreter.
+        """
         deadline = time.monotonic() + timeout
+        found: list[Call] = []
+        position = after
         with self._recorded:
             while True:
-                found = [c for c in self.calls[after:] if c.method == method]
-                if len(found) >= count:
-                    return found
+                found.extend(c for c in self.calls[position:] if wanted(c))
+                position = len(self.calls)
                 left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"{len(found)} of {count} {method} within {timeout}s")
+                if len(found) >= count or left <= 0:
+                    return found
                 self._recorded.wait(left)
 
     def assert_quiet(self, chat_id: Any, *, after: int, wait: float = 0.5) -> None:
