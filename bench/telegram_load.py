@@ -12,8 +12,9 @@ It starts `sanad run` as a subprocess over the shipped knowledge, then:
 3. baseline, in this process: the same questions through Engine.ask alone (no Telegram),
    and the ratio of the end-to-end figures to it, so the adapter's share is visible.
 
-With --profile the bot runs under pyinstrument (main thread, text report) or py-spy (the
-whole process, every thread) and the report is written next to the figures.
+With --profile the bot runs under pyinstrument (main thread, text report) or is sampled by
+py-spy during the burst (every thread, raw collapsed stacks; py-spy must be on the PATH),
+and the report is written to --out.
 """
 
 from __future__ import annotations

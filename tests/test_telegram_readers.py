@@ -161,6 +161,12 @@ def test_a_group_answers_ask_with_or_without_its_name(api: FakeBotAPI, bot: BotP
     assert TREATY_STATEMENT in check_html(reply.text).text
 
 
+def test_ask_works_in_a_private_chat_too(api: FakeBotAPI, bot: BotProcess) -> None:
+    message, reply = ask(api, api.private(2006), "/ask " + TREATY_QUESTION)
+    assert reply.reply_to == message["message_id"]
+    assert TREATY_STATEMENT in check_html(reply.text).text
+
+
 def test_a_group_answers_a_mention(api: FakeBotAPI, bot: BotProcess) -> None:
     group = api.group(-2002)
     text = f"@{BOT_USERNAME} متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"
