@@ -404,6 +404,18 @@ def test_a_429_on_a_reply_waits_and_sends_it(api: FakeBotAPI, bot: BotProcess) -
     assert TREATY_STATEMENT in second.text
 
 
+def test_an_answer_follows_a_group_that_became_a_supergroup(
+    api: FakeBotAPI, bot: BotProcess
+) -> None:
+    group = api.group(-8003, kind="group")
+    api.fail(group["id"], 400, "Bad Request: group chat was upgraded to a supergroup chat",
+             parameters={"migrate_to_chat_id": -1008003}, methods=("sendMessage",))  # fmt: skip
+    mark = api.mark()
+    api.send_text(group, "/ask " + TREATY_QUESTION, user=api.user(8003))
+    reply = api.wait_for("sendMessage", chat_id=-1008003, after=mark)
+    assert TREATY_STATEMENT in check_html(reply.text).text
+
+
 def test_the_token_never_reaches_the_log(api: FakeBotAPI, bot: BotProcess) -> None:
     ask(api, api.private(9001), TREATY_QUESTION)
     time.sleep(0.1)

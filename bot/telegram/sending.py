@@ -1,4 +1,8 @@
-"""Sending replies: HTML, quoting the question, and one patient retry when Telegram says wait."""
+"""Sending replies: HTML, quoting the question, delivered despite Telegram's hiccups.
+
+One retry when Telegram says wait; the answer still goes out when the group became a
+supergroup in the meantime.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import datetime as dt
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import RetryAfter
+from telegram.error import ChatMigrated, RetryAfter
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -19,6 +23,14 @@ async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None
     except RetryAfter as exc:
         await asyncio.sleep(seconds(exc.retry_after))
         return await _send(message, text, markup)
+    except ChatMigrated as exc:  # the question's message is not in the new chat: no quote
+        return await message.get_bot().send_message(
+            exc.new_chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            link_preview_options=NO_PREVIEW,
+        )
 
 
 async def _send(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> Message:
