@@ -502,6 +502,7 @@ class FakeBotAPI:
                     return self._updates[:limit]
 
     def _sent_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        _check_markup(params)
         chat_id = params["chat_id"]
         chat = self.chats.get(_chat_key(chat_id)) or _chat_for(chat_id)
         message: dict[str, Any] = {
@@ -538,6 +539,7 @@ class FakeBotAPI:
         return self._sent_message(params, document=document)
 
     def _api_editMessageText(self, params: dict, files: dict) -> Any:
+        _check_markup(params)
         if len(params.get("text", "")) > 4096:
             raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         if "inline_message_id" in params:
@@ -692,6 +694,20 @@ def _reply_to(params: dict[str, Any]) -> int | None:
         return reply.get("message_id")
     value = params.get("reply_to_message_id")
     return int(value) if value is not None else None
+
+
+def _check_markup(params: dict[str, Any]) -> None:
+    """Telegram's limits on inline keyboards: 1-64 bytes of callback data, a text on each."""
+    markup = params.get("reply_markup") or {}
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode("utf-8")) <= 64:
+                raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            if not button.get("text"):
+                raise _ApiError(
+                    400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                )
 
 
 def _allows_no_reply(params: dict[str, Any]) -> bool:

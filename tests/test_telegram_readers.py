@@ -262,6 +262,15 @@ def test_a_suggestion_button_leads_somewhere(api: FakeBotAPI, bot: BotProcess) -
     assert edit.buttons
 
 
+def test_a_question_button_asks_it(api: FakeBotAPI, bot: BotProcess) -> None:
+    chat, user = api.private(4004), api.user(4004)
+    _, reply = ask(api, chat, UNKNOWN_QUESTION, user=user)
+    mark = api.mark()
+    api.press(user, reply.result, "q:متى أبرمت معاهدة الشراكة؟")
+    edit = api.wait_for("editMessageText", chat_id=chat["id"], after=mark)
+    assert TREATY_STATEMENT in check_html(edit.text).text
+
+
 def test_inline_mode_offers_rendered_answers(api: FakeBotAPI, bot: BotProcess) -> None:
     user = api.user(5001)
     mark = api.mark()
