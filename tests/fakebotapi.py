@@ -593,6 +593,13 @@ class FakeBotAPI:
         return True
 
     def _api_answerInlineQuery(self, params: dict, files: dict) -> bool:
+        results = params.get("results") or []
+        if len(results) > 50 or len({r.get("id") for r in results}) != len(results):
+            raise _ApiError(400, "Bad Request: RESULTS_TOO_MUCH or RESULT_ID_DUPLICATE")
+        for result in results:
+            _check_markup(result)
+            if len(result["input_message_content"]["message_text"]) > 4096:
+                raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
     def _api_setMyCommands(self, params: dict, files: dict) -> bool:
