@@ -14,7 +14,8 @@ import pytest
 from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-# What a fresh checkout holds: everything but history, local state and build output.
+# What a fresh checkout holds when git is not there to say: everything but history, local
+# state and build output.
 _BUILT = shutil.ignore_patterns(
     ".git", "__pycache__", "*.egg-info", "build", "dist", ".venv", ".*_cache", "*.sqlite3*"
 )
@@ -26,6 +27,21 @@ def not_shipped(folder: str, names: list[str]) -> set[str]:
     if Path(folder) == REPO:
         left_out.add("data")
     return left_out
+
+
+def fresh_checkout(target: Path) -> None:
+    """Copy the files git tracks (as they are now), so a file never committed is missed here
+    as it would be in a clone; without git, copy the tree."""
+    git = shutil.which("git")
+    if git is None or not (REPO / ".git").exists():
+        shutil.copytree(REPO, target, ignore=not_shipped)
+        return
+    listed = subprocess.run([git, "ls-files", "-z"], cwd=REPO, capture_output=True, check=True)
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        source = REPO / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
 
 
 def opening_commands() -> list[str]:
@@ -53,7 +69,7 @@ def test_the_first_command_installs_and_answers_from_the_shipped_knowledge(
     command = opening_commands()[0]
     install, ask = (part.strip() for part in command.split("&&"))
     checkout = tmp_path / "sanad"
-    shutil.copytree(REPO, checkout, ignore=not_shipped)
+    fresh_checkout(checkout)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     env = {k: v for k, v in os.environ.items() if k not in {"SANAD_CONFIG", "PYTHONPATH"}}
