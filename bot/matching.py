@@ -125,8 +125,12 @@ class Query:
         return Query(self.text, self.kind, chosen)
 
     def fts(self) -> str:
-        """An FTS5 OR query of the question's terms, each quoted so no term is an operator."""
-        return " OR ".join(f'"{t}"' for t in self.terms)
+        """An FTS5 OR query of the question's stems and light stems, each term quoted.
+
+        Quoted, no term is an operator. Roots are left out: they find little more and make
+        FTS5 score many more facts (the reranker still compares roots).
+        """
+        return " OR ".join(f'"{t}"' for t in dict.fromkeys(self.stems + self.lights))
 
 
 @dataclass(frozen=True)
