@@ -112,10 +112,14 @@ def _stems_and_roots(text: str) -> str:
 
 
 def article_terms(title: str, texts: Iterable[str]) -> tuple[str, str]:
-    """Stems and light stems of an article's title, and of everything else it holds."""
+    """Stems and light stems of an article's title, and of everything else it holds.
+
+    The words a question is searched by; a light stem equal to its stem is written once.
+    """
     return _both(title), " ".join(_both(t) for t in texts)
 
 
 def _both(text: str) -> str:
     terms = analyse(text)
-    return " ".join(terms.stems + terms.lights + terms.roots)
+    lights = (light for light, s in zip(terms.lights, terms.stems, strict=True) if light != s)
+    return " ".join([*terms.stems, *lights])
