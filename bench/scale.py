@@ -96,7 +96,8 @@ def write_knowledge(folder: Path, facts: list[str], titles: list[str], rng: rand
     for n, first in enumerate(range(0, len(articles), ARTICLES_PER_FILE)):
         chunk = articles[first : first + ARTICLES_PER_FILE]
         (folder / f"part{n:04d}.yaml").write_text(
-            yaml.dump_all(chunk, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8"
+            yaml.dump_all(chunk, Dumper=_DUMPER, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
         )
 
 

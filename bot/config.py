@@ -106,6 +106,28 @@ SETTINGS: tuple[Setting, ...] = (
         "Environment variable with the webhook's secret token (required with webhook.url).",
     ),
     Setting(
+        "news.per_second",
+        (int, float),
+        25,
+        "News messages sent per second at most, all chats together (Telegram allows about 30; "
+        "the rest is left for answers).",
+        limits=(0.1, 30),
+    ),
+    Setting(
+        "news.group_per_minute",
+        int,
+        20,
+        "News messages one group or channel receives per minute at most (Telegram's limit).",
+        limits=(1, 20),
+    ),
+    Setting(
+        "news.private_seconds",
+        (int, float),
+        1.0,
+        "Seconds between two news messages to the same private chat at least.",
+        limits=(0, 60),
+    ),
+    Setting(
         "matching.min_score",
         (int, float),
         30.0,

@@ -44,6 +44,7 @@ RANKED_ARTICLES = 20
 # thing but answered by another fact: it counts for little.
 OTHER_KIND = 0.3
 _NONE: frozenset[str] = frozenset()
+_COLUMNS = ("stems", "lights", "roots", "asked")
 
 # The cues and the article count in proportion to how much of the question the fact covers:
 # a date in a fact that shares one common word with a "when" question is no evidence.
@@ -302,9 +303,11 @@ def _share(shares: tuple[tuple[str, float], ...], found: Set[str], more: Set[str
 
 
 def _holds(counts: dict[tuple[str, str], int], stem: str, light: str, root: str) -> bool:
-    """Whether any fact holds the word read as this stem, light stem or root."""
-    keys = ((stem, "stems"), (stem, "asked"), (light, "lights"), (root, "roots"), (root, "asked"))
-    return any(counts.get(key) for key in keys)
+    """Whether any fact holds the word read as this stem, light stem or root.
+
+    In any column: a light stem of the question may be the Snowball stem of a fact's word.
+    """
+    return any(counts.get((term, column)) for term in (stem, light, root) for column in _COLUMNS)
 
 
 def _same_kind(asked: str | None, written: str) -> bool:

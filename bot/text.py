@@ -58,6 +58,9 @@ _CONFUSED = (
 # first, removed only when three letters remain. Gentler than Snowball, so the two disagree
 # usefully: matching looks at both.
 _SUFFIX = re.compile(r"^(.{3,}?)(?:هما|كما|تين|تان|ها|ان|ات|ون|ين|يه|ته|هم|هن|ي)$")
+# A final ه is a pronoun or a folded ة: taken off only from longer words, so that مسافة meets
+# مسافته but عملة does not become عمل.
+_FINAL_HA = re.compile(r"^(.{4,})ه$")
 
 _stemmer = Stemmer.Stemmer("arabic")
 
@@ -117,7 +120,7 @@ def stem(token: str) -> str:
 def light_stem(token: str) -> str:
     """A normalised token without its clitics and one common suffix."""
     bare = strip_clitics(token)
-    found = _SUFFIX.match(bare)
+    found = _SUFFIX.match(bare) or _FINAL_HA.match(bare)
     return found.group(1) if found else bare
 
 

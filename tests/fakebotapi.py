@@ -16,6 +16,7 @@ chosen chat or method on demand (403, 429 with retry_after, 400 with migrate_to_
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import json
 import os
@@ -105,6 +106,56 @@ class Fault:
     methods: frozenset[str] | None = None
 
 
+@dataclass
+class FloodLimits:
+    """Telegram's flood limits, enforced with a 429 when `limits=` is given to the server."""
+
+    per_second: int = 30  # all chats together
+    group_per_minute: int = 20  # one group or channel
+    private_per_second: int = 1  # one private chat
+    retry_after: int = 3
+    sends: collections.deque[float] = field(default_factory=collections.deque)
+    by_chat: dict[int, collections.deque[float]] = field(default_factory=dict)
+    refused: int = 0
+
+    def allows(self, chat_id: Any, now: float) -> bool:
+        """Record a send and say whether it is within the limits (a refused one is not kept)."""
+        chat = _chat_key(chat_id)
+        private = isinstance(chat, int) and chat > 0
+        window, most = (1.0, self.private_per_second) if private else (60.0, self.group_per_minute)
+        recent = self.by_chat.setdefault(chat, collections.deque())
+        for times, span in ((self.sends, 1.0), (recent, window)):
+            while times and times[0] <= now - span:
+                times.popleft()
+        if len(self.sends) >= self.per_second or len(recent) >= most:
+            self.refused += 1
+            return False
+        self.sends.append(now)
+        recent.append(now)
+        return True
+
+
+# The fields Telegram always sends for an administrator (rights default to none).
+ADMIN_RIGHTS: dict[str, bool] = dict.fromkeys(
+    (
+        "can_be_edited",
+        "is_anonymous",
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_promote_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+    ),
+    False,
+)
+SENDING = frozenset({"sendMessage", "sendDocument", "sendPhoto", "copyMessage", "forwardMessage"})
+
+
 class FakeBotAPI:
     """The fake server. Use as a context manager, or call start() and stop()."""
 
@@ -114,8 +165,10 @@ class FakeBotAPI:
         bot_id: int = BOT_ID,
         username: str = BOT_USERNAME,
         max_wait: float = 30.0,
+        limits: FloodLimits | None = None,
     ) -> None:
         self.token = token
+        self.limits = limits
         self.me = {
             "id": bot_id,
             "is_bot": True,
@@ -260,6 +313,11 @@ class FakeBotAPI:
         with self._lock:
             self.files[file_id] = (file_path, content)
         return file_id
+
+    def add_chat(self, chat: dict[str, Any]) -> None:
+        """Make a chat known (for getChat) without a message from it."""
+        with self._lock:
+            self.chats[chat["id"]] = chat
 
     def set_member(self, chat_id: int, user_id: int, status: str, **extra: Any) -> None:
         """What getChatMember answers for (chat, user)."""
@@ -443,7 +501,9 @@ class FakeBotAPI:
         params, files = await _read_params(request)
         call = Call(method, params, files, time.monotonic())
         with self._lock:
-            fault = self._take_fault(method, params.get("chat_id"))
+            fault = self._take_fault(method, params.get("chat_id")) or self._flood(
+                method, params.get("chat_id")
+            )
         if fault is not None:
             self._record(call)
             return _error(fault.code, fault.description, fault.parameters)
@@ -467,6 +527,15 @@ class FakeBotAPI:
             call.index = len(self.calls)
             self.calls.append(call)
             self._recorded.notify_all()
+
+    def _flood(self, method: str, chat_id: Any) -> Fault | None:
+        """A 429 when a send would break the flood limits (only with `limits=`)."""
+        if self.limits is None or method not in SENDING:
+            return None
+        if self.limits.allows(chat_id, time.monotonic()):
+            return None
+        wait = self.limits.retry_after
+        return Fault(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
 
     def _take_fault(self, method: str, chat_id: Any) -> Fault | None:
         for target in (chat_id, method):
@@ -581,10 +650,17 @@ class FakeBotAPI:
         key = (_chat_key(params["chat_id"]), int(params["user_id"]))
         member = self.chat_members.get(key, {"status": "member"})
         user = self.me if key[1] == self.me["id"] else self.user(key[1])
-        return {"user": user, **member}
+        defaults = {"administrator": ADMIN_RIGHTS, "creator": {"is_anonymous": False}}.get(
+            member["status"], {}
+        )
+        return {"user": user, **defaults, **member}
 
     def _api_getChat(self, params: dict, files: dict) -> dict[str, Any]:
-        chat = self.chats.get(_chat_key(params["chat_id"]))
+        key = _chat_key(params["chat_id"])
+        chat = self.chats.get(key)
+        if chat is None and isinstance(key, str) and key.startswith("@"):
+            named = (c for c in self.chats.values() if c.get("username") == key[1:])
+            chat = next(named, None)
         if chat is None:
             raise _ApiError(400, "Bad Request: chat not found")
         return {**chat, "accent_color_id": 0, "max_reaction_count": 11}

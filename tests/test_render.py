@@ -127,7 +127,19 @@ def test_unanswered_lists_questions_escaped_without_controls() -> None:
 
 def test_stats_shows_zero_subscribers_when_unknown() -> None:
     text = render.stats({"articles": 2, "facts": 5})
-    assert "المشتركون: 0" in text and "الأخبار: 2" in text
+    assert "المحادثات المشتركة: 0" in text and "الأخبار: 2" in text
+
+
+def test_stats_shows_subscribers_by_kind_stopped_chats_and_the_outbox() -> None:
+    text = render.stats(
+        {"articles": 2},
+        {"channel": 1, "private": 2, "inactive: blocked": 3},
+        {"pending": 4, "sent": 5, "failed": 6},
+    )
+    assert "المحادثات المشتركة: 3" in text
+    assert "قنوات: 1" in text and "محادثات خاصة: 2" in text
+    assert "(blocked): 3" in text
+    assert "4 في الانتظار، 5 أُرسلت، 6 تعذّر إرسالها" in text
 
 
 def test_callback_data_fits_telegrams_64_bytes_and_round_trips() -> None:

@@ -181,7 +181,7 @@ def test_stats_count_articles_facts_and_questions(api: FakeBotAPI, bot: BotProce
     assert numbers["الأخبار"] == "1" and numbers["الحقائق"] == "2"
     asked_today = int(numbers["الأسئلة اليوم"].split()[0])
     assert asked_today >= 2
-    assert numbers["المشتركون"] == "0"
+    assert numbers["المحادثات المشتركة"] == "0"
 
 
 def test_unanswered_lists_the_most_asked(api: FakeBotAPI, bot: BotProcess) -> None:

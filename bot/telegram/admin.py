@@ -59,10 +59,11 @@ async def reload_knowledge(context: SanadContext) -> LoadReport:
 
 @admins_only
 async def stats_command(update: Update, context: SanadContext) -> None:
-    """Articles, facts, questions today and in total, subscribers."""
+    """Articles, facts, questions today and in total, subscribers and the news outbox."""
     assert update.effective_message is not None
-    counts = await context.services.engine.stats()
-    await reply(update.effective_message, render.stats(counts))
+    engine = context.services.engine
+    subscribers, outbox = await engine.subscriptions.stats()
+    await reply(update.effective_message, render.stats(await engine.stats(), subscribers, outbox))
 
 
 @admins_only

@@ -21,6 +21,7 @@ from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     InlineQueryHandler,
@@ -30,7 +31,7 @@ from telegram.ext import (
 
 from bot.config import Config, ConfigError
 from bot.engine import Engine, KnowledgeInvalid
-from bot.telegram import admin, readers, render, wording
+from bot.telegram import admin, news, readers, render, wording
 from bot.telegram.context import SERVICES, SanadContext, Services
 from bot.telegram.flood import FloodGate
 from bot.telegram.keyboards import CallbackData
@@ -129,6 +130,7 @@ def build(config: Config, token: str) -> Application[Any, Any, Any, Any, Any, An
         .connection_pool_size(max(1, config["telegram.connection_pool"]))
         .pool_timeout(POOL_TIMEOUT)
         .post_init(_post_init(config))
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -153,6 +155,15 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("reload", admin.reload_command),
         CommandHandler("stats", admin.stats_command),
         CommandHandler("unanswered", admin.unanswered_command),
+        CommandHandler("subscribe", news.subscribe),
+        CommandHandler("unsubscribe", news.unsubscribe),
+        CommandHandler("subscriptions", news.subscriptions),
+        # CommandHandler does not see channel posts: commands posted in a channel come here.
+        MessageHandler(filters.UpdateType.CHANNEL_POST & filters.COMMAND, news.channel_post),
+        ChatMemberHandler(news.membership, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.StatusUpdate.MIGRATE, news.migrated),
+        # Before the general button handler, which would take these presses too.
+        CallbackQueryHandler(news.subscribe_button, pattern=f"^{news.SUBSCRIBE_BUTTON}"),
         CallbackQueryHandler(readers.button),
         InlineQueryHandler(readers.inline),
         MessageHandler(private & filters.Document.ALL, admin.document),
@@ -197,7 +208,18 @@ def _post_init(
             engine=engine,
             flood=FloodGate(config["flood.questions"], float(config["flood.seconds"])),
             callback_data=CallbackData(),
+            sender=news.Sender(
+                application.bot,
+                engine.store,
+                engine.subscriptions,
+                news.Pace(
+                    float(config["news.per_second"]),
+                    config["news.group_per_minute"],
+                    float(config["news.private_seconds"]),
+                ),
+            ),
         )
+        application.bot_data[SERVICES].sender.start()
         await _set_commands(application, config)
         me = application.bot
         LOG.info("running as @%s (id %s)", me.username, me.id)
@@ -219,6 +241,13 @@ async def _set_commands(
             await application.bot.set_my_commands(admins_menu, scope=BotCommandScopeChat(admin_id))
         except (BadRequest, Forbidden) as exc:  # the admin never opened a chat with the bot
             LOG.warning("no admin command menu for %s: %s", admin_id, exc.message)
+
+
+async def _post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop sending news (the message in flight is finished and marked) while the bot is up."""
+    services: Services | None = application.bot_data.get(SERVICES)
+    if services is not None:
+        await services.sender.stop()
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

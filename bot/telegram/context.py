@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import CallbackContext, ExtBot
@@ -13,6 +13,9 @@ from bot.config import Config
 from bot.engine import Engine
 from bot.telegram.flood import FloodGate
 from bot.telegram.keyboards import CallbackData
+
+if TYPE_CHECKING:
+    from bot.telegram.news import Sender
 
 SERVICES = "services"
 
@@ -25,6 +28,7 @@ class Services:
     engine: Engine
     flood: FloodGate
     callback_data: CallbackData
+    sender: Sender
     upload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def is_admin(self, update: Update) -> bool:

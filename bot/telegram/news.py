@@ -268,13 +268,17 @@ async def migrated(update: Update, context: SanadContext) -> None:
 # -- the sender -------------------------------------------------------------------------------
 
 
+# Our clock and Telegram's differ by the network's jitter: keep this much below each limit.
+MARGIN = 1.03
+
+
 class Pace:
     """Telegram's flood limits, kept on our side so the server never has to say 429."""
 
     def __init__(self, per_second: float, group_per_minute: int, private_gap: float) -> None:
-        self.gap = 1.0 / per_second
+        self.gap = MARGIN / per_second
         self.group_per_minute = group_per_minute
-        self.private_gap = private_gap
+        self.private_gap = private_gap * MARGIN
         self._last_send = 0.0
         self._recent: defaultdict[int, deque[float]] = defaultdict(deque)
 
@@ -285,11 +289,11 @@ class Pace:
             return now
         if chat_id > 0:  # a private chat: one message a second
             return max(now, recent[-1] + self.private_gap)
-        while recent and recent[0] <= now - 60:
+        while recent and recent[0] <= now - 60 * MARGIN:
             recent.popleft()
         if len(recent) < self.group_per_minute:
             return now
-        return recent[0] + 60
+        return recent[0] + 60 * MARGIN
 
     async def wait_turn(self) -> None:
         """Space all sends evenly at the overall rate."""

@@ -173,11 +173,29 @@ def errors(heading: str, problems: Sequence[KnowledgeError]) -> str:
     return head
 
 
-def stats(counts: dict[str, int]) -> str:
+def stats(
+    counts: dict[str, int],
+    subscribers: dict[str, int] | None = None,
+    outbox: dict[str, int] | None = None,
+) -> str:
+    """Knowledge and questions, then subscribed chats by kind, stopped chats, the outbox."""
+    subscribers = subscribers or {}
+    active = {k: n for k, n in subscribers.items() if not k.startswith(STOPPED)}
     values = {key: counts.get(key, 0) for key in _STAT_KEYS}
-    return plain(wording.STATS.format(**values))
+    values["subscribers"] = sum(active.values())
+    lines = [wording.STATS.format(**values)]
+    lines.extend(f"  • {wording.SUBSCRIBER_KINDS.get(k, k)}: {n}" for k, n in active.items())
+    lines.extend(
+        wording.STOPPED_CHATS.format(reason=k.removeprefix(STOPPED), count=n)
+        for k, n in subscribers.items()
+        if k.startswith(STOPPED)
+    )
+    if outbox is not None:
+        lines.append(wording.OUTBOX.format(**outbox))
+    return plain("\n".join(lines))
 
 
+STOPPED = "inactive: "  # how the store labels chats that no longer receive news
 _STAT_KEYS = (
     "articles",
     "facts",

@@ -12,6 +12,9 @@ READER_COMMANDS: dict[str, str] = {
     "help": "كيف تسأل سند وماذا يجيب",
     "topics": "الموضوعات التي تغطيها الأخبار المتاحة",
     "ask": "اطرح سؤالًا عن الأخبار (في المجموعات)",
+    "subscribe": "اشترك في الأخبار الجديدة كلّها أو في موضوع",
+    "unsubscribe": "ألغِ الاشتراك في موضوع أو في كل شيء",
+    "subscriptions": "اشتراكات هذه المحادثة",
 }
 ADMIN_COMMANDS: dict[str, str] = {
     "reload": "أعد قراءة ملفات المعرفة",
@@ -67,8 +70,36 @@ STATS = (
     "الحقائق: {facts}\n"
     "الأسئلة اليوم: {asked_today} (أُجيب منها {answered_today})\n"
     "الأسئلة كلّها: {asked_total} (أُجيب منها {answered_total})\n"
-    "المشتركون: {subscribers}"
+    "المحادثات المشتركة: {subscribers}"
 )
+SUBSCRIBER_KINDS = {
+    "private": "محادثات خاصة",
+    "group": "مجموعات",
+    "supergroup": "مجموعات كبرى",
+    "channel": "قنوات",
+}
+STOPPED_CHATS = "محادثات توقّف عنها الإرسال ({reason}): {count}"
+OUTBOX = "رسائل الأخبار: {pending} في الانتظار، {sent} أُرسلت، {failed} تعذّر إرسالها"
+
+SUBSCRIBED_ALL = "اشتركت هذه المحادثة في كل الأخبار الجديدة، وستصلها كل خبر مرة واحدة."
+SUBSCRIBED = "اشتركت هذه المحادثة في أخبار «{topic}»."
+ALREADY_SUBSCRIBED = "هذه المحادثة مشتركة في ذلك من قبل."
+UNKNOWN_TOPIC = "لا أعرف موضوعًا باسم «{topic}». اختر أحد الموضوعات التالية:"
+UNSUBSCRIBED_ALL = "ألغيت كل اشتراكات هذه المحادثة."
+UNSUBSCRIBED = "ألغيت الاشتراك في «{topic}»."
+NOT_SUBSCRIBED = "لم تكن هذه المحادثة مشتركة في ذلك."
+SUBSCRIPTIONS = "اشتراكات هذه المحادثة:"
+ALL_NEWS = "كل الأخبار"
+NO_SUBSCRIPTIONS = (
+    "لا اشتراكات لهذه المحادثة. اكتب /subscribe لتصلك الأخبار الجديدة كلّها، "
+    "أو /subscribe ثم اسم موضوع من /topics."
+)
+SUBSCRIBE_ADMINS_ONLY = "يغيّر اشتراكات المجموعة مشرفوها فقط."
+CHANNEL_BOT_NOT_ADMIN = "أحتاج إلى أن أكون مشرفًا في القناة يحقّ له النشر فيها."
+CHANNEL_USER_NOT_ADMIN = "يجب أن تكون مشرفًا في القناة لتغيّر اشتراكاتها."
+CHANNEL_NOT_FOUND = "لم أجد القناة {channel}؛ تأكّد من اسمها ومن أنني مشرف فيها."
+READ_ARTICLE = "اقرأ الخبر كاملًا"
+ASK_ABOUT_NEWS = "يمكنك أن تسألني عن هذا الخبر: اكتب سؤالك هنا (أو /ask ثم سؤالك في المجموعات)."
 UNANSWERED = "أكثر الأسئلة التي لم تجد جوابًا (آخر {days} يومًا):"
 NO_UNANSWERED = "لا أسئلة بلا جواب في آخر {days} يومًا."
 TIMES = "{count} مرة"
