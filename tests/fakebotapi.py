@@ -604,7 +604,12 @@ class FakeBotAPI:
         return self._sent_message(params, text=text)
 
     def _api_sendDocument(self, params: dict, files: dict) -> dict[str, Any]:
+        if len(params.get("caption", "")) > 1024:
+            raise _ApiError(400, "Bad Request: message caption is too long")
         document = {"file_id": f"sent-{next(self._ids)}", "file_unique_id": "x", "file_size": 1}
+        name = params.get("file_names", {}).get("document")
+        if name is not None:
+            document["file_name"] = name
         return self._sent_message(params, document=document)
 
     def _api_editMessageText(self, params: dict, files: dict) -> Any:
@@ -738,6 +743,7 @@ async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, 
         async for part in reader:
             if part.filename is not None:  # type: ignore[union-attr]
                 files[part.name or ""] = bytes(await part.read())  # type: ignore[union-attr]
+                params.setdefault("file_names", {})[part.name or ""] = part.filename  # type: ignore[union-attr]
             else:
                 params[part.name or ""] = _decode(part.name or "", await part.text())  # type: ignore[union-attr]
     else:

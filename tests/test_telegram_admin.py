@@ -220,7 +220,7 @@ def test_an_upload_may_not_reuse_another_files_id(api: FakeBotAPI, fresh: BotPro
 
 
 def test_an_upload_must_be_yaml(api: FakeBotAPI, fresh: BotProcess) -> None:
-    for name in ("notes.txt", "../escape.yaml", ".hidden.yaml"):
+    for name in ("notes.json", "../escape.yaml", ".hidden.yaml"):
         reply = upload(api, ADMIN, VOLCANO, name)
         shown = check_html(reply.text).text
         if name == "../escape.yaml":  # only the base name is ever used

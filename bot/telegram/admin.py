@@ -86,29 +86,39 @@ async def document(update: Update, context: SanadContext) -> None:
 
 
 async def _upload(context: SanadContext, upload: Document) -> str:
-    """Check the file alone, then with the rest of the folder; save and load it only if valid."""
-    engine = context.services.engine
+    """A YAML file of a sensible size is downloaded and published."""
     name = Path(upload.file_name or "").name
     if Path(name).suffix not in KNOWLEDGE_SUFFIXES or name.startswith("."):
         return render.plain(wording.UPLOAD_NOT_YAML)
     if (upload.file_size or 0) > MAX_UPLOAD:
         return render.plain(wording.UPLOAD_TOO_BIG.format(limit=MAX_UPLOAD // 1024))
     content = bytes(await (await upload.get_file()).download_as_bytearray())
+    _saved, text = await publish(context, name, content)
+    return text
+
+
+async def publish(context: SanadContext, name: str, content: bytes) -> tuple[bool, str]:
+    """Save `content` as the knowledge file `name` and load it, only if valid; saved?, reply.
+
+    Checked alone, then against the other files' ids. Uploads and published drafts both come
+    here; the caller holds `upload_lock`.
+    """
+    engine = context.services.engine
     folder = engine.config.knowledge_dir
     target = folder / name
     display = str(target.relative_to(folder.parent))
     problems = await asyncio.to_thread(_problems, engine, content, display)
     if problems:
-        return render.errors(wording.UPLOAD_REJECTED.format(name=name), problems)
+        return False, render.errors(wording.UPLOAD_REJECTED.format(name=name), problems)
     previous = target.read_bytes() if target.exists() else None
     await asyncio.to_thread(_write, target, content)
     try:
         report = await reload_knowledge(context)
     except KnowledgeInvalid as exc:  # the folder changed under us: put it back as it was
         await asyncio.to_thread(_restore, target, previous)
-        return render.errors(wording.UPLOAD_REJECTED.format(name=name), exc.errors)
+        return False, render.errors(wording.UPLOAD_REJECTED.format(name=name), exc.errors)
     saved = render.plain(wording.UPLOAD_SAVED.format(name=name))
-    return saved + "\n" + render.reload_report(report)
+    return True, saved + "\n" + render.reload_report(report)
 
 
 def _problems(engine: Engine, content: bytes, display: str) -> list[KnowledgeError]:

@@ -31,7 +31,7 @@ from telegram.ext import (
 
 from bot.config import Config, ConfigError
 from bot.engine import Engine, KnowledgeInvalid
-from bot.telegram import admin, news, readers, render, wording
+from bot.telegram import admin, drafts, news, readers, render, wording
 from bot.telegram.context import SERVICES, SanadContext, Services
 from bot.telegram.flood import FloodGate
 from bot.telegram.keyboards import CallbackData
@@ -155,6 +155,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("reload", admin.reload_command),
         CommandHandler("stats", admin.stats_command),
         CommandHandler("unanswered", admin.unanswered_command),
+        CommandHandler("distill", drafts.distill_command, filters=private),
         CommandHandler("subscribe", news.subscribe),
         CommandHandler("unsubscribe", news.unsubscribe),
         CommandHandler("subscriptions", news.subscriptions),
@@ -164,8 +165,10 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(filters.StatusUpdate.MIGRATE, news.migrated),
         # Before the general button handler, which would take these presses too.
         CallbackQueryHandler(news.subscribe_button, pattern=f"^{news.SUBSCRIBE_BUTTON}"),
+        CallbackQueryHandler(drafts.publish_button, pattern=f"^{drafts.PUBLISH_BUTTON}"),
         CallbackQueryHandler(readers.button),
         InlineQueryHandler(readers.inline),
+        MessageHandler(private & filters.Document.FileExtension("txt"), drafts.document),
         MessageHandler(private & filters.Document.ALL, admin.document),
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, readers.private_text),
         MessageHandler(
