@@ -122,7 +122,7 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, not_before);
 # Bumped whenever the knowledge tables or the index change shape. An older database then
 # drops its knowledge, which is read again from the files; the question log and the
 # subscriptions stay.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _DROP_KNOWLEDGE = """
 DROP TABLE IF EXISTS fact_vocab;
 DROP TABLE IF EXISTS fact_index;

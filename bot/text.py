@@ -42,7 +42,7 @@ _NON_WORD = re.compile(r"[^\w]+|_")
 # article ال. Only stripped when enough of a word remains to still mean something.
 _ARTICLE = re.compile(r"^(?:[وف]?(?:[بكل]?ال|لل))(?=..)")
 _CONJUNCTION = re.compile(r"^[وف](?=....)")
-_VERB_PREFIX = re.compile(r"^(?:[يتنا]?ست|[يتنا])(?=...)")
+_VERB_PREFIX = re.compile(r"^(?:[يتنام]?ست|[يتنا])(?=...)")
 _LONG_VOWELS = re.compile("[اوي]")
 _PREPOSITION = re.compile(r"^[وف]?[بلك](...+)$")
 _AND = re.compile(r"^[وف](...+)$")
