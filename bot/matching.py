@@ -2,21 +2,23 @@
 
 Three plain steps, as in any retrieval pipeline:
 
-1. read the question: its Snowball stems and light stems, and what its question word asks
-   for (متى a date, كم a number, ...);
+1. read the question: each word's Snowball stem, light stem and rough root (re-read without
+   clitics or with commonly confused letters when the knowledge does not hold it as
+   written), and what its question word asks for (متى a date, كم a number, ...);
 2. retrieve: the facts FTS5 ranks best for those terms, plus every fact of the two articles
    that match the question best as a whole (the answer often sits in a sentence that names
    its subject only by a pronoun);
 3. rerank those few dozen candidates on features BM25 alone misses, from terms precomputed
    at load time (bot/analysis.py): how much of the question's IDF weight the fact covers
-   under each stemmer, how close together the question's words sit in it, whether it holds
+   under each reading, how close together the question's words sit in it, whether it holds
    the kind of answer asked for, how well its article matches. A small linear model, trained
    on ARCD (bench/train_reranker.py, weights in bot/data/reranker.json), turns them into the
    probability that the fact is the answer. A question close to one an editor wrote for the
-   fact scores by that closeness when it is higher.
+   fact adds to it, or scores by that closeness when it is higher.
 
-The score is that probability in percent, so one threshold (matching.min_score) means the
-same on any knowledge base. Nothing here is proportional to the size of the knowledge.
+The score is that probability in percent, held back by the share of the question on words
+the knowledge never mentions, so one threshold (matching.min_score) means much the same on
+any knowledge base. Nothing here is proportional to the size of the knowledge.
 """
 
 from __future__ import annotations
@@ -110,11 +112,6 @@ class Query:
     @cached_property
     def roots(self) -> tuple[str, ...]:
         return tuple(word[0][2] for word in self.readings)
-
-    @property
-    def terms(self) -> tuple[str, ...]:
-        """Every distinct term of the question's first readings."""
-        return tuple(dict.fromkeys(self.stems + self.lights + self.roots))
 
     def lookups(self) -> tuple[str, ...]:
         """Every term of every reading: what the knowledge is asked whether it holds."""
