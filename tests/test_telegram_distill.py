@@ -129,6 +129,8 @@ def test_an_admin_publishes_a_txt_article_and_readers_are_answered_from_it(
     assert len(list(drafts(fresh).glob(f"*/{name}"))) == 1
     question = "متى أبرمت روسيا وكوريا الشمالية معاهدة الشراكة الاستراتيجية؟"
     assert NOT_FOUND in shown(say(api, 4001, question))  # a draft is not served
+    subscriber = 4100
+    assert wording.SUBSCRIBED_ALL in shown(say(api, subscriber, "/subscribe"))
 
     mark = api.mark()
     press_publish(api, ADMIN, document)
@@ -137,6 +139,9 @@ def test_an_admin_publishes_a_txt_article_and_readers_are_answered_from_it(
     assert (fresh.knowledge / name).read_text(encoding="utf-8") == draft
     assert not list(drafts(fresh).glob("*/*.yaml"))  # published: the draft is gone
     assert api.sent("editMessageReplyMarkup", chat_id=ADMIN, after=mark)  # and its button
+    news = shown(api.wait_for("sendMessage", chat_id=subscriber, after=mark))
+    assert "محادثات بين روسيا وكوريا الشمالية" in news
+    say(api, subscriber, "/unsubscribe")
 
     answer = say(api, 4001, question)
     assert "19 حزيران" in shown(answer) and 'href="https://example.org/news/1"' in answer.text
