@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from fakebotapi import BotProcess, Call, FakeBotAPI, check_html
 
+from bot.distill import DistillError
 from bot.knowledge import read_text
 from bot.messages import NOT_FOUND
 from bot.telegram import wording
+from bot.telegram.drafts import Options, parse_options
 
 ADMIN = 111
 STRANGER = 222
@@ -209,6 +211,17 @@ def test_bad_options_and_a_bare_command_are_explained(
     assert draft_of(dashed)[0] == "my-article.yaml"
     assert shown(say(api, ADMIN, "/distill")) == wording.DISTILL_USAGE
     assert shown(say(api, ADMIN, "/distill --published 2025-08-15")) == wording.DISTILL_USAGE
+
+
+def test_options_are_read_as_sanad_distill_takes_them() -> None:
+    options = parse_options(
+        "--id=a-1 \u2014published 2025-08-15 --topic «الشرق الأوسط» --topic علوم"
+    )
+    assert options == Options("a-1", None, "2025-08-15", ["الشرق الأوسط", "علوم"])
+    for wrong in ("--id", "--topic «unclosed", "words --id x", "--url="):
+        with pytest.raises(DistillError) as caught:
+            parse_options(wrong)
+        assert caught.value.reason == "option"
 
 
 def test_strangers_are_refused_and_learn_nothing(

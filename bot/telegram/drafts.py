@@ -52,6 +52,7 @@ _KEY = re.compile(r"[0-9a-f]{10}")
 _FLAGS = {"--id": "article_id", "--url": "url", "--published": "published", "--topic": "topics"}
 # Phones turn a typed "--" into a dash; read it back as the "--" the editor meant.
 _DASHES = re.compile(r"^[\u2012-\u2015]")
+_QUOTES = str.maketrans("«»", '""')
 
 
 @dataclass
@@ -67,10 +68,11 @@ class Options:
 def parse_options(line: str) -> Options:
     """`--id ID --url URL --published DATE --topic TOPIC ...` (also `--flag=value`).
 
-    Only the names are checked here; distilling checks the values.
+    A value of several words is quoted, with "..." or «...». Only the names are checked
+    here; distilling checks the values.
     """
     try:
-        words = [_DASHES.sub("--", word) for word in shlex.split(line)]
+        words = [_DASHES.sub("--", word) for word in shlex.split(line.translate(_QUOTES))]
     except ValueError as exc:  # an unclosed quotation mark
         raise DistillError(f"options: {exc}", reason="option") from None
     options = Options()
