@@ -116,10 +116,13 @@ async def _load(engine: Engine) -> int:
     return 0
 
 
+SHOWN_IDS = 20  # a first load of a large folder names a few ids, not ten thousand
+
+
 def describe(report: LoadReport) -> str:
     """Added, changed and removed article ids, one line each."""
     lines = [
-        f"{label}: {len(ids)}" + (f" ({', '.join(ids)})" if ids else "")
+        f"{label}: {len(ids)}" + (f" ({_some(ids)})" if ids else "")
         for label, ids in (
             ("added", report.added),
             ("changed", report.changed),
@@ -127,6 +130,11 @@ def describe(report: LoadReport) -> str:
         )
     ]
     return "\n".join(lines)
+
+
+def _some(ids: list[str]) -> str:
+    shown = ", ".join(ids[:SHOWN_IDS])
+    return shown if len(ids) <= SHOWN_IDS else f"{shown}, … {len(ids) - SHOWN_IDS} more"
 
 
 def ask(config: configuration.Config, args: argparse.Namespace) -> int:
