@@ -7,8 +7,10 @@ and keeps unanswered questions for the editors.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import time
 from collections.abc import Coroutine, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +30,10 @@ class KnowledgeInvalid(Exception):
     def __init__(self, errors: list[KnowledgeError]) -> None:
         super().__init__(f"{len(errors)} error(s) in the knowledge files")
         self.errors = errors
+
+    def __reduce__(self) -> tuple[type[KnowledgeInvalid], tuple[list[KnowledgeError]]]:
+        # Loads may run in another process; the errors must survive the trip back.
+        return KnowledgeInvalid, (self.errors,)
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,16 @@ class Answer:
 class Engine:
     """Knowledge in, answers out; safe to share between concurrent readers."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, separate_loads: bool = False) -> None:
+        """`separate_loads`: run reloads in a child process (for a long-running bot).
+
+        Parsing and indexing a large folder is Python work that holds the interpreter's
+        lock for long stretches; in a thread it would delay every reader's answer, in a
+        process of its own it delays none.
+        """
         self.config = config
+        self._loader: ProcessPoolExecutor | None = None
+        self.separate_loads = separate_loads
         self.store = Store(config.database)
         self.subscriptions = Subscriptions(self.store)
         self.matcher = Matcher(candidates=config["matching.candidates"])
@@ -93,6 +107,9 @@ class Engine:
 
     async def close(self) -> None:
         await asyncio.gather(*self._logging)
+        if self._loader is not None:
+            self._loader.shutdown(wait=True)
+            self._loader = None
         await self.store.close()
 
     async def __aenter__(self) -> Engine:
@@ -140,12 +157,23 @@ class Engine:
     async def reload(self) -> LoadReport:
         """Re-read the knowledge folder, redoing only changed files; all-or-nothing.
 
-        Parsing runs in a thread so readers keep being answered meanwhile.
+        Parsing runs in a thread, or in a child process with `separate_loads`, so readers
+        keep being answered meanwhile; they see the new knowledge once it is committed.
         """
         async with self._load_lock:
-            stored = await self.store.files()
-            found = await asyncio.to_thread(self.read_knowledge, stored)
-            return await self.store.replace_knowledge(found)
+            if not self.separate_loads:
+                return await self._reload_here()
+            if self._loader is None:
+                self._loader = ProcessPoolExecutor(
+                    1, mp_context=multiprocessing.get_context("spawn")
+                )
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._loader, _reload_in_child, self.config)
+
+    async def _reload_here(self) -> LoadReport:
+        stored = await self.store.files()
+        found = await asyncio.to_thread(self.read_knowledge, stored)
+        return await self.store.replace_knowledge(found)
 
     async def is_stale(self) -> bool:
         """True when the database is behind the knowledge folder.
@@ -277,3 +305,13 @@ def _item(scored: ScoredFact, article: ArticleRow) -> AnswerItem:
 def _start_of_today() -> float:
     now = time.localtime()
     return time.mktime((now.tm_year, now.tm_mon, now.tm_mday, 0, 0, 0, 0, 0, -1))
+
+
+def _reload_in_child(config: Config) -> LoadReport:
+    """A reload in a process of its own (see Engine.separate_loads)."""
+
+    async def reload() -> LoadReport:
+        async with Engine(config) as engine:
+            return await engine.reload()
+
+    return asyncio.run(reload())

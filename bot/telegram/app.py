@@ -206,6 +206,8 @@ def _post_init(
                     len(report.changed),
                     len(report.removed),
                 )
+        # From now on readers are served: later loads run in a process of their own.
+        engine.separate_loads = True
         application.bot_data[SERVICES] = Services(
             config=config,
             engine=engine,

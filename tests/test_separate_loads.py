@@ -1,0 +1,57 @@
+"""Reloads in a child process, as the bot runs them: same results, errors intact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import config as configuration
+from bot.engine import Engine, KnowledgeInvalid
+
+ARTICLE = """\
+id: {id}
+title: "خبر {id}"
+sentences:
+  - id: s1
+    text: "{text}"
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> configuration.Config:
+    (tmp_path / "knowledge").mkdir()
+    (tmp_path / "config.yaml").write_text("knowledge_dir: knowledge\ndatabase: db.sqlite3\n")
+    return configuration.load(tmp_path / "config.yaml")
+
+
+def write(config: configuration.Config, article_id: str, text: str) -> None:
+    path = config.knowledge_dir / f"{article_id}.yaml"
+    path.write_text(ARTICLE.format(id=article_id, text=text), encoding="utf-8")
+
+
+async def test_a_load_in_a_child_process_is_seen_by_the_readers(
+    config: configuration.Config,
+) -> None:
+    write(config, "eclipse", "يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس.")
+    async with Engine(config, separate_loads=True) as engine:
+        report = await engine.reload()
+        assert report.added == ["eclipse"]
+        answer = await engine.ask("متى يحدث كسوف الشمس؟", record=False)
+        assert answer.answered and answer.answers[0].article_id == "eclipse"
+        write(config, "eclipse", "يحدث كسوف الشمس حين يحجب القمر ضوء الشمس عن الأرض.")
+        assert (await engine.reload()).changed == ["eclipse"]
+        answer = await engine.ask("متى يحدث كسوف الشمس؟", record=False)
+        assert "يحجب القمر" in answer.answers[0].quotes[0]
+
+
+async def test_errors_come_back_whole_and_nothing_changes(config: configuration.Config) -> None:
+    write(config, "eclipse", "يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس.")
+    async with Engine(config, separate_loads=True) as engine:
+        await engine.reload()
+        (config.knowledge_dir / "broken.yaml").write_text("id: broken\ntitle: [\n")
+        with pytest.raises(KnowledgeInvalid) as raised:
+            await engine.reload()
+        assert [e.path for e in raised.value.errors] == ["knowledge/broken.yaml"]
+        assert raised.value.errors[0].line >= 1
+        assert (await engine.store.counts())["articles"] == 1
