@@ -117,6 +117,9 @@ CREATE TABLE IF NOT EXISTS outbox (
     UNIQUE (chat_id, article_id)             -- each article reaches a chat once, ever
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, not_before);
+CREATE TABLE IF NOT EXISTS announced (
+    article_id TEXT PRIMARY KEY    -- every article ever loaded: news once, never again
+);
 """
 
 # Bumped whenever the knowledge tables or the index change shape. An older database then
@@ -659,21 +662,24 @@ class Delivery:
 def _plan_deliveries(db: sqlite3.Connection, added: Sequence[str]) -> None:
     """Queue each new article for every subscribed chat, inside the load's transaction.
 
-    So the plan exists before anything is sent, and survives a restart.
+    So the plan exists before anything is sent, and survives a restart. An article loaded
+    before (then removed, or dropped by a schema upgrade) is not news again.
     """
     if not added:
         return
-    marks = ",".join("?" * len(added))
+    ids = json.dumps(list(added))
     db.execute(
-        f"""INSERT OR IGNORE INTO outbox (chat_id, article_id, created_at)
-            SELECT DISTINCT s.chat_id, a.id, ? FROM subscriptions s
-            JOIN chats c ON c.chat_id = s.chat_id AND c.active
-            JOIN articles a ON a.id IN ({marks})
-            WHERE s.topic = '' OR EXISTS (
-                SELECT 1 FROM topics t WHERE t.article_id = a.id AND t.normalized = s.topic)
-            ORDER BY a.id, s.chat_id""",
-        (time.time(), *added),
+        """INSERT OR IGNORE INTO outbox (chat_id, article_id, created_at)
+           SELECT DISTINCT s.chat_id, a.id, ? FROM json_each(?) j
+           JOIN articles a ON a.id = j.value
+           JOIN subscriptions s ON s.topic = '' OR EXISTS (
+               SELECT 1 FROM topics t WHERE t.article_id = a.id AND t.normalized = s.topic)
+           JOIN chats c ON c.chat_id = s.chat_id AND c.active
+           WHERE a.id NOT IN (SELECT article_id FROM announced)
+           ORDER BY a.id, s.chat_id""",
+        (time.time(), ids),
     )
+    db.execute("INSERT OR IGNORE INTO announced SELECT value FROM json_each(?)", (ids,))
 
 
 @dataclass(frozen=True)

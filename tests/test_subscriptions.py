@@ -104,3 +104,30 @@ async def test_news_message_content(engine: Engine) -> None:
     assert news.title == "خبر a1"
     assert news.facts == ("هذه جملة الخبر a1.",)
     assert await engine.subscriptions.news("gone") is None
+
+
+async def test_an_article_loaded_before_is_never_news_again(engine: Engine) -> None:
+    """Neither after it was removed and put back, nor when a schema upgrade reloads it."""
+    path = engine.config.knowledge_dir / "a1.yaml"
+    saved = path.read_text(encoding="utf-8")
+    path.unlink()
+    await engine.reload()
+    await engine.subscriptions.subscribe(7, "private", "", None)
+    path.write_text(saved, encoding="utf-8")
+    assert (await engine.reload()).added == ["a1"]
+    assert await engine.store.due_deliveries(time.time(), 10) == []
+
+
+async def test_a_schema_upgrade_sends_no_old_article_as_news(tmp_path: Path) -> None:
+    (tmp_path / "knowledge").mkdir()
+    (tmp_path / "knowledge" / "a1.yaml").write_text(_article("a1", "روسيا"), encoding="utf-8")
+    (tmp_path / "config.yaml").write_text("knowledge_dir: knowledge\ndatabase: db.sqlite3\n")
+    config = configuration.load(tmp_path / "config.yaml")
+    async with Engine(config) as engine:
+        await engine.reload()
+        await engine.subscriptions.subscribe(8, "private", "", None)
+        await engine.store.wdb.execute("PRAGMA user_version = 1")  # an older shape
+    async with Engine(config) as engine:
+        assert (await engine.reload()).added == ["a1"]
+        assert await engine.store.due_deliveries(time.time(), 10) == []
+        assert await engine.subscriptions.of(8) == [""]
