@@ -162,13 +162,18 @@ class Engine:
         """
         async with self._load_lock:
             if not self.separate_loads:
-                return await self._reload_here()
-            if self._loader is None:
-                self._loader = ProcessPoolExecutor(
-                    1, mp_context=multiprocessing.get_context("spawn")
-                )
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._loader, _reload_in_child, self.config)
+                report = await self._reload_here()
+            else:
+                if self._loader is None:
+                    self._loader = ProcessPoolExecutor(
+                        1, mp_context=multiprocessing.get_context("spawn")
+                    )
+                loop = asyncio.get_running_loop()
+                report = await loop.run_in_executor(self._loader, _reload_in_child, self.config)
+            if not report.unchanged:
+                # The next question is answered from the new knowledge, not the one before.
+                await self.store.refresh_index()
+            return report
 
     async def _reload_here(self) -> LoadReport:
         stored = await self.store.files()

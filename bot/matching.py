@@ -5,9 +5,9 @@ Three plain steps, as in any retrieval pipeline:
 1. read the question: each word's Snowball stem, light stem and rough root (re-read without
    clitics or with commonly confused letters when the knowledge does not hold it as
    written), and what its question word asks for (متى a date, كم a number, ...);
-2. retrieve: the facts FTS5 ranks best for those terms, plus every fact of the two articles
-   that match the question best as a whole (the answer often sits in a sentence that names
-   its subject only by a pronoun);
+2. retrieve: the facts BM25 ranks best for those terms (bot/index.py), plus every fact of
+   the two articles that match the question best as a whole (the answer often sits in a
+   sentence that names its subject only by a pronoun);
 3. rerank those few dozen candidates on features BM25 alone misses, from terms precomputed
    at load time (bot/analysis.py): how much of the question's IDF weight the fact covers
    under each reading, how close together the question's words sit in it, whether it holds
@@ -122,13 +122,13 @@ class Query:
         chosen = tuple((next((r for r in word if holds(*r)), word[0]),) for word in self.readings)
         return Query(self.text, self.kind, chosen)
 
-    def fts(self) -> str:
-        """An FTS5 OR query of the question's stems and light stems, each term quoted.
+    def terms(self) -> tuple[str, ...]:
+        """What retrieval looks for (any of them): the question's stems and light stems.
 
-        Quoted, no term is an operator. Roots are left out: they find little more and make
-        FTS5 score many more facts (the reranker still compares roots).
+        Roots are left out: they find little more and make BM25 score many more facts (the
+        reranker still compares roots).
         """
-        return " OR ".join(f'"{t}"' for t in dict.fromkeys(self.stems + self.lights))
+        return tuple(dict.fromkeys(self.stems + self.lights))
 
 
 @dataclass(frozen=True)
@@ -202,13 +202,14 @@ class Matcher:
         """Every candidate for query, best first."""
         if not query.readings:
             return []
-        total, counts = await store.term_counts(query.lookups())
+        index = await store.index()
+        total, counts = index.term_counts(query.lookups())
         query = query.resolve(lambda *reading: _holds(counts, *reading))
-        expression = query.fts()
-        hits = await store.search(expression, self.candidates)
+        terms = query.terms()
+        hits = index.search(terms, self.candidates)
         if not hits:
             return []
-        articles = await store.search_articles(expression, RANKED_ARTICLES)
+        articles = index.search_articles(terms, RANKED_ARTICLES)
         best = max((score for _, score in articles), default=0.0)
         article = {a: score / best for a, score in articles} if best > 0 else {}
         rows = await store.candidates(

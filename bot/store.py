@@ -18,6 +18,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.analysis import FactTerms, article_terms, fact_terms
+from bot.index import ARTICLE_WEIGHTS, FACT_WEIGHTS, KnowledgeIndex, Postings, Ranker
 from bot.knowledge import Article, Fact, Sentence
 from bot.text import normalize
 
@@ -70,11 +71,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fact_index USING fts5(
     stems, lights, roots, asked, cues UNINDEXED,
     tokenize='unicode61 remove_diacritics 0'
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS fact_vocab USING fts5vocab(fact_index, 'col');
 CREATE VIRTUAL TABLE IF NOT EXISTS article_index USING fts5(   -- rowid: articles.rowid
     title, body,
     tokenize='unicode61 remove_diacritics 0'
 );
+-- Retrieval's postings (bot/index.py), rewritten by each load in its transaction: rows
+-- 'facts', 'articles' (numpy archives), 'article_ids' (JSON: articles.rowid -> id) and
+-- 'generation', which meta's 'generation' repeats so readers notice a load cheaply.
+CREATE TABLE IF NOT EXISTS postings (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS asked (
     id INTEGER PRIMARY KEY,
     at REAL NOT NULL,
@@ -125,7 +129,7 @@ CREATE TABLE IF NOT EXISTS announced (
 # Bumped whenever the knowledge tables or the index change shape. An older database then
 # drops its knowledge, which is read again from the files; the question log and the
 # subscriptions stay.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 _DROP_KNOWLEDGE = """
 DROP TABLE IF EXISTS fact_vocab;
 DROP TABLE IF EXISTS fact_index;
@@ -135,6 +139,7 @@ DROP TABLE IF EXISTS sentences;
 DROP TABLE IF EXISTS topics;
 DROP TABLE IF EXISTS articles;
 DROP TABLE IF EXISTS files;
+DROP TABLE IF EXISTS postings;
 """
 
 
@@ -147,7 +152,7 @@ async def _migrate(db: aiosqlite.Connection) -> None:
         await db.executescript(_DROP_KNOWLEDGE)
     await db.executescript(SCHEMA)
     if outdated:
-        await db.execute("DELETE FROM meta WHERE key IN ('loaded_at', 'facts')")
+        await db.execute("DELETE FROM meta WHERE key IN ('loaded_at', 'facts', 'generation')")
         await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     await db.commit()
 
@@ -228,6 +233,8 @@ class Store:
         self.path = path
         self._db: aiosqlite.Connection | None = None
         self._wdb: aiosqlite.Connection | None = None
+        self._index: KnowledgeIndex | None = None
+        self._opening: asyncio.Task[KnowledgeIndex] | None = None
 
     async def open(self) -> None:
         """Connect and bring the schema up to date; on failure close what was opened.
@@ -318,14 +325,13 @@ class Store:
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA busy_timeout=120000")
             db.execute("BEGIN IMMEDIATE")
-            _delete_articles(db, report.changed + report.removed)
-            _insert_articles(db, rows)
+            gone = _delete_articles(db, report.changed + report.removed)
+            _update_postings(db, gone, _insert_articles(db, rows))
             db.executemany("UPDATE articles SET path = ? WHERE id = ?", moved)
             _plan_deliveries(db, report.added)
             db.execute("DELETE FROM files")
             db.executemany("INSERT INTO files VALUES (?, ?)", found.digests.items())
             db.execute("INSERT OR REPLACE INTO meta VALUES ('loaded_at', ?)", (str(time.time()),))
-            db.execute("INSERT OR REPLACE INTO meta SELECT 'facts', count(*) FROM facts")
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
@@ -342,42 +348,40 @@ class Store:
 
     # -- reading -----------------------------------------------------------------------------
 
-    async def search(self, query: str, limit: int) -> list[tuple[int, float]]:
-        """Fact rowids best first by FTS5's BM25 (negated so higher is better)."""
-        sql = (
-            "SELECT rowid, -bm25(fact_index, 1.0, 1.0, 0.5, 1.5) FROM fact_index "
-            "WHERE fact_index MATCH ? ORDER BY rank LIMIT ?"
-        )
-        return await self._ranked(sql, query, limit)
+    async def index(self) -> KnowledgeIndex:
+        """Retrieval's index as of the last committed load.
 
-    async def search_articles(self, query: str, limit: int) -> list[tuple[str, float]]:
-        """Article ids best first by BM25 over everything each article says."""
-        sql = """SELECT a.id, r.score FROM (
-                   SELECT rowid, -bm25(article_index, 2.0, 1.0) AS score FROM article_index
-                   WHERE article_index MATCH ? ORDER BY rank LIMIT ?) r
-                 JOIN articles a ON a.rowid = r.rowid ORDER BY r.score DESC"""
-        return await self._ranked(sql, query, limit)
+        One small read per question notices a load made by another connection or process;
+        while the new index opens, questions are answered from the previous one.
+        """
+        async with self.db.execute("SELECT value FROM meta WHERE key = 'generation'") as cur:
+            row = await cur.fetchone()
+        generation = int(row[0]) if row else 0
+        if self._index is not None and self._index.generation == generation:
+            return self._index
+        if self._opening is None:
+            self._opening = asyncio.create_task(self._open_index())
+        if self._index is not None:
+            return self._index
+        return await asyncio.shield(self._opening)
 
-    async def _ranked(self, sql: str, query: str, limit: int) -> list:
+    async def refresh_index(self) -> KnowledgeIndex:
+        """Open the index of the knowledge just committed, for the next question to use."""
+        if self._opening is not None:
+            await asyncio.shield(self._opening)
+        self._opening = asyncio.create_task(self._open_index())
+        return await asyncio.shield(self._opening)
+
+    async def _open_index(self) -> KnowledgeIndex:
         try:
-            async with self.db.execute(sql, (query, limit)) as cur:
-                return [(row[0], row[1]) async for row in cur]
-        except sqlite3.OperationalError:  # a query FTS5 cannot parse matches nothing
-            return []
-
-    async def term_counts(self, words: Sequence[str]) -> tuple[int, dict[tuple[str, str], int]]:
-        """How many facts there are, and how many hold each term, by index column."""
-        marks = ",".join("?" * len(words))
-        sql = f"""SELECT 'facts', '', CAST(value AS INTEGER) FROM meta WHERE key = 'facts'
-                  UNION ALL SELECT term, col, doc FROM fact_vocab WHERE term IN ({marks})"""
-        total, counts = 0, {}
-        async with self.db.execute(sql, tuple(words)) as cur:
-            async for term, col, doc in cur:
-                if col:
-                    counts[term, col] = doc
-                else:
-                    total = doc
-        return total, counts
+            async with self.db.execute("SELECT name, data FROM postings") as cur:
+                blobs = {row[0]: row[1] async for row in cur}
+            index = await asyncio.to_thread(_open_index, blobs)
+            if self._index is None or index.generation >= self._index.generation:
+                self._index = index
+            return self._index
+        finally:
+            self._opening = None
 
     async def candidates(
         self, rowids: Sequence[int], article_ids: Sequence[str]
@@ -706,16 +710,20 @@ def _article_rows(article: Article, digest: str) -> _ArticleRows:
     return _ArticleRows(article, digest, facts, fts, article_terms(article.title, said))
 
 
-def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> None:
+def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> _Inserted:
     """Insert whole articles with a few executemany calls: the load's hot path."""
     (rowid,) = db.execute("SELECT coalesce(max(rowid), 0) FROM facts").fetchone()
+    (article_rowid,) = db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
     now = time.time()
     articles, sentences, topics, facts, index, article_index = [], [], [], [], [], []
     for row in rows:
         a = row.article
         topics_json = json.dumps(a.topics, ensure_ascii=False)
-        articles.append((a.id, a.title, a.url, a.published, topics_json, a.path, row.digest, now))
-        article_index.append((*row.index, a.id))
+        article_rowid += 1
+        articles.append(
+            (article_rowid, a.id, a.title, a.url, a.published, topics_json, a.path, row.digest, now)
+        )
+        article_index.append((article_rowid, *row.index, a.id))
         sentences.extend((a.id, s.id, i, s.text) for i, s in enumerate(a.sentences))
         topics.extend((a.id, t, normalize(t)) for t in a.all_topics())
         for position, (fact, fts) in enumerate(zip(row.facts, row.fts, strict=True)):
@@ -734,7 +742,11 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> No
                 )
             )
             index.append((rowid, fts.stems, fts.lights, fts.roots, fts.asked, fts.cues))
-    db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", articles)
+    db.executemany(
+        "INSERT INTO articles (rowid, id, title, url, published, topics, path, digest, loaded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        articles,
+    )
     db.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?)", sentences)
     db.executemany("INSERT OR IGNORE INTO topics VALUES (?, ?, ?)", topics)
     db.executemany(
@@ -748,14 +760,31 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> No
         index,
     )
     db.executemany(
-        "INSERT INTO article_index (rowid, title, body) SELECT rowid, ?, ? FROM articles "
-        "WHERE id = ?",
-        article_index,
+        "INSERT INTO article_index (rowid, title, body) VALUES (?, ?, ?)",
+        [row[:3] for row in article_index],
+    )
+    return _Inserted(
+        facts=[(row[0], row[1:5]) for row in index],
+        articles=[(row[0], row[1:3]) for row in article_index],
+        article_ids={row[0]: row[3] for row in article_index},
     )
 
 
-def _delete_articles(db: sqlite3.Connection, article_ids: Sequence[str]) -> None:
+def _delete_articles(db: sqlite3.Connection, article_ids: Sequence[str]) -> _Deleted:
     ids = [(i,) for i in article_ids]
+    marks = ",".join("?" * len(ids))
+    gone = _Deleted(
+        facts=[
+            r
+            for (r,) in db.execute(
+                f"SELECT rowid FROM facts WHERE article_id IN ({marks})", article_ids
+            )
+        ],
+        articles=[
+            r
+            for (r,) in db.execute(f"SELECT rowid FROM articles WHERE id IN ({marks})", article_ids)
+        ],
+    )
     db.executemany(
         "DELETE FROM fact_index WHERE rowid IN (SELECT rowid FROM facts WHERE article_id = ?)",
         ids,
@@ -764,6 +793,62 @@ def _delete_articles(db: sqlite3.Connection, article_ids: Sequence[str]) -> None
         "DELETE FROM article_index WHERE rowid = (SELECT rowid FROM articles WHERE id = ?)", ids
     )
     db.executemany("DELETE FROM articles WHERE id = ?", ids)
+    return gone
+
+
+@dataclass(frozen=True)
+class _Deleted:
+    """The rowids of the facts and articles a load deleted."""
+
+    facts: list[int]
+    articles: list[int]
+
+
+@dataclass(frozen=True)
+class _Inserted:
+    """What a load inserted, as retrieval's postings take it: (rowid, indexed columns)."""
+
+    facts: list[tuple[int, Sequence[str]]]
+    articles: list[tuple[int, Sequence[str]]]
+    article_ids: dict[int, str]
+
+
+def _update_postings(db: sqlite3.Connection, gone: _Deleted, new: _Inserted) -> None:
+    """Bring retrieval's postings in line with the load, in its transaction."""
+    if not (gone.facts or gone.articles or new.facts or new.articles):
+        return
+    blobs = dict(db.execute("SELECT name, data FROM postings"))
+    facts = _postings(blobs, "facts").updated(FACT_WEIGHTS, gone.facts, new.facts)
+    articles = _postings(blobs, "articles").updated(ARTICLE_WEIGHTS, gone.articles, new.articles)
+    ids = {int(k): v for k, v in json.loads(blobs.get("article_ids", "{}")).items()}
+    for rowid in gone.articles:
+        ids.pop(rowid, None)
+    ids.update(new.article_ids)
+    generation = int(blobs.get("generation", b"0")) + 1
+    db.executemany(
+        "INSERT OR REPLACE INTO postings VALUES (?, ?)",
+        [
+            ("facts", facts.to_bytes()),
+            ("articles", articles.to_bytes()),
+            ("article_ids", json.dumps(ids, ensure_ascii=False).encode()),
+            ("generation", str(generation).encode()),
+        ],
+    )
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),))
+
+
+def _postings(blobs: dict[str, bytes], name: str) -> Postings:
+    return Postings.from_bytes(blobs[name]) if name in blobs else Postings.empty()
+
+
+def _open_index(blobs: dict[str, bytes]) -> KnowledgeIndex:
+    ids = json.loads(blobs.get("article_ids", b"{}"))
+    return KnowledgeIndex(
+        generation=int(blobs.get("generation", b"0")),
+        facts=Ranker(_postings(blobs, "facts")),
+        articles=Ranker(_postings(blobs, "articles")),
+        article_ids={int(k): v for k, v in ids.items()},
+    )
 
 
 def _fact_row(row: tuple) -> FactRow:

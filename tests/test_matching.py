@@ -79,8 +79,7 @@ def test_a_question_is_read_without_its_question_and_function_words() -> None:
     query = Query.parse("متى عقد الرئيسان القمة في جنيف؟")
     assert query.kind == "when"
     assert query.stems == (stem("عقد"), stem("الرئيسان"), stem("القمه"), stem("جنيف"))
-    assert '"' + stem("جنيف") + '"' in query.fts()
-    assert " OR " in query.fts()
+    assert stem("جنيف") in query.terms()
 
 
 @pytest.mark.parametrize("small_talk", ["مرحبا", "السلام عليكم ورحمة الله", "شكرا جزيلا", "ok"])

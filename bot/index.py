@@ -1,0 +1,250 @@
+"""Retrieval in memory: BM25 over the index terms, summed with numpy in about a millisecond.
+
+SQLite's FTS5 scores every row that holds any of a question's terms; over 100,000 facts
+whose words are all common that is tens of thousands of rows and tens of milliseconds per
+question. Here each term's postings (the documents holding it, with its column-weighted
+frequency in each) sit in flat arrays, and a question's scores are one bincount over its
+terms' postings. The formula is FTS5's bm25() (k1 = 1.2, b = 0.75, per-column weights, the
+document's length over all its columns), so the ranking is the one FTS5 gave.
+
+The loader keeps the postings in the database with the knowledge, updated in the same
+transaction (bot/store.py): a load drops the changed documents' postings and adds the new
+ones without re-reading the rest, and a reader opens them as arrays without tokenising
+anything.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+K1 = 1.2
+B = 0.75
+# FTS5's floor for the IDF of a term that most documents hold.
+MIN_IDF = 1e-6
+# Column weights, as FTS5's bm25() took them: facts (stems, lights, roots, asked) and
+# articles (title, body).
+FACT_WEIGHTS = (1.0, 1.0, 0.5, 1.5)
+ARTICLE_WEIGHTS = (2.0, 1.0)
+FACT_COLUMNS = ("stems", "lights", "roots", "asked")
+
+
+def tokens(text: str) -> list[str]:
+    """The index terms of a stored column: its words, without the GROUP separators."""
+    return [t for t in text.split() if t != "|"]
+
+
+@dataclass(frozen=True)
+class Postings:
+    """One index as stored: for each term, the documents holding it.
+
+    `freqs` is the term's frequency in the document, each column's occurrences counted with
+    the column's weight; bit c of `masks` says whether column c holds it; `lengths` is each
+    document's number of terms over all columns, indexed by document id (-1: no document).
+    """
+
+    terms: tuple[str, ...]
+    offsets: np.ndarray  # int64, len(terms) + 1: term i's postings are [offsets[i], offsets[i+1])
+    docs: np.ndarray  # int32
+    freqs: np.ndarray  # float32
+    masks: np.ndarray  # uint8
+    lengths: np.ndarray  # float32
+
+    @classmethod
+    def empty(cls) -> Postings:
+        return cls(
+            (),
+            np.zeros(1, np.int64),
+            np.zeros(0, np.int32),
+            np.zeros(0, np.float32),
+            np.zeros(0, np.uint8),
+            np.zeros(0, np.float32),
+        )
+
+    def updated(
+        self,
+        weights: Sequence[float],
+        removed: Iterable[int],
+        added: Iterable[tuple[int, Sequence[str]]],
+    ) -> Postings:
+        """These postings without the removed documents, with the added ones (id, columns)."""
+        vocabulary = {t: i for i, t in enumerate(self.terms)}
+        terms = list(self.terms)
+        new_terms: list[int] = []
+        new_docs: list[int] = []
+        new_freqs: list[float] = []
+        new_masks: list[int] = []
+        sizes: dict[int, int] = {}
+        for doc, columns in added:
+            counts: dict[int, list] = {}
+            size = 0
+            for column, text in enumerate(columns):
+                words = tokens(text)
+                size += len(words)
+                weight, bit = weights[column], 1 << column
+                for word in words:
+                    term = vocabulary.get(word)
+                    if term is None:
+                        term = vocabulary[word] = len(terms)
+                        terms.append(word)
+                    entry = counts.get(term)
+                    if entry is None:
+                        counts[term] = [weight, bit]
+                    else:
+                        entry[0] += weight
+                        entry[1] |= bit
+            sizes[doc] = size
+            for term, (freq, mask) in counts.items():
+                new_terms.append(term)
+                new_docs.append(doc)
+                new_freqs.append(freq)
+                new_masks.append(mask)
+        gone = np.fromiter(removed, np.int32)
+        keep = ~np.isin(self.docs, gone)
+        old_terms = np.repeat(np.arange(len(self.terms), dtype=np.int32), np.diff(self.offsets))
+        all_terms = np.concatenate([old_terms[keep], np.array(new_terms, np.int32)])
+        order = np.argsort(all_terms, kind="stable")
+        offsets = np.zeros(len(terms) + 1, np.int64)
+        np.cumsum(np.bincount(all_terms, minlength=len(terms)), out=offsets[1:])
+        top = max([len(self.lengths), *(d + 1 for d in sizes)])
+        lengths = np.full(top, -1, np.float32)
+        lengths[: len(self.lengths)] = self.lengths
+        lengths[gone[gone < top]] = -1
+        for doc, size in sizes.items():
+            lengths[doc] = size
+        return Postings(
+            tuple(terms),
+            offsets,
+            np.concatenate([self.docs[keep], np.array(new_docs, np.int32)])[order],
+            np.concatenate([self.freqs[keep], np.array(new_freqs, np.float32)])[order],
+            np.concatenate([self.masks[keep], np.array(new_masks, np.uint8)])[order],
+            lengths,
+        )
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        np.savez(
+            out,
+            terms=np.array(self.terms, dtype=str),
+            offsets=self.offsets,
+            docs=self.docs,
+            freqs=self.freqs,
+            masks=self.masks,
+            lengths=self.lengths,
+        )
+        return out.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Postings:
+        arrays = np.load(io.BytesIO(data), allow_pickle=False)
+        return cls(
+            tuple(arrays["terms"].tolist()),
+            arrays["offsets"],
+            arrays["docs"],
+            arrays["freqs"],
+            arrays["masks"],
+            arrays["lengths"],
+        )
+
+
+class Ranker:
+    """BM25 over one index's postings, as FTS5's bm25() computes it."""
+
+    def __init__(self, postings: Postings) -> None:
+        self.postings = postings
+        self.vocabulary = {t: i for i, t in enumerate(postings.terms)}
+        lengths = postings.lengths
+        present = lengths >= 0
+        self.rows = int(present.sum())
+        average = float(lengths[present].sum()) / self.rows if self.rows else 1.0
+        freqs = postings.freqs.astype(np.float64)
+        norm = K1 * (1 - B + B * lengths[postings.docs].astype(np.float64) / average)
+        # Each posting's part of the score, short of the term's IDF.
+        self.parts = freqs * (K1 + 1) / (freqs + norm)
+        self.size = len(lengths)
+
+    def holding(self, term: str) -> tuple[int, int] | None:
+        """Where a term's postings start and end, or None when no document holds it."""
+        i = self.vocabulary.get(term)
+        if i is None:
+            return None
+        start, end = int(self.postings.offsets[i]), int(self.postings.offsets[i + 1])
+        return (start, end) if end > start else None
+
+    def top(self, terms: Iterable[str], limit: int) -> list[tuple[int, float]]:
+        """The `limit` best documents for an OR of the terms, best first (ties by id)."""
+        docs, parts = [], []
+        for term in dict.fromkeys(terms):
+            span = self.holding(term)
+            if span is None:
+                continue
+            start, end = span
+            held = end - start
+            idf = math.log((self.rows - held + 0.5) / (held + 0.5))
+            docs.append(self.postings.docs[start:end])
+            parts.append(self.parts[start:end] * max(idf, MIN_IDF))
+        if not docs:
+            return []
+        scores = np.bincount(np.concatenate(docs), np.concatenate(parts), self.size)
+        hit = np.flatnonzero(scores)
+        if len(hit) > limit:
+            hit = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
+        best = sorted(hit.tolist(), key=lambda d: (-scores[d], d))
+        return [(d, float(scores[d])) for d in best]
+
+    @cached_property
+    def _by_column(self) -> np.ndarray:
+        """How many documents hold each term in each column: (terms, columns)."""
+        postings = self.postings
+        owner = np.repeat(np.arange(len(postings.terms)), np.diff(postings.offsets))
+        columns = int(postings.masks.max()).bit_length() if len(postings.masks) else 0
+        return np.stack(
+            [
+                np.bincount(owner[(postings.masks >> c) & 1 == 1], minlength=len(postings.terms))
+                for c in range(columns)
+            ]
+            or [np.zeros(len(postings.terms), np.int64)],
+            axis=1,
+        )
+
+    def column_counts(
+        self, terms: Iterable[str], names: Sequence[str]
+    ) -> dict[tuple[str, str], int]:
+        """How many documents hold each term, by column name (only the non-zero counts)."""
+        counts = {}
+        by_column = self._by_column
+        for term in terms:
+            i = self.vocabulary.get(term)
+            if i is None:
+                continue
+            for c, name in enumerate(names[: by_column.shape[1]]):
+                if by_column[i, c]:
+                    counts[term, name] = int(by_column[i, c])
+        return counts
+
+
+@dataclass(frozen=True)
+class KnowledgeIndex:
+    """What retrieval reads: the facts' and the articles' rankers, as of one load."""
+
+    generation: int
+    facts: Ranker
+    articles: Ranker
+    article_ids: dict[int, str]
+
+    def term_counts(self, terms: Sequence[str]) -> tuple[int, dict[tuple[str, str], int]]:
+        """How many facts there are, and how many hold each term, by column."""
+        return self.facts.rows, self.facts.column_counts(terms, FACT_COLUMNS)
+
+    def search(self, terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Fact rowids best first, with their BM25 scores."""
+        return self.facts.top(terms, limit)
+
+    def search_articles(self, terms: Sequence[str], limit: int) -> list[tuple[str, float]]:
+        """Article ids best first, with their BM25 scores over all each article says."""
+        return [(self.article_ids[d], s) for d, s in self.articles.top(terms, limit)]
