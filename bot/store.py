@@ -1,4 +1,4 @@
-"""All SQL lives here: knowledge tables, the FTS5 index and the question log.
+"""All SQL lives here: knowledge tables, retrieval's postings and the question log.
 
 Readers and the loader use separate connections. SQLite in WAL mode lets readers keep
 answering from the last committed knowledge while a load writes the next one inside a single
@@ -64,16 +64,16 @@ CREATE TABLE IF NOT EXISTS topics (
     PRIMARY KEY (article_id, normalized)
 );
 CREATE INDEX IF NOT EXISTS topics_by_name ON topics(normalized);
--- Matching's index (bot/analysis.py says what goes in): per fact, the Snowball stems, light
--- stems and rough roots of its statement and sources in order, the terms of its keywords and
--- editors' questions in groups, and the kinds of answer it holds; per article, all it says.
-CREATE VIRTUAL TABLE IF NOT EXISTS fact_index USING fts5(
-    stems, lights, roots, asked, cues UNINDEXED,
-    tokenize='unicode61 remove_diacritics 0'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS article_index USING fts5(   -- rowid: articles.rowid
-    title, body,
-    tokenize='unicode61 remove_diacritics 0'
+-- What matching reranks by (bot/analysis.py says what goes in): per fact, the Snowball
+-- stems, light stems and rough roots of its statement and sources in order, the terms of its
+-- keywords and editors' questions in groups, and the kinds of answer it holds.
+CREATE TABLE IF NOT EXISTS fact_terms (
+    rowid INTEGER PRIMARY KEY REFERENCES facts(rowid) ON DELETE CASCADE,
+    stems TEXT NOT NULL,
+    lights TEXT NOT NULL,
+    roots TEXT NOT NULL,
+    asked TEXT NOT NULL,
+    cues TEXT NOT NULL
 );
 -- Retrieval's postings (bot/index.py), rewritten by each load in its transaction: rows
 -- 'facts', 'articles' (numpy archives), 'article_ids' (JSON: articles.rowid -> id) and
@@ -129,11 +129,12 @@ CREATE TABLE IF NOT EXISTS announced (
 # Bumped whenever the knowledge tables or the index change shape. An older database then
 # drops its knowledge, which is read again from the files; the question log and the
 # subscriptions stay.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 _DROP_KNOWLEDGE = """
 DROP TABLE IF EXISTS fact_vocab;
 DROP TABLE IF EXISTS fact_index;
 DROP TABLE IF EXISTS article_index;
+DROP TABLE IF EXISTS fact_terms;
 DROP TABLE IF EXISTS facts;
 DROP TABLE IF EXISTS sentences;
 DROP TABLE IF EXISTS topics;
@@ -148,6 +149,15 @@ async def _migrate(db: aiosqlite.Connection) -> None:
     async with db.execute("PRAGMA user_version") as cur:
         row = await cur.fetchone()
     outdated = row is not None and row[0] != SCHEMA_VERSION
+    if not outdated:
+        await db.executescript(SCHEMA)
+        # Facts without retrieval's postings (left by a build that kept none) cannot be
+        # found: read them again from the files.
+        sql = """SELECT EXISTS (SELECT 1 FROM facts)
+                 AND NOT EXISTS (SELECT 1 FROM postings WHERE name = 'generation')"""
+        async with db.execute(sql) as cur:
+            found = await cur.fetchone()
+        outdated = bool(found and found[0])
     if outdated:
         await db.executescript(_DROP_KNOWLEDGE)
     await db.executescript(SCHEMA)
@@ -390,7 +400,7 @@ class Store:
         facts = ",".join("?" * len(rowids)) or "NULL"
         articles = ",".join("?" * len(article_ids)) or "NULL"
         sql = f"""SELECT f.rowid, f.article_id, f.id, i.stems, i.lights, i.roots, i.asked, i.cues
-                  FROM facts f JOIN fact_index i ON i.rowid = f.rowid
+                  FROM facts f JOIN fact_terms i ON i.rowid = f.rowid
                   WHERE f.rowid IN ({facts}) OR f.article_id IN ({articles})"""
         async with self.db.execute(sql, (*rowids, *article_ids)) as cur:
             return [CandidateRow(row[0], row[1], row[2], FactTerms(*row[3:])) async for row in cur]
@@ -691,14 +701,14 @@ class _ArticleRows:
     article: Article
     digest: str
     facts: tuple[Fact, ...]
-    fts: tuple[FactTerms, ...]
+    terms: tuple[FactTerms, ...]
     index: tuple[str, str]
 
 
 def _article_rows(article: Article, digest: str) -> _ArticleRows:
     """Everything to insert for one article, with its index terms computed up front."""
     facts = article.served_facts()
-    fts = tuple(
+    terms = tuple(
         fact_terms(
             f.statement, (article.sentence_text(s) for s in f.source), f.questions, f.keywords
         )
@@ -707,7 +717,7 @@ def _article_rows(article: Article, digest: str) -> _ArticleRows:
     said = [s.text for s in article.sentences]
     for f in article.facts:
         said += [f.statement, *f.questions, *f.keywords]
-    return _ArticleRows(article, digest, facts, fts, article_terms(article.title, said))
+    return _ArticleRows(article, digest, facts, terms, article_terms(article.title, said))
 
 
 def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> _Inserted:
@@ -726,7 +736,7 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> _I
         article_index.append((article_rowid, *row.index, a.id))
         sentences.extend((a.id, s.id, i, s.text) for i, s in enumerate(a.sentences))
         topics.extend((a.id, t, normalize(t)) for t in a.all_topics())
-        for position, (fact, fts) in enumerate(zip(row.facts, row.fts, strict=True)):
+        for position, (fact, terms) in enumerate(zip(row.facts, row.terms, strict=True)):
             rowid += 1
             facts.append(
                 (
@@ -741,7 +751,7 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> _I
                     json.dumps(fact.source),
                 )
             )
-            index.append((rowid, fts.stems, fts.lights, fts.roots, fts.asked, fts.cues))
+            index.append((rowid, terms.stems, terms.lights, terms.roots, terms.asked, terms.cues))
     db.executemany(
         "INSERT INTO articles (rowid, id, title, url, published, topics, path, digest, loaded_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -754,15 +764,7 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> _I
         "topics, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         facts,
     )
-    db.executemany(
-        "INSERT INTO fact_index (rowid, stems, lights, roots, asked, cues) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        index,
-    )
-    db.executemany(
-        "INSERT INTO article_index (rowid, title, body) VALUES (?, ?, ?)",
-        [row[:3] for row in article_index],
-    )
+    db.executemany("INSERT INTO fact_terms VALUES (?, ?, ?, ?, ?, ?)", index)
     return _Inserted(
         facts=[(row[0], row[1:5]) for row in index],
         articles=[(row[0], row[1:3]) for row in article_index],
@@ -771,28 +773,24 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> _I
 
 
 def _delete_articles(db: sqlite3.Connection, article_ids: Sequence[str]) -> _Deleted:
-    ids = [(i,) for i in article_ids]
-    marks = ",".join("?" * len(ids))
+    """Delete whole articles (their facts, sentences and terms go with them)."""
+    ids = json.dumps(list(article_ids))
     gone = _Deleted(
         facts=[
             r
             for (r,) in db.execute(
-                f"SELECT rowid FROM facts WHERE article_id IN ({marks})", article_ids
+                "SELECT rowid FROM facts WHERE article_id IN (SELECT value FROM json_each(?))",
+                (ids,),
             )
         ],
         articles=[
             r
-            for (r,) in db.execute(f"SELECT rowid FROM articles WHERE id IN ({marks})", article_ids)
+            for (r,) in db.execute(
+                "SELECT rowid FROM articles WHERE id IN (SELECT value FROM json_each(?))", (ids,)
+            )
         ],
     )
-    db.executemany(
-        "DELETE FROM fact_index WHERE rowid IN (SELECT rowid FROM facts WHERE article_id = ?)",
-        ids,
-    )
-    db.executemany(
-        "DELETE FROM article_index WHERE rowid = (SELECT rowid FROM articles WHERE id = ?)", ids
-    )
-    db.executemany("DELETE FROM articles WHERE id = ?", ids)
+    db.execute("DELETE FROM articles WHERE id IN (SELECT value FROM json_each(?))", (ids,))
     return gone
 
 
