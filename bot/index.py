@@ -190,11 +190,15 @@ class Ranker:
             parts.append(self.parts[start:end] * max(idf, MIN_IDF))
         if not docs:
             return []
-        scores = np.bincount(np.concatenate(docs), np.concatenate(parts), self.size)
-        hit = np.flatnonzero(scores)
-        if len(hit) > limit:
-            hit = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
-        best = sorted(hit.tolist(), key=lambda d: (-scores[d], d))
+        held = np.concatenate(docs)
+        scores = np.bincount(held, np.concatenate(parts), self.size)
+        # A document appears once per term it holds, so the best `limit` documents are
+        # among the best limit x terms postings: only those are sorted.
+        enough = limit * len(docs)
+        if len(held) > enough:
+            held = held[np.argpartition(-scores[held], enough - 1)[:enough]]
+        hit = np.unique(held)
+        best = hit[np.lexsort((hit, -scores[hit]))[:limit]].tolist()
         return [(d, float(scores[d])) for d in best]
 
     @cached_property

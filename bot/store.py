@@ -384,8 +384,7 @@ class Store:
 
     async def _open_index(self) -> KnowledgeIndex:
         try:
-            async with self.db.execute("SELECT name, data FROM postings") as cur:
-                blobs = {row[0]: row[1] async for row in cur}
+            blobs = dict(await self.db.execute_fetchall("SELECT name, data FROM postings"))
             index = await asyncio.to_thread(_open_index, blobs)
             if self._index is None or index.generation >= self._index.generation:
                 self._index = index
@@ -402,8 +401,8 @@ class Store:
         sql = f"""SELECT f.rowid, f.article_id, f.id, i.stems, i.lights, i.roots, i.asked, i.cues
                   FROM facts f JOIN fact_terms i ON i.rowid = f.rowid
                   WHERE f.rowid IN ({facts}) OR f.article_id IN ({articles})"""
-        async with self.db.execute(sql, (*rowids, *article_ids)) as cur:
-            return [CandidateRow(row[0], row[1], row[2], FactTerms(*row[3:])) async for row in cur]
+        rows = await self.db.execute_fetchall(sql, (*rowids, *article_ids))
+        return [CandidateRow(row[0], row[1], row[2], FactTerms(*row[3:])) for row in rows]
 
     async def facts(self, rowids: Sequence[int]) -> dict[int, FactRow]:
         if not rowids:
@@ -417,8 +416,8 @@ class Store:
                       ORDER BY j.key))
             FROM facts f WHERE f.rowid IN ({marks})
         """
-        async with self.db.execute(sql, tuple(rowids)) as cur:
-            return {row[0]: _fact_row(row) async for row in cur}
+        # Fetched at once: iterating an aiosqlite cursor costs a thread hop per row.
+        return {row[0]: _fact_row(row) for row in await self.db.execute_fetchall(sql, rowids)}
 
     async def article_facts(self, article_id: str) -> list[FactRow]:
         async with self.db.execute(
@@ -443,11 +442,11 @@ class Store:
         if ids is not None:
             params = tuple(dict.fromkeys(ids))
             sql += f" WHERE id IN ({','.join('?' * len(params))})"
-        async with self.db.execute(sql + " ORDER BY published DESC, id", params) as cur:
-            return {
-                row[0]: ArticleRow(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])))
-                async for row in cur
-            }
+        rows = await self.db.execute_fetchall(sql + " ORDER BY published DESC, id", params)
+        return {
+            row[0]: ArticleRow(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])))
+            for row in rows
+        }
 
     async def topics(self) -> list[tuple[str, int]]:
         """Every topic with the number of articles under it, most covered first."""
