@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Container, Sequence, Set
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -155,11 +155,10 @@ class Reranker:
 
     def probability(self, features: Sequence[float], extra: float = 0.0) -> float:
         """Calibrated probability that this is the answer, with `extra` logits of evidence."""
-        z = (
-            self.bias
-            + extra
-            + self.scale * sum(w * f for w, f in zip(self.weights, features, strict=True))
-        )
+        weighted = 0.0
+        for w, f in zip(self.weights, features, strict=True):
+            weighted += w * f
+        z = self.bias + extra + self.scale * weighted
         return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
 
 
@@ -228,28 +227,27 @@ class Matcher:
     def _score(
         query: Query, weigh: _Weights, model: Reranker, row: CandidateRow, article: float
     ) -> Ranked:
+        # This runs for every candidate of every question: sets are built only when needed.
         terms = row.terms
         stems = terms.stems.partition(GROUP)[0].split()
-        groups = [set(g.split()) for g in terms.asked.split(GROUP)]
-        said = set(stems).union(*groups)
+        keywords, *questions = terms.asked.split(GROUP)
+        groups = [set(g.split()) for g in questions]
+        said = set(stems).union(keywords.split(), *groups)
         cues, _, kinds = terms.cues.partition("|")
         coverage = _share(weigh.stems, said)
         features = (
             coverage,
-            _share(weigh.lights, said, set(terms.lights.partition(GROUP)[0].split())),
-            _share(weigh.roots, said, set(terms.roots.partition(GROUP)[0].split())),
+            _share(weigh.lights, said, terms.lights.partition(GROUP)[0].split()),
+            _share(weigh.roots, said, terms.roots.partition(GROUP)[0].split()),
             _proximity(query.stems, stems) if coverage else 0.0,
             coverage * (query.kind == "when" and "d" in cues),
             coverage * (query.kind == "how_many" and "n" in cues),
             coverage * article,
         )
-        asked = max(
-            (
-                weigh.closeness(group) * (1.0 if _same_kind(query.kind, kind) else OTHER_KIND)
-                for group, kind in zip(groups[1:], kinds.split(), strict=False)
-            ),
-            default=0.0,
-        )
+        asked = 0.0
+        for group, kind in zip(groups, kinds.split(), strict=False):
+            close = weigh.closeness(group) * (1.0 if _same_kind(query.kind, kind) else OTHER_KIND)
+            asked = max(asked, close)
         points = score(model, features, asked, weigh.known)
         return Ranked(row, features, asked, weigh.known, round(points, 2))
 
@@ -295,9 +293,15 @@ def _shares(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
     return tuple((t, w / total) for t, w in weights.items()) if total else ()
 
 
-def _share(shares: tuple[tuple[str, float], ...], found: Set[str], more: Set[str] = _NONE) -> float:
+def _share(
+    shares: tuple[tuple[str, float], ...], found: Set[str], more: Container[str] = _NONE
+) -> float:
     """The share of the question's IDF weight on terms that found or more hold."""
-    return sum(w for t, w in shares if t in found or t in more)
+    total = 0.0
+    for t, w in shares:
+        if t in found or t in more:
+            total += w
+    return total
 
 
 def _holds(counts: dict[tuple[str, str], int], stem: str, light: str, root: str) -> bool:

@@ -126,6 +126,9 @@ CREATE TABLE IF NOT EXISTS announced (
 );
 """
 
+# How often, at most, readers look whether another process has loaded new knowledge.
+INDEX_CHECK = 0.25
+
 # Bumped whenever the knowledge tables or the index change shape. An older database then
 # drops its knowledge, which is read again from the files; the question log and the
 # subscriptions stay.
@@ -245,6 +248,7 @@ class Store:
         self._wdb: aiosqlite.Connection | None = None
         self._index: KnowledgeIndex | None = None
         self._opening: asyncio.Task[KnowledgeIndex] | None = None
+        self._checked = 0.0
 
     async def open(self) -> None:
         """Connect and bring the schema up to date; on failure close what was opened.
@@ -361,9 +365,15 @@ class Store:
     async def index(self) -> KnowledgeIndex:
         """Retrieval's index as of the last committed load.
 
-        One small read per question notices a load made by another connection or process;
-        while the new index opens, questions are answered from the previous one.
+        A load through this store's engine opens the new index before it returns
+        (refresh_index); one made by another process is noticed by a small read at most
+        every INDEX_CHECK seconds, not per question (a read costs a thread hop). While the
+        new index opens, questions are answered from the previous one.
         """
+        now = time.monotonic()
+        if self._index is not None and now - self._checked < INDEX_CHECK:
+            return self._index
+        self._checked = now
         async with self.db.execute("SELECT value FROM meta WHERE key = 'generation'") as cur:
             row = await cur.fetchone()
         generation = int(row[0]) if row else 0
