@@ -36,7 +36,7 @@ FACT_COLUMNS = ("stems", "lights", "roots", "asked")
 
 def tokens(text: str) -> list[str]:
     """The index terms of a stored column: its words, without the GROUP separators."""
-    return [t for t in text.split() if t != "|"]
+    return text.replace("|", " ").split()
 
 
 @dataclass(frozen=True)
@@ -72,57 +72,58 @@ class Postings:
         removed: Iterable[int],
         added: Iterable[tuple[int, Sequence[str]]],
     ) -> Postings:
-        """These postings without the removed documents, with the added ones (id, columns)."""
+        """These postings without the removed documents, with the added ones (id, columns).
+
+        Loads add 100,000 documents at a time: words become term ids through one map(),
+        and counting and merging are numpy's.
+        """
         vocabulary = {t: i for i, t in enumerate(self.terms)}
-        terms = list(self.terms)
-        new_terms: list[int] = []
-        new_docs: list[int] = []
-        new_freqs: list[float] = []
-        new_masks: list[int] = []
-        sizes: dict[int, int] = {}
+        words: list[str] = []
+        runs: list[int] = []  # the number of words of each (document, column), in order
+        ids: list[int] = []
         for doc, columns in added:
-            counts: dict[int, list] = {}
-            size = 0
-            for column, text in enumerate(columns):
-                words = tokens(text)
-                size += len(words)
-                weight, bit = weights[column], 1 << column
-                for word in words:
-                    term = vocabulary.get(word)
-                    if term is None:
-                        term = vocabulary[word] = len(terms)
-                        terms.append(word)
-                    entry = counts.get(term)
-                    if entry is None:
-                        counts[term] = [weight, bit]
-                    else:
-                        entry[0] += weight
-                        entry[1] |= bit
-            sizes[doc] = size
-            for term, (freq, mask) in counts.items():
-                new_terms.append(term)
-                new_docs.append(doc)
-                new_freqs.append(freq)
-                new_masks.append(mask)
+            ids.append(doc)
+            for text in columns:
+                column = tokens(text)
+                words.extend(column)
+                runs.append(len(column))
+        fresh = [w for w in dict.fromkeys(words) if w not in vocabulary]
+        terms = (*self.terms, *fresh)
+        vocabulary.update((w, len(self.terms) + i) for i, w in enumerate(fresh))
+        width = len(weights)
+        counts = np.array(runs, np.int64).reshape(-1, width)
+        word_terms = np.fromiter(map(vocabulary.__getitem__, words), np.int64, len(words))
+        word_docs = np.repeat(np.arange(len(ids), dtype=np.int64), counts.sum(axis=1))
+        word_columns = np.repeat(np.tile(np.arange(width), len(ids)), counts.ravel())
+        pairs, which = np.unique(word_terms * max(len(ids), 1) + word_docs, return_inverse=True)
+        new_freqs = np.bincount(
+            which, np.asarray(weights, np.float64)[word_columns], len(pairs)
+        ).astype(np.float32)
+        new_masks = np.zeros(len(pairs), np.uint8)
+        for column in range(width):
+            held = np.bincount(which[word_columns == column], minlength=len(pairs)) > 0
+            new_masks |= held.astype(np.uint8) << column
+        new_terms = pairs // max(len(ids), 1)
+        new_docs = np.asarray(ids, np.int64)[pairs % max(len(ids), 1)]
         gone = np.fromiter(removed, np.int32)
         keep = ~np.isin(self.docs, gone)
-        old_terms = np.repeat(np.arange(len(self.terms), dtype=np.int32), np.diff(self.offsets))
-        all_terms = np.concatenate([old_terms[keep], np.array(new_terms, np.int32)])
+        old_terms = np.repeat(np.arange(len(self.terms), dtype=np.int64), np.diff(self.offsets))
+        all_terms = np.concatenate([old_terms[keep], new_terms])
         order = np.argsort(all_terms, kind="stable")
         offsets = np.zeros(len(terms) + 1, np.int64)
         np.cumsum(np.bincount(all_terms, minlength=len(terms)), out=offsets[1:])
-        top = max([len(self.lengths), *(d + 1 for d in sizes)])
+        sizes = counts.sum(axis=1)
+        top = max(len(self.lengths), max(ids, default=-1) + 1)
         lengths = np.full(top, -1, np.float32)
         lengths[: len(self.lengths)] = self.lengths
         lengths[gone[gone < top]] = -1
-        for doc, size in sizes.items():
-            lengths[doc] = size
+        lengths[np.asarray(ids, np.int64)] = sizes
         return Postings(
-            tuple(terms),
+            terms,
             offsets,
-            np.concatenate([self.docs[keep], np.array(new_docs, np.int32)])[order],
-            np.concatenate([self.freqs[keep], np.array(new_freqs, np.float32)])[order],
-            np.concatenate([self.masks[keep], np.array(new_masks, np.uint8)])[order],
+            np.concatenate([self.docs[keep], new_docs.astype(np.int32)])[order],
+            np.concatenate([self.freqs[keep], new_freqs])[order],
+            np.concatenate([self.masks[keep], new_masks])[order],
             lengths,
         )
 
