@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import re
 import shutil
@@ -128,19 +127,37 @@ def baseline_latency(sentences: list[str], questions: list[str]) -> list[float]:
     return timings
 
 
+# `sanad ask`, reporting its own peak RSS on the way out. The kernel's ru_maxrss of a child
+# counts the memory of the process it was forked from (this one, holding the whole knowledge),
+# so the child reads its VmHWM itself.
+_ASK_WITH_PEAK = """
+import sys
+from bot.cli import main
+try:
+    code = main(sys.argv[1:])
+finally:
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    print("peak-rss-kb", peak, file=sys.stderr)
+sys.exit(code)
+"""
+
+
 def cold_ask(config_path: Path, question: str) -> tuple[float, float]:
     """Wall time and peak RSS (MB) of one `sanad ask` process, start to answer."""
     start = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(config_path), "ask", question],
+    done = subprocess.run(
+        [sys.executable, "-c", _ASK_WITH_PEAK, "--config", str(config_path), "ask", question],
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
         cwd=ROOT,
     )
-    _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"sanad ask failed with status {status}")
-    return elapsed, usage.ru_maxrss / 1024
+    if done.returncode != 0:
+        raise SystemExit(f"sanad ask failed with status {done.returncode}: {done.stderr}")
+    peak = done.stderr.rsplit("peak-rss-kb", 1)[-1].split()[0]
+    return elapsed, int(peak) / 1024
 
 
 async def reload_under_questions(
