@@ -15,7 +15,7 @@ anything.
 
 from __future__ import annotations
 
-import io
+import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,7 +43,8 @@ class Postings:
     """One index as stored: for each term, the documents holding it.
 
     `freqs` is the term's frequency in the document, each column's occurrences counted with
-    the column's weight; bit c of `masks` says whether column c holds it; `lengths` is each
+    the column's weight; bit c of `masks` says whether column c holds it; `held` counts the
+    documents holding each term in each column (terms x columns); `lengths` is each
     document's number of terms over all columns, indexed by document id (-1: no document).
     """
 
@@ -52,6 +53,7 @@ class Postings:
     docs: np.ndarray  # int32
     freqs: np.ndarray  # float32
     masks: np.ndarray  # uint8
+    held: np.ndarray  # int64, (terms, columns)
     lengths: np.ndarray  # float32
 
     @classmethod
@@ -62,6 +64,7 @@ class Postings:
             np.zeros(0, np.int32),
             np.zeros(0, np.float32),
             np.zeros(0, np.uint8),
+            np.zeros((0, 0), np.int64),
             np.zeros(0, np.float32),
         )
 
@@ -106,50 +109,65 @@ class Postings:
         new_docs = np.asarray(ids, np.int64)[pairs % max(len(ids), 1)]
         gone = np.fromiter(removed, np.int32)
         keep = ~np.isin(self.docs, gone)
-        old_terms = np.repeat(np.arange(len(self.terms), dtype=np.int64), np.diff(self.offsets))
-        all_terms = np.concatenate([old_terms[keep], new_terms])
-        order = np.argsort(all_terms, kind="stable")
+        dropped = np.flatnonzero(~keep)
+        dropped_terms = np.searchsorted(self.offsets, dropped, side="right") - 1
+        kept = np.zeros(len(terms), np.int64)
+        kept[: len(self.terms)] = np.diff(self.offsets)
+        kept -= np.bincount(dropped_terms, minlength=len(terms))
+        # Both sides are grouped by term: each new posting goes after its term's kept ones.
+        at = np.cumsum(kept)[new_terms]
         offsets = np.zeros(len(terms) + 1, np.int64)
-        np.cumsum(np.bincount(all_terms, minlength=len(terms)), out=offsets[1:])
+        np.cumsum(kept + np.bincount(new_terms, minlength=len(terms)), out=offsets[1:])
         sizes = counts.sum(axis=1)
         top = max(len(self.lengths), max(ids, default=-1) + 1)
         lengths = np.full(top, -1, np.float32)
         lengths[: len(self.lengths)] = self.lengths
         lengths[gone[gone < top]] = -1
         lengths[np.asarray(ids, np.int64)] = sizes
+        held = np.zeros((len(terms), width), np.int64)
+        held[: self.held.shape[0], : self.held.shape[1]] = self.held
+        for column in range(width):
+            held[:, column] -= _per_term(dropped_terms, self.masks[dropped], column, len(terms))
+            held[:, column] += _per_term(new_terms, new_masks, column, len(terms))
         return Postings(
             terms,
             offsets,
-            np.concatenate([self.docs[keep], new_docs.astype(np.int32)])[order],
-            np.concatenate([self.freqs[keep], new_freqs])[order],
-            np.concatenate([self.masks[keep], new_masks])[order],
+            np.insert(self.docs[keep], at, new_docs.astype(np.int32)),
+            np.insert(self.freqs[keep], at, new_freqs),
+            np.insert(self.masks[keep], at, new_masks),
+            held,
             lengths,
         )
 
     def to_bytes(self) -> bytes:
-        out = io.BytesIO()
-        np.savez(
-            out,
-            terms=np.array(self.terms, dtype=str),
-            offsets=self.offsets,
-            docs=self.docs,
-            freqs=self.freqs,
-            masks=self.masks,
-            lengths=self.lengths,
-        )
-        return out.getvalue()
+        """The arrays' raw bytes after a JSON header: opening them copies nothing."""
+        arrays = {name: getattr(self, name) for name in _ARRAYS}
+        arrays["terms"] = np.frombuffer("\n".join(self.terms).encode(), np.uint8)
+        header, chunks, at = {}, [], 0
+        for name, array in arrays.items():
+            data = np.ascontiguousarray(array).tobytes()
+            header[name] = (array.dtype.str, array.shape, at, len(data))
+            chunks.append(data + b"\0" * (-len(data) % 8))
+            at += len(chunks[-1])
+        head = json.dumps(header).encode()
+        head += b" " * (-(len(head) + 8) % 8)
+        return len(head).to_bytes(8, "little") + head + b"".join(chunks)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Postings:
-        arrays = np.load(io.BytesIO(data), allow_pickle=False)
-        return cls(
-            tuple(arrays["terms"].tolist()),
-            arrays["offsets"],
-            arrays["docs"],
-            arrays["freqs"],
-            arrays["masks"],
-            arrays["lengths"],
-        )
+        size = int.from_bytes(data[:8], "little")
+        base = 8 + size
+        arrays = {
+            name: np.frombuffer(data, dtype, length // np.dtype(dtype).itemsize, base + at).reshape(
+                shape
+            )
+            for name, (dtype, shape, at, length) in json.loads(data[8:base]).items()
+        }
+        text = arrays.pop("terms").tobytes().decode()
+        return cls(terms=tuple(text.split("\n")) if text else (), **arrays)
+
+
+_ARRAYS = ("offsets", "docs", "freqs", "masks", "held", "lengths")
 
 
 class Ranker:
@@ -168,7 +186,6 @@ class Ranker:
         norm = np.float32(K1 * (1 - B)) + np.float32(K1 * B / average) * lengths[postings.docs]
         self.parts = freqs * np.float32(K1 + 1) / (freqs + norm)
         self.size = len(lengths)
-        self.by_column = _by_column(postings)
 
     def holding(self, term: str) -> tuple[int, int] | None:
         """Where a term's postings start and end, or None when no document holds it."""
@@ -208,7 +225,7 @@ class Ranker:
     ) -> dict[tuple[str, str], int]:
         """How many documents hold each term, by column name (only the non-zero counts)."""
         counts = {}
-        by_column = self.by_column
+        by_column = self.postings.held
         for term in terms:
             i = self.vocabulary.get(term)
             if i is None:
@@ -219,15 +236,9 @@ class Ranker:
         return counts
 
 
-def _by_column(postings: Postings) -> np.ndarray:
-    """How many documents hold each term in each column: (terms, columns)."""
-    owner = np.repeat(np.arange(len(postings.terms)), np.diff(postings.offsets))
-    columns = int(postings.masks.max()).bit_length() if len(postings.masks) else 0
-    counts = [
-        np.bincount(owner[(postings.masks >> c) & 1 == 1], minlength=len(postings.terms))
-        for c in range(columns)
-    ]
-    return np.stack(counts or [np.zeros(len(postings.terms), np.int64)], axis=1)
+def _per_term(terms: np.ndarray, masks: np.ndarray, column: int, size: int) -> np.ndarray:
+    """How many of these postings hold their term in the column, by term."""
+    return np.bincount(terms[(masks >> column) & 1 == 1], minlength=size)
 
 
 @dataclass(frozen=True)

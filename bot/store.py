@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -77,7 +78,8 @@ CREATE TABLE IF NOT EXISTS fact_terms (
 );
 -- Retrieval's postings (bot/index.py), rewritten by each load in its transaction: rows
 -- 'facts', 'articles' (numpy archives), 'article_ids' (JSON: articles.rowid -> id) and
--- 'generation', which meta's 'generation' repeats so readers notice a load cheaply.
+-- 'generation' (a number each load draws at random, so equal generations are the same
+-- postings), which meta's 'generation' repeats so readers notice a load cheaply.
 CREATE TABLE IF NOT EXISTS postings (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS asked (
     id INTEGER PRIMARY KEY,
@@ -132,7 +134,7 @@ INDEX_CHECK = 0.25
 # Bumped whenever the knowledge tables or the index change shape. An older database then
 # drops its knowledge, which is read again from the files; the question log and the
 # subscriptions stay.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 11
 _DROP_KNOWLEDGE = """
 DROP TABLE IF EXISTS fact_vocab;
 DROP TABLE IF EXISTS fact_index;
@@ -340,13 +342,15 @@ class Store:
             db.execute("PRAGMA busy_timeout=120000")
             db.execute("BEGIN IMMEDIATE")
             gone = _delete_articles(db, report.changed + report.removed)
-            _update_postings(db, gone, _insert_articles(db, rows))
+            written = _update_postings(db, self.path, gone, _insert_articles(db, rows))
             db.executemany("UPDATE articles SET path = ? WHERE id = ?", moved)
             _plan_deliveries(db, report.added)
             db.execute("DELETE FROM files")
             db.executemany("INSERT INTO files VALUES (?, ?)", found.digests.items())
             db.execute("INSERT OR REPLACE INTO meta VALUES ('loaded_at', ?)", (str(time.time()),))
             db.execute("COMMIT")
+            if written is not None:
+                _LAST_WRITTEN[self.path] = written
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
@@ -395,9 +399,7 @@ class Store:
     async def _open_index(self) -> KnowledgeIndex:
         try:
             blobs = dict(await self.db.execute_fetchall("SELECT name, data FROM postings"))
-            index = await asyncio.to_thread(_open_index, blobs)
-            if self._index is None or index.generation >= self._index.generation:
-                self._index = index
+            self._index = await asyncio.to_thread(_open_index, blobs)
             return self._index
         finally:
             self._opening = None
@@ -820,28 +822,63 @@ class _Inserted:
     article_ids: dict[int, str]
 
 
-def _update_postings(db: sqlite3.Connection, gone: _Deleted, new: _Inserted) -> None:
+@dataclass(frozen=True)
+class _Written:
+    """Retrieval's postings as one load wrote them."""
+
+    generation: int
+    facts: Postings
+    articles: Postings
+    article_ids: dict[int, str]
+
+
+# The postings this process last committed, by database. The bot's loader process stays up
+# between reloads, and reading the postings back would cost more than updating them.
+_LAST_WRITTEN: dict[Path, _Written] = {}
+
+
+def _update_postings(
+    db: sqlite3.Connection, path: Path, gone: _Deleted, new: _Inserted
+) -> _Written | None:
     """Bring retrieval's postings in line with the load, in its transaction."""
     if not (gone.facts or gone.articles or new.facts or new.articles):
-        return
-    blobs = dict(db.execute("SELECT name, data FROM postings"))
-    facts = _postings(blobs, "facts").updated(FACT_WEIGHTS, gone.facts, new.facts)
-    articles = _postings(blobs, "articles").updated(ARTICLE_WEIGHTS, gone.articles, new.articles)
-    ids = {int(k): v for k, v in json.loads(blobs.get("article_ids", "{}")).items()}
-    for rowid in gone.articles:
-        ids.pop(rowid, None)
+        return None
+    (generation,) = db.execute(
+        "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'), 0)"
+    ).fetchone()
+    last = _LAST_WRITTEN.get(path)
+    if last is None or last.generation != generation:
+        last = _read_written(dict(db.execute("SELECT name, data FROM postings")))
+    removed = set(gone.articles)
+    ids = {k: v for k, v in last.article_ids.items() if k not in removed}
     ids.update(new.article_ids)
-    generation = int(blobs.get("generation", b"0")) + 1
+    written = _Written(
+        secrets.randbits(62) + 1,
+        last.facts.updated(FACT_WEIGHTS, gone.facts, new.facts),
+        last.articles.updated(ARTICLE_WEIGHTS, gone.articles, new.articles),
+        ids,
+    )
     db.executemany(
         "INSERT OR REPLACE INTO postings VALUES (?, ?)",
         [
-            ("facts", facts.to_bytes()),
-            ("articles", articles.to_bytes()),
+            ("facts", written.facts.to_bytes()),
+            ("articles", written.articles.to_bytes()),
             ("article_ids", json.dumps(ids, ensure_ascii=False).encode()),
-            ("generation", str(generation).encode()),
+            ("generation", str(written.generation).encode()),
         ],
     )
-    db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),))
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(written.generation),))
+    return written
+
+
+def _read_written(blobs: dict[str, bytes]) -> _Written:
+    ids = json.loads(blobs.get("article_ids", b"{}"))
+    return _Written(
+        int(blobs.get("generation", b"0")),
+        _postings(blobs, "facts"),
+        _postings(blobs, "articles"),
+        {int(k): v for k, v in ids.items()},
+    )
 
 
 def _postings(blobs: dict[str, bytes], name: str) -> Postings:
@@ -849,12 +886,12 @@ def _postings(blobs: dict[str, bytes], name: str) -> Postings:
 
 
 def _open_index(blobs: dict[str, bytes]) -> KnowledgeIndex:
-    ids = json.loads(blobs.get("article_ids", b"{}"))
+    written = _read_written(blobs)
     return KnowledgeIndex(
-        generation=int(blobs.get("generation", b"0")),
-        facts=Ranker(_postings(blobs, "facts")),
-        articles=Ranker(_postings(blobs, "articles")),
-        article_ids={int(k): v for k, v in ids.items()},
+        generation=written.generation,
+        facts=Ranker(written.facts),
+        articles=Ranker(written.articles),
+        article_ids=written.article_ids,
     )
 
 

@@ -57,7 +57,14 @@ def test_an_update_equals_building_from_scratch() -> None:
     for query in QUERIES:
         assert Ranker(updated).top(query, 10) == pytest.approx(Ranker(fresh).top(query, 10))
     assert Ranker(updated).rows == 4
-    assert Postings.from_bytes(updated.to_bytes()).terms == updated.terms
+    names = ("stems", "lights", "roots", "asked")
+    assert Ranker(updated).column_counts(updated.terms, names) == Ranker(fresh).column_counts(
+        fresh.terms, names
+    )
+    stored = Postings.from_bytes(updated.to_bytes())
+    assert stored.terms == updated.terms
+    assert Ranker(stored).top(QUERIES[0], 10) == Ranker(updated).top(QUERIES[0], 10)
+    assert np.array_equal(stored.held, updated.held)
 
 
 async def test_a_load_by_another_connection_is_noticed_by_readers(site: Site) -> None:
