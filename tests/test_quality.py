@@ -14,6 +14,10 @@ from conftest import DATA, Site
 from bot.engine import Engine
 
 TARGET = 0.9
+# The shipped-question target is not met yet (README: "Matching and its quality"): these
+# floors are what the matcher measures now, so a change that makes it worse fails here.
+ANSWERED_RIGHT_FLOOR = 0.6
+RANKED_FIRST_FLOOR = 0.8
 
 
 def shipped_questions() -> list[tuple[str, str, str]]:
@@ -45,24 +49,25 @@ async def test_the_expected_facts_exist(shipped: Engine) -> None:
         assert await shipped.item(article, fact) is not None, (question, article, fact)
 
 
-@pytest.mark.xfail(
-    strict=False, reason="below the 0.9 target with the current matcher; see README figures"
-)
 async def test_readers_questions_about_the_shipped_knowledge_are_answered_right(
     shipped: Engine,
 ) -> None:
-    misses = []
+    misses, first = [], 0
     cases = shipped_questions()
     for question, article, fact in cases:
         answer = await shipped.ask(question, record=False)
         got = (answer.answers[0].article_id, answer.answers[0].fact_id) if answer.answered else None
         if got != (article, fact):
             misses.append(f"{question} -> {got}, wanted {fact}")
+        best = await shipped.matcher.match(shipped.store, question, 1)
+        first += bool(best) and (best[0].fact.article_id, best[0].fact.fact_id) == (article, fact)
     right = 1 - len(misses) / len(cases)
     print(
         f"\nshipped questions answered right: {right:.3f} ({len(cases) - len(misses)}/{len(cases)})"
+        f"; right fact ranked first, threshold aside: {first / len(cases):.3f} (target {TARGET})"
     )
-    assert right >= TARGET, "\n".join(misses)
+    assert right >= ANSWERED_RIGHT_FLOOR, "\n".join(misses)
+    assert first / len(cases) >= RANKED_FIRST_FLOOR
 
 
 async def test_what_the_knowledge_does_not_hold_is_refused(shipped: Engine) -> None:
