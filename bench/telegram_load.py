@@ -53,6 +53,13 @@ def questions() -> list[str]:
     return found
 
 
+def arcd_questions() -> list[str]:
+    """ARCD's real questions, for a knowledge base generated from its sentences."""
+    from scale import read_arcd
+
+    return read_arcd()[1]
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -144,8 +151,15 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, help="telegram.concurrent_updates")
     parser.add_argument("--profile", choices=["pyinstrument", "py-spy"])
     parser.add_argument("--out", type=Path, default=Path("telegram_load_profile.txt"))
+    parser.add_argument(
+        "--knowledge",
+        type=Path,
+        default=KNOWLEDGE,
+        help="knowledge folder (e.g. one made by bench/scale.py --keep); other than the "
+        "shipped one, ARCD's questions are asked",
+    )
     args = parser.parse_args()
-    asked = questions()
+    asked = questions() if args.knowledge == KNOWLEDGE else arcd_questions()
     work = Path(tempfile.mkdtemp(prefix="sanad-telegram-load-"))
     spy: subprocess.Popen[bytes] | None = None
     try:
@@ -153,11 +167,11 @@ def main() -> None:
             bot = BotProcess(
                 api,
                 work,
-                knowledge=KNOWLEDGE,
+                knowledge=args.knowledge.resolve(),
                 config=settings(args),
                 launcher=launcher(args.profile, args.out.resolve()),
             )
-            bot.start(timeout=60)
+            bot.start(timeout=600)  # a large knowledge folder is loaded first
             idle_latency(api, asked, 5)  # warm up: first queries, connections, caches
             single = idle_latency(api, asked, args.single)
             if args.profile == "py-spy":
