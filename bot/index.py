@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 K1 = 1.2
+# How many documents a load counts at a time: bounds the memory words take as strings.
+BATCH = 5000
 B = 0.75
 # FTS5's floor for the IDF of a term that most documents hold.
 MIN_IDF = 1e-6
@@ -76,37 +78,31 @@ class Postings:
     ) -> Postings:
         """These postings without the removed documents, with the added ones (id, columns).
 
-        Loads add 100,000 documents at a time: words become term ids through one map(),
-        and counting and merging are numpy's.
+        Loads add 100,000 documents at a time: they are counted in batches (a word is a
+        Python string only within its batch), with numpy doing the counting.
         """
         vocabulary = {t: i for i, t in enumerate(self.terms)}
-        words: list[str] = []
-        runs: list[int] = []  # the number of words of each (document, column), in order
-        ids: list[int] = []
-        for doc, columns in added:
-            ids.append(doc)
-            for text in columns:
-                column = tokens(text)
-                words.extend(column)
-                runs.append(len(column))
-        fresh = [w for w in dict.fromkeys(words) if w not in vocabulary]
-        terms = (*self.terms, *fresh)
-        vocabulary.update((w, len(self.terms) + i) for i, w in enumerate(fresh))
         width = len(weights)
-        counts = np.array(runs, np.int64).reshape(-1, width)
-        word_terms = np.fromiter(map(vocabulary.__getitem__, words), np.int64, len(words))
-        word_docs = np.repeat(np.arange(len(ids), dtype=np.int64), counts.sum(axis=1))
-        word_columns = np.repeat(np.tile(np.arange(width), len(ids)), counts.ravel())
-        pairs, which = np.unique(word_terms * max(len(ids), 1) + word_docs, return_inverse=True)
-        new_freqs = np.bincount(
-            which, np.asarray(weights, np.float64)[word_columns], len(pairs)
-        ).astype(np.float32)
-        new_masks = np.zeros(len(pairs), np.uint8)
-        for column in range(width):
-            held = np.bincount(which[word_columns == column], minlength=len(pairs)) > 0
-            new_masks |= held.astype(np.uint8) << column
-        new_terms = pairs // max(len(ids), 1)
-        new_docs = np.asarray(ids, np.int64)[pairs % max(len(ids), 1)]
+        added = list(added)
+        batches = [
+            _count(added[start : start + BATCH], np.asarray(weights, np.float64), vocabulary)
+            for start in range(0, len(added), BATCH)
+        ]
+        terms = tuple(vocabulary)
+        ids = np.concatenate([np.zeros(0, np.int64), *(b.ids for b in batches)])
+        sizes = np.concatenate([np.zeros(0, np.int64), *(b.sizes for b in batches)])
+        new_terms, new_docs, new_freqs, new_masks = (
+            np.concatenate([empty, *(getattr(b, name) for b in batches)])
+            for name, empty in (
+                ("terms", np.zeros(0, np.int64)),
+                ("docs", np.zeros(0, np.int32)),
+                ("freqs", np.zeros(0, np.float32)),
+                ("masks", np.zeros(0, np.uint8)),
+            )
+        )
+        by_term = np.argsort(new_terms, kind="stable")
+        new_terms, new_docs = new_terms[by_term], new_docs[by_term]
+        new_freqs, new_masks = new_freqs[by_term], new_masks[by_term]
         gone = np.fromiter(removed, np.int32)
         keep = ~np.isin(self.docs, gone)
         dropped = np.flatnonzero(~keep)
@@ -118,12 +114,11 @@ class Postings:
         at = np.cumsum(kept)[new_terms]
         offsets = np.zeros(len(terms) + 1, np.int64)
         np.cumsum(kept + np.bincount(new_terms, minlength=len(terms)), out=offsets[1:])
-        sizes = counts.sum(axis=1)
-        top = max(len(self.lengths), max(ids, default=-1) + 1)
+        top = max(len(self.lengths), int(ids.max(initial=-1)) + 1)
         lengths = np.full(top, -1, np.float32)
         lengths[: len(self.lengths)] = self.lengths
         lengths[gone[gone < top]] = -1
-        lengths[np.asarray(ids, np.int64)] = sizes
+        lengths[ids] = sizes
         held = np.zeros((len(terms), width), np.int64)
         held[: self.held.shape[0], : self.held.shape[1]] = self.held
         for column in range(width):
@@ -132,7 +127,7 @@ class Postings:
         return Postings(
             terms,
             offsets,
-            np.insert(self.docs[keep], at, new_docs.astype(np.int32)),
+            np.insert(self.docs[keep], at, new_docs),
             np.insert(self.freqs[keep], at, new_freqs),
             np.insert(self.masks[keep], at, new_masks),
             held,
@@ -234,6 +229,50 @@ class Ranker:
                 if by_column[i, c]:
                     counts[term, name] = int(by_column[i, c])
         return counts
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """One batch of new documents: their ids and lengths, and their postings by term."""
+
+    ids: np.ndarray
+    sizes: np.ndarray
+    terms: np.ndarray
+    docs: np.ndarray
+    freqs: np.ndarray
+    masks: np.ndarray
+
+
+def _count(
+    batch: Sequence[tuple[int, Sequence[str]]], weights: np.ndarray, vocabulary: dict[str, int]
+) -> _Counted:
+    """Postings of a batch of documents; terms new to the vocabulary are added to it."""
+    words: list[str] = []
+    runs: list[int] = []  # the number of words of each (document, column), in order
+    for _, columns in batch:
+        for text in columns:
+            column = tokens(text)
+            words.extend(column)
+            runs.append(len(column))
+    for word in dict.fromkeys(words):
+        vocabulary.setdefault(word, len(vocabulary))
+    width = len(weights)
+    n = len(batch)
+    counts = np.array(runs, np.int64).reshape(n, width)
+    word_terms = np.fromiter(map(vocabulary.__getitem__, words), np.int64, len(words))
+    word_docs = np.repeat(np.arange(n, dtype=np.int64), counts.sum(axis=1))
+    word_columns = np.repeat(np.tile(np.arange(width), n), counts.ravel())
+    pairs, which = np.unique(word_terms * n + word_docs, return_inverse=True)
+    freqs = np.bincount(which, weights[word_columns], len(pairs)).astype(np.float32)
+    masks = np.zeros(len(pairs), np.uint8)
+    for c in range(width):
+        masks |= (np.bincount(which[word_columns == c], minlength=len(pairs)) > 0).astype(
+            np.uint8
+        ) << c
+    ids = np.array([doc for doc, _ in batch], np.int64)
+    return _Counted(
+        ids, counts.sum(axis=1), pairs // n, ids[pairs % n].astype(np.int32), freqs, masks
+    )
 
 
 def _per_term(terms: np.ndarray, masks: np.ndarray, column: int, size: int) -> np.ndarray:
