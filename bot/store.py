@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
+import os
 import secrets
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -335,7 +338,7 @@ class Store:
             removed=sorted(i for i in old if i not in new and i not in kept),
         )
         moved = [(a.path, i) for i, (a, _) in new.items() if i in old and old[i][1] != a.path]
-        rows = [_article_rows(*new[i]) for i in report.added + report.changed]
+        rows = _analyse_all([new[i] for i in report.added + report.changed])
         db = sqlite3.connect(self.path, isolation_level=None)
         try:
             db.execute("PRAGMA foreign_keys=ON")
@@ -714,6 +717,27 @@ class _ArticleRows:
     facts: tuple[Fact, ...]
     terms: tuple[FactTerms, ...]
     index: tuple[str, str]
+
+
+# Below this many articles a load analyses them here; above, on every core (starting worker
+# processes costs about half a second, analysing 10,000 articles about 15 s on one core).
+PARALLEL_FROM = 2000
+
+
+def _analyse_all(articles: list[tuple[Article, str]]) -> list[_ArticleRows]:
+    """Each article's rows, in order; a large load spreads the stemming over the cores."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(articles) < PARALLEL_FROM or workers < 2:
+        return _analyse(articles)
+    size = -(-len(articles) // workers)
+    chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
+        return [row for chunk in pool.map(_analyse, chunks) for row in chunk]
+
+
+def _analyse(articles: list[tuple[Article, str]]) -> list[_ArticleRows]:
+    return [_article_rows(article, digest) for article, digest in articles]
 
 
 def _article_rows(article: Article, digest: str) -> _ArticleRows:

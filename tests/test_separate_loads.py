@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.store
 from bot import config as configuration
 from bot.engine import Engine, KnowledgeInvalid
 
@@ -55,3 +56,23 @@ async def test_errors_come_back_whole_and_nothing_changes(config: configuration.
         assert [e.path for e in raised.value.errors] == ["knowledge/broken.yaml"]
         assert raised.value.errors[0].line >= 1
         assert (await engine.store.counts())["articles"] == 1
+
+
+async def test_a_large_load_analysed_on_every_core_answers_the_same(
+    config: configuration.Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = {
+        "eclipse": "يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس.",
+        "marathon": "تبلغ مسافة سباق الماراثون اثنين وأربعين كيلومترًا.",
+        "volcano": "تثور البراكين عندما تندفع الصهارة من باطن الأرض إلى سطحها.",
+    }
+    for article_id, text in texts.items():
+        write(config, article_id, text)
+    monkeypatch.setattr(bot.store, "PARALLEL_FROM", 1)  # the worker processes, at any size
+    monkeypatch.setattr(bot.store.os, "cpu_count", lambda: 2)
+    async with Engine(config) as engine:
+        assert sorted((await engine.reload()).added) == sorted(texts)
+        answer = await engine.ask("كم تبلغ مسافة سباق الماراثون؟", record=False)
+        assert answer.answered and answer.answers[0].article_id == "marathon"
+        answer = await engine.ask("لماذا تثور البراكين؟", record=False)
+        assert answer.answered and answer.answers[0].article_id == "volcano"
