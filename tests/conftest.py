@@ -6,11 +6,12 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fakebotapi import FakeBotAPI
 
 from bot import config as configuration
 from bot.engine import Engine
@@ -160,3 +161,10 @@ def sanad(site: Site) -> Callable[..., Run]:
         return run_sanad("--config", str(site.config_path), *args, cwd=site.root, stdin=stdin)
 
     return call
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[FakeBotAPI]:
+    """A fake Bot API server for a test module; its bot process is the module's own."""
+    with FakeBotAPI() as server:
+        yield server

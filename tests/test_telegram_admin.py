@@ -70,12 +70,6 @@ facts:
 
 
 @pytest.fixture(scope="module")
-def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def bot(api: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     process = BotProcess(api, tmp_path_factory.mktemp("admin"), admins=(ADMIN,))
     process.write_knowledge("eclipse.yaml", ECLIPSE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from fakebotapi import FakeBotAPI
@@ -23,12 +23,6 @@ from telegram.error import (
     RetryAfter,
 )
 from telegram.request import HTTPXRequest
-
-
-@pytest.fixture(scope="module")
-def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI() as server:
-        yield server
 
 
 @pytest.fixture

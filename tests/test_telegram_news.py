@@ -45,12 +45,6 @@ COMET = article("comet", "مذنب جديد", "علوم", "رصد الفلكيو
 
 
 @pytest.fixture(scope="module")
-def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def bot(api: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     process = BotProcess(api, tmp_path_factory.mktemp("news"), admins=(ADMIN,), config=FAST)
     process.write_knowledge("eclipse.yaml", ECLIPSE)
