@@ -254,6 +254,7 @@ class Store:
         self._index: KnowledgeIndex | None = None
         self._opening: asyncio.Task[KnowledgeIndex] | None = None
         self._checked = 0.0
+        self._topics: tuple[int, list[tuple[str, int]]] | None = None
 
     async def open(self) -> None:
         """Connect and bring the schema up to date; on failure close what was opened.
@@ -464,13 +465,22 @@ class Store:
         }
 
     async def topics(self) -> list[tuple[str, int]]:
-        """Every topic with the number of articles under it, most covered first."""
+        """Every topic with the number of articles under it, most covered first.
+
+        Every abstention offers topics, so they are kept until the index shows a new load:
+        grouping every article's topics again costs more than answering.
+        """
+        generation = self._index.generation if self._index is not None else None
+        if generation is not None and self._topics is not None and self._topics[0] == generation:
+            return list(self._topics[1])
         sql = (
             "SELECT min(name), count(DISTINCT article_id) AS n FROM topics "
             "GROUP BY normalized ORDER BY n DESC, min(name)"
         )
-        async with self.db.execute(sql) as cur:
-            return [(row[0], row[1]) async for row in cur]
+        rows = [(row[0], row[1]) for row in await self.db.execute_fetchall(sql)]
+        if generation is not None:
+            self._topics = (generation, rows)
+        return list(rows)
 
     async def articles_with_topic(self, topic: str) -> list[str]:
         async with self.db.execute(

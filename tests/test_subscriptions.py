@@ -131,3 +131,12 @@ async def test_a_schema_upgrade_sends_no_old_article_as_news(tmp_path: Path) -> 
         assert (await engine.reload()).added == ["a1"]
         assert await engine.store.due_deliveries(time.time(), 10) == []
         assert await engine.subscriptions.of(8) == [""]
+
+
+async def test_a_topic_added_by_a_reload_can_be_subscribed_at_once(engine: Engine) -> None:
+    await engine.ask("ما عاصمة اليابان؟", record=False)  # topics offered, and kept
+    assert [name for name, _ in await engine.store.topics()] == ["روسيا"]
+    add(engine, "a2", "اليابان")
+    await engine.reload()
+    assert sorted(name for name, _ in await engine.store.topics()) == ["اليابان", "روسيا"]
+    assert await engine.subscriptions.subscribe(9, "private", "", "اليابان") is True
