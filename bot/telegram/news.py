@@ -342,6 +342,7 @@ class Sender:
         if not due:
             return 1.0
         wait = 1.0
+        texts: dict[str, str | None] = {}  # one article goes to many chats: render it once
         for delivery in due:
             if self._stop.is_set():
                 return 0.0
@@ -350,21 +351,23 @@ class Sender:
             if ready > now:
                 wait = min(wait, ready - now)
                 continue
+            if delivery.article_id not in texts:
+                news = await self.subs.news(delivery.article_id)
+                texts[delivery.article_id] = message(news) if news is not None else None
             await self.pace.wait_turn()
-            await self._deliver(delivery)
+            await self._deliver(delivery, texts[delivery.article_id])
             wait = 0.0
         return wait
 
-    async def _deliver(self, delivery: Delivery) -> None:
-        news = await self.subs.news(delivery.article_id)
-        if news is None:
+    async def _deliver(self, delivery: Delivery, text: str | None) -> None:
+        if text is None:
             await self.store.mark_failed(delivery.id, "the article was removed")
             return
         try:
             self.pace.sent(delivery.chat_id)
             await self.bot.send_message(
                 delivery.chat_id,
-                message(news),
+                text,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=NO_PREVIEW,
             )
