@@ -42,10 +42,12 @@ _NON_WORD = re.compile(r"[^\w]+|_")
 # article ال. Only stripped when enough of a word remains to still mean something.
 _ARTICLE = re.compile(r"^(?:[وف]?(?:[بكل]?ال|لل))(?=..)")
 _CONJUNCTION = re.compile(r"^[وف](?=....)")
-_VERB_PREFIX = re.compile(r"^(?:[يتنام]?ست|[يتنا])(?=...)")
+_VERB_PREFIX = re.compile(r"^(?:[يتنام]?ست|[يتن]ت|[يتنا])(?=...)")
 _LONG_VOWELS = re.compile("[اوي]")
 _PREPOSITION = re.compile(r"^[وف]?[بلك](...+)$")
 _AND = re.compile(r"^[وف](...+)$")
+# The future particle سـ before a present-tense verb: سيتبادل is يتبادل.
+_FUTURE = re.compile(r"^[وف]?س([يتنا]...+)$")
 _CONFUSED = (
     str.maketrans("ظ", "ض"),
     str.maketrans("ض", "ظ"),
@@ -127,12 +129,12 @@ def light_stem(token: str) -> str:
 def readings(token: str) -> list[str]:
     """The token, then other ways to read it when the knowledge does not hold it as written.
 
-    Without an attached conjunction and preposition (وب، فل، ك...), and with the letters
-    readers most often confuse swapped (ض/ظ، د/ذ، ز/ذ). Stripping ب/ل/ك from every word
-    would break words that start with those letters (بيت، لبنان), so matching tries these
-    readings only for a word the knowledge does not hold.
+    Without an attached conjunction and preposition (وب، فل، ك...) or the future سـ, and
+    with the letters readers most often confuse swapped (ض/ظ، د/ذ، ز/ذ). Stripping ب/ل/ك
+    from every word would break words that start with those letters (بيت، لبنان), so
+    matching tries these readings only for a word the knowledge does not hold.
     """
-    found = [m.group(1) for m in (_PREPOSITION.match(token), _AND.match(token)) if m]
+    found = [m.group(1) for m in (r.match(token) for r in (_PREPOSITION, _AND, _FUTURE)) if m]
     bare = [token, *found]
     misspelt = [b.translate(swap) for b in bare for swap in _CONFUSED if b.translate(swap) != b]
     return list(dict.fromkeys(bare + misspelt))

@@ -91,6 +91,9 @@ def test_words_are_also_read_without_attached_clitics() -> None:
     assert readings("ببوتين") == ["ببوتين", "بوتين"]
     assert readings("وبموسكو")[:2] == ["وبموسكو", "موسكو"]
     assert readings("بيت") == ["بيت"]  # too short to hide a clitic
+    assert readings("سيتبادل")[:2] == ["سيتبادل", "يتبادل"]  # the future سـ
+    assert readings("وستعلن")[-1] == "تعلن"
+    assert readings("سلام") == ["سلام"]  # سـ before no verb prefix is part of the word
 
 
 def test_a_resolved_query_keeps_the_readings_the_knowledge_holds() -> None:
@@ -107,6 +110,7 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
     assert root("اتصل") == root("اتصال")
     assert root("ينسق") == root("التنسيق")
     assert root("يحتفل") == root("تحتفل")
+    assert root("يتبادل") == root("تبادل")
 
 
 # -- what the index keeps --------------------------------------------------------------------
