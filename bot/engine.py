@@ -218,7 +218,7 @@ class Engine:
         question = question.strip()
         scored = await self.matcher.match(self.store, question, max(top, 2))
         answered = self._confident(scored)
-        items = await self._items(scored[:top]) if answered else ()
+        items = tuple(_item(s) for s in scored[:top]) if answered else ()
         suggestions = () if answered else await self._suggestions(scored)
         if record and normalize(question):
             best = (
@@ -248,10 +248,6 @@ class Engine:
         same_article = first.fact.article_id == second.fact.article_id
         return same_article or first.score - second.score >= self.min_margin
 
-    async def _items(self, scored: list[ScoredFact]) -> tuple[AnswerItem, ...]:
-        articles = await self.store.articles(s.fact.article_id for s in scored)
-        return tuple(_item(s, articles[s.fact.article_id]) for s in scored)
-
     async def _suggestions(self, scored: list[ScoredFact]) -> tuple[str, ...]:
         """Editors' questions of the nearest facts, else the best-covered topics."""
         near = [q for s in scored for q in s.fact.questions[:1]]
@@ -261,18 +257,12 @@ class Engine:
 
     async def items_for(self, article_id: str) -> list[AnswerItem]:
         """Every fact of one article as answer items (for 'more from this article')."""
-        articles = await self.store.articles([article_id])
-        if article_id not in articles:
-            return []
         facts = await self.store.article_facts(article_id)
-        return [_item(ScoredFact(f, 100.0), articles[article_id]) for f in facts]
+        return [_item(ScoredFact(f, 100.0)) for f in facts]
 
     async def item(self, article_id: str, fact_id: str) -> AnswerItem | None:
         fact = await self.store.fact_by_id(article_id, fact_id)
-        if fact is None:
-            return None
-        articles = await self.store.articles([article_id])
-        return _item(ScoredFact(fact, 100.0), articles[article_id])
+        return None if fact is None else _item(ScoredFact(fact, 100.0))
 
     # -- what admins and readers see about the knowledge --------------------------------------
 
@@ -293,8 +283,8 @@ class Engine:
         return await self.store.unanswered(limit, since=time.time() - days * DAY)
 
 
-def _item(scored: ScoredFact, article: ArticleRow) -> AnswerItem:
-    fact = scored.fact
+def _item(scored: ScoredFact) -> AnswerItem:
+    fact, article = scored.fact, scored.fact.article
     return AnswerItem(
         article_id=fact.article_id,
         fact_id=fact.fact_id,

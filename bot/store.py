@@ -206,6 +206,17 @@ class KnowledgeFiles:
 
 
 @dataclass(frozen=True)
+class ArticleRow:
+    """An article's header, as shown under an answer."""
+
+    id: str
+    title: str
+    url: str | None
+    published: str | None
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FactRow:
     """A stored fact with what answering needs of its article."""
 
@@ -217,6 +228,7 @@ class FactRow:
     keywords: tuple[str, ...]
     source: tuple[str, ...]
     quotes: tuple[str, ...]
+    article: ArticleRow
 
 
 @dataclass(frozen=True)
@@ -227,17 +239,6 @@ class CandidateRow:
     article_id: str
     fact_id: str
     terms: FactTerms
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    """An article's header, as shown under an answer."""
-
-    id: str
-    title: str
-    url: str | None
-    published: str | None
-    topics: tuple[str, ...]
 
 
 class Store:
@@ -429,8 +430,9 @@ class Store:
                    (SELECT json_group_array(text) FROM (
                       SELECT s.text FROM json_each(f.source) j
                       JOIN sentences s ON s.article_id = f.article_id AND s.id = j.value
-                      ORDER BY j.key))
-            FROM facts f WHERE f.rowid IN ({marks})
+                      ORDER BY j.key)),
+                   a.title, a.url, a.published, a.topics
+            FROM facts f JOIN articles a ON a.id = f.article_id WHERE f.rowid IN ({marks})
         """
         # Fetched at once: iterating an aiosqlite cursor costs a thread hop per row.
         return {row[0]: _fact_row(row) for row in await self.db.execute_fetchall(sql, rowids)}
@@ -459,10 +461,7 @@ class Store:
             params = tuple(dict.fromkeys(ids))
             sql += f" WHERE id IN ({','.join('?' * len(params))})"
         rows = await self.db.execute_fetchall(sql + " ORDER BY published DESC, id", params)
-        return {
-            row[0]: ArticleRow(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])))
-            for row in rows
-        }
+        return {row[0]: _article_row(row) for row in rows}
 
     async def topics(self) -> list[tuple[str, int]]:
         """Every topic with the number of articles under it, most covered first.
@@ -929,6 +928,11 @@ def _open_index(blobs: dict[str, bytes]) -> KnowledgeIndex:
     )
 
 
+def _article_row(row: tuple) -> ArticleRow:
+    """An article header from (id, title, url, published, topics as JSON)."""
+    return ArticleRow(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])))
+
+
 def _fact_row(row: tuple) -> FactRow:
     return FactRow(
         rowid=row[0],
@@ -939,6 +943,7 @@ def _fact_row(row: tuple) -> FactRow:
         keywords=tuple(json.loads(row[5])),
         source=tuple(json.loads(row[6])),
         quotes=tuple(json.loads(row[7])),
+        article=_article_row((row[1], *row[8:])),
     )
 
 
