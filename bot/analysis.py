@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.text import analyse, normalize
 
@@ -42,8 +42,7 @@ _KINDS = {
 _KIND_OF = {word: kind for kind, words in _KINDS.items() for word in words.split()}
 
 
-@dataclass(frozen=True)
-class FactTerms:
+class FactTerms(NamedTuple):
     """One fact as the index stores it (space-separated terms, in the order they appear).
 
     `stems`, `lights` and `roots` hold the statement's terms, then after GROUP those of its

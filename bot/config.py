@@ -144,7 +144,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "matching.candidates",
         int,
-        30,
+        20,
         "How many facts the full-text index hands to the reranker.",
         limits=(1, 10_000),
     ),

@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
-from collections.abc import Callable, Container, Sequence, Set
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.analysis import GROUP, question_kind
 from bot.text import content_tokens, light_stem, readings, root, smalltalk, stem
@@ -45,7 +44,6 @@ RANKED_ARTICLES = 20
 # An editor question asking for another kind of answer (متى against أين) is about the same
 # thing but answered by another fact: it counts for little.
 OTHER_KIND = 0.3
-_NONE: frozenset[str] = frozenset()
 _COLUMNS = ("stems", "lights", "roots", "asked")
 
 # The cues and the article count in proportion to how much of the question the fact covers:
@@ -172,9 +170,8 @@ def score(model: Reranker, features: Sequence[float], asked: float, known: float
     return 100 * max(evidence, asked) * known**KNOWN_POWER
 
 
-@dataclass(frozen=True)
-class Ranked:
-    """One candidate with what its score was made of."""
+class Ranked(NamedTuple):
+    """One candidate with what its score was made of (built for every candidate)."""
 
     row: CandidateRow
     features: tuple[float, ...]
@@ -227,27 +224,28 @@ class Matcher:
     def _score(
         query: Query, weigh: _Weights, model: Reranker, row: CandidateRow, article: float
     ) -> Ranked:
-        # This runs for every candidate of every question: sets are built only when needed.
+        # This runs for every candidate of every question: a term is looked up in the fact's
+        # space-separated text (" term " in text) rather than in sets built for each fact.
         terms = row.terms
-        stems = terms.stems.partition(GROUP)[0].split()
-        keywords, *questions = terms.asked.split(GROUP)
-        groups = [set(g.split()) for g in questions]
-        said = set(stems).union(keywords.split(), *groups)
+        statement = terms.stems.partition(GROUP)[0]
+        said = _spaced(f"{statement} {terms.asked}")
         cues, _, kinds = terms.cues.partition("|")
         coverage = _share(weigh.stems, said)
         features = (
             coverage,
-            _share(weigh.lights, said, terms.lights.partition(GROUP)[0].split()),
-            _share(weigh.roots, said, terms.roots.partition(GROUP)[0].split()),
-            _proximity(query.stems, stems) if coverage else 0.0,
+            _share(weigh.lights, said, _spaced(terms.lights.partition(GROUP)[0])),
+            _share(weigh.roots, said, _spaced(terms.roots.partition(GROUP)[0])),
+            _proximity(query.stems, statement) if coverage else 0.0,
             coverage * (query.kind == "when" and "d" in cues),
             coverage * (query.kind == "how_many" and "n" in cues),
             coverage * article,
         )
         asked = 0.0
-        for group, kind in zip(groups, kinds.split(), strict=False):
-            close = weigh.closeness(group) * (1.0 if _same_kind(query.kind, kind) else OTHER_KIND)
-            asked = max(asked, close)
+        if kinds:
+            questions = terms.asked.split(GROUP)[1:]
+            for question, kind in zip(questions, kinds.split(), strict=False):
+                close = weigh.closeness(set(question.split()))
+                asked = max(asked, close * (1.0 if _same_kind(query.kind, kind) else OTHER_KIND))
         points = score(model, features, asked, weigh.known)
         return Ranked(row, features, asked, weigh.known, round(points, 2))
 
@@ -260,7 +258,8 @@ class _Weights:
             df = max(counts.get((term, c), 0) for c in columns)
             return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
-        # Each term with its share of the question's IDF weight, under each stemmer.
+        # Each term, with a space either side as it is looked up, and its share of the
+        # question's IDF weight, under each stemmer.
         self.stems = _shares({t: idf(t, "stems", "asked") for t in query.stems})
         self.lights = _shares({t: idf(t, "lights", "asked") for t in query.lights})
         self.roots = _shares({t: idf(t, "roots", "asked") for t in query.roots})
@@ -268,7 +267,7 @@ class _Weights:
         # The share of the question's weight on words the knowledge holds somewhere: a
         # question about what it never mentions is not about it, however well the rest fits.
         unknown = {
-            s
+            _spaced(s)
             for s, light, r in zip(query.stems, query.lights, query.roots, strict=True)
             if not _holds(counts, s, light, r)
         }
@@ -282,21 +281,26 @@ class _Weights:
         if not asked:
             return 0.0
         met = {s for s, r in self.words if s in asked or r in asked}
-        recall = _share(self.stems, met)
+        recall = _share(self.stems, _spaced(" ".join(met)))
         used = {t for s, r in self.words if s in met for t in (s, r)}
         precision = len(asked & used) / len(asked)
         return 2 * recall * precision / (recall + precision) if recall + precision else 0.0
 
 
+def _spaced(text: str) -> str:
+    return f" {text} "
+
+
 def _shares(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
     total = sum(weights.values())
-    return tuple((t, w / total) for t, w in weights.items()) if total else ()
+    return tuple((_spaced(t), w / total) for t, w in weights.items()) if total else ()
 
 
-def _share(
-    shares: tuple[tuple[str, float], ...], found: Set[str], more: Container[str] = _NONE
-) -> float:
-    """The share of the question's IDF weight on terms that found or more hold."""
+def _share(shares: tuple[tuple[str, float], ...], found: str, more: str = "") -> float:
+    """The share of the question's IDF weight on terms that found or more hold.
+
+    Both are space-separated terms with a space either side, as the shares' terms are.
+    """
     total = 0.0
     for t, w in shares:
         if t in found or t in more:
@@ -316,23 +320,23 @@ def _same_kind(asked: str | None, written: str) -> bool:
     return asked is None or written == "-" or asked == written
 
 
-def _proximity(question: Sequence[str], fact: Sequence[str]) -> float:
-    """Distinct question terms over the shortest stretch of the fact holding them all (0-1)."""
-    wanted = set(question)
-    hits = [(i, t) for i, t in enumerate(fact) if t in wanted]
-    distinct = len({t for _, t in hits})
-    if distinct < 2:
+def _proximity(question: Sequence[str], statement: str) -> float:
+    """Distinct question terms over the shortest stretch of the statement holding them all.
+
+    0-1; 0 unless two of them are there, which is checked before the statement is split.
+    """
+    spaced = _spaced(statement)
+    wanted = {t for t in question if _spaced(t) in spaced}
+    if len(wanted) < 2:
         return 0.0
-    inside: Counter[str] = Counter()
-    shortest = len(fact)
-    left = 0
-    for position, term in hits:
-        inside[term] += 1
-        while len(inside) == distinct:
-            start, first = hits[left]
-            shortest = min(shortest, position - start + 1)
-            inside[first] -= 1
-            if not inside[first]:
-                del inside[first]
-            left += 1
-    return distinct / shortest
+    # The shortest stretch ending at a hit starts at the earliest of every term's latest
+    # position so far.
+    latest: dict[str, int] = {}
+    words = statement.split()
+    shortest = len(words)
+    for position, term in enumerate(words):
+        if term in wanted:
+            latest[term] = position
+            if len(latest) == len(wanted):
+                shortest = min(shortest, position - min(latest.values()) + 1)
+    return len(wanted) / shortest

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import aiosqlite
 
@@ -231,9 +232,11 @@ class FactRow:
     article: ArticleRow
 
 
-@dataclass(frozen=True)
-class CandidateRow:
-    """A fact as matching reranks it: its index terms, not yet its text."""
+class CandidateRow(NamedTuple):
+    """A fact as matching reranks it: its index terms, not yet its text.
+
+    A tuple rather than a frozen dataclass: dozens are built for every question.
+    """
 
     rowid: int
     article_id: str
