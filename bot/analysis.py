@@ -27,17 +27,18 @@ _NUMBER = re.compile(
 )
 
 
-# What a question asks for, by its question word (normalised), as readers write it.
+# What a question asks for, by its question word (normalised), as readers write it, in
+# Modern Standard Arabic or in the dialects' common forms.
 _KINDS = {
-    "when": "متي",
-    "how_many": "كم بكم",
+    "when": "متي امتي ايمتي",
+    "how_many": "كم بكم قديش كام",
     "who": "من لمن ممن مين",
-    "where": "اين واين",
-    "why": "لماذا لمادا ليش",
-    "how": "كيف وكيف",
+    "where": "اين واين وين فين",
+    "why": "لماذا لمادا ليش ليه",
+    "how": "كيف وكيف كيفاش شلون ازاي",
     "yes_no": "هل وهل",
     "which": "اي باي",
-    "what": "ما ماذا ماهو ماهي مالذي ماالذي بماذا وما",
+    "what": "ما ماذا ماهو ماهي مالذي ماالذي بماذا وما شو ايش وش",
 }
 _KIND_OF = {word: kind for kind, words in _KINDS.items() for word in words.split()}
 

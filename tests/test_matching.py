@@ -69,6 +69,10 @@ async def summit(site: Site) -> Engine:
         ("هل حضر الصحفيون؟", "yes_no"),
         (" - في أي مدينة ولد؟", "which"),
         ("القمة والطاقة", None),
+        ("إيمتى عيد التحرير؟", "when"),  # as readers write it in the dialects
+        ("وين انعقدت القمة؟", "where"),
+        ("قديش عدد الحضور؟", "how_many"),
+        ("شو صار في القمة؟", "what"),
     ],
 )
 def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kind: str) -> None:
