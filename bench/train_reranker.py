@@ -30,7 +30,7 @@ import yaml
 from bench.eval_arcd import ARCD, Paragraph, Question, read_arcd, write_knowledge
 from bot import config as configuration
 from bot.engine import Engine
-from bot.matching import FEATURES, Query, Reranker, score
+from bot.matching import FEATURES, Query, Reranker, held_back, score
 
 REPO = Path(__file__).resolve().parent.parent
 WEIGHTS = REPO / "bot" / "data" / "reranker.json"
@@ -46,6 +46,7 @@ class Asked:
     y: np.ndarray
     paragraph: str
     known: float
+    fits: np.ndarray
 
 
 async def candidates(
@@ -70,7 +71,8 @@ async def candidates(
                 x = np.array([r.features for r in ranked], dtype=float).reshape(-1, len(FEATURES))
                 y = np.array([text[r.row.article_id, r.row.fact_id] == q.gold for r in ranked])
                 known = ranked[0].known if ranked else 0.0
-                out.append(Asked(x, y.astype(bool), q.article_id, known))
+                fits = np.array([r.fits for r in ranked], dtype=bool)
+                out.append(Asked(x, y.astype(bool), q.article_id, known, fits))
     return out
 
 
@@ -161,7 +163,8 @@ def thresholds(
     def best(a: Asked) -> tuple[float, bool]:
         if not len(a.y):
             return 0.0, False
-        scores = [score(model, tuple(x), 0.0, a.known) for x in a.x]
+        held = held_back(a.x, a.fits)
+        scores = [held * score(model, tuple(x), 0.0, a.known) for x in a.x]
         i = int(np.argmax(scores))
         return scores[i], bool(a.y[i])
 

@@ -130,7 +130,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "matching.min_score",
         (int, float),
-        30.0,
+        25.0,
         "Below this score (0-100) the best fact is not good enough: the bot abstains.",
         limits=(0, 100),
     ),

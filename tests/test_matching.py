@@ -10,7 +10,7 @@ from conftest import REPO, Site
 
 from bot.analysis import GROUP, answer_cues, fact_terms, question_kind
 from bot.engine import Engine
-from bot.matching import FEATURES, Query, Reranker
+from bot.matching import COVERED, FEATURES, OTHER_ANSWER, Query, Reranker, held_back
 from bot.text import light_stem, readings, root, stem
 
 sys.path.insert(0, str(REPO))
@@ -127,6 +127,8 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("تأسست المدينة في القرن الثالث.", "d"),
         ("حضر القمة نحو ثلاثمئة صحفي.", "n"),
         ("ناقش الرئيسان ملف الطاقة.", ""),
+        ("حضر القمة ثمانون صحفيا.", "n"),
+        ("أثنى الرئيس على خفض الفائدة.", ""),  # whole number words only: not أثنى nor الفائدة
     ],
 )
 def test_a_fact_knows_whether_it_holds_a_date_or_a_number(text: str, cues: str) -> None:
@@ -210,6 +212,25 @@ async def test_it_refuses_greetings_and_what_it_does_not_know(
     summit: Engine, question: str
 ) -> None:
     assert not (await summit.ask(question, record=False)).answered
+
+
+async def test_a_count_is_held_back_when_the_fact_holding_the_question_names_no_figure(
+    summit: Engine,
+) -> None:
+    # Every word is in summit-topics, which names no figure: the count is not known.
+    listed = await summit.matcher.match(summit.store, "ناقش الرئيسان في القمة ملفات؟", 1)
+    counted = await summit.matcher.match(summit.store, "كم ملفا ناقش الرئيسان في القمة؟", 1)
+    assert listed[0].fact.fact_id == counted[0].fact.fact_id == "summit-topics"
+    assert counted[0].score <= OTHER_ANSWER * listed[0].score + 1
+
+
+def test_a_question_is_held_back_by_the_candidate_that_covers_most_of_it() -> None:
+    #  coverage, light, root, ...: the second candidate covers most, under its root reading.
+    features = [(0.2, 0.2, 0.2, 0.0), (0.1, 0.1, 0.4, 0.0)]
+    assert held_back(features, [True, True]) == pytest.approx(0.4 / COVERED)
+    assert held_back(features, [True, False]) == pytest.approx(0.4 / COVERED * OTHER_ANSWER)
+    assert held_back([(0.9, 0.5, 0.5, 1.0)], [True]) == 1.0
+    assert held_back([], []) == 0.0
 
 
 def test_the_shipped_model_matches_the_features() -> None:

@@ -1,6 +1,11 @@
 """Quality on the shipped knowledge: readers' questions answered right, the rest refused.
 
-The figures are printed (`pytest -s`) and asserted against the targets of the README.
+Two sets of each: `shipped_questions.yaml` / `refusals.yaml`, written along with the matcher
+and looked at while it was tuned, and `heldout_questions.yaml` / `heldout_refusals.yaml`,
+written blind from the knowledge as it stood before its editors' questions were enriched,
+in readers' own words (dialect included). The figures are printed (`pytest -s`) and held
+to floors just under what the matcher measures now (README: "Matching and its quality"),
+so a change that makes it worse fails here; the first set's refusals meet the 0.9 target.
 """
 
 from __future__ import annotations
@@ -14,20 +19,23 @@ from conftest import DATA, Site
 from bot.engine import Engine
 
 TARGET = 0.9
-# The shipped-question target is not met yet (README: "Matching and its quality"): these
-# floors are what the matcher measures now, so a change that makes it worse fails here.
-ANSWERED_RIGHT_FLOOR = 0.6
-RANKED_FIRST_FLOOR = 0.8
+# (answered right, right fact ranked first, refused) floors for each set.
+FLOORS = {
+    "shipped": (0.8, 0.9, TARGET),
+    "heldout": (0.6, 0.8, 0.75),
+}
+QUESTIONS = {"shipped": "shipped_questions.yaml", "heldout": "heldout_questions.yaml"}
+REFUSALS = {"shipped": "refusals.yaml", "heldout": "heldout_refusals.yaml"}
 
 
-def shipped_questions() -> list[tuple[str, str, str]]:
+def questions(name: str) -> list[tuple[str, str, str]]:
     """(question, article id, fact id) for every question in the set."""
-    raw = yaml.safe_load((DATA / "shipped_questions.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((DATA / QUESTIONS[name]).read_text(encoding="utf-8"))
     return [(q, article, fact) for article, items in raw.items() for fact, q in items]
 
 
-def refusals() -> list[str]:
-    return yaml.safe_load((DATA / "refusals.yaml").read_text(encoding="utf-8"))
+def refusals(name: str) -> list[str]:
+    return yaml.safe_load((DATA / REFUSALS[name]).read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -37,23 +45,27 @@ async def shipped(shipped_site: Site) -> AsyncIterator[Engine]:
         yield engine
 
 
-def test_the_sets_are_big_enough_and_name_real_facts() -> None:
-    assert len(shipped_questions()) >= 30
-    assert len(refusals()) >= 30
-    questions = [q for q, _, _ in shipped_questions()]
-    assert len(set(questions)) == len(questions)
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_the_sets_are_big_enough_and_do_not_overlap(name: str) -> None:
+    asked = [q for q, _, _ in questions(name)]
+    assert len(asked) >= 30
+    assert len(refusals(name)) >= 30
+    assert len(set(asked)) == len(asked)
+    assert not set(asked) & set(refusals(name))
 
 
-async def test_the_expected_facts_exist(shipped: Engine) -> None:
-    for question, article, fact in shipped_questions():
+@pytest.mark.parametrize("name", QUESTIONS)
+async def test_the_expected_facts_exist(shipped: Engine, name: str) -> None:
+    for question, article, fact in questions(name):
         assert await shipped.item(article, fact) is not None, (question, article, fact)
 
 
+@pytest.mark.parametrize("name", QUESTIONS)
 async def test_readers_questions_about_the_shipped_knowledge_are_answered_right(
-    shipped: Engine,
+    shipped: Engine, name: str
 ) -> None:
     misses, first = [], 0
-    cases = shipped_questions()
+    cases = questions(name)
     for question, article, fact in cases:
         answer = await shipped.ask(question, record=False)
         got = (answer.answers[0].article_id, answer.answers[0].fact_id) if answer.answered else None
@@ -61,23 +73,25 @@ async def test_readers_questions_about_the_shipped_knowledge_are_answered_right(
             misses.append(f"{question} -> {got}, wanted {fact}")
         best = await shipped.matcher.match(shipped.store, question, 1)
         first += bool(best) and (best[0].fact.article_id, best[0].fact.fact_id) == (article, fact)
-    right = 1 - len(misses) / len(cases)
+    right, ranked_first = 1 - len(misses) / len(cases), first / len(cases)
     print(
-        f"\nshipped questions answered right: {right:.3f} ({len(cases) - len(misses)}/{len(cases)})"
-        f"; right fact ranked first, threshold aside: {first / len(cases):.3f} (target {TARGET})"
+        f"\n{name} questions answered right: {right:.3f} ({len(cases) - len(misses)}/"
+        f"{len(cases)}); right fact ranked first, threshold aside: {ranked_first:.3f}"
     )
-    assert right >= ANSWERED_RIGHT_FLOOR, "\n".join(misses)
-    assert first / len(cases) >= RANKED_FIRST_FLOOR
+    right_floor, first_floor, _ = FLOORS[name]
+    assert right >= right_floor, "\n".join(misses)
+    assert ranked_first >= first_floor
 
 
-async def test_what_the_knowledge_does_not_hold_is_refused(shipped: Engine) -> None:
+@pytest.mark.parametrize("name", QUESTIONS)
+async def test_what_the_knowledge_does_not_hold_is_refused(shipped: Engine, name: str) -> None:
     answered = []
-    cases = refusals()
+    cases = refusals(name)
     for question in cases:
         answer = await shipped.ask(question, record=False)
         if answer.answered:
             best = answer.answers[0]
             answered.append(f"{question} -> {best.article_id}/{best.fact_id} {best.score}")
     refused = 1 - len(answered) / len(cases)
-    print(f"\nrefused: {refused:.3f} ({len(cases) - len(answered)}/{len(cases)})")
-    assert refused >= TARGET, "\n".join(answered)
+    print(f"\n{name} refused: {refused:.3f} ({len(cases) - len(answered)}/{len(cases)})")
+    assert refused >= FLOORS[name][2], "\n".join(answered)
