@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from bot.text import analyse, normalize
@@ -24,8 +25,9 @@ _DATE = re.compile(
 )
 # A digit, or a number written as a word (normalised: مئة is ميه), whole: أثنى or الفائدة
 # hold no number.
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(
-    r"\d|\b[وفبل]?(?:ال)?(?:واحد|اثن(?:ان|ين|تان|تين)|ثلاث|اربع|خمس|ست|سبع|ثماني?|تسع|عشر|"
+    r"\b[وفبل]?(?:ال)?(?:واحد|اثن(?:ان|ين|تان|تين)|ثلاث|اربع|خمس|ست|سبع|ثماني?|تسع|عشر|"
     r"(?:ثلاث|اربع|خمس|ست|سبع|ثمان|تسع)?(?:ميه|مايه)|ميتين|مايتين|ميتي|مايتي|ميات|الف|الاف|"
     r"الفين|مليون|ملايين|مليار|مليارات|نصف|ربع)(?:ه|ين|ون|ات)?\b"
 )
@@ -65,6 +67,70 @@ class FactTerms(NamedTuple):
     cues: str
 
 
+class CandidateRow(NamedTuple):
+    """A fact as matching reranks it: its index terms, not yet its text.
+
+    A tuple rather than a frozen dataclass: dozens are made for every question.
+    """
+
+    rowid: int
+    article_id: str
+    fact_id: str
+    terms: FactTerms
+
+
+# A fact's row as TermsTable keeps it: rowid, article id, fact id, then FactTerms' columns.
+TermsRow = tuple[int, str, str, str, str, str, str, str]
+
+
+@dataclass(frozen=True)
+class TermsTable:
+    """Every fact's terms as one load left them, held in memory for reranking.
+
+    Reading a question's few dozen candidates from a large database costs more than the
+    rest of answering; held here they cost nothing. Rows stay as the database returned them
+    (a CandidateRow is made only for a candidate) so that opening 100,000 facts stays quick.
+    Kept by article with the time it was loaded, so the table of the next load reuses every
+    article that load left alone and reads only the ones it wrote.
+    """
+
+    articles: dict[str, tuple[float, list[TermsRow]]]
+    rows: dict[int, TermsRow]
+
+    @staticmethod
+    def to_read(previous: TermsTable | None, loaded: dict[str, float]) -> list[str] | None:
+        """The articles whose facts must be read (None: all of them)."""
+        if previous is None:
+            return None
+        known = previous.articles
+        return [a for a, at in loaded.items() if a not in known or known[a][0] != at]
+
+    @classmethod
+    def build(
+        cls, previous: TermsTable | None, loaded: dict[str, float], read: Iterable[TermsRow]
+    ) -> TermsTable:
+        """The table for the articles now loaded: those read, and the rest from previous."""
+        fresh: dict[str, list[TermsRow]] = {}
+        for row in read:
+            fresh.setdefault(row[1], []).append(row)
+        articles = {}
+        for article_id, at in loaded.items():
+            if article_id in fresh:
+                articles[article_id] = (at, fresh[article_id])
+            elif previous is not None and article_id in previous.articles:
+                articles[article_id] = previous.articles[article_id]
+        rows = {row[0]: row for _, facts in articles.values() for row in facts}
+        return cls(articles, rows)
+
+    def candidates(self, rowids: Iterable[int], article_ids: Iterable[str]) -> list[CandidateRow]:
+        """These facts and every fact of these articles, once each."""
+        found = {r: self.rows[r] for r in rowids if r in self.rows}
+        for article_id in article_ids:
+            for row in self.articles.get(article_id, (0.0, []))[1]:
+                found.setdefault(row[0], row)
+        return [CandidateRow(r[0], r[1], r[2], FactTerms(*r[3:])) for r in found.values()]
+
+
 def question_kind(text: str) -> str | None:
     """What a question asks for, from its first question word: 'when', 'how_many', ..."""
     words = normalize(text).split()[:4]
@@ -79,8 +145,13 @@ def question_kind(text: str) -> str | None:
 
 def answer_cues(text: str) -> str:
     """Kinds of answer a text holds: 'd' a date or year, 'n' a number."""
-    folded = normalize(text)
-    return ("d" if _DATE.search(folded) else "") + ("n" if _NUMBER.search(folded) else "")
+    return _cues(normalize(text))
+
+
+def _cues(folded: str) -> str:
+    # A digit is found far faster than the number words, and most figures are digits.
+    number = _DIGIT.search(folded) or _NUMBER.search(folded)
+    return ("d" if _DATE.search(folded) else "") + ("n" if number else "")
 
 
 def fact_terms(
@@ -91,11 +162,12 @@ def fact_terms(
     What the fact states is its statement: the source sentences around it only help find it,
     so they come after a GROUP separator and matching weighs the two apart.
     """
-    seen = {normalize(statement)}
+    folded = normalize(statement)
+    seen = {folded}
     sources = []
     for quote in quotes:
-        if normalize(quote) not in seen:
-            seen.add(normalize(quote))
+        if (folded_quote := normalize(quote)) not in seen:
+            seen.add(folded_quote)
             sources.append(quote)
     said = analyse(statement)
     more = analyse(" ".join(sources))
@@ -106,7 +178,7 @@ def fact_terms(
         lights=" ".join(said.lights) + GROUP + " ".join(more.lights),
         roots=" ".join(said.roots) + GROUP + " ".join(more.roots),
         asked=GROUP.join(groups),
-        cues=f"{answer_cues(statement)}|{kinds}",
+        cues=f"{_cues(folded)}|{kinds}",
     )
 
 

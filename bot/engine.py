@@ -306,7 +306,8 @@ def _reload_in_child(config: Config) -> LoadReport:
     """A reload in a process of its own (see Engine.separate_loads)."""
 
     async def reload() -> LoadReport:
+        # Only the load: the parent opens the new index for its readers, this process has none.
         async with Engine(config) as engine:
-            return await engine.reload()
+            return await engine._reload_here()
 
     return asyncio.run(reload())

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.analysis import CandidateRow, TermsTable
+
 K1 = 1.2
 B = 0.75
 # FTS5's floor for the IDF of a term that most documents hold.
@@ -282,12 +284,13 @@ def _per_term(terms: np.ndarray, masks: np.ndarray, column: int, size: int) -> n
 
 @dataclass(frozen=True)
 class KnowledgeIndex:
-    """What retrieval reads: the facts' and the articles' rankers, as of one load."""
+    """What retrieval and reranking read, as of one load: the rankers and the facts' terms."""
 
     generation: int
     facts: Ranker
     articles: Ranker
     article_ids: dict[int, str]
+    terms: TermsTable
 
     def term_counts(self, terms: Sequence[str]) -> tuple[int, dict[tuple[str, str], int]]:
         """How many facts there are, and how many hold each term, by column."""
@@ -300,3 +303,7 @@ class KnowledgeIndex:
     def search_articles(self, terms: Sequence[str], limit: int) -> list[tuple[str, float]]:
         """Article ids best first, with their BM25 scores over all each article says."""
         return [(self.article_ids[d], s) for d, s in self.articles.top(terms, limit)]
+
+    def candidates(self, rowids: Sequence[int], article_ids: Sequence[str]) -> list[CandidateRow]:
+        """What reranking needs of these facts and of every fact of these articles."""
+        return self.terms.candidates(rowids, article_ids)

@@ -33,11 +33,11 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.analysis import GROUP, question_kind
+from bot.analysis import GROUP, CandidateRow, question_kind
 from bot.text import content_tokens, light_stem, readings, root, smalltalk, stem
 
 if TYPE_CHECKING:
-    from bot.store import CandidateRow, FactRow, Store
+    from bot.store import FactRow, Store
 
 # The articles whose facts all become candidates, and how many articles are ranked to judge
 # how well a fact's article matches (relative to the best one).
@@ -238,7 +238,7 @@ class Matcher:
         articles = index.search_articles(terms, RANKED_ARTICLES)
         best = max((score for _, score in articles), default=0.0)
         article = {a: score / best for a, score in articles} if best > 0 else {}
-        rows = await store.candidates(
+        rows = index.candidates(
             [rowid for rowid, _ in hits], [a for a, _ in articles[:EXPANDED_ARTICLES]]
         )
         weigh = _Weights(query, total, counts)

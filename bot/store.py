@@ -14,15 +14,15 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import NamedTuple
 
 import aiosqlite
 
-from bot.analysis import FactTerms, article_terms, fact_terms
+from bot.analysis import FactTerms, TermsTable, article_terms, fact_terms
 from bot.index import ARTICLE_WEIGHTS, FACT_WEIGHTS, KnowledgeIndex, Postings, Ranker
 from bot.knowledge import Article, Fact, Sentence
 from bot.text import normalize
@@ -132,6 +132,11 @@ CREATE TABLE IF NOT EXISTS announced (
 );
 """
 
+# Every fact's terms for reranking (bot/analysis.py TermsTable), or those of some articles.
+_TERMS = """SELECT f.rowid, f.article_id, f.id, i.stems, i.lights, i.roots, i.asked, i.cues
+            FROM facts f JOIN fact_terms i ON i.rowid = f.rowid"""
+_TERMS_OF = _TERMS + " WHERE f.article_id IN (SELECT value FROM json_each(?))"
+
 # How often, at most, readers look whether another process has loaded new knowledge.
 INDEX_CHECK = 0.25
 
@@ -230,18 +235,6 @@ class FactRow:
     source: tuple[str, ...]
     quotes: tuple[str, ...]
     article: ArticleRow
-
-
-class CandidateRow(NamedTuple):
-    """A fact as matching reranks it: its index terms, not yet its text.
-
-    A tuple rather than a frozen dataclass: dozens are built for every question.
-    """
-
-    rowid: int
-    article_id: str
-    fact_id: str
-    terms: FactTerms
 
 
 class Store:
@@ -406,23 +399,26 @@ class Store:
 
     async def _open_index(self) -> KnowledgeIndex:
         try:
-            blobs = dict(await self.db.execute_fetchall("SELECT name, data FROM postings"))
-            self._index = await asyncio.to_thread(_open_index, blobs)
+            previous = self._index.terms if self._index is not None else None
+            # One read transaction: the postings and the terms of the same load.
+            await self.db.execute("BEGIN")
+            try:
+                blobs = dict(await self.db.execute_fetchall("SELECT name, data FROM postings"))
+                loaded = dict(await self.db.execute_fetchall("SELECT id, loaded_at FROM articles"))
+                wanted = TermsTable.to_read(previous, loaded)
+                if wanted is None:
+                    read = await self.db.execute_fetchall(_TERMS)
+                elif wanted:
+                    read = await self.db.execute_fetchall(_TERMS_OF, (json.dumps(wanted),))
+                else:
+                    read = []
+            finally:
+                await self.db.execute("COMMIT")
+            terms = partial(TermsTable.build, previous, loaded, read)
+            self._index = await asyncio.to_thread(_open_index, blobs, terms)
             return self._index
         finally:
             self._opening = None
-
-    async def candidates(
-        self, rowids: Sequence[int], article_ids: Sequence[str]
-    ) -> list[CandidateRow]:
-        """What matching needs of these facts and of every fact of these articles."""
-        facts = ",".join("?" * len(rowids)) or "NULL"
-        articles = ",".join("?" * len(article_ids)) or "NULL"
-        sql = f"""SELECT f.rowid, f.article_id, f.id, i.stems, i.lights, i.roots, i.asked, i.cues
-                  FROM facts f JOIN fact_terms i ON i.rowid = f.rowid
-                  WHERE f.rowid IN ({facts}) OR f.article_id IN ({articles})"""
-        rows = await self.db.execute_fetchall(sql, (*rowids, *article_ids))
-        return [CandidateRow(row[0], row[1], row[2], FactTerms(*row[3:])) for row in rows]
 
     async def facts(self, rowids: Sequence[int]) -> dict[int, FactRow]:
         if not rowids:
@@ -921,13 +917,14 @@ def _postings(blobs: dict[str, bytes], name: str) -> Postings:
     return Postings.from_bytes(blobs[name]) if name in blobs else Postings.empty()
 
 
-def _open_index(blobs: dict[str, bytes]) -> KnowledgeIndex:
+def _open_index(blobs: dict[str, bytes], terms: Callable[[], TermsTable]) -> KnowledgeIndex:
     written = _read_written(blobs)
     return KnowledgeIndex(
         generation=written.generation,
         facts=Ranker(written.facts),
         articles=Ranker(written.articles),
         article_ids=written.article_ids,
+        terms=terms(),
     )
 
 
