@@ -168,12 +168,21 @@ def root(token: str) -> str:
 class Terms(NamedTuple):
     """A text's content words three ways, position by position."""
 
-    stems: list[str]
-    lights: list[str]
-    roots: list[str]
+    stems: tuple[str, ...]
+    lights: tuple[str, ...]
+    roots: tuple[str, ...]
 
 
+@lru_cache(maxsize=4096)
 def analyse(text: str) -> Terms:
-    """Snowball stems, light stems and rough roots of text's content words."""
+    """Snowball stems, light stems and rough roots of text's content words.
+
+    Kept for recent texts: a load reads a sentence once as a fact's source and again for
+    its article's index.
+    """
     words = content_tokens(text)
-    return Terms([stem(w) for w in words], [light_stem(w) for w in words], [root(w) for w in words])
+    return Terms(
+        tuple(stem(w) for w in words),
+        tuple(light_stem(w) for w in words),
+        tuple(root(w) for w in words),
+    )
