@@ -7,7 +7,6 @@ and keeps unanswered questions for the editors.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import time
 from collections.abc import Coroutine, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +19,7 @@ from bot.matching import Matcher, ScoredFact
 from bot.store import ArticleRow, KnowledgeFiles, LoadReport, Store, StoredFile
 from bot.subscriptions import Subscriptions
 from bot.text import normalize
+from bot.workers import process_pool
 
 DAY = 24 * 3600
 
@@ -165,9 +165,7 @@ class Engine:
                 report = await self._reload_here()
             else:
                 if self._loader is None:
-                    self._loader = ProcessPoolExecutor(
-                        1, mp_context=multiprocessing.get_context("spawn")
-                    )
+                    self._loader = process_pool(1)
                 loop = asyncio.get_running_loop()
                 report = await loop.run_in_executor(self._loader, _reload_in_child, self.config)
             if not report.unchanged:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import multiprocessing
 import os
 import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -26,6 +24,7 @@ from bot.analysis import FactTerms, TermsTable, article_terms, fact_terms
 from bot.index import ARTICLE_WEIGHTS, FACT_WEIGHTS, KnowledgeIndex, Postings, Ranker
 from bot.knowledge import Article, Fact, Sentence
 from bot.text import normalize
+from bot.workers import process_pool
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -739,8 +738,7 @@ def _analyse_all(articles: list[tuple[Article, str]]) -> list[_ArticleRows]:
         return _analyse(articles)
     size = -(-len(articles) // workers)
     chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
+    with process_pool(workers) as pool:
         return [row for chunk in pool.map(_analyse, chunks) for row in chunk]
 
 

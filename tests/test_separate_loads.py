@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -76,3 +79,60 @@ async def test_a_large_load_analysed_on_every_core_answers_the_same(
         assert answer.answered and answer.answers[0].article_id == "marathon"
         answer = await engine.ask("لماذا تثور البراكين؟", record=False)
         assert answer.answered and answer.answers[0].article_id == "volcano"
+
+
+def workers_of(pid: int) -> list[int]:
+    """The pool worker processes (multiprocessing spawn) whose parent is pid."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and b"spawn_main" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_the_loader_process_ends_when_the_process_that_started_it_is_killed(
+    config: configuration.Config,
+) -> None:
+    write(config, "eclipse", "يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس.")
+    script = f"""
+import asyncio
+from pathlib import Path
+
+from bot import config as configuration
+from bot.engine import Engine
+
+async def main():
+    config = configuration.load(Path({str(config.path)!r}))
+    async with Engine(config, separate_loads=True) as engine:
+        await engine.reload()
+        print("loaded", flush=True)
+        await asyncio.sleep(120)
+
+asyncio.run(main())
+"""
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE) as bot_process:
+        try:
+            assert bot_process.stdout is not None
+            assert bot_process.stdout.readline().strip() == b"loaded"
+            loaders = workers_of(bot_process.pid)
+            assert loaders, "the reload ran in no child process"
+        finally:
+            bot_process.kill()
+    deadline = time.monotonic() + 15
+    while any(running(pid) for pid in loaders):
+        assert time.monotonic() < deadline, f"loader {loaders} outlived its parent"
+        time.sleep(0.1)
