@@ -79,6 +79,11 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
     assert question_kind(question) == kind
 
 
+def test_a_verb_that_folds_onto_a_function_word_is_kept() -> None:
+    # هنأ (congratulated) folds to هنا (here): the verb must not be dropped as a stopword.
+    assert stem("هنأ") in Query.parse("بماذا هنأ الرئيس الفائز؟").stems
+
+
 def test_a_question_is_read_without_its_question_and_function_words() -> None:
     query = Query.parse("متى عقد الرئيسان القمة في جنيف؟")
     assert query.kind == "when"
