@@ -99,6 +99,14 @@ def _word_list(name: str) -> frozenset[str]:
     return frozenset(normalize(w) for w in words if w)
 
 
+@lru_cache(maxsize=1)
+def dialect() -> dict[str, str]:
+    """Dialect words with the Modern Standard word for the same thing, both normalised."""
+    raw = resources.files("bot").joinpath("data", "dialect_ar.txt").read_text(encoding="utf-8")
+    pairs = (line.split("#", 1)[0].split("=") for line in raw.splitlines())
+    return {normalize(p[0]): normalize(p[1]) for p in pairs if len(p) == 2}
+
+
 def strip_clitics(token: str) -> str:
     """Remove an attached conjunction and article, the light stemming that helps matching most."""
     bare = _ARTICLE.sub("", token)
@@ -130,14 +138,16 @@ def readings(token: str) -> list[str]:
     """The token, then other ways to read it when the knowledge does not hold it as written.
 
     Without an attached conjunction and preposition (وب، فل، ك...) or the future سـ, and
-    with the letters readers most often confuse swapped (ض/ظ، د/ذ، ز/ذ). Stripping ب/ل/ك
-    from every word would break words that start with those letters (بيت، لبنان), so
-    matching tries these readings only for a word the knowledge does not hold.
+    with the letters readers most often confuse swapped (ض/ظ، د/ذ، ز/ذ); a dialect word as
+    its Modern Standard equivalent (حكى as تحدث). Stripping ب/ل/ك from every word would
+    break words that start with those letters (بيت، لبنان), so matching tries these readings
+    only for a word the knowledge does not hold.
     """
     found = [m.group(1) for m in (r.match(token) for r in (_PREPOSITION, _AND, _FUTURE)) if m]
     bare = [token, *found]
+    standard = [dialect()[b] for b in bare if b in dialect()]
     misspelt = [b.translate(swap) for b in bare for swap in _CONFUSED if b.translate(swap) != b]
-    return list(dict.fromkeys(bare + misspelt))
+    return list(dict.fromkeys(bare + standard + misspelt))
 
 
 def content_tokens(text: str) -> list[str]:

@@ -105,6 +105,14 @@ def test_words_are_also_read_without_attached_clitics() -> None:
     assert readings("سلام") == ["سلام"]  # سـ before no verb prefix is part of the word
 
 
+def test_a_dialect_word_is_also_read_as_its_standard_equivalent() -> None:
+    assert normalize("تحدث") in readings(normalize("حكى"))
+    assert readings("وتستلف")[:3] == ["وتستلف", "تستلف", "تقترض"]
+    query = Query.parse("مع مين حكى الرئيس بالتلفون؟")
+    resolved = query.resolve(lambda s, light, r: s in {stem("تحدث"), stem("هاتفيا")})
+    assert stem("تحدث") in resolved.stems
+
+
 def test_a_resolved_query_keeps_the_readings_the_knowledge_holds() -> None:
     query = Query.parse("هل اتصل ببوتين؟")
     held = {stem("بوتين")}
