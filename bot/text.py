@@ -94,16 +94,20 @@ def smalltalk() -> frozenset[str]:
 
 
 def _word_list(name: str) -> frozenset[str]:
+    return frozenset(normalize(w) for w in _data_lines(name))
+
+
+def _data_lines(name: str) -> list[str]:
+    """The lines of a list shipped in bot/data, without comments and blank lines."""
     raw = resources.files("bot").joinpath("data", name).read_text(encoding="utf-8")
-    words = (line.split("#", 1)[0].strip() for line in raw.splitlines())
-    return frozenset(normalize(w) for w in words if w)
+    lines = (line.split("#", 1)[0].strip() for line in raw.splitlines())
+    return [line for line in lines if line]
 
 
 @lru_cache(maxsize=1)
 def dialect() -> dict[str, str]:
     """Dialect words with the Modern Standard word for the same thing, both normalised."""
-    raw = resources.files("bot").joinpath("data", "dialect_ar.txt").read_text(encoding="utf-8")
-    pairs = (line.split("#", 1)[0].split("=") for line in raw.splitlines())
+    pairs = (line.split("=") for line in _data_lines("dialect_ar.txt"))
     return {normalize(p[0]): normalize(p[1]) for p in pairs if len(p) == 2}
 
 
