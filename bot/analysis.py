@@ -23,12 +23,12 @@ _DATE = re.compile(
     r"\b(?:1\d\d\d|20\d\d|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|"
     r"ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|ايلول|تشرين|عام|سنه|القرن|قرن|ه|ق م)\b"
 )
-# A digit, or a number written as a word (normalised: مئة is ميه), whole: أثنى or الفائدة
-# hold no number.
+# A digit, or a number written as a word (normalised: مئة is مءه, or ميه as readers write
+# it), whole: أثنى or الفائدة hold no number.
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(
     r"\b[وفبل]?(?:ال)?(?:واحد|اثن(?:ان|ين|تان|تين)|ثلاث|اربع|خمس|ست|سبع|ثماني?|تسع|عشر|"
-    r"(?:ثلاث|اربع|خمس|ست|سبع|ثمان|تسع)?(?:ميه|مايه)|ميتين|مايتين|ميتي|مايتي|ميات|الف|الاف|"
+    r"(?:ثلاث|اربع|خمس|ست|سبع|ثمان|تسع)?ما?[يء]ه|ما?[يء]تين|ما?[يء]تي|ما?[يء]ات|الف|الاف|"
     r"الفين|مليون|ملايين|مليار|مليارات|نصف|ربع)(?:ه|ين|ون|ات)?\b"
 )
 
@@ -47,6 +47,12 @@ _KINDS = {
     "what": "ما ماذا ماهو ماهي مالذي ماالذي بماذا وما شو ايش وش",
 }
 _KIND_OF = {word: kind for kind, words in _KINDS.items() for word in words.split()}
+# Nouns that, after أي, name the kind of answer asked for (normalised).
+_TYPES = {
+    "when": "عام سنه تاريخ يوم شهر قرن وقت ساعه فتره",
+    "where": "مكان مدينه عاصمه دوله بلد منطقه مقاطعه قاره جزيره ولايه محافظه",
+}
+_TYPE_OF = {word: kind for kind, words in _TYPES.items() for word in words.split()}
 
 
 class FactTerms(NamedTuple):
@@ -133,14 +139,26 @@ class TermsTable:
 
 def question_kind(text: str) -> str | None:
     """What a question asks for, from its first question word: 'when', 'how_many', ..."""
-    words = normalize(text).split()[:4]
+    return asking(text)[0]
+
+
+def asking(text: str) -> tuple[str | None, str | None]:
+    """The question's kind, and the noun after أي that named it (None when there is none).
+
+    في أي عاصمة asks where and في أي عام when: that noun names the kind of answer, which a
+    fact may give only by its instance (بيونغ يانغ، 2024).
+    """
+    words = normalize(text).split()[:5]
     for i, word in enumerate(words):
         kind = _KIND_OF.get(word)
-        if kind == "who" and words[i + 1 : i + 2] == ["اين"]:
-            return "where"  # من أين: from where
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if kind == "who" and following == "اين":
+            return "where", None  # من أين: from where
+        if kind == "which" and following in _TYPE_OF:
+            return _TYPE_OF[following], following
         if kind:
-            return kind
-    return None
+            return kind, None
+    return None, None
 
 
 def answer_cues(text: str) -> str:

@@ -33,7 +33,7 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.analysis import GROUP, CandidateRow, question_kind
+from bot.analysis import GROUP, CandidateRow, asking
 from bot.text import content_tokens, light_stem, readings, root, smalltalk, stem
 
 if TYPE_CHECKING:
@@ -101,6 +101,8 @@ class Query:
     text: str
     kind: str | None
     readings: tuple[tuple[tuple[str, str, str], ...], ...]
+    # Which word is the noun after أي (-1: none), see resolve().
+    typed: int = -1
 
     @classmethod
     def parse(cls, question: str) -> Query:
@@ -108,11 +110,12 @@ class Query:
         words = content_tokens(question)
         if all(word in smalltalk() for word in words):
             return cls(question, None, ())
+        kind, typed = asking(question)
         readings_of = (
             tuple(dict.fromkeys((stem(r), light_stem(r), root(r)) for r in readings(w)))
             for w in words
         )
-        return cls(question, question_kind(question), tuple(readings_of))
+        return cls(question, kind, tuple(readings_of), words.index(typed) if typed in words else -1)
 
     @cached_property
     def stems(self) -> tuple[str, ...]:
@@ -131,9 +134,17 @@ class Query:
         return tuple(dict.fromkeys(t for word in self.readings for r in word for t in r))
 
     def resolve(self, holds: Callable[[str, str, str], bool]) -> Query:
-        """Each word's first reading that the knowledge holds (else as written)."""
-        chosen = tuple((next((r for r in word if holds(*r)), word[0]),) for word in self.readings)
-        return Query(self.text, self.kind, chosen)
+        """Each word's first reading that the knowledge holds (else as written).
+
+        The noun after أي is dropped when the knowledge never uses it: it names the kind of
+        answer (في أي عاصمة asks where), and the fact gives the answer itself (بيونغ يانغ).
+        """
+        chosen = []
+        for i, word in enumerate(self.readings):
+            held = next((r for r in word if holds(*r)), None)
+            if held or i != self.typed:
+                chosen.append((held or word[0],))
+        return Query(self.text, self.kind, tuple(chosen))
 
     def terms(self) -> tuple[str, ...]:
         """What retrieval looks for (any of them): the question's stems and light stems.
