@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -133,15 +133,20 @@ class Query:
         """Every term of every reading: what the knowledge is asked whether it holds."""
         return tuple(dict.fromkeys(t for word in self.readings for r in word for t in r))
 
-    def resolve(self, holds: Callable[[str, str, str], bool]) -> Query:
+    def resolve(self, holds: Callable[[Iterable[str]], bool]) -> Query:
         """Each word's first reading that the knowledge holds (else as written).
+
+        A reading held by its stem or light stem comes before one held only by its rough
+        root, a looser key: يشرب is held by its root شرب, but read as شرب it meets the stem
+        of الشرب, which the reranker trusts more.
 
         The noun after أي is dropped when the knowledge never uses it: it names the kind of
         answer (في أي عاصمة asks where), and the fact gives the answer itself (بيونغ يانغ).
         """
         chosen = []
         for i, word in enumerate(self.readings):
-            held = next((r for r in word if holds(*r)), None)
+            held = next((r for r in word if holds(r[:2])), None)
+            held = held or next((r for r in word if holds(r)), None)
             if held or i != self.typed:
                 chosen.append((held or word[0],))
         return Query(self.text, self.kind, tuple(chosen))
@@ -241,7 +246,7 @@ class Matcher:
             return []
         index = await store.index()
         total, counts = index.term_counts(query.lookups())
-        query = query.resolve(lambda *reading: _holds(counts, *reading))
+        query = query.resolve(lambda terms: _holds(counts, terms))
         terms = query.terms()
         hits = index.search(terms, self.candidates)
         if not hits:
@@ -314,7 +319,7 @@ class _Weights:
         unknown = {
             _spaced(s)
             for s, light, r in zip(query.stems, query.lights, query.roots, strict=True)
-            if not _holds(counts, s, light, r)
+            if not _holds(counts, (s, light, r))
         }
         self.known = 1 - sum(share for s, share in self.stems if s in unknown)
 
@@ -353,12 +358,12 @@ def _share(shares: tuple[tuple[str, float], ...], found: str, more: str = "") ->
     return total
 
 
-def _holds(counts: dict[tuple[str, str], int], stem: str, light: str, root: str) -> bool:
-    """Whether any fact holds the word read as this stem, light stem or root.
+def _holds(counts: dict[tuple[str, str], int], terms: Iterable[str]) -> bool:
+    """Whether any fact holds any of these readings of a word (stem, light stem, root).
 
     In any column: a light stem of the question may be the Snowball stem of a fact's word.
     """
-    return any(counts.get((term, column)) for term in (stem, light, root) for column in _COLUMNS)
+    return any(counts.get((term, column)) for term in terms for column in _COLUMNS)
 
 
 def _fits(kind: str | None, cues: str, kinds: str) -> bool:

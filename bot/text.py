@@ -48,6 +48,8 @@ _PREPOSITION = re.compile(r"^[وف]?[بلك](...+)$")
 _AND = re.compile(r"^[وف](...+)$")
 # The future particle سـ before a present-tense verb: سيتبادل is يتبادل.
 _FUTURE = re.compile(r"^[وف]?س([يتنا]...+)$")
+# A present-tense verb without its prefix: يشرب is read as شرب, to meet الشرب.
+_PRESENT = re.compile(r"^[يتن](...+)$")
 _CONFUSED = (
     str.maketrans("ظ", "ض"),
     str.maketrans("ض", "ظ"),
@@ -141,13 +143,15 @@ def light_stem(token: str) -> str:
 def readings(token: str) -> list[str]:
     """The token, then other ways to read it when the knowledge does not hold it as written.
 
-    Without an attached conjunction and preposition (وب، فل، ك...) or the future سـ, and
-    with the letters readers most often confuse swapped (ض/ظ، د/ذ، ز/ذ); a dialect word as
-    its Modern Standard equivalent (حكى as تحدث). Stripping ب/ل/ك from every word would
-    break words that start with those letters (بيت، لبنان), so matching tries these readings
-    only for a word the knowledge does not hold.
+    Without an attached conjunction and preposition (وب، فل، ك...), the future سـ or the
+    prefix of a present-tense verb (يشرب as شرب), and with the letters readers most often
+    confuse swapped (ض/ظ، د/ذ، ز/ذ); a dialect word as its Modern Standard equivalent (حكى
+    as تحدث). Stripping ب/ل/ك from every word would break words that start with those
+    letters (بيت، لبنان), so matching tries these readings only for a word the knowledge
+    does not hold as written.
     """
-    found = [m.group(1) for m in (r.match(token) for r in (_PREPOSITION, _AND, _FUTURE)) if m]
+    clitics = (_PREPOSITION, _AND, _FUTURE, _PRESENT)
+    found = [m.group(1) for m in (r.match(token) for r in clitics) if m]
     bare = [token, *found]
     standard = [dialect()[b] for b in bare if b in dialect()]
     misspelt = [b.translate(swap) for b in bare for swap in _CONFUSED if b.translate(swap) != b]

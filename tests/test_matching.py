@@ -86,11 +86,11 @@ def test_the_noun_after_which_is_dropped_when_the_knowledge_never_uses_it() -> N
     query = Query.parse("في أي عاصمة وقعت المعاهدة في مقاطعة كورسك؟")
     assert query.kind == "where"
     known = {stem("معاهده"), stem("مقاطعه")}
-    held = query.resolve(lambda s, light, r: s in known).stems
+    held = query.resolve(lambda terms: terms[0] in known).stems
     assert stem("عاصمه") not in held
     assert {stem("معاهده"), stem("مقاطعه")} <= set(held)
     query = Query.parse("في أي مقاطعة قاتل الجنود؟")
-    assert stem("مقاطعه") in query.resolve(lambda s, light, r: s in known).stems
+    assert stem("مقاطعه") in query.resolve(lambda terms: terms[0] in known).stems
 
 
 def test_a_verb_that_folds_onto_a_function_word_is_kept() -> None:
@@ -123,14 +123,23 @@ def test_a_dialect_word_is_also_read_as_its_standard_equivalent() -> None:
     assert normalize("تحدث") in readings(normalize("حكى"))
     assert readings("وتستلف")[:3] == ["وتستلف", "تستلف", "تقترض"]
     query = Query.parse("مع مين حكى الرئيس بالتلفون؟")
-    resolved = query.resolve(lambda s, light, r: s in {stem("تحدث"), stem("هاتفيا")})
+    resolved = query.resolve(lambda terms: terms[0] in {stem("تحدث"), stem("هاتفيا")})
     assert stem("تحدث") in resolved.stems
+
+
+def test_a_present_tense_verb_meets_its_noun_by_stem_rather_than_by_root() -> None:
+    assert readings("يشرب") == ["يشرب", "شرب"]
+    query = Query.parse("ماذا يشرب العداء؟")
+    # The knowledge holds يشرب only by its root شرب, and شرب itself as a stem (الشرب).
+    held = {root("يشرب"), stem("الشرب"), stem("العداء")}
+    resolved = query.resolve(lambda terms: bool(held & set(terms)))
+    assert resolved.stems == (stem("الشرب"), stem("العداء"))
 
 
 def test_a_resolved_query_keeps_the_readings_the_knowledge_holds() -> None:
     query = Query.parse("هل اتصل ببوتين؟")
     held = {stem("بوتين")}
-    resolved = query.resolve(lambda s, light, r: s in held)
+    resolved = query.resolve(lambda terms: terms[0] in held)
     assert stem("بوتين") in resolved.stems
     assert stem("ببوتين") not in resolved.stems
 
