@@ -4,8 +4,9 @@ Two sets of each: `shipped_questions.yaml` / `refusals.yaml`, written along with
 and looked at while it was tuned, and `heldout_questions.yaml` / `heldout_refusals.yaml`,
 written blind from the knowledge as it stood before its editors' questions were enriched,
 in readers' own words (dialect included). The figures are printed (`pytest -s`) and held
-to floors just under what the matcher measures now (README: "Matching and its quality"),
-so a change that makes it worse fails here; the first set's refusals meet the 0.9 target.
+to floors: the 0.9 targets on the first set, and just under what the matcher measures now on
+the held-out set (README: "Matching and its quality"), so a change that makes either worse
+fails here.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from bot.engine import Engine
 TARGET = 0.9
 # (answered right, right fact ranked first, refused) floors for each set.
 FLOORS = {
-    "shipped": (0.8, 0.9, TARGET),
-    "heldout": (0.6, 0.8, 0.75),
+    "shipped": (TARGET, 0.93, TARGET),
+    "heldout": (0.65, 0.85, 0.75),
 }
 QUESTIONS = {"shipped": "shipped_questions.yaml", "heldout": "heldout_questions.yaml"}
 REFUSALS = {"shipped": "refusals.yaml", "heldout": "heldout_refusals.yaml"}
