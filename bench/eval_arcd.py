@@ -8,8 +8,8 @@ configuration, and an abstention counts as a miss.
 The two references run on the same sentences and questions: rapidfuzz WRatio over the raw
 sentences (the naive approach) and BM25 (bm25s) with Arabic stopwords and Snowball stemming.
 
-    python bench/eval_arcd.py                 # the full train split
-    python bench/eval_arcd.py --limit 200     # the first 200 questions only
+    python -m bench.eval_arcd                 # the full train split
+    python -m bench.eval_arcd --limit 200     # the first 200 questions only
 
 Skips with a message (exit 0) when ../shared/data/arcd-train.json is absent.
 """

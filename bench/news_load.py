@@ -1,6 +1,6 @@
 """News to 2,000 subscribed chats under Telegram's flood limits, against the fake Bot API.
 
-Run by hand:  python bench/news_load.py [--chats 2000] [--per-second 30]
+Run by hand:  python -m bench.news_load [--chats 2000] [--per-second 30]
 
 The fake server enforces Telegram's limits (30 messages a second overall, 20 a minute per
 group or channel, one a second per private chat) and answers 429 past them. 2,000 chats —

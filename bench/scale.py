@@ -1,6 +1,6 @@
 """How Sanad holds up as the knowledge grows: 1,000, 10,000 and 100,000 facts.
 
-Run by hand:  python bench/scale.py [--sizes 1000,10000,100000] [--questions 500]
+Run by hand:  python -m bench.scale [--sizes 1000,10000,100000] [--questions 500]
 
 Knowledge bases are generated from the real Arabic sentences of ARCD (../shared/data/):
 each generated fact joins a clause of one real sentence to a clause of another and varies

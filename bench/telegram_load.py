@@ -2,7 +2,7 @@
 
 Run by hand (needs the `test` or `bench` extra for aiohttp):
 
-    python bench/telegram_load.py [--questions 500] [--users 50] [--profile pyinstrument|py-spy]
+    python -m bench.telegram_load [--questions 500] [--users 50] [--profile pyinstrument|py-spy]
 
 It starts `sanad run` as a subprocess over the shipped knowledge, then:
 1. idle latency: one question at a time, from injection into the fake server until the
