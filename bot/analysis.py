@@ -37,14 +37,14 @@ _NUMBER = re.compile(
 # Modern Standard Arabic or in the dialects' common forms.
 _KINDS = {
     "when": "متي امتي ايمتي",
-    "how_many": "كم بكم قديش كام",
-    "who": "من لمن ممن مين",
+    "how_many": "كم بكم قديش قداش كام",
+    "who": "من لمن ممن مين منو",
     "where": "اين واين وين فين",
-    "why": "لماذا لمادا ليش ليه",
+    "why": "لماذا لمادا ليش ليه علاش",
     "how": "كيف وكيف كيفاش شلون ازاي",
-    "yes_no": "هل وهل",
+    "yes_no": "هل وهل واش",
     "which": "اي باي",
-    "what": "ما ماذا ماهو ماهي مالذي ماالذي بماذا وما شو ايش وش",
+    "what": "ما ماذا ماهو ماهي مالذي ماالذي بماذا وما شو شنو ايش وش",
 }
 _KIND_OF = {word: kind for kind, words in _KINDS.items() for word in words.split()}
 # Nouns that, after أي, name the kind of answer asked for (normalised).

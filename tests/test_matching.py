@@ -75,10 +75,19 @@ async def summit(site: Site) -> Engine:
         ("وين انعقدت القمة؟", "where"),
         ("قديش عدد الحضور؟", "how_many"),
         ("شو صار في القمة؟", "what"),
+        ("منو حضر القمة؟", "who"),  # Gulf and Iraqi
+        ("علاش تأجلت القمة؟", "why"),  # Maghrebi
+        ("واش حضر الرئيس؟", "yes_no"),
     ],
 )
 def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kind: str) -> None:
     assert question_kind(question) == kind
+
+
+def test_dialect_function_words_are_not_read_as_what_is_asked() -> None:
+    # Unknown to the knowledge, they would count as words it never mentions.
+    query = Query.parse("هاد الاتفاق مش رح يتأجل، مو هيك؟")
+    assert query.stems == (stem("الاتفاق"), stem(normalize("يتأجل")))
 
 
 def test_the_noun_after_which_is_dropped_when_the_knowledge_never_uses_it() -> None:
