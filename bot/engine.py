@@ -22,8 +22,6 @@ from bot.subscriptions import Subscriptions
 from bot.text import normalize
 from bot.workers import process_pool
 
-DAY = 24 * 3600
-
 
 class KnowledgeInvalid(Exception):
     """A load was refused; the knowledge served before stays served."""
@@ -281,9 +279,6 @@ class Engine:
         counts = await self.store.counts()
         counts.update(await self.store.question_counts(since=_start_of_today()))
         return counts
-
-    async def unanswered(self, limit: int = 10, days: int = 30) -> list[tuple[str, int, float]]:
-        return await self.store.unanswered(limit, since=time.time() - days * DAY)
 
 
 def _item(scored: ScoredFact) -> AnswerItem:

@@ -26,9 +26,10 @@ MAX_SIZE = 1024 * 1024  # bytes: a knowledge file is text; anything bigger is a 
 class PublishRejected(Exception):
     """Nothing was written (or it was put back); `errors` say why, `path:line: message`."""
 
-    def __init__(self, errors: list[KnowledgeError]) -> None:
+    def __init__(self, errors: list[KnowledgeError], reason: str = "invalid") -> None:
         super().__init__(str(errors[0]) if errors else "rejected")
         self.errors = errors
+        self.reason = reason  # "changed": the file on disk is not the one the edit started from
 
 
 async def publish(
@@ -51,7 +52,8 @@ async def publish(
         previous is None or hashlib.sha256(previous).hexdigest() != expected_digest
     ):
         raise PublishRejected(
-            [KnowledgeError(display, 1, "the file changed on disk meanwhile; nothing written")]
+            [KnowledgeError(display, 1, "the file changed on disk meanwhile; nothing written")],
+            reason="changed",
         )
     await asyncio.to_thread(write_atomically, target, content)
     try:

@@ -37,9 +37,12 @@ _NULL = "tag:yaml.org,2002:null"
 class TeachError(Exception):
     """Teaching changed nothing; the message says why, in one line."""
 
-    def __init__(self, message: str, errors: list[KnowledgeError] | None = None) -> None:
+    def __init__(
+        self, message: str, errors: list[KnowledgeError] | None = None, reason: str = "invalid"
+    ) -> None:
         super().__init__(message)
         self.errors = errors or []
+        self.reason = reason  # "changed": the file changed on disk since it was shown
 
 
 @dataclass(frozen=True)
@@ -341,7 +344,10 @@ async def teach(
     except OSError as exc:
         raise TeachError(f"{shown}: cannot read the file: {exc.strerror}") from None
     if expected_digest is not None and digest(content) != expected_digest:
-        raise TeachError(f"{shown} changed on disk since this question was shown; show it again")
+        raise TeachError(
+            f"{shown} changed on disk since this question was shown; show it again",
+            reason="changed",
+        )
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
@@ -357,7 +363,7 @@ async def teach(
                 expected_digest=digest(content),
             )
         except PublishRejected as exc:
-            raise TeachError(f"{shown}: {exc.errors[0].message}", exc.errors) from None
+            raise TeachError(f"{shown}: {exc.errors[0].message}", exc.errors, exc.reason) from None
     await engine.review.close(question, "taught", article_id, fact_id)
     served = {f.id: f for f in _article(edit.text, article_id).served_facts()}
     return Taught(shown, edit.added, served[fact_id].statement, report)

@@ -1,4 +1,6 @@
-"""Handlers for the editors (user ids in `admins`): reload, stats, unanswered, file uploads.
+"""Handlers for the editors (user ids in `admins`): reload, stats, file uploads.
+
+The review queue (/unanswered) is bot/telegram/review.py.
 
 Everyone else is refused with one polite sentence that says nothing about the knowledge files.
 """
@@ -15,14 +17,13 @@ from bot import publishing
 from bot.engine import KnowledgeInvalid
 from bot.knowledge import KNOWLEDGE_SUFFIXES
 from bot.store import LoadReport
-from bot.telegram import render, wording
+from bot.telegram import cards, render, wording
 from bot.telegram.context import SanadContext
 from bot.telegram.sending import reply
 
 Handler = Callable[[Update, SanadContext], Awaitable[None]]
 MAX_UPLOAD = publishing.MAX_SIZE
-UNANSWERED_DAYS = 30
-UNANSWERED_LIMIT = 15
+STATS_DAYS = 30  # the daily figures under /stats
 
 
 def admins_only(handler: Handler) -> Handler:
@@ -61,15 +62,9 @@ async def stats_command(update: Update, context: SanadContext) -> None:
     assert update.effective_message is not None
     engine = context.services.engine
     subscribers, outbox = await engine.subscriptions.stats()
-    await reply(update.effective_message, render.stats(await engine.stats(), subscribers, outbox))
-
-
-@admins_only
-async def unanswered_command(update: Update, context: SanadContext) -> None:
-    """The most asked questions that found no answer lately: what editors should add."""
-    assert update.effective_message is not None
-    rows = await context.services.engine.unanswered(UNANSWERED_LIMIT, UNANSWERED_DAYS)
-    await reply(update.effective_message, render.unanswered(rows, UNANSWERED_DAYS))
+    text = render.stats(await engine.stats(), subscribers, outbox)
+    daily = cards.daily(await engine.review.daily(STATS_DAYS))
+    await reply(update.effective_message, text + "\n\n" + daily)
 
 
 async def document(update: Update, context: SanadContext) -> None:
