@@ -77,6 +77,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Log level of `sanad run`: DEBUG, INFO, WARNING or ERROR (the token is never logged).",
     ),
     Setting(
+        "telegram.feedback",
+        bool,
+        True,
+        "Show 👍 and 👎 under answers; a 👎 puts the question in the review queue.",
+    ),
+    Setting(
         "flood.questions",
         int,
         10,
@@ -147,6 +153,21 @@ SETTINGS: tuple[Setting, ...] = (
         20,
         "How many facts the full-text index hands to the reranker.",
         limits=(1, 10_000),
+    ),
+    Setting(
+        "review.days",
+        int,
+        30,
+        "How many days back the review queue (/unanswered, `sanad review`) looks.",
+        limits=(1, 3650),
+    ),
+    Setting(
+        "review.margin",
+        (int, float),
+        5.0,
+        "An answer whose best two facts, of different articles, score closer than this goes "
+        "to the review queue (0: none).",
+        limits=(0, 100),
     ),
 )
 
@@ -225,7 +246,9 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
         setting = _BY_KEY.get(key)
         if setting is None:
             raise ConfigError(f"{path}: unknown key '{key}'")
-        if isinstance(value, bool) or not isinstance(value, setting.type):
+        if (isinstance(value, bool) and setting.type is not bool) or not isinstance(
+            value, setting.type
+        ):
             expected = _type_name(setting.type)
             raise ConfigError(f"{path}: '{key}' must be {expected}, not {value!r}")
         if setting.limits and not setting.limits[0] <= value <= setting.limits[1]:

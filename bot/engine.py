@@ -16,12 +16,11 @@ from typing import Any
 from bot.config import Config
 from bot.knowledge import KnowledgeError, file_digest, knowledge_files, read_paths
 from bot.matching import Matcher, ScoredFact
+from bot.review import ReviewQueue
 from bot.store import ArticleRow, KnowledgeFiles, LoadReport, Store, StoredFile
 from bot.subscriptions import Subscriptions
 from bot.text import normalize
 from bot.workers import process_pool
-
-DAY = 24 * 3600
 
 
 class KnowledgeInvalid(Exception):
@@ -98,11 +97,13 @@ class Engine:
         self.matcher = Matcher(candidates=config["matching.candidates"])
         self.min_score = float(config["matching.min_score"])
         self.min_margin = float(config["matching.min_margin"])
+        self.review = ReviewQueue(self.store, self.matcher, config)
         self._load_lock = asyncio.Lock()
         self._logging: set[asyncio.Task[None]] = set()
 
     async def open(self) -> Engine:
         await self.store.open()
+        await self.review.open()
         return self
 
     async def close(self) -> None:
@@ -225,6 +226,8 @@ class Engine:
                 else None
             )
             self._log(self.store.log_question(question, answered, best, chat_id, user_id))
+            if answered and self.review.low_margin(scored):
+                self._log(self.review.note_low_margin(question, scored[0], chat_id, user_id))
         return Answer(question, answered, items, suggestions)
 
     def _log(self, write: Coroutine[Any, Any, None]) -> None:
@@ -276,9 +279,6 @@ class Engine:
         counts = await self.store.counts()
         counts.update(await self.store.question_counts(since=_start_of_today()))
         return counts
-
-    async def unanswered(self, limit: int = 10, days: int = 30) -> list[tuple[str, int, float]]:
-        return await self.store.unanswered(limit, since=time.time() - days * DAY)
 
 
 def _item(scored: ScoredFact) -> AnswerItem:
