@@ -9,11 +9,13 @@ optimal string alignment distance (an adjacent swap is one edit, not two).
 The vocabulary is the index's own terms (Snowball stems, light stems and editors' keywords
 and questions), built once per load. Letters that differ only by their dots (ب/ت/ث/ن/ي,
 ج/ح/خ, د/ذ, ر/ز, س/ش, ص/ض, ط/ظ, ع/غ, ف/ق) and a hamza written or left out cost half an
-edit: the vocabulary is bucketed by the dotless skeleton's length, rapidfuzz compares only
-skeletons of a length the allowed edits can reach, and the words behind the skeletons found
-are then weighed letter by letter. Only slips of the hand count: a letter dropped, doubled
-or added, two neighbours swapped, dots or a hamza lost; one letter put for another makes
-another word (سكان is not مكان, خسوف is not كسوف).
+edit: the vocabulary is bucketed by the dotless skeleton's length and end letters, rapidfuzz
+compares only skeletons of a length the allowed edits can reach that begin or end as the word
+does, and the words behind the skeletons found are then weighed letter by letter.
+
+Only slips of the hand count: a letter dropped, doubled or added, two neighbours swapped, dots
+or a hamza lost; one letter put for another makes another word (سكان is not مكان, خسوف is
+not كسوف). Two slips that touch both ends of a word are not found.
 """
 
 from __future__ import annotations
@@ -64,7 +66,10 @@ class Vocabulary:
         """`words`: each word with how many facts hold it (the commoner wins a tie)."""
         self.held: dict[str, int] = {}
         self.by_skeleton: dict[str, list[str]] = {}
-        by_length: dict[int, list[str]] = {}
+        # Skeletons by length and first letter, and by length and last letter: a slip or two
+        # leaves one end of a word as it was, so only those two buckets of each length are
+        # compared (a few hundred words of the vocabulary, not all of one length).
+        self.by_end: dict[tuple[int, str, str], list[str]] = {}
         for word, count in words:
             if len(word) < 3 or not count:
                 continue
@@ -72,9 +77,9 @@ class Vocabulary:
             shape = skeleton(word)
             if shape not in self.by_skeleton:
                 self.by_skeleton[shape] = []
-                by_length.setdefault(len(shape), []).append(shape)
+                for end in (("first", shape[0]), ("last", shape[-1])):
+                    self.by_end.setdefault((len(shape), *end), []).append(shape)
             self.by_skeleton[shape].append(word)
-        self.by_length = by_length
 
     def __len__(self) -> int:
         return len(self.held)
@@ -99,7 +104,9 @@ class Vocabulary:
         shape = skeleton(key)
         near = []
         for length in range(len(shape) - limit, len(shape) + limit + 1):
-            shapes = self.by_length.get(length)
+            starting = self.by_end.get((length, "first", shape[0]), [])
+            ending = self.by_end.get((length, "last", shape[-1]), [])
+            shapes = list(dict.fromkeys(starting + ending))
             if not shapes:
                 continue
             found = process.extract(
