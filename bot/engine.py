@@ -16,7 +16,7 @@ from typing import Any
 from bot.config import Config
 from bot.knowledge import KnowledgeError, file_digest, knowledge_files, read_paths
 from bot.matching import Matcher, ScoredFact
-from bot.store import ArticleRow, KnowledgeFiles, LoadReport, Store, StoredFile
+from bot.store import ArticleRow, KnowledgeFiles, LoadReport, StaleLoad, Store, StoredFile
 from bot.subscriptions import Subscriptions
 from bot.text import normalize
 from bot.workers import process_pool
@@ -152,7 +152,12 @@ class Engine:
         articles, errors = read_paths(changed, base=base, taken=taken)
         if errors:
             raise KnowledgeInvalid(errors)
-        return KnowledgeFiles(digests=digests, unchanged=frozenset(unchanged), articles=articles)
+        return KnowledgeFiles(
+            digests=digests,
+            unchanged=frozenset(unchanged),
+            articles=articles,
+            based_on={path: file.digest for path, file in stored.items()},
+        )
 
     async def reload(self) -> LoadReport:
         """Re-read the knowledge folder, redoing only changed files; all-or-nothing.
@@ -174,9 +179,15 @@ class Engine:
             return report
 
     async def _reload_here(self) -> LoadReport:
-        stored = await self.store.files()
-        found = await asyncio.to_thread(self.read_knowledge, stored)
-        return await self.store.replace_knowledge(found)
+        # Another process may load at the same time: the load that commits second reads
+        # the folder again against what the first stored, and reports only its own change.
+        while True:
+            stored = await self.store.files()
+            found = await asyncio.to_thread(self.read_knowledge, stored)
+            try:
+                return await self.store.replace_knowledge(found)
+            except StaleLoad:
+                continue
 
     async def is_stale(self) -> bool:
         """True when the database is behind the knowledge folder.

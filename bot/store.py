@@ -8,6 +8,7 @@ transaction, so a reader never sees half of a reload and a crash mid-load loses 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -143,6 +144,8 @@ INDEX_CHECK = 0.25
 # drops its knowledge, which is read again from the files; the question log and the
 # subscriptions stay.
 SCHEMA_VERSION = 18
+# How long a connection waits for another's write lock (a large load holds it for seconds).
+BUSY_TIMEOUT_MS = 120_000
 _DROP_KNOWLEDGE = """
 DROP TABLE IF EXISTS fact_vocab;
 DROP TABLE IF EXISTS fact_index;
@@ -157,27 +160,107 @@ DROP TABLE IF EXISTS postings;
 """
 
 
-async def _migrate(db: aiosqlite.Connection) -> None:
-    """Create the schema, dropping knowledge stored in an older shape."""
-    async with db.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
-    outdated = row is not None and row[0] != SCHEMA_VERSION
-    if not outdated:
-        await db.executescript(SCHEMA)
-        # Facts without retrieval's postings (left by a build that kept none) cannot be
-        # found: read them again from the files.
-        sql = """SELECT EXISTS (SELECT 1 FROM facts)
-                 AND NOT EXISTS (SELECT 1 FROM postings WHERE name = 'generation')"""
-        async with db.execute(sql) as cur:
-            found = await cur.fetchone()
-        outdated = bool(found and found[0])
-    if outdated:
-        await db.executescript(_DROP_KNOWLEDGE)
-    await db.executescript(SCHEMA)
-    if outdated:
-        await db.execute("DELETE FROM meta WHERE key IN ('loaded_at', 'facts', 'generation')")
-        await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    await db.commit()
+# PRAGMA application_id of every Sanad database ("Sand"), so `database:` pointing at another
+# application's SQLite file is refused instead of having its tables taken for ours.
+APPLICATION_ID = 0x53616E64
+
+
+class ForeignDatabase(Exception):
+    """The database file belongs to another application: Sanad leaves it untouched."""
+
+
+class StaleLoad(Exception):
+    """Another load committed after this one read the folder: read it again, then write."""
+
+
+def _prepare(path: Path) -> None:
+    """Create the schema, or bring an older one up to date, in one locked transaction.
+
+    Most opens find the schema current and write nothing, so a read-only database still
+    answers. Otherwise the check is repeated under the write lock: two processes opening a
+    fresh database at once must not both create, nor one drop what the other just loaded.
+    """
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if _inspect(db) == "current":
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            _upgrade(db, _inspect(db))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        # Readers keep the last committed knowledge while a load writes (persistent).
+        db.execute("PRAGMA journal_mode=WAL")
+    finally:
+        db.close()
+
+
+def _inspect(db: sqlite3.Connection) -> str:
+    """'current', 'new' (empty), 'adopt' (ours, unmarked), 'outdated' or 'missing' (tables)."""
+    (application,) = db.execute("PRAGMA application_id").fetchone()
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if application not in (0, APPLICATION_ID):
+        raise ForeignDatabase("not a Sanad database (another application's file)")
+    if application == 0:
+        if not tables:
+            return "new"
+        # A Sanad database from before it was marked: its own meta table and question log,
+        # and the schema version it always set.
+        if not ({"meta", "asked"} <= tables and version > 0):
+            raise ForeignDatabase("not a Sanad database (it holds another application's tables)")
+    if version != SCHEMA_VERSION:
+        return "outdated"
+    if not tables >= _TABLES:
+        return "missing"
+    # Facts without retrieval's postings (left by a build that kept none) cannot be found:
+    # read them again from the files.
+    (orphaned,) = db.execute(
+        """SELECT EXISTS (SELECT 1 FROM facts)
+           AND NOT EXISTS (SELECT 1 FROM postings WHERE name = 'generation')"""
+    ).fetchone()
+    if orphaned:
+        return "outdated"
+    return "current" if application == APPLICATION_ID else "adopt"
+
+
+def _upgrade(db: sqlite3.Connection, state: str) -> None:
+    """Inside the write lock: drop knowledge of an older shape, create what is missing, mark."""
+    if state == "current":
+        return
+    if state == "outdated":
+        for statement in _statements(_DROP_KNOWLEDGE):
+            db.execute(statement)
+    for statement in _statements(SCHEMA):
+        db.execute(statement)
+    if state == "outdated":
+        db.execute("DELETE FROM meta WHERE key IN ('loaded_at', 'facts', 'generation')")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _statements(script: str) -> list[str]:
+    """A script's statements one by one: executescript would commit the open transaction."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
+def _schema_tables() -> frozenset[str]:
+    with contextlib.closing(sqlite3.connect(":memory:")) as db:
+        db.executescript(SCHEMA)
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return frozenset(row[0] for row in rows)
+
+
+_TABLES = _schema_tables()
 
 
 @dataclass
@@ -208,6 +291,8 @@ class KnowledgeFiles:
     digests: dict[str, str]
     unchanged: frozenset[str]
     articles: list[Article]
+    # The stored files (path: hash) it was read against; a load committed since voids it.
+    based_on: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -259,9 +344,9 @@ class Store:
         so a database that cannot be used must not leave one behind.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(_prepare, self.path)
         try:
             self._wdb = await self._connect()
-            await _migrate(self._wdb)
             self._db = await self._connect()
         except BaseException:
             await self.close()
@@ -274,10 +359,9 @@ class Store:
         sqlite3.connect(self.path).close()
         db = await aiosqlite.connect(self.path, isolation_level=None)
         try:
-            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             await db.execute("PRAGMA synchronous=NORMAL")
             await db.execute("PRAGMA foreign_keys=ON")
-            await db.execute("PRAGMA busy_timeout=120000")
         except BaseException:
             await db.close()
             raise
@@ -320,7 +404,8 @@ class Store:
 
         Articles of unchanged files stay as they are; re-read articles are compared by
         content. The work runs in a thread, in one transaction on its own connection:
-        readers see the old knowledge until the commit, then all of the new.
+        readers see the old knowledge until the commit, then all of the new. Raises
+        StaleLoad when another load committed after `found` was read.
         """
         async with self.db.execute("SELECT id, digest, path FROM articles") as cur:
             old = {row[0]: (row[1], row[2]) async for row in cur}
@@ -335,12 +420,17 @@ class Store:
             removed=sorted(i for i in old if i not in new and i not in kept),
         )
         moved = [(a.path, i) for i, (a, _) in new.items() if i in old and old[i][1] != a.path]
+        # The stemming runs before the write lock is taken, so question logs are not held up.
         rows = _analyse_all([new[i] for i in report.added + report.changed])
         db = sqlite3.connect(self.path, isolation_level=None)
         try:
             db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA busy_timeout=120000")
+            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             db.execute("BEGIN IMMEDIATE")
+            # What the report was computed against must still be what is stored.
+            now = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, digest, path FROM articles")}
+            if now != old or dict(db.execute("SELECT path, digest FROM files")) != found.based_on:
+                raise StaleLoad("another load committed meanwhile")
             gone = _delete_articles(db, report.changed + report.removed)
             written = _update_postings(db, self.path, gone, _insert_articles(db, rows))
             db.executemany("UPDATE articles SET path = ? WHERE id = ?", moved)
