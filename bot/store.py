@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import secrets
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import aiosqlite
 
@@ -26,6 +28,9 @@ from bot.index import ARTICLE_WEIGHTS, FACT_WEIGHTS, KnowledgeIndex, Postings, R
 from bot.knowledge import Article, Fact, Sentence
 from bot.text import normalize
 from bot.workers import process_pool
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -167,6 +172,23 @@ APPLICATION_ID = 0x53616E64
 
 class ForeignDatabase(Exception):
     """The database file belongs to another application: Sanad leaves it untouched."""
+
+
+class CorruptDatabase(sqlite3.DatabaseError):
+    """A stored value that does not decode (bad UTF-8, JSON or postings): not ours to guess."""
+
+
+def _decoding(read: Callable[P, R]) -> Callable[P, R]:
+    """Report a stored value that cannot be decoded as a database error, not a traceback."""
+
+    @functools.wraps(read)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return read(*args, **kwargs)
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            raise CorruptDatabase(f"a stored value cannot be read ({exc})") from None
+
+    return wrapper
 
 
 class StaleLoad(Exception):
@@ -394,10 +416,7 @@ class Store:
         sql = """SELECT f.path, f.digest, json_group_array(a.id) FILTER (WHERE a.id IS NOT NULL)
                  FROM files f LEFT JOIN articles a ON a.path = f.path GROUP BY f.path"""
         async with self.db.execute(sql) as cur:
-            return {
-                row[0]: StoredFile(row[1], tuple(json.loads(row[2]) if row[2] else ()))
-                async for row in cur
-            }
+            return {row[0]: _stored_file(row) async for row in cur}
 
     async def replace_knowledge(self, found: KnowledgeFiles) -> LoadReport:
         """Make the stored knowledge equal to the folder, redoing only what changed.
@@ -774,6 +793,12 @@ class Store:
             return {row[0]: row[1] async for row in cur}
 
 
+@_decoding
+def _stored_file(row: tuple) -> StoredFile:
+    """A files row (path, digest, article ids as JSON) as a StoredFile."""
+    return StoredFile(row[1], tuple(json.loads(row[2]) if row[2] else ()))
+
+
 @dataclass(frozen=True)
 class Delivery:
     """One article due to one subscribed chat."""
@@ -991,6 +1016,7 @@ def _update_postings(
     return written
 
 
+@_decoding
 def _read_written(blobs: dict[str, bytes]) -> _Written:
     ids = json.loads(blobs.get("article_ids", b"{}"))
     return _Written(
@@ -1005,6 +1031,7 @@ def _postings(blobs: dict[str, bytes], name: str) -> Postings:
     return Postings.from_bytes(blobs[name]) if name in blobs else Postings.empty()
 
 
+@_decoding
 def _open_index(blobs: dict[str, bytes], terms: Callable[[], TermsTable]) -> KnowledgeIndex:
     written = _read_written(blobs)
     return KnowledgeIndex(
@@ -1016,11 +1043,13 @@ def _open_index(blobs: dict[str, bytes], terms: Callable[[], TermsTable]) -> Kno
     )
 
 
+@_decoding
 def _article_row(row: tuple) -> ArticleRow:
     """An article header from (id, title, url, published, topics as JSON)."""
     return ArticleRow(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])))
 
 
+@_decoding
 def _fact_row(row: tuple) -> FactRow:
     return FactRow(
         rowid=row[0],
