@@ -220,6 +220,15 @@ def _prepare(path: Path) -> None:
         db.close()
 
 
+def _current(uri: str) -> bool:
+    """True when the database at `uri` is a Sanad database of the current schema."""
+    try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            return _inspect(db) == "current"
+    except sqlite3.Error:
+        return False
+
+
 def _inspect(db: sqlite3.Connection) -> str:
     """'current', 'new' (empty), 'adopt' (ours, unmarked), 'outdated' or 'missing' (tables)."""
     (application,) = db.execute("PRAGMA application_id").fetchone()
@@ -366,20 +375,29 @@ class Store:
         so a database that cannot be used must not leave one behind.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        await asyncio.to_thread(_prepare, self.path)
         try:
-            self._wdb = await self._connect()
-            self._db = await self._connect()
+            await asyncio.to_thread(_prepare, self.path)
+            target = str(self.path)
+        except sqlite3.OperationalError:
+            # A database in WAL mode needs to write beside itself even to be read. In a
+            # read-only folder it can still answer, as a file nothing else can change.
+            target = f"{self.path.absolute().as_uri()}?immutable=1"
+            if not await asyncio.to_thread(_current, target):
+                raise
+        try:
+            self._wdb = await self._connect(target)
+            self._db = await self._connect(target)
         except BaseException:
             await self.close()
             raise
 
-    async def _connect(self) -> aiosqlite.Connection:
+    async def _connect(self, target: str) -> aiosqlite.Connection:
         # A file that cannot be opened at all fails here, in the caller's thread: after a
         # failed connect, aiosqlite's worker thread may report into an event loop that has
         # already closed, printing a traceback on the way out.
-        sqlite3.connect(self.path).close()
-        db = await aiosqlite.connect(self.path, isolation_level=None)
+        uri = target.startswith("file:")
+        sqlite3.connect(target, uri=uri).close()
+        db = await aiosqlite.connect(target, uri=uri, isolation_level=None)
         try:
             await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             await db.execute("PRAGMA synchronous=NORMAL")
