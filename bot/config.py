@@ -234,7 +234,7 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path}: unknown key '{key}'")
         if isinstance(value, bool) or not isinstance(value, setting.type):
             expected = _type_name(setting.type)
-            raise ConfigError(f"{path}: '{key}' must be {expected}, not {value!r}")
+            raise ConfigError(f"{path}: '{key}' must be {expected}, not {_shown(value)}")
         if setting.limits and not setting.limits[0] <= value <= setting.limits[1]:
             low, high = setting.limits
             within = f"at least {low:g}" if high == float("inf") else f"from {low:g} to {high:g}"
@@ -254,6 +254,12 @@ def _resolve(flat: dict[str, Any], base: Path) -> dict[str, Any]:
         if setting.path:
             values[setting.key] = str((base / Path(values[setting.key]).expanduser()).resolve())
     return values
+
+
+def _shown(value: Any) -> str:
+    """A wrong value as written, cut short: the error stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
