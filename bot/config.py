@@ -241,7 +241,7 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path}: '{key}' must be {within}, not {value!r}")
         if setting.choices and value.upper() not in setting.choices:
             within = ", ".join(setting.choices[:-1]) + f" or {setting.choices[-1]}"
-            raise ConfigError(f"{path}: '{key}' must be {within}, not {value!r}")
+            raise ConfigError(f"{path}: '{key}' must be one of {within}, not {_shown(value)}")
     admins = flat.get("admins", [])
     if any(isinstance(a, bool) or not isinstance(a, int) for a in admins):
         raise ConfigError(f"{path}: 'admins' must be a list of numeric Telegram user ids")

@@ -49,7 +49,10 @@ def test_top_that_is_not_a_number_reads_naturally(sanad: Sanad) -> None:
     [
         ("a:\n" + "".join("  " * i + "b:\n" for i in range(1, 1000)), "malformed YAML"),
         ("telegram:\n  base_url: " + "[" * 990 + "]" * 990 + "\n", "must be text, not [[[["),
-        ("telegram:\n  log_level: LOUD\n", "'telegram.log_level' must be DEBUG, INFO, WARNING"),
+        (
+            "telegram:\n  log_level: LOUD\n",
+            "'telegram.log_level' must be one of DEBUG, INFO, WARNING",
+        ),
         ('"\\e[2J": 1\n', "unknown key '\\x1b[2J'"),
     ],
 )
