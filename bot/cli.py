@@ -7,22 +7,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import sqlite3
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 from bot import config as configuration
 from bot import teaching
 from bot.distill import DistillError, check_options
 from bot.distill import distill as draft_knowledge
-from bot.engine import Answer, Engine, KnowledgeInvalid
-from bot.knowledge import read_paths
+from bot.engine import Answer, Engine, KnowledgeFolderMissing, KnowledgeInvalid
+from bot.knowledge import printable, read_paths
 from bot.messages import text_answer
 from bot.review import ReviewItem
-from bot.store import LoadReport
+from bot.store import ForeignDatabase, LoadReport
+
+# A setup problem (exit 2) for every verb, not an error in a knowledge file (exit 1).
+FOLDER_MISSING = "the knowledge folder does not exist"
 
 
 class UsageError(Exception):
@@ -76,9 +81,12 @@ def _review_parsers(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _positive(value: str) -> int:
-    number = int(value)
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
     if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not '{value}'")
     return number
 
 
@@ -88,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         config = configuration.load(args.config)
         return VERBS[args.verb](config, args)
     except (configuration.ConfigError, UsageError) as exc:
-        print(f"sanad: {exc}", file=sys.stderr)
+        print(printable(f"sanad: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -99,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def validate(config: configuration.Config, args: argparse.Namespace) -> int:
+    if not args.paths and not config.knowledge_dir.is_dir():
+        raise UsageError(f"{config.knowledge_dir}: {FOLDER_MISSING}")
     paths = args.paths or [config.knowledge_dir]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -122,6 +132,8 @@ def load(config: configuration.Config, args: argparse.Namespace) -> int:
 async def _load(engine: Engine) -> int:
     try:
         report = await engine.reload()
+    except KnowledgeFolderMissing as exc:
+        raise UsageError(f"{exc.folder}: {FOLDER_MISSING}") from None
     except KnowledgeInvalid as exc:
         for error in exc.errors:
             print(error)
@@ -153,6 +165,8 @@ def _some(ids: list[str]) -> str:
 
 
 def ask(config: configuration.Config, args: argparse.Namespace) -> int:
+    if args.question[0] == "-" and len(args.question) > 1:
+        raise UsageError("ask: '-' reads the questions from standard input; nothing may follow it")
     question = _readable(" ".join(args.question))
 
     async def run(engine: Engine) -> int:
@@ -169,21 +183,30 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
 
 
 def chat(config: configuration.Config, args: argparse.Namespace) -> int:
-    async def run(engine: Engine) -> int:
-        await _ensure_loaded(engine)
-        print("سند: اسألني عن الأخبار. للخروج اكتب «خروج» أو اضغط Ctrl+D.")
-        while True:
-            try:
-                question = _readable(await asyncio.to_thread(input, "أنت: "))
-            except EOFError:
-                print()
-                return 0
-            if question.strip() in {"خروج", "exit", "quit"}:
-                return 0
-            if question.strip():
-                print(text_answer(await engine.ask(question)))
+    """A conversation: the prompt is read on the main thread, so Ctrl+C stops it at once.
 
-    return _with_engine(config, run)
+    (Read in a worker thread, the prompt would hold the exit until Enter is pressed.)
+    """
+    with asyncio.Runner() as runner, _storage_errors(config):
+        engine = runner.run(_opened(config))
+        try:
+            runner.run(_ensure_loaded(engine))
+            print("سند: اسألني عن الأخبار. للخروج اكتب «خروج» أو اضغط Ctrl+D.")
+            while True:
+                try:
+                    question = _readable(input("أنت: "))
+                except EOFError:
+                    print()
+                    return 0
+                except KeyboardInterrupt:
+                    print()
+                    raise
+                if question.strip() in {"خروج", "exit", "quit"}:
+                    return 0
+                if question.strip():
+                    print(text_answer(runner.run(engine.ask(question))))
+        finally:
+            runner.run(engine.close())
 
 
 def run_bot(config: configuration.Config, args: argparse.Namespace) -> int:
@@ -283,8 +306,11 @@ def teach(config: configuration.Config, args: argparse.Namespace) -> int:
 
 
 async def _ensure_loaded(engine: Engine) -> None:
+    """Load when stale; when that fails, answer from the knowledge loaded before, if any."""
     try:
         await engine.ensure_loaded()
+    except KnowledgeFolderMissing as exc:
+        problem = f"{exc.folder}: {FOLDER_MISSING}"
     except KnowledgeInvalid as exc:
         first = exc.errors[0]
         more = (
@@ -292,9 +318,18 @@ async def _ensure_loaded(engine: Engine) -> None:
             if len(exc.errors) > 1
             else ""
         )
-        if await engine.store.loaded_at() is None:
-            raise UsageError(f"cannot load the knowledge: {first}{more}") from None
-        print(f"sanad: warning: kept the loaded knowledge: {first}{more}", file=sys.stderr)
+        problem = f"{first}{more}"
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a read-only file
+        problem = _storage_problem(exc, engine.config.database)
+    else:
+        return
+    if await engine.store.loaded_at() is None:
+        raise UsageError(f"cannot load the knowledge: {problem}")
+    _warn(f"kept the loaded knowledge: {problem}")
+
+
+def _warn(message: str) -> None:
+    print(printable(f"sanad: warning: {message}"), file=sys.stderr)
 
 
 def _print_answer(answer: Answer, as_json: bool, flush: bool = False) -> None:
@@ -306,19 +341,42 @@ def _print_answer(answer: Answer, as_json: bool, flush: bool = False) -> None:
 
 def _with_engine(config: configuration.Config, work: Callable[[Engine], Awaitable[int]]) -> int:
     async def run() -> int:
+        engine = await _opened(config)
         try:
-            async with Engine(config) as engine:
-                return await work(engine)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise UsageError(_os_problem(exc, config.database)) from None
-        except Exception as exc:  # sqlite3.DatabaseError and kin: report, do not trace
-            if type(exc).__module__ == "sqlite3":
-                raise UsageError(f"{config.database}: unreadable database: {exc}") from None
-            raise
+            return await work(engine)
+        finally:
+            await engine.close()
 
-    return asyncio.run(run())
+    with _storage_errors(config):
+        return asyncio.run(run())
+
+
+async def _opened(config: configuration.Config) -> Engine:
+    """An open engine whose warnings (questions not recorded) go to standard error."""
+    engine = Engine(config)
+    engine.warn = _warn
+    return await engine.open()
+
+
+@contextlib.contextmanager
+def _storage_errors(config: configuration.Config) -> Iterator[None]:
+    """A database or disk that fails becomes one line (exit 2), never a traceback."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except (OSError, sqlite3.Error, ForeignDatabase) as exc:
+        raise UsageError(_storage_problem(exc, config.database)) from None
+
+
+def _storage_problem(exc: Exception, database: Path) -> str:
+    if isinstance(exc, ForeignDatabase):
+        return f"{database}: {exc}; choose another 'database' in the config"
+    if isinstance(exc, OSError):
+        return _os_problem(exc, database)
+    if isinstance(exc, sqlite3.OperationalError):  # read-only, full, locked too long
+        return f"{database}: database error: {exc}"
+    return f"{database}: unreadable database: {exc}"
 
 
 def _readable(text: str) -> str:

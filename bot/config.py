@@ -12,6 +12,9 @@ from typing import Any
 
 import yaml
 
+# libyaml, where present, caps nesting; pure Python recurses into a RecursionError.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class ConfigError(Exception):
     """A one-line, user-facing problem with the configuration."""
@@ -27,6 +30,7 @@ class Setting:
     help: str
     path: bool = False  # resolved against the config file's folder
     limits: tuple[float, float] | None = None  # lowest and highest value a number may take
+    choices: tuple[str, ...] | None = None  # the values text may take (any letter case)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -75,6 +79,7 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "INFO",
         "Log level of `sanad run`: DEBUG, INFO, WARNING or ERROR (the token is never logged).",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
     ),
     Setting(
         "telegram.feedback",
@@ -218,7 +223,9 @@ def load(path: Path | None = None) -> Config:
     raw: Any = {}
     if path.exists():
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+        except RecursionError:
+            raise ConfigError(f"{path}: malformed YAML: nested too deeply") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark else ""
@@ -250,11 +257,14 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
             value, setting.type
         ):
             expected = _type_name(setting.type)
-            raise ConfigError(f"{path}: '{key}' must be {expected}, not {value!r}")
+            raise ConfigError(f"{path}: '{key}' must be {expected}, not {_shown(value)}")
         if setting.limits and not setting.limits[0] <= value <= setting.limits[1]:
             low, high = setting.limits
             within = f"at least {low:g}" if high == float("inf") else f"from {low:g} to {high:g}"
             raise ConfigError(f"{path}: '{key}' must be {within}, not {value!r}")
+        if setting.choices and value.upper() not in setting.choices:
+            within = ", ".join(setting.choices[:-1]) + f" or {setting.choices[-1]}"
+            raise ConfigError(f"{path}: '{key}' must be one of {within}, not {_shown(value)}")
     admins = flat.get("admins", [])
     if any(isinstance(a, bool) or not isinstance(a, int) for a in admins):
         raise ConfigError(f"{path}: 'admins' must be a list of numeric Telegram user ids")
@@ -267,6 +277,12 @@ def _resolve(flat: dict[str, Any], base: Path) -> dict[str, Any]:
         if setting.path:
             values[setting.key] = str((base / Path(values[setting.key]).expanduser()).resolve())
     return values
+
+
+def _shown(value: Any) -> str:
+    """A wrong value as written, cut short: the error stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:

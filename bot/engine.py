@@ -7,20 +7,31 @@ and keeps unanswered questions for the editors.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bot.config import Config
-from bot.knowledge import KnowledgeError, file_digest, knowledge_files, read_paths
+from bot.knowledge import (
+    KnowledgeError,
+    file_digest,
+    knowledge_files,
+    link_error,
+    outside_link,
+    read_paths,
+)
 from bot.matching import Matcher, ScoredFact
 from bot.review import ReviewQueue
-from bot.store import ArticleRow, KnowledgeFiles, LoadReport, Store, StoredFile
+from bot.store import ArticleRow, KnowledgeFiles, LoadReport, StaleLoad, Store, StoredFile
 from bot.subscriptions import Subscriptions
 from bot.text import normalize
 from bot.workers import process_pool
+
+LOG = logging.getLogger("sanad.engine")
 
 
 class KnowledgeInvalid(Exception):
@@ -33,6 +44,17 @@ class KnowledgeInvalid(Exception):
     def __reduce__(self) -> tuple[type[KnowledgeInvalid], tuple[list[KnowledgeError]]]:
         # Loads may run in another process; the errors must survive the trip back.
         return KnowledgeInvalid, (self.errors,)
+
+
+class KnowledgeFolderMissing(KnowledgeInvalid):
+    """The configured knowledge folder does not exist: a setup problem, not a bad file."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__([KnowledgeError(str(folder), 1, "the knowledge folder does not exist")])
+        self.folder = folder
+
+    def __reduce__(self) -> tuple[type[KnowledgeFolderMissing], tuple[Path]]:  # type: ignore[override]
+        return KnowledgeFolderMissing, (self.folder,)
 
 
 @dataclass(frozen=True)
@@ -100,6 +122,10 @@ class Engine:
         self.review = ReviewQueue(self.store, self.matcher, config)
         self._load_lock = asyncio.Lock()
         self._logging: set[asyncio.Task[None]] = set()
+        # The first failure to record a question (a read-only or full disk), if any. Answering
+        # needs no writes, so it goes on; `warn` says so once (the command line sets it).
+        self.unrecorded: Exception | None = None
+        self.warn: Callable[[str], None] = LOG.warning
 
     async def open(self) -> Engine:
         await self.store.open()
@@ -107,11 +133,17 @@ class Engine:
         return self
 
     async def close(self) -> None:
-        await asyncio.gather(*self._logging)
-        if self._loader is not None:
-            self._loader.shutdown(wait=True)
-            self._loader = None
-        await self.store.close()
+        """Finish the question log, then close: a log that fails must not keep the store open.
+
+        An open aiosqlite connection's thread would keep the process alive for good.
+        """
+        try:
+            await asyncio.gather(*self._logging, return_exceptions=True)
+        finally:
+            if self._loader is not None:
+                self._loader.shutdown(wait=True)
+                self._loader = None
+            await self.store.close()
 
     async def __aenter__(self) -> Engine:
         return await self.open()
@@ -128,21 +160,21 @@ class Engine:
         """
         folder = self.config.knowledge_dir
         if not folder.is_dir():
-            raise KnowledgeInvalid(
-                [KnowledgeError(str(folder), 1, "the knowledge folder does not exist")]
-            )
+            raise KnowledgeFolderMissing(folder)
         stored = stored or {}
         base = folder.parent
         digests: dict[str, str] = {}
         unreadable: list[KnowledgeError] = []
         for path in knowledge_files(folder):
             name = str(path.relative_to(base))
+            target = outside_link(folder, path)
+            if target is not None:
+                unreadable.append(link_error(name, target))
+                continue
             try:
                 digests[name] = file_digest(path)
             except OSError as exc:  # deleted meanwhile, or not ours to read
                 unreadable.append(KnowledgeError(name, 1, f"cannot read the file: {exc.strerror}"))
-        if unreadable:
-            raise KnowledgeInvalid(unreadable)
         unchanged = {
             path
             for path, digest in digests.items()
@@ -151,9 +183,16 @@ class Engine:
         taken = {aid: path for path in unchanged for aid in stored[path].article_ids}
         changed = [base / path for path in digests if path not in unchanged]
         articles, errors = read_paths(changed, base=base, taken=taken)
-        if errors:
-            raise KnowledgeInvalid(errors)
-        return KnowledgeFiles(digests=digests, unchanged=frozenset(unchanged), articles=articles)
+        if errors or unreadable:
+            raise KnowledgeInvalid(
+                sorted(errors + unreadable, key=lambda e: (Path(e.path), e.line))
+            )
+        return KnowledgeFiles(
+            digests=digests,
+            unchanged=frozenset(unchanged),
+            articles=articles,
+            based_on={path: file.digest for path, file in stored.items()},
+        )
 
     async def reload(self) -> LoadReport:
         """Re-read the knowledge folder, redoing only changed files; all-or-nothing.
@@ -175,9 +214,15 @@ class Engine:
             return report
 
     async def _reload_here(self) -> LoadReport:
-        stored = await self.store.files()
-        found = await asyncio.to_thread(self.read_knowledge, stored)
-        return await self.store.replace_knowledge(found)
+        # Another process may load at the same time: the load that commits second reads
+        # the folder again against what the first stored, and reports only its own change.
+        while True:
+            stored = await self.store.files()
+            found = await asyncio.to_thread(self.read_knowledge, stored)
+            try:
+                return await self.store.replace_knowledge(found)
+            except StaleLoad:
+                continue
 
     async def is_stale(self) -> bool:
         """True when the database is behind the knowledge folder.
@@ -194,7 +239,7 @@ class Engine:
         names = {str(p.relative_to(folder.parent)) for p in files}
         if names != set(await self.store.files()):
             return True
-        return max((p.stat().st_mtime for p in files), default=0.0) > loaded
+        return max((_mtime(p) for p in files), default=0.0) > loaded
 
     async def ensure_loaded(self) -> LoadReport | None:
         """Load when stale, so `sanad ask` works right after install."""
@@ -238,7 +283,14 @@ class Engine:
         """
         task = asyncio.create_task(write)
         self._logging.add(task)
-        task.add_done_callback(self._logging.discard)
+        task.add_done_callback(self._logged)
+
+    def _logged(self, task: asyncio.Task[None]) -> None:
+        self._logging.discard(task)
+        failure = None if task.cancelled() else task.exception()
+        if failure is not None and self.unrecorded is None:
+            self.unrecorded = failure
+            self.warn(f"questions are not being recorded: {self.store.path}: {failure}")
 
     def _confident(self, scored: list[ScoredFact]) -> bool:
         if not scored or scored[0].score < self.min_score:
@@ -293,6 +345,14 @@ def _item(scored: ScoredFact) -> AnswerItem:
         url=article.url,
         published=article.published,
     )
+
+
+def _mtime(path: Path) -> float:
+    """When a file last changed; one that vanished or dangles counts as new (load reports it)."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")
 
 
 def _start_of_today() -> float:

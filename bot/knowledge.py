@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -67,7 +69,12 @@ class Article:
 
     def sentence_text(self, sentence_id: str) -> str:
         """The verbatim text of one of this article's sentences."""
-        return next(s.text for s in self.sentences if s.id == sentence_id)
+        return self._texts[sentence_id]
+
+    @cached_property
+    def _texts(self) -> dict[str, str]:
+        # A dict, not a scan per fact: an article of 60,000 sentences made loads quadratic.
+        return {s.id: s.text for s in self.sentences}
 
     def all_topics(self) -> tuple[str, ...]:
         """The article's topics and its facts' topics, each once, in order of appearance."""
@@ -94,7 +101,20 @@ class KnowledgeError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return printable(f"{self.path}:{self.line}: {self.message}")
+
+
+# Characters that move the cursor, clear the screen or end a line when printed.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    r"""One line safe for a terminal: control characters shown as escapes (`\x1b`, `\n`).
+
+    Errors echo file names, keys and values as written; an escape sequence in a key must
+    not clear the screen, nor a newline in a file name forge another `path:line:` line.
+    """
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class _Problems(Exception):
@@ -135,12 +155,14 @@ class _FileReader:
         return fields
 
     def string(self, node: Node, what: str) -> str | None:
-        if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
-            if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null":
-                return node.value.strip() or self._empty(node, what)
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+            return node.value.strip() or self._empty(node, what)
+        kind = _KINDS.get(node.tag) if isinstance(node, ScalarNode) else None
+        if kind:  # `title: 2024` is a number to YAML: say how to make it text
+            self.error(node, f"{what} must be text, not {kind} (put it in quotes)")
+        else:
             self.error(node, f"{what} must be text")
-            return None
-        return node.value.strip() or self._empty(node, what)
+        return None
 
     def _empty(self, node: Node, what: str) -> None:
         self.error(node, f"{what} must not be empty")
@@ -222,6 +244,7 @@ class _FileReader:
         if node is None:
             return []
         result: list[Sentence] = []
+        seen: set[str] = set()  # a set: one article may hold tens of thousands of sentences
         items = self.items(node, f"{what}: sentences")
         if not items and _is_empty(node):
             self.error(node, f"{what}: sentences must not be empty")
@@ -233,9 +256,10 @@ class _FileReader:
             sid = self.identifier(fields["id"], f"{what}: sentence id") if "id" in fields else None
             label = f"{what}: sentence '{sid}'" if sid else f"{what}: sentence"
             body = self.string(fields["text"], f"{label}: text") if "text" in fields else None
-            if sid is not None and any(s.id == sid for s in result):
+            if sid is not None and sid in seen:
                 self.error(fields["id"], f"{what}: duplicate sentence id '{sid}'")
             elif sid is not None and body is not None:
+                seen.add(sid)
                 result.append(Sentence(sid, body))
         return result
 
@@ -301,9 +325,13 @@ def read_file(
     """
     name = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [], [KnowledgeError(name, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        line = data.count(b"\n", 0, exc.start) + 1
+        return [], [
+            KnowledgeError(name, line, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        ]
     except OSError as exc:
         return [], [KnowledgeError(name, 1, f"cannot read the file: {exc.strerror}")]
     return read_text(text, name, partial=partial)
@@ -325,6 +353,13 @@ def read_text(
         return [], [_reader_error(text, name, exc)]
     except yaml.YAMLError as exc:
         return [], [KnowledgeError(name, 1, f"malformed YAML: {exc}")]
+    except RecursionError:
+        return [], [KnowledgeError(name, 1, "malformed YAML: nested too deeply")]
+    alias = _first_alias(text) if "*" in text else None
+    if alias is not None:
+        line, anchor = alias
+        message = f"YAML aliases are not allowed (*{anchor}): write the value out"
+        return [], [KnowledgeError(name, line, message)]
     articles: dict[str, Article] = {}
     for document in documents:
         if document is None or (isinstance(document, ScalarNode) and not document.value):
@@ -349,8 +384,34 @@ def read_text(
 
 
 def knowledge_files(folder: Path) -> list[Path]:
-    """Every knowledge file under folder, recursively, in a stable order."""
-    return sorted(p for p in folder.rglob("*") if p.suffix in KNOWLEDGE_SUFFIXES and p.is_file())
+    """Every knowledge file under folder, recursively, in a stable order.
+
+    Linked folders are not followed (their files are read where they are), but one that
+    leads outside the folder is listed, so that it is reported (outside_link) rather than
+    silently skipped; so is a linked file that leads outside.
+    """
+    found: list[Path] = []
+    for root, folders, files in os.walk(folder):
+        here = Path(root)
+        found += [here / name for name in files if Path(name).suffix in KNOWLEDGE_SUFFIXES]
+        found += [here / name for name in folders if outside_link(folder, here / name)]
+    return sorted(found)
+
+
+def outside_link(folder: Path, path: Path) -> str | None:
+    """Where a link under folder leads, when that is outside the folder; else None.
+
+    A knowledge folder holds knowledge: a link to config.yaml or /etc would have its
+    contents echoed back in error messages.
+    """
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    return None if target.is_relative_to(folder.resolve()) else str(target)
+
+
+def link_error(display: str, target: str) -> KnowledgeError:
+    return KnowledgeError(display, 1, f"links outside the knowledge folder (to {target}): not read")
 
 
 def read_paths(
@@ -358,30 +419,37 @@ def read_paths(
 ) -> tuple[list[Article], list[KnowledgeError]]:
     """Read files and folders together; ids must be unique across all of them.
 
-    `taken` maps article ids already held elsewhere (files not re-read) to their file, so an
-    incremental reload still refuses a duplicate id. When there are errors, the articles
-    returned are incomplete: only the valid ones.
+    Files are read in order of their names, and a duplicate article id is blamed on the
+    file that comes later in that order, whichever of the two was read: `validate` and
+    `load` name the same file. `taken` maps article ids already held elsewhere (files not
+    re-read, under `base`) to their file, so an incremental reload still refuses a
+    duplicate. When there are errors, the articles returned are incomplete: only the valid ones.
     """
     articles: list[Article] = []
     errors: list[KnowledgeError] = []
-    first_seen: dict[str, str] = dict(taken or {})
-    for path in _expand(paths):
-        found, problems = read_file(path, _display(path, base), partial=True)
+    owners: dict[str, tuple[str, int | None]] = {i: (p, None) for i, p in (taken or {}).items()}
+    for display, path, target in _expand(paths, base):
+        if target is not None:
+            errors.append(link_error(display, target))
+            continue
+        found, problems = read_file(path, display, partial=True)
         errors.extend(problems)
         for article in found:
-            if article.id in first_seen:
-                errors.append(
-                    KnowledgeError(
-                        article.path,
-                        article.line,
-                        f"duplicate article id '{article.id}' (also in {first_seen[article.id]})",
-                    )
-                )
-            else:
-                first_seen[article.id] = article.path
+            other = owners.get(article.id)
+            if other is None:
+                owners[article.id] = (article.path, article.line)
                 articles.append(article)
-    files = {name: i for i, name in enumerate(dict.fromkeys(e.path for e in errors))}
-    errors.sort(key=lambda e: (files[e.path], e.line))
+            elif Path(other[0]) < Path(article.path):
+                message = f"duplicate article id '{article.id}' (also in {other[0]})"
+                errors.append(KnowledgeError(article.path, article.line, message))
+            else:  # a file not re-read that sorts after this one: it is the later
+                line = _article_line(
+                    Path(other[0]) if base is None else base / other[0], article.id
+                )
+                message = f"duplicate article id '{article.id}' (also in {article.path})"
+                errors.append(KnowledgeError(other[0], line, message))
+                owners[article.id] = (article.path, article.line)
+    errors.sort(key=lambda e: (Path(e.path), e.line))
     return articles, errors
 
 
@@ -390,12 +458,22 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _expand(paths: Iterable[Path]) -> Iterator[Path]:
+def _expand(paths: Iterable[Path], base: Path | None) -> list[tuple[str, Path, str | None]]:
+    """(name shown, path, where it links outside a folder given) of every file, by name."""
+    found: dict[str, tuple[Path, str | None]] = {}
     for path in paths:
         if path.is_dir():
-            yield from knowledge_files(path)
+            for inner in knowledge_files(path):
+                found[_display(inner, base)] = (inner, outside_link(path, inner))
         else:
-            yield path
+            found[_display(path, base)] = (path, None)
+    return [(name, *found[name]) for name in sorted(found, key=Path)]
+
+
+def _article_line(path: Path, article_id: str) -> int:
+    """The line of an article's `id:` in a file not otherwise re-read."""
+    found, _ = read_file(path, partial=True)
+    return next((a.line for a in found if a.id == article_id), 1)
 
 
 def _display(path: Path, base: Path | None) -> str:
@@ -416,6 +494,18 @@ def _scalar_key(node: Node, key: str) -> str | None:
     return None
 
 
+def _first_alias(text: str) -> tuple[int, str] | None:
+    """The line and name of the first alias (`*name`), if any.
+
+    An alias repeats a node without repeating its text: 1,000 aliases of one long scalar
+    made an 818 KB file cost 13 GB to load. Knowledge files are written out in full.
+    """
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1, str(event.anchor)
+    return None
+
+
 def _reader_error(text: str, name: str, exc: yaml.reader.ReaderError) -> KnowledgeError:
     """A character YAML refuses, on its own line (the parsers count offsets differently)."""
     if not isinstance(exc.character, int):
@@ -425,6 +515,15 @@ def _reader_error(text: str, name: str, exc: yaml.reader.ReaderError) -> Knowled
     return KnowledgeError(
         name, line, f"malformed YAML: character #x{exc.character:04x}: {exc.reason}"
     )
+
+
+# What YAML made of an unquoted value that should have been text.
+_KINDS = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
 
 
 def _is_empty(node: Node) -> bool:

@@ -8,6 +8,8 @@ transaction, so a reader never sees half of a reload and a crash mid-load loses 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import json
 import os
 import secrets
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import aiosqlite
 
@@ -25,6 +28,9 @@ from bot.index import ARTICLE_WEIGHTS, FACT_WEIGHTS, KnowledgeIndex, Postings, R
 from bot.knowledge import Article, Fact, Sentence
 from bot.text import normalize
 from bot.workers import process_pool
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -143,6 +149,8 @@ INDEX_CHECK = 0.25
 # drops its knowledge, which is read again from the files; the question log and the
 # subscriptions stay.
 SCHEMA_VERSION = 18
+# How long a connection waits for another's write lock (a large load holds it for seconds).
+BUSY_TIMEOUT_MS = 120_000
 _DROP_KNOWLEDGE = """
 DROP TABLE IF EXISTS fact_vocab;
 DROP TABLE IF EXISTS fact_index;
@@ -157,27 +165,133 @@ DROP TABLE IF EXISTS postings;
 """
 
 
-async def _migrate(db: aiosqlite.Connection) -> None:
-    """Create the schema, dropping knowledge stored in an older shape."""
-    async with db.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
-    outdated = row is not None and row[0] != SCHEMA_VERSION
-    if not outdated:
-        await db.executescript(SCHEMA)
-        # Facts without retrieval's postings (left by a build that kept none) cannot be
-        # found: read them again from the files.
-        sql = """SELECT EXISTS (SELECT 1 FROM facts)
-                 AND NOT EXISTS (SELECT 1 FROM postings WHERE name = 'generation')"""
-        async with db.execute(sql) as cur:
-            found = await cur.fetchone()
-        outdated = bool(found and found[0])
-    if outdated:
-        await db.executescript(_DROP_KNOWLEDGE)
-    await db.executescript(SCHEMA)
-    if outdated:
-        await db.execute("DELETE FROM meta WHERE key IN ('loaded_at', 'facts', 'generation')")
-        await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    await db.commit()
+# PRAGMA application_id of every Sanad database ("Sand"), so `database:` pointing at another
+# application's SQLite file is refused instead of having its tables taken for ours.
+APPLICATION_ID = 0x53616E64
+
+
+class ForeignDatabase(Exception):
+    """The database file belongs to another application: Sanad leaves it untouched."""
+
+
+class CorruptDatabase(sqlite3.DatabaseError):
+    """A stored value that does not decode (bad UTF-8, JSON or postings): not ours to guess."""
+
+
+def _decoding(read: Callable[P, R]) -> Callable[P, R]:
+    """Report a stored value that cannot be decoded as a database error, not a traceback."""
+
+    @functools.wraps(read)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return read(*args, **kwargs)
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            raise CorruptDatabase(f"a stored value cannot be read ({exc})") from None
+
+    return wrapper
+
+
+class StaleLoad(Exception):
+    """Another load committed after this one read the folder: read it again, then write."""
+
+
+def _prepare(path: Path) -> None:
+    """Create the schema, or bring an older one up to date, in one locked transaction.
+
+    Most opens find the schema current and write nothing, so a read-only database still
+    answers. Otherwise the check is repeated under the write lock: two processes opening a
+    fresh database at once must not both create, nor one drop what the other just loaded.
+    """
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if _inspect(db) == "current":
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            _upgrade(db, _inspect(db))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        # Readers keep the last committed knowledge while a load writes (persistent).
+        db.execute("PRAGMA journal_mode=WAL")
+    finally:
+        db.close()
+
+
+def _current(uri: str) -> bool:
+    """True when the database at `uri` is a Sanad database of the current schema."""
+    try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            return _inspect(db) == "current"
+    except sqlite3.Error:
+        return False
+
+
+def _inspect(db: sqlite3.Connection) -> str:
+    """'current', 'new' (empty), 'adopt' (ours, unmarked), 'outdated' or 'missing' (tables)."""
+    (application,) = db.execute("PRAGMA application_id").fetchone()
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if application not in (0, APPLICATION_ID):
+        raise ForeignDatabase("not a Sanad database (another application's file)")
+    if application == 0:
+        if not tables:
+            return "new"
+        # A Sanad database from before it was marked: its own meta table and question log,
+        # and the schema version it always set.
+        if not ({"meta", "asked"} <= tables and version > 0):
+            raise ForeignDatabase("not a Sanad database (it holds another application's tables)")
+    if version != SCHEMA_VERSION:
+        return "outdated"
+    if not tables >= _TABLES:
+        return "missing"
+    # Facts without retrieval's postings (left by a build that kept none) cannot be found:
+    # read them again from the files.
+    (orphaned,) = db.execute(
+        """SELECT EXISTS (SELECT 1 FROM facts)
+           AND NOT EXISTS (SELECT 1 FROM postings WHERE name = 'generation')"""
+    ).fetchone()
+    if orphaned:
+        return "outdated"
+    return "current" if application == APPLICATION_ID else "adopt"
+
+
+def _upgrade(db: sqlite3.Connection, state: str) -> None:
+    """Inside the write lock: drop knowledge of an older shape, create what is missing, mark."""
+    if state == "current":
+        return
+    if state == "outdated":
+        for statement in _statements(_DROP_KNOWLEDGE):
+            db.execute(statement)
+    for statement in _statements(SCHEMA):
+        db.execute(statement)
+    if state == "outdated":
+        db.execute("DELETE FROM meta WHERE key IN ('loaded_at', 'facts', 'generation')")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _statements(script: str) -> list[str]:
+    """A script's statements one by one: executescript would commit the open transaction."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
+def _schema_tables() -> frozenset[str]:
+    with contextlib.closing(sqlite3.connect(":memory:")) as db:
+        db.executescript(SCHEMA)
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return frozenset(row[0] for row in rows)
+
+
+_TABLES = _schema_tables()
 
 
 @dataclass
@@ -208,6 +322,8 @@ class KnowledgeFiles:
     digests: dict[str, str]
     unchanged: frozenset[str]
     articles: list[Article]
+    # The stored files (path: hash) it was read against; a load committed since voids it.
+    based_on: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -260,24 +376,32 @@ class Store:
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._wdb = await self._connect()
-            await _migrate(self._wdb)
-            self._db = await self._connect()
+            await asyncio.to_thread(_prepare, self.path)
+            target = str(self.path)
+        except sqlite3.OperationalError:
+            # A database in WAL mode needs to write beside itself even to be read. In a
+            # read-only folder it can still answer, as a file nothing else can change.
+            target = f"{self.path.absolute().as_uri()}?immutable=1"
+            if not await asyncio.to_thread(_current, target):
+                raise
+        try:
+            self._wdb = await self._connect(target)
+            self._db = await self._connect(target)
         except BaseException:
             await self.close()
             raise
 
-    async def _connect(self) -> aiosqlite.Connection:
+    async def _connect(self, target: str) -> aiosqlite.Connection:
         # A file that cannot be opened at all fails here, in the caller's thread: after a
         # failed connect, aiosqlite's worker thread may report into an event loop that has
         # already closed, printing a traceback on the way out.
-        sqlite3.connect(self.path).close()
-        db = await aiosqlite.connect(self.path, isolation_level=None)
+        uri = target.startswith("file:")
+        sqlite3.connect(target, uri=uri).close()
+        db = await aiosqlite.connect(target, uri=uri, isolation_level=None)
         try:
-            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             await db.execute("PRAGMA synchronous=NORMAL")
             await db.execute("PRAGMA foreign_keys=ON")
-            await db.execute("PRAGMA busy_timeout=120000")
         except BaseException:
             await db.close()
             raise
@@ -310,17 +434,15 @@ class Store:
         sql = """SELECT f.path, f.digest, json_group_array(a.id) FILTER (WHERE a.id IS NOT NULL)
                  FROM files f LEFT JOIN articles a ON a.path = f.path GROUP BY f.path"""
         async with self.db.execute(sql) as cur:
-            return {
-                row[0]: StoredFile(row[1], tuple(json.loads(row[2]) if row[2] else ()))
-                async for row in cur
-            }
+            return {row[0]: _stored_file(row) async for row in cur}
 
     async def replace_knowledge(self, found: KnowledgeFiles) -> LoadReport:
         """Make the stored knowledge equal to the folder, redoing only what changed.
 
         Articles of unchanged files stay as they are; re-read articles are compared by
         content. The work runs in a thread, in one transaction on its own connection:
-        readers see the old knowledge until the commit, then all of the new.
+        readers see the old knowledge until the commit, then all of the new. Raises
+        StaleLoad when another load committed after `found` was read.
         """
         async with self.db.execute("SELECT id, digest, path FROM articles") as cur:
             old = {row[0]: (row[1], row[2]) async for row in cur}
@@ -335,12 +457,17 @@ class Store:
             removed=sorted(i for i in old if i not in new and i not in kept),
         )
         moved = [(a.path, i) for i, (a, _) in new.items() if i in old and old[i][1] != a.path]
+        # The stemming runs before the write lock is taken, so question logs are not held up.
         rows = _analyse_all([new[i] for i in report.added + report.changed])
         db = sqlite3.connect(self.path, isolation_level=None)
         try:
             db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA busy_timeout=120000")
+            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             db.execute("BEGIN IMMEDIATE")
+            # What the report was computed against must still be what is stored.
+            now = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, digest, path FROM articles")}
+            if now != old or dict(db.execute("SELECT path, digest FROM files")) != found.based_on:
+                raise StaleLoad("another load committed meanwhile")
             gone = _delete_articles(db, report.changed + report.removed)
             written = _update_postings(db, self.path, gone, _insert_articles(db, rows))
             db.executemany("UPDATE articles SET path = ? WHERE id = ?", moved)
@@ -676,6 +803,12 @@ class Store:
             return {row[0]: row[1] async for row in cur}
 
 
+@_decoding
+def _stored_file(row: tuple) -> StoredFile:
+    """A files row (path, digest, article ids as JSON) as a StoredFile."""
+    return StoredFile(row[1], tuple(json.loads(row[2]) if row[2] else ()))
+
+
 @dataclass(frozen=True)
 class Delivery:
     """One article due to one subscribed chat."""
@@ -893,6 +1026,7 @@ def _update_postings(
     return written
 
 
+@_decoding
 def _read_written(blobs: dict[str, bytes]) -> _Written:
     ids = json.loads(blobs.get("article_ids", b"{}"))
     return _Written(
@@ -907,6 +1041,7 @@ def _postings(blobs: dict[str, bytes], name: str) -> Postings:
     return Postings.from_bytes(blobs[name]) if name in blobs else Postings.empty()
 
 
+@_decoding
 def _open_index(blobs: dict[str, bytes], terms: Callable[[], TermsTable]) -> KnowledgeIndex:
     written = _read_written(blobs)
     return KnowledgeIndex(
@@ -918,11 +1053,13 @@ def _open_index(blobs: dict[str, bytes], terms: Callable[[], TermsTable]) -> Kno
     )
 
 
+@_decoding
 def _article_row(row: tuple) -> ArticleRow:
     """An article header from (id, title, url, published, topics as JSON)."""
     return ArticleRow(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])))
 
 
+@_decoding
 def _fact_row(row: tuple) -> FactRow:
     return FactRow(
         rowid=row[0],

@@ -348,19 +348,18 @@ def test_a_database_folder_that_cannot_be_created_is_one_line(sanad: Sanad, site
     assert line.startswith(f"sanad: {site.root / 'blocker' / 'sanad.sqlite3'}: cannot open")
 
 
-def test_a_missing_knowledge_folder_is_one_line(sanad: Sanad, site: Site) -> None:
+def test_a_missing_knowledge_folder_is_one_line_and_exit_2_for_every_verb(
+    sanad: Sanad, site: Site
+) -> None:
     write_config(site, "knowledge_dir: nowhere\n")
-    line = one_line_error(sanad("ask", "x"))
-    assert line == (
-        f"sanad: cannot load the knowledge: {site.root / 'nowhere'}:1: "
-        "the knowledge folder does not exist"
-    )
-    load = sanad("load")
-    assert load.returncode == 1 and "the knowledge folder does not exist" in load.stdout
-    assert (
-        one_line_error(sanad("validate"))
-        == f"sanad: {site.root / 'nowhere'}: no such file or folder"
-    )
+    expected = f"{site.root / 'nowhere'}: the knowledge folder does not exist"
+    for verb in (("load",), ("validate",)):
+        run = sanad(*verb)
+        assert run.returncode == 2 and one_line_error(run) == f"sanad: {expected}", verb
+    run = sanad("ask", "x")
+    assert run.returncode == 2
+    assert one_line_error(run) == f"sanad: cannot load the knowledge: {expected}"
+    assert one_line_error(sanad("validate", "nowhere")) == "sanad: nowhere: no such file or folder"
 
 
 def test_ask_batch_survives_bytes_that_are_not_utf8(site: Site) -> None:

@@ -356,7 +356,7 @@ def test_non_utf8_file_is_one_error(tmp_path: Path) -> None:
     path = tmp_path / "latin.yaml"
     path.write_bytes("id: a\ntitle: caf\xe9\n".encode("latin-1"))
     _, errors = read_paths([path], base=tmp_path)
-    assert [(e.path, e.line) for e in errors] == [("latin.yaml", 1)]
+    assert [(e.path, e.line) for e in errors] == [("latin.yaml", 2)]  # the line of the byte
     assert "not UTF-8" in errors[0].message
 
 
