@@ -55,6 +55,8 @@ def test_top_that_is_not_a_number_reads_naturally(sanad: Sanad) -> None:
         ),
         ('"\\e[2J": 1\n', "unknown key '\\x1b[2J'"),
     ],
+    # Short ids: the test's id reaches each process's environment (PYTEST_CURRENT_TEST).
+    ids=["nested", "deep-list", "log-level", "escape-codes"],
 )
 def test_odd_config_is_one_line_for_every_verb(
     sanad: Sanad, site: Site, config: str, message: str
