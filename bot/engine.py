@@ -11,6 +11,7 @@ import time
 from collections.abc import Coroutine, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from bot.config import Config
@@ -18,7 +19,7 @@ from bot.knowledge import KnowledgeError, file_digest, knowledge_files, read_pat
 from bot.matching import Matcher, ScoredFact
 from bot.store import ArticleRow, KnowledgeFiles, LoadReport, Store, StoredFile
 from bot.subscriptions import Subscriptions
-from bot.text import normalize
+from bot.text import content_tokens, is_small_talk
 from bot.workers import process_pool
 
 DAY = 24 * 3600
@@ -62,6 +63,15 @@ class AnswerItem:
         }
 
 
+class Outcome(StrEnum):
+    """What kind of reply a question gets, so each front end words it its own way."""
+
+    ANSWERED = "answered"
+    NOT_FOUND = "not_found"  # a question, but nothing known answers it: kept for the editors
+    SMALL_TALK = "small_talk"  # greetings, thanks, chit-chat: nothing to look up
+    EMPTY = "empty"  # no word that asks anything ("", "؟؟؟", "ماذا؟")
+
+
 @dataclass(frozen=True)
 class Answer:
     """The engine's reply to one question: answers best first, or an abstention."""
@@ -71,12 +81,14 @@ class Answer:
     answers: tuple[AnswerItem, ...]
     # When abstaining: what the knowledge does hold that is nearest, for the reader to try.
     suggestions: tuple[str, ...] = field(default=())
+    outcome: Outcome = Outcome.NOT_FOUND
 
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "answered": self.answered,
             "answers": [a.to_json() for a in self.answers],
+            "outcome": self.outcome.value,
         }
 
 
@@ -212,20 +224,25 @@ class Engine:
         user_id: int | None = None,
         record: bool = True,
     ) -> Answer:
-        """Answer one question; abstain rather than guess, and log it for the editors."""
+        """Answer one question; abstain rather than guess, and log it for the editors.
+
+        Small talk and questions that ask nothing are not looked up, nor kept for the editors.
+        """
         question = question.strip()
-        scored = await self.matcher.match(self.store, question, max(top, 2))
+        unasked = _unasked(question)
+        scored = [] if unasked else await self.matcher.match(self.store, question, max(top, 2))
         answered = self._confident(scored)
         items = tuple(_item(s) for s in scored[:top]) if answered else ()
         suggestions = () if answered else await self._suggestions(scored)
-        if record and normalize(question):
+        outcome = Outcome.ANSWERED if answered else unasked or Outcome.NOT_FOUND
+        if record and outcome in (Outcome.ANSWERED, Outcome.NOT_FOUND):
             best = (
                 (scored[0].fact.article_id, scored[0].fact.fact_id, scored[0].score)
                 if scored
                 else None
             )
             self._log(self.store.log_question(question, answered, best, chat_id, user_id))
-        return Answer(question, answered, items, suggestions)
+        return Answer(question, answered, items, suggestions, outcome)
 
     def _log(self, write: Coroutine[Any, Any, None]) -> None:
         """Write the question log in the background.
@@ -279,6 +296,13 @@ class Engine:
 
     async def unanswered(self, limit: int = 10, days: int = 30) -> list[tuple[str, int, float]]:
         return await self.store.unanswered(limit, since=time.time() - days * DAY)
+
+
+def _unasked(question: str) -> Outcome | None:
+    """Small talk or an empty question, told apart before any lookup; None for a question."""
+    if is_small_talk(question):
+        return Outcome.SMALL_TALK
+    return None if content_tokens(question) else Outcome.EMPTY
 
 
 def _item(scored: ScoredFact) -> AnswerItem:

@@ -95,6 +95,13 @@ def smalltalk() -> frozenset[str]:
     return _word_list("smalltalk_ar.txt")
 
 
+def is_small_talk(text: str) -> bool:
+    """Greetings, thanks or chit-chat, and no other word that could ask about the news."""
+    words = tokens(text)
+    chat, stop = smalltalk(), stopwords()
+    return any(w in chat for w in words) and all(w in chat or w in stop for w in words)
+
+
 def _word_list(name: str) -> frozenset[str]:
     return frozenset(normalize(w) for w in _data_lines(name))
 
