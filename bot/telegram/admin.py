@@ -47,7 +47,9 @@ async def reload_command(update: Update, context: SanadContext) -> None:
     try:
         report = await reload_knowledge(context)
     except KnowledgeInvalid as exc:
-        await reply(update.effective_message, render.errors(wording.RELOAD_FAILED, exc.errors))
+        await reply(
+            update.effective_message, render.errors(render.plain(wording.RELOAD_FAILED), exc.errors)
+        )
         return
     await reply(update.effective_message, render.reload_report(report))
 
@@ -91,7 +93,7 @@ async def _upload(context: SanadContext, upload: Document) -> str:
     if Path(name).suffix not in KNOWLEDGE_SUFFIXES or name.startswith("."):
         return render.plain(wording.UPLOAD_NOT_YAML)
     if (upload.file_size or 0) > MAX_UPLOAD:
-        return render.plain(wording.UPLOAD_TOO_BIG.format(limit=MAX_UPLOAD // 1024))
+        return render.say(wording.UPLOAD_TOO_BIG, limit=MAX_UPLOAD // 1024)
     content = bytes(await (await upload.get_file()).download_as_bytearray())
     _saved, text = await publish(context, name, content)
     return text
@@ -109,15 +111,15 @@ async def publish(context: SanadContext, name: str, content: bytes) -> tuple[boo
     display = str(target.relative_to(folder.parent))
     problems = await asyncio.to_thread(_problems, engine, content, display)
     if problems:
-        return False, render.errors(wording.UPLOAD_REJECTED.format(name=name), problems)
+        return False, render.errors(render.say(wording.UPLOAD_REJECTED, name=name), problems)
     previous = target.read_bytes() if target.exists() else None
     await asyncio.to_thread(_write, target, content)
     try:
         report = await reload_knowledge(context)
     except KnowledgeInvalid as exc:  # the folder changed under us: put it back as it was
         await asyncio.to_thread(_restore, target, previous)
-        return False, render.errors(wording.UPLOAD_REJECTED.format(name=name), exc.errors)
-    saved = render.plain(wording.UPLOAD_SAVED.format(name=name))
+        return False, render.errors(render.say(wording.UPLOAD_REJECTED, name=name), exc.errors)
+    saved = render.say(wording.UPLOAD_SAVED, name=name)
     return True, saved + "\n" + render.reload_report(report)
 
 
