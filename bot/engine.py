@@ -19,7 +19,7 @@ from bot.knowledge import KnowledgeError, file_digest, knowledge_files, read_pat
 from bot.matching import Matcher, ScoredFact
 from bot.store import ArticleRow, KnowledgeFiles, LoadReport, Store, StoredFile
 from bot.subscriptions import Subscriptions
-from bot.text import content_tokens, is_small_talk
+from bot.text import content_tokens, is_small_talk, well_formed
 from bot.workers import process_pool
 
 DAY = 24 * 3600
@@ -228,7 +228,7 @@ class Engine:
 
         Small talk and questions that ask nothing are not looked up, nor kept for the editors.
         """
-        question = question.strip()
+        question = well_formed(question).strip()
         unasked = _unasked(question)
         scored = [] if unasked else await self.matcher.match(self.store, question, max(top, 2))
         answered = self._confident(scored)

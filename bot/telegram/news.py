@@ -407,7 +407,8 @@ def message(news: News) -> str:
     lines.extend(f"{rlm}• {render.esc(render.shorten(fact, 900))}" for fact in news.facts)
     if news.url and render.can_link(news.url):
         link = render.linked(render.esc(wording.READ_ARTICLE), news.url)
-        date = f" ({render.esc(render.shorten(news.published, 30))})" if news.published else ""
+        published = render.shorten(news.published or "", render.DATE_SIZE)
+        date = f" ({render.esc(published)})" if published else ""
         lines.append(f"{rlm}{link}{date}")
     lines.append(f"{rlm}{render.esc(wording.ASK_ABOUT_NEWS)}")
-    return "\n".join(lines)
+    return render.fit_lines(lines)

@@ -27,6 +27,7 @@ ELLIPSIS = "…"
 # A value put into our wording (a topic, a channel, a file name) is one line of at most this
 # many characters: enough to recognise it, never enough to push the reply past LIMIT.
 VALUE_SIZE = 200
+DATE_SIZE = 30  # a date is ten characters; the knowledge files check it, this only bounds it
 URL_SIZE = 2048  # a longer link is not one a reader would follow; the name is shown unlinked
 # Embeddings and overrides end with PDF; isolates end with PDI.
 _EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")
@@ -81,7 +82,7 @@ def fill(template: str, **values: object) -> str:
 
 def say(template: str, **values: object) -> str:
     """A reply of our wording with `values` filled in (see `fill`), line by line right-to-left."""
-    return _fit_lines([f"{RLM}{line}" for line in fill(template, **values).split("\n")])
+    return fit_lines([f"{RLM}{line}" for line in fill(template, **values).split("\n")])
 
 
 def fields(template: str) -> list[str]:
@@ -111,20 +112,26 @@ def answer(item: AnswerItem, limit: int = LIMIT) -> str:
     """The fact in bold, its source sentences quoted verbatim, then the article it comes from.
 
     When the whole does not fit, the longest of the texts is shortened (with `…`) until it
-    does; the link and date are kept.
+    does; the link and date are kept. Only when every text is down to `…` does the link go,
+    then quotes from the last.
     """
     pieces = [item.statement, item.title, *item.quotes]
     url = item.url
+    published = shorten(item.published, DATE_SIZE) if item.published else None
     while True:
-        text = _answer(pieces[0], pieces[2:], pieces[1], url, item.published)
+        text = _answer(pieces[0], pieces[2:], pieces[1], url, published)
         excess = length(text) - limit
         if excess <= 0:
             return text
         longest = max(range(len(pieces)), key=lambda i: len(pieces[i]))
-        if len(pieces[longest]) <= 1:
+        if len(pieces[longest]) > 1:
+            pieces[longest] = shorten(pieces[longest], max(1, len(pieces[longest]) - excess))
+        elif url is not None:
             url = None  # only an absurdly long link is left to blame
-            continue
-        pieces[longest] = shorten(pieces[longest], max(1, len(pieces[longest]) - excess))
+        elif len(pieces) > 2:
+            pieces.pop()  # hundreds of quotes
+        else:
+            return text  # a limit below any answer's frame: nothing left to cut
 
 
 def _answer(
@@ -162,12 +169,12 @@ def not_found(has_suggestions: bool) -> str:
 
 def plain(text: str) -> str:
     """A fixed sentence of our own wording as one escaped right-to-left message."""
-    return _fit_lines([f"{RLM}{esc(line)}" for line in text.split("\n")])
+    return fit_lines([f"{RLM}{esc(line)}" for line in text.split("\n")])
 
 
 def listing(heading: str, names: Sequence[str]) -> str:
     """A heading (HTML, from `say`) and one bullet per name, as many as fit."""
-    return _fit_lines([heading, *(f"{RLM}• {esc(_value(name))}" for name in names)])
+    return fit_lines([heading, *(f"{RLM}• {esc(_value(name))}" for name in names)])
 
 
 def topics(names: Sequence[tuple[str, int]]) -> str:
@@ -175,7 +182,7 @@ def topics(names: Sequence[tuple[str, int]]) -> str:
         return plain(wording.NO_TOPICS)
     lines = [f"{RLM}{esc(wording.TOPICS)}"]
     lines.extend(f"{RLM}• {esc(name)} ({count})" for name, count in names)
-    return _fit_lines(lines)
+    return fit_lines(lines)
 
 
 def topic_header(topic: str) -> str:
@@ -187,7 +194,7 @@ def article_header(item: AnswerItem) -> str:
     name = linked(esc(shorten(item.title, 300)), item.url)
     line = f"{RLM}<b>{name}</b>"
     if item.published:
-        line += f" ({PUBLISHED} {esc(item.published)})"
+        line += f" ({PUBLISHED} {esc(shorten(item.published, DATE_SIZE))})"
     return f"{line}\n{RLM}{esc(wording.ARTICLE_FACTS)}"
 
 
@@ -198,7 +205,7 @@ def reload_report(report: LoadReport) -> str:
     lines = [say(wording.RELOADED, **{name: len(ids) for name, ids in counts.items()})]
     for sign, ids in (("+", report.added), ("~", report.changed), ("-", report.removed)):
         lines.extend(f"<code>{sign} {esc(article_id)}</code>" for article_id in ids)
-    return _fit_lines(lines)
+    return fit_lines(lines)
 
 
 def errors(heading: str, problems: Sequence[KnowledgeError]) -> str:
@@ -235,7 +242,7 @@ def stats(
     )
     if outbox is not None:
         lines.append(say(wording.OUTBOX, **outbox))
-    return _fit_lines(lines)
+    return fit_lines(lines)
 
 
 STOPPED = "inactive: "  # how the store labels chats that no longer receive news
@@ -258,10 +265,10 @@ def unanswered(rows: Sequence[tuple[str, int, float]], days: int) -> str:
     for number, (question, count, _last) in enumerate(rows, 1):
         times = fill(wording.TIMES, count=count)
         lines.append(f"{RLM}{number}. {esc(shorten(strip_controls(question), 300))} ({times})")
-    return _fit_lines(lines)
+    return fit_lines(lines)
 
 
-def _fit_lines(lines: list[str]) -> str:
+def fit_lines(lines: list[str]) -> str:
     """Whole lines, as many as fit within the limit (lists are never cut mid-line)."""
     text = "\n".join(lines)
     if length(text) <= LIMIT:
