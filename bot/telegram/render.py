@@ -1,7 +1,8 @@
 """Telegram HTML for answers and admin replies: escaped, right-to-left, within 4096 characters.
 
 Every piece of text that comes from a reader or from the knowledge files goes through `esc`,
-so a `<b>` or `&` in a question or an article is shown, never interpreted. Each line starts
+so a `<b>` or `&` in a question or an article is shown, never interpreted; our wording gets
+its values only through `say`, which escapes them. Each line starts
 with a right-to-left mark: a line that opens with Latin letters, digits or a quotation mark
 would otherwise be laid out left-to-right by Telegram's clients. Direction controls inside
 the text are closed at the end of each piece so one stray override cannot flip the rest of
