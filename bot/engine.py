@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from bot.matching import Matcher, ScoredFact
 from bot.review import ReviewQueue
 from bot.store import ArticleRow, KnowledgeFiles, LoadReport, StaleLoad, Store, StoredFile
 from bot.subscriptions import Subscriptions
-from bot.text import normalize
+from bot.text import content_tokens, is_small_talk, well_formed
 from bot.workers import process_pool
 
 LOG = logging.getLogger("sanad.engine")
@@ -83,6 +84,15 @@ class AnswerItem:
         }
 
 
+class Outcome(StrEnum):
+    """What kind of reply a question gets, so each front end words it its own way."""
+
+    ANSWERED = "answered"
+    NOT_FOUND = "not_found"  # a question, but nothing known answers it: kept for the editors
+    SMALL_TALK = "small_talk"  # greetings, thanks, chit-chat: nothing to look up
+    EMPTY = "empty"  # no word that asks anything ("", "؟؟؟", "ماذا؟")
+
+
 @dataclass(frozen=True)
 class Answer:
     """The engine's reply to one question: answers best first, or an abstention."""
@@ -92,12 +102,14 @@ class Answer:
     answers: tuple[AnswerItem, ...]
     # When abstaining: what the knowledge does hold that is nearest, for the reader to try.
     suggestions: tuple[str, ...] = field(default=())
+    outcome: Outcome = Outcome.NOT_FOUND
 
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "answered": self.answered,
             "answers": [a.to_json() for a in self.answers],
+            "outcome": self.outcome.value,
         }
 
 
@@ -258,13 +270,18 @@ class Engine:
         user_id: int | None = None,
         record: bool = True,
     ) -> Answer:
-        """Answer one question; abstain rather than guess, and log it for the editors."""
-        question = question.strip()
-        scored = await self.matcher.match(self.store, question, max(top, 2))
+        """Answer one question; abstain rather than guess, and log it for the editors.
+
+        Small talk and questions that ask nothing are not looked up, nor kept for the editors.
+        """
+        question = well_formed(question).strip()
+        unasked = _unasked(question)
+        scored = [] if unasked else await self.matcher.match(self.store, question, max(top, 2))
         answered = self._confident(scored)
         items = tuple(_item(s) for s in scored[:top]) if answered else ()
         suggestions = () if answered else await self._suggestions(scored)
-        if record and normalize(question):
+        outcome = Outcome.ANSWERED if answered else unasked or Outcome.NOT_FOUND
+        if record and outcome in (Outcome.ANSWERED, Outcome.NOT_FOUND):
             best = (
                 (scored[0].fact.article_id, scored[0].fact.fact_id, scored[0].score)
                 if scored
@@ -273,7 +290,7 @@ class Engine:
             self._log(self.store.log_question(question, answered, best, chat_id, user_id))
             if answered and self.review.low_margin(scored):
                 self._log(self.review.note_low_margin(question, scored[0], chat_id, user_id))
-        return Answer(question, answered, items, suggestions)
+        return Answer(question, answered, items, suggestions, outcome)
 
     def _log(self, write: Coroutine[Any, Any, None]) -> None:
         """Write the question log in the background.
@@ -331,6 +348,13 @@ class Engine:
         counts = await self.store.counts()
         counts.update(await self.store.question_counts(since=_start_of_today()))
         return counts
+
+
+def _unasked(question: str) -> Outcome | None:
+    """Small talk or an empty question, told apart before any lookup; None for a question."""
+    if is_small_talk(question):
+        return Outcome.SMALL_TALK
+    return None if content_tokens(question) else Outcome.EMPTY
 
 
 def _item(scored: ScoredFact) -> AnswerItem:

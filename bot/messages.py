@@ -5,9 +5,16 @@ Kept apart from the Telegram adapter so the terminal and the bot say the same th
 
 from __future__ import annotations
 
-from bot.engine import Answer, AnswerItem
+from bot.engine import Answer, AnswerItem, Outcome
 
 NOT_FOUND = "لم أجد في الأخبار المتاحة لديّ ما يجيب عن سؤالك بثقة، وقد سجّلته ليطّلع عليه المحرّرون."
+SMALL_TALK = (
+    "أهلًا بك! أنا سند، أجيب عن أسئلتك حول الأخبار المتاحة لديّ وأقتبس لك نصّ الخبر. "
+    "اكتب سؤالك عن خبر، مثل: «متى وُقّعت المعاهدة؟»"
+)
+EMPTY_QUESTION = "لم أجد في رسالتك سؤالًا. اكتب سؤالك عن الأخبار بكلماته، مثل: «متى وُقّعت المعاهدة؟»"
+# What is said instead of an answer, by outcome (not found also lists suggestions).
+DECLINED = {Outcome.SMALL_TALK: SMALL_TALK, Outcome.EMPTY: EMPTY_QUESTION}
 TRY_INSTEAD = "ربما يفيدك أن تسأل عن:"
 SOURCE = "المصدر"
 PUBLISHED = "نُشر في"
@@ -15,6 +22,8 @@ PUBLISHED = "نُشر في"
 
 def text_answer(answer: Answer) -> str:
     """An answer as plain text for the terminal: the fact, its quotes, its article."""
+    if answer.outcome in DECLINED:
+        return DECLINED[answer.outcome]
     if not answer.answered:
         lines = [NOT_FOUND]
         if answer.suggestions:

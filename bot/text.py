@@ -18,6 +18,7 @@ import Stemmer
 # word is read aloud, not which word it is.
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TATWEEL = "\u0640"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Bidi controls and zero-width characters hide inside copied text and break tokenising.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
 _FOLD = str.maketrans(
@@ -75,6 +76,15 @@ _SUFFIX = re.compile(r"^(.{3,}?)(?:هما|كما|تين|تان|ها|ان|ات|و
 _FINAL_HA = re.compile(r"^(.{4,})ه$")
 
 _stemmer = Stemmer.Stemmer("arabic")
+LONGEST_WORD = 64
+
+
+def well_formed(text: str) -> str:
+    """Text with lone surrogates (undecodable bytes, broken JSON) as U+FFFD.
+
+    Such text can be neither stored in SQLite nor sent anywhere as UTF-8.
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def normalize(text: str) -> str:
@@ -101,6 +111,13 @@ def stopwords() -> frozenset[str]:
 def smalltalk() -> frozenset[str]:
     """Words of greetings, thanks and chit-chat: a question of nothing else asks nothing."""
     return _word_list("smalltalk_ar.txt")
+
+
+def is_small_talk(text: str) -> bool:
+    """Greetings, thanks or chit-chat, and no other word that could ask about the news."""
+    words = tokens(text)
+    chat, stop = smalltalk(), stopwords()
+    return any(w in chat for w in words) and all(w in chat or w in stop for w in words)
 
 
 def _word_list(name: str) -> frozenset[str]:
@@ -145,8 +162,14 @@ def strip_clitics(token: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
-    """Snowball's Arabic stem of one normalised token, after clitic stripping."""
+    """Snowball's Arabic stem of one normalised token, after clitic stripping.
+
+    A token longer than LONGEST_WORD is no word (Snowball takes seconds over 100,000 letters
+    run together): it is kept as it is.
+    """
     bare = strip_clitics(token)
+    if len(bare) > LONGEST_WORD:
+        return bare
     # Snowball reads a final ة as a feminine ending but a final ه as a pronoun: give it back
     # the ة that normalisation folded, so الشراكة stems to شراك and not to شرا.
     if bare.endswith("ه") and len(bare) > 3:

@@ -597,14 +597,14 @@ class FakeBotAPI:
 
     def _api_sendMessage(self, params: dict, files: dict) -> dict[str, Any]:
         text = params.get("text", "")
-        if not text:
+        if not _shown_length(text, params.get("parse_mode")):
             raise _ApiError(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
+        if _shown_length(text, params.get("parse_mode")) > 4096:
             raise _ApiError(400, "Bad Request: message is too long")
         return self._sent_message(params, text=text)
 
     def _api_sendDocument(self, params: dict, files: dict) -> dict[str, Any]:
-        if len(params.get("caption", "")) > 1024:
+        if _shown_length(params.get("caption", ""), params.get("parse_mode")) > 1024:
             raise _ApiError(400, "Bad Request: message caption is too long")
         document = {"file_id": f"sent-{next(self._ids)}", "file_unique_id": "x", "file_size": 1}
         name = params.get("file_names", {}).get("document")
@@ -614,7 +614,7 @@ class FakeBotAPI:
 
     def _api_editMessageText(self, params: dict, files: dict) -> Any:
         _check_markup(params)
-        if len(params.get("text", "")) > 4096:
+        if _shown_length(params.get("text", ""), params.get("parse_mode")) > 4096:
             raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         if "inline_message_id" in params:
             return True
@@ -679,7 +679,8 @@ class FakeBotAPI:
             raise _ApiError(400, "Bad Request: RESULTS_TOO_MUCH or RESULT_ID_DUPLICATE")
         for result in results:
             _check_markup(result)
-            if len(result["input_message_content"]["message_text"]) > 4096:
+            content = result["input_message_content"]
+            if _shown_length(content["message_text"], content.get("parse_mode")) > 4096:
                 raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
@@ -797,6 +798,17 @@ def _check_markup(params: dict[str, Any]) -> None:
                 raise _ApiError(
                     400, "Bad Request: text buttons are unallowed in the inline keyboard"
                 )
+
+
+def _shown_length(text: str, parse_mode: str | None) -> int:
+    """Telegram's length of a text after entity parsing; a 400 when its HTML is malformed."""
+    if (parse_mode or "").upper() != "HTML":
+        return _utf16_len(text)
+    try:
+        checker = parse_html(text)
+    except AssertionError as exc:
+        raise _ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+    return _utf16_len(checker.text)
 
 
 def _allows_no_reply(params: dict[str, Any]) -> bool:
@@ -986,8 +998,8 @@ class TelegramHTML(HTMLParser):
         return "".join(self.parts)
 
 
-def check_html(text: str) -> TelegramHTML:
-    """Parse a message sent with parse_mode HTML; fail unless Telegram would accept it."""
+def parse_html(text: str) -> TelegramHTML:
+    """Parse a text sent with parse_mode HTML; fail unless Telegram's parser would accept it."""
     checker = TelegramHTML()
     checker.feed(text)
     checker.close()
@@ -995,5 +1007,11 @@ def check_html(text: str) -> TelegramHTML:
     body = re.sub(r"<[^>]*>", "", text)
     assert "<" not in body and ">" not in body, "an unescaped < or > in the text"
     assert not re.search(r"&(?!(amp|lt|gt|quot|#x27|#39);)", body), "a bare & in the text"
+    return checker
+
+
+def check_html(text: str) -> TelegramHTML:
+    """Parse a message sent with parse_mode HTML; fail unless Telegram would send it."""
+    checker = parse_html(text)
     assert len(checker.text.encode("utf-16-le")) // 2 <= 4096, "longer than 4096"
     return checker

@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 from conftest import ECLIPSE, TREATY, Run, Site, run_sanad
 
+from bot.messages import EMPTY_QUESTION, NOT_FOUND, SMALL_TALK
+
 Sanad = Callable[..., Run]
 
 DATE_QUESTION = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"
-ANSWER_KEYS = {"question", "answered", "answers"}
+# The contract's keys, and `outcome`, the one key Sanad adds (documented in the README).
+ANSWER_KEYS = {"question", "answered", "answers", "outcome"}
 ITEM_KEYS = {
     "article_id",
     "fact_id",
@@ -161,17 +164,43 @@ def test_ask_top_must_be_a_positive_number(sanad: Sanad, top: str) -> None:
 
 
 def test_ask_abstains_in_json_and_in_text(sanad: Sanad) -> None:
-    answer = json.loads(sanad("ask", "--json", "مرحبا").stdout)
-    assert answer == {"question": "مرحبا", "answered": False, "answers": []}
+    answer = json.loads(sanad("ask", "--json", "ما عاصمة اليابان؟").stdout)
+    assert answer == {
+        "question": "ما عاصمة اليابان؟",
+        "answered": False,
+        "answers": [],
+        "outcome": "not_found",
+    }
     text = sanad("ask", "ما عاصمة اليابان؟")
     assert text.returncode == 0
     assert text.stdout.startswith("لم أجد في الأخبار المتاحة لديّ")
 
 
-def test_ask_an_empty_question(sanad: Sanad) -> None:
-    run = sanad("ask", "--json", "")
+def test_small_talk_gets_a_greeting_and_how_to_ask(sanad: Sanad) -> None:
+    answer = json.loads(sanad("ask", "--json", "مرحبا").stdout)
+    assert answer == {
+        "question": "مرحبا",
+        "answered": False,
+        "answers": [],
+        "outcome": "small_talk",
+    }
+    text = sanad("ask", "السلام عليكم").stdout
+    assert text.strip() == SMALL_TALK
+    assert "سجّلته" not in text
+
+
+@pytest.mark.parametrize("question", ["", "؟؟؟", "  ..  "])
+def test_ask_an_empty_question(sanad: Sanad, question: str) -> None:
+    run = sanad("ask", "--json", question)
     assert run.returncode == 0
-    assert json.loads(run.stdout) == {"question": "", "answered": False, "answers": []}
+    assert json.loads(run.stdout) == {
+        "question": question.strip(),
+        "answered": False,
+        "answers": [],
+        "outcome": "empty",
+    }
+    text = sanad("ask", question)
+    assert text.stdout.strip() == EMPTY_QUESTION and "سجّلته" not in text.stdout
 
 
 def test_ask_in_text_states_the_fact_quotes_and_names_the_article(sanad: Sanad) -> None:
@@ -269,7 +298,7 @@ def test_chat_answers_until_the_reader_leaves(sanad: Sanad) -> None:
     run = sanad("chat", stdin=f"{DATE_QUESTION}\n\nمرحبا\nخروج\nلن يُقرأ\n")
     assert run.returncode == 0
     assert "19 حزيران/ يونيو 2024" in run.stdout
-    assert "لم أجد" in run.stdout
+    assert SMALL_TALK in run.stdout and NOT_FOUND not in run.stdout
     assert "Traceback" not in run.stderr
 
 
@@ -373,7 +402,12 @@ def test_ask_batch_survives_bytes_that_are_not_utf8(site: Site) -> None:
     )
     assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
     first, second = (json.loads(line) for line in done.stdout.decode().splitlines())
-    assert first == {"question": "\ufffd\ufffd bad", "answered": False, "answers": []}
+    assert first == {
+        "question": "\ufffd\ufffd bad",
+        "answered": False,
+        "answers": [],
+        "outcome": "not_found",
+    }
     assert second["answered"]
 
 

@@ -53,14 +53,45 @@ async def test_top_returns_up_to_k_answers_best_first(engine: Engine, site: Site
 
 
 @pytest.mark.parametrize(
-    "question",
-    ["مرحبا", "شكرا جزيلا", "ما عاصمة اليابان؟", "كيف أصنع كعكة الشوكولاتة؟", "", "   ", "؟؟؟"],
+    ("question", "outcome"),
+    [
+        ("مرحبا", "small_talk"),
+        ("شكرا جزيلا", "small_talk"),
+        ("السلام عليكم ورحمة الله", "small_talk"),
+        ("ما عاصمة اليابان؟", "not_found"),
+        ("كيف أصنع كعكة الشوكولاتة؟", "not_found"),
+        ("", "empty"),
+        ("   ", "empty"),
+        ("؟؟؟", "empty"),
+        ("ماذا؟", "empty"),
+    ],
 )
-async def test_it_abstains_rather_than_guess(engine: Engine, question: str) -> None:
+async def test_it_abstains_rather_than_guess(engine: Engine, question: str, outcome: str) -> None:
     answer = await engine.ask(question, top=3)
     assert not answer.answered
     assert answer.answers == ()
-    assert answer.to_json() == {"question": question.strip(), "answered": False, "answers": []}
+    assert answer.to_json() == {
+        "question": question.strip(),
+        "answered": False,
+        "answers": [],
+        "outcome": outcome,
+    }
+
+
+async def test_an_answer_says_it_answered(engine: Engine) -> None:
+    answer = await engine.ask(DATE_QUESTION)
+    assert answer.answered and answer.to_json()["outcome"] == "answered"
+    assert (await engine.ask("مرحبا، " + DATE_QUESTION)).answered  # a greeting, then a question
+
+
+async def test_small_talk_and_empty_questions_never_reach_the_editors(site: Site) -> None:
+    async with site.engine() as engine:
+        await engine.reload()
+        for said in ("مرحبا", "شكرا جزيلا", "؟؟؟", "ماذا؟", "", "ما عاصمة اليابان؟"):
+            await engine.ask(said)
+    async with site.engine() as engine:
+        assert [row[0] for row in await engine.unanswered()] == ["ما عاصمة اليابان؟"]
+        assert (await engine.stats())["asked_total"] == 1
 
 
 async def test_an_abstention_offers_what_the_knowledge_does_hold(engine: Engine) -> None:

@@ -46,7 +46,9 @@ async def reload_command(update: Update, context: SanadContext) -> None:
     try:
         report = await reload_knowledge(context)
     except KnowledgeInvalid as exc:
-        await reply(update.effective_message, render.errors(wording.RELOAD_FAILED, exc.errors))
+        await reply(
+            update.effective_message, render.errors(render.plain(wording.RELOAD_FAILED), exc.errors)
+        )
         return
     await reply(update.effective_message, render.reload_report(report))
 
@@ -84,7 +86,7 @@ async def _upload(context: SanadContext, upload: Document) -> str:
     if Path(name).suffix not in KNOWLEDGE_SUFFIXES or name.startswith("."):
         return render.plain(wording.UPLOAD_NOT_YAML)
     if (upload.file_size or 0) > MAX_UPLOAD:
-        return render.plain(wording.UPLOAD_TOO_BIG.format(limit=MAX_UPLOAD // 1024))
+        return render.say(wording.UPLOAD_TOO_BIG, limit=MAX_UPLOAD // 1024)
     content = bytes(await (await upload.get_file()).download_as_bytearray())
     _saved, text = await publish(context, name, content)
     return text
@@ -99,6 +101,6 @@ async def publish(context: SanadContext, name: str, content: bytes) -> tuple[boo
     try:
         report = await publishing.publish(context.services.engine, name, content)
     except publishing.PublishRejected as exc:
-        return False, render.errors(wording.UPLOAD_REJECTED.format(name=name), exc.errors)
-    saved = render.plain(wording.UPLOAD_SAVED.format(name=name))
+        return False, render.errors(render.say(wording.UPLOAD_REJECTED, name=name), exc.errors)
+    saved = render.say(wording.UPLOAD_SAVED, name=name)
     return True, saved + "\n" + render.reload_report(report)

@@ -42,6 +42,7 @@ from telegram.error import BadRequest
 from bot.distill import DistillError, distill
 from bot.knowledge import Article, read_text
 from bot.telegram import admin, render, wording
+from bot.telegram.buttons import always_answered
 from bot.telegram.context import SanadContext
 from bot.telegram.sending import NO_PREVIEW, reply
 
@@ -131,7 +132,7 @@ async def document(update: Update, context: SanadContext) -> None:
     if not context.services.is_admin(update):
         await reply(message, render.plain(wording.FILES_REFUSED))
         return
-    too_big = render.plain(wording.UPLOAD_TOO_BIG.format(limit=admin.MAX_UPLOAD // 1024))
+    too_big = render.say(wording.UPLOAD_TOO_BIG, limit=admin.MAX_UPLOAD // 1024)
     if (message.document.file_size or 0) > admin.MAX_UPLOAD:
         await reply(message, too_big)
         return
@@ -183,21 +184,22 @@ def refusal(error: DistillError) -> str:
     """Why no draft was made, in Arabic; an invalid option is also named as it was typed."""
     text = render.plain(wording.DISTILL_ERRORS[error.reason])
     if error.reason == "option":
-        text += f"\n<code>{render.esc(str(error))}</code>"
+        text += f"\n<code>{render.esc(render.shorten(str(error), 500))}</code>"
     return text
 
 
 def caption(article: Article) -> str:
     """What the draft holds, and what the editor should do with it."""
-    text = wording.DRAFT_READY.format(
+    text = render.say(
+        wording.DRAFT_READY,
         title=render.shorten(article.title, CAPTION_TITLE),
         facts=len(article.facts),
         sentences=len(article.sentences),
     )
     unasked = sum(1 for fact in article.facts if not fact.questions)
     if unasked:
-        text += "\n" + wording.DRAFT_UNASKED.format(count=unasked)
-    return render.plain(text)
+        text += "\n" + render.say(wording.DRAFT_UNASKED, count=unasked)
+    return text
 
 
 def drafts_folder(context: SanadContext) -> Path:
@@ -233,6 +235,7 @@ def _find(folder: Path, key: str) -> tuple[str, bytes] | None:
     return found[0].name, found[0].read_bytes()
 
 
+@always_answered
 async def publish_button(update: Update, context: SanadContext) -> None:
     """The publish button: the draft is checked, saved and loaded like an uploaded file."""
     query = update.callback_query

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import time
 from collections import defaultdict, deque
@@ -33,8 +32,10 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from bot.store import Delivery, Store
 from bot.subscriptions import ALL_NEWS, News, Subscriptions, UnknownTopic
 from bot.telegram import render, wording
+from bot.telegram.buttons import always_answered
 from bot.telegram.context import SanadContext
 from bot.telegram.sending import NO_PREVIEW, seconds
+from bot.text import normalize
 
 LOG = logging.getLogger("sanad.news")
 SUBSCRIBE_BUTTON = "s:"
@@ -71,10 +72,15 @@ async def channel_post(update: Update, context: SanadContext) -> None:
         await action[command](update, context)
 
 
+@always_answered
 async def subscribe_button(update: Update, context: SanadContext) -> None:
     """A topic button under "unknown topic": subscribe this chat to that topic."""
     query = update.callback_query
-    if query is None or query.data is None or not isinstance(query.message, Message):
+    assert query is not None and query.data
+    topic = query.data.removeprefix(SUBSCRIBE_BUTTON)
+    if not isinstance(query.message, Message) or not normalize(topic):
+        # An inline message has no chat to subscribe, and no button of ours names no topic.
+        await query.answer(wording.GONE, show_alert=True)
         return
     message = query.message
     chat = message.chat
@@ -83,7 +89,6 @@ async def subscribe_button(update: Update, context: SanadContext) -> None:
     ):
         await query.answer(wording.SUBSCRIBE_ADMINS_ONLY, show_alert=True)
         return
-    topic = query.data.removeprefix(SUBSCRIBE_BUTTON)
     text, markup = await _subscribe(context.services.engine.subscriptions, chat, topic)
     await query.answer()
     await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
@@ -119,7 +124,7 @@ async def _change(
             if chat.type == ChatType.CHANNEL
             else wording.SUBSCRIBE_ADMINS_ONLY
         )
-        await _reply(message, refusal)
+        await _reply(message, render.plain(refusal))
         return
     text, markup = await action(context.services.engine.subscriptions, target, topic)
     await _reply(message, text, markup)
@@ -130,14 +135,12 @@ async def _subscribe(subs: Subscriptions, chat: Chat, topic: str | None) -> Repl
     try:
         added = await subs.subscribe(chat.id, chat.type, title, topic)
     except UnknownTopic as exc:
-        return render.plain(wording.UNKNOWN_TOPIC.format(topic=exc.topic)), _topic_buttons(
-            exc.known
-        )
+        return render.say(wording.UNKNOWN_TOPIC, topic=exc.topic), _topic_buttons(exc.known)
     if not added:
         return render.plain(wording.ALREADY_SUBSCRIBED), None
     key, label = await subs.resolve(topic)
-    done = wording.SUBSCRIBED_ALL if key == ALL_NEWS else wording.SUBSCRIBED.format(topic=label)
-    return render.plain(done + " " + _where(chat)), None
+    done = wording.SUBSCRIBED_ALL if key == ALL_NEWS else wording.SUBSCRIBED
+    return _done(chat, done, topic=label), None
 
 
 async def _unsubscribe(subs: Subscriptions, chat: Chat, topic: str | None) -> Reply:
@@ -145,8 +148,8 @@ async def _unsubscribe(subs: Subscriptions, chat: Chat, topic: str | None) -> Re
     if not removed:
         return render.plain(wording.NOT_SUBSCRIBED), None
     if topic is None:
-        return render.plain(wording.UNSUBSCRIBED_ALL + " " + _where(chat)), None
-    return render.plain(wording.UNSUBSCRIBED.format(topic=topic) + " " + _where(chat)), None
+        return _done(chat, wording.UNSUBSCRIBED_ALL), None
+    return _done(chat, wording.UNSUBSCRIBED, topic=topic), None
 
 
 async def _list(subs: Subscriptions, chat: Chat, topic: str | None) -> Reply:
@@ -154,14 +157,14 @@ async def _list(subs: Subscriptions, chat: Chat, topic: str | None) -> Reply:
     if not labels:
         return render.plain(wording.NO_SUBSCRIPTIONS), None
     names = [wording.ALL_NEWS if label == ALL_NEWS else label for label in labels]
-    lines = [render.plain(wording.SUBSCRIPTIONS + " " + _where(chat))]
-    lines.extend(render.plain("• " + name) for name in names)
-    return "\n".join(lines), None
+    return render.listing(_done(chat, wording.SUBSCRIPTIONS), names), None
 
 
-def _where(chat: Chat) -> str:
-    """Names the channel when it was managed from a private chat."""
-    return f"({chat.title})" if chat.type == ChatType.CHANNEL and chat.title else ""
+def _done(chat: Chat, template: str, **values: str) -> str:
+    """The reply about a chat's subscriptions, naming the channel when managed from elsewhere."""
+    if chat.type == ChatType.CHANNEL and chat.title:
+        return render.say(template + " ({channel})", channel=chat.title, **values)
+    return render.say(template, **values)
 
 
 def _topic_buttons(names: Sequence[str]) -> InlineKeyboardMarkup | None:
@@ -205,18 +208,21 @@ async def _may_manage_here(bot: Bot, chat: Chat, update: Update, message: Messag
 
 
 async def _channel_for(bot: Bot, name: str, update: Update) -> tuple[Chat | None, str]:
-    """The channel named in a private chat, when both the user and the bot administer it."""
+    """The channel named in a private chat, when both the user and the bot administer it.
+
+    Otherwise None and the refusal, ready to send.
+    """
     try:
         chat = await bot.get_chat(name)
     except TelegramError:
-        return None, wording.CHANNEL_NOT_FOUND.format(channel=name)
+        return None, render.say(wording.CHANNEL_NOT_FOUND, channel=name)
     if chat.type != ChatType.CHANNEL:
-        return None, wording.CHANNEL_NOT_FOUND.format(channel=name)
+        return None, render.say(wording.CHANNEL_NOT_FOUND, channel=name)
     user = update.effective_user
     if user is None or not await _is_manager(bot, chat.id, user.id):
-        return None, wording.CHANNEL_USER_NOT_ADMIN
+        return None, render.plain(wording.CHANNEL_USER_NOT_ADMIN)
     if not await _bot_can_post(bot, chat.id):
-        return None, wording.CHANNEL_BOT_NOT_ADMIN
+        return None, render.plain(wording.CHANNEL_BOT_NOT_ADMIN)
     return chat, ""
 
 
@@ -399,9 +405,10 @@ def message(news: News) -> str:
     rlm = render.RLM
     lines = [f"{rlm}📰 <b>{render.esc(render.shorten(news.title, 300))}</b>"]
     lines.extend(f"{rlm}• {render.esc(render.shorten(fact, 900))}" for fact in news.facts)
-    if news.url:
-        link = f'<a href="{html.escape(news.url, quote=True)}">{wording.READ_ARTICLE}</a>'
-        date = f" ({render.esc(news.published)})" if news.published else ""
+    if news.url and render.can_link(news.url):
+        link = render.linked(render.esc(wording.READ_ARTICLE), news.url)
+        published = render.shorten(news.published or "", render.DATE_SIZE)
+        date = f" ({render.esc(published)})" if published else ""
         lines.append(f"{rlm}{link}{date}")
     lines.append(f"{rlm}{render.esc(wording.ASK_ABOUT_NEWS)}")
-    return "\n".join(lines)
+    return render.fit_lines(lines)

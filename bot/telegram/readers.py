@@ -17,7 +17,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.engine import Answer, AnswerItem
+from bot.messages import DECLINED
 from bot.telegram import keyboards, render, review, wording
+from bot.telegram.buttons import always_answered
 from bot.telegram.context import SanadContext, Services
 from bot.telegram.flood import Verdict
 from bot.telegram.sending import NO_PREVIEW, reply
@@ -119,7 +121,7 @@ async def answer_question(update: Update, context: SanadContext, question: str) 
     if not question:
         await reply(message, render.plain(wording.ASK_USAGE))
         return
-    verdict = services.flood.check(user.id)
+    verdict = services.flood.check(_asker(message, user.id))
     if verdict is not Verdict.ANSWER:
         if verdict is Verdict.WARN:
             await reply(message, render.plain(wording.SLOW_DOWN))
@@ -133,12 +135,23 @@ async def answer_question(update: Update, context: SanadContext, question: str) 
     await reply(message, text, markup)
 
 
+def _asker(message: Message, user_id: int) -> int:
+    """Whose flood bucket a question counts against.
+
+    Anonymous group admins and channels all arrive from the same placeholder users
+    (GroupAnonymousBot, Channel_Bot); the chat they speak for tells them apart.
+    """
+    return message.sender_chat.id if message.sender_chat is not None else user_id
+
+
 def _top(services: Services) -> int:
     return 1 + services.config["telegram.next_answers"]
 
 
 async def _rendered(services: Services, answer: Answer) -> tuple[str, InlineKeyboardMarkup | None]:
     """An answer with its buttons, or the abstention with what we know instead."""
+    if answer.outcome in DECLINED:  # small talk, or nothing asked: say how to ask
+        return render.plain(DECLINED[answer.outcome]), None
     if answer.answered:
         best, *others = _good(services, answer)
         return render.answer(best), keyboards.answer(best, others, services.callback_data)
@@ -157,12 +170,13 @@ def _good(services: Services, answer: Answer) -> list[AnswerItem]:
     return [best, *(item for item in rest if item.score >= services.engine.min_score)]
 
 
+@always_answered
 async def button(update: Update, context: SanadContext) -> None:
     """A button under one of our messages: show what it names in place of the message."""
     query = update.callback_query
-    assert query is not None
+    assert query is not None and query.data
     services = context.services
-    press = services.callback_data.decode(query.data or "")
+    press = services.callback_data.decode(query.data)
     shown = await _show(update, context, press) if press else None
     if shown is None:
         await query.answer(wording.GONE, show_alert=True)
@@ -236,6 +250,10 @@ async def inline(update: Update, context: SanadContext) -> None:
         await query.answer([], button=button, cache_time=300)
         return
     answer = await services.engine.ask(question, _top(services), record=False)
+    if answer.outcome in DECLINED:
+        button = InlineQueryResultsButton(text=wording.INLINE_EMPTY, start_parameter="inline")
+        await query.answer([], button=button, cache_time=300)
+        return
     if not answer.answered:
         button = InlineQueryResultsButton(text=wording.INLINE_NOT_FOUND, start_parameter="ask")
         await query.answer([], button=button, cache_time=30)
