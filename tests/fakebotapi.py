@@ -782,14 +782,22 @@ class FakeBotAPI:
     def _api_close(self, params: dict, files: dict) -> bool:
         return True
 
-    async def _handle_file(self, request: web.Request) -> web.Response:
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        """A file download, recorded as the method "download" (faults can target it)."""
         if request.match_info["token"] != self.token:
             return web.Response(status=401)
-        path = request.match_info["path"]
-        for stored_path, content in self.files.values():
-            if stored_path == path:
-                return web.Response(body=content)
-        return web.Response(status=404)
+        call = Call("download", {"file_path": request.match_info["path"]}, at=time.monotonic())
+        with self._lock:
+            fault = self._take_fault("download", None)
+        if fault is None:
+            return self._download(call)
+        return await self._misbehave(request, call, fault, lambda: self._download(call))
+
+    def _download(self, call: Call) -> web.Response:
+        found = [c for p, c in self.files.values() if p == call.params["file_path"]]
+        call.ok = bool(found)
+        self._record(call)
+        return web.Response(body=found[0]) if found else web.Response(status=404)
 
 
 class _ApiError(Exception):

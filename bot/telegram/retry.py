@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
+from telegram import Bot, Document
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter
 from telegram.request import HTTPXRequest
@@ -135,6 +136,19 @@ class Retrying(BaseRateLimiter[dict[str, Any]]):
                     self.policy.attempts,
                 )
                 await asyncio.sleep(pause)
+
+
+async def download(bot: Bot, document: Document) -> bytes:
+    """An uploaded file's bytes, both calls retried.
+
+    getFile goes through `Retrying` like every call; PTB does not route the download from the
+    file server through it, so it is retried here.
+    """
+    file = await document.get_file()
+    limiter = getattr(bot, "rate_limiter", None)
+    if not isinstance(limiter, Retrying):
+        return bytes(await file.download_as_bytearray())
+    return bytes(await limiter.call(file.download_as_bytearray, "download"))
 
 
 class ApiRequest(HTTPXRequest):
