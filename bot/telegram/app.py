@@ -289,7 +289,7 @@ async def _on_error(update: object, context: SanadContext) -> None:
         return
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(context.error, TelegramError) and not isinstance(context.error, BadRequest):
-        # Telegram or the network failed, not our code: the message says it all.
+        # Telegram failed or refused (a blocked bot), not our code: the message says it all.
         LOG.error("update %s: a reply was not sent: %s", update_id, context.error.message)
         await _count_unsent(context, update, context.error)
         return

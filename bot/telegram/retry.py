@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import httpx
 from telegram import Bot, Document
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 from telegram.request import HTTPXRequest
 
@@ -82,7 +82,7 @@ def transient(error: TelegramError) -> bool:
 def maybe_delivered(error: TelegramError) -> bool:
     """The request went out before it failed, so Telegram may have acted on it."""
     return isinstance(error, BadResponse) or (
-        isinstance(error, (TimedOut, NetworkError)) and isinstance(error.__cause__, _AFTER_SENDING)
+        isinstance(error, NetworkError) and isinstance(error.__cause__, _AFTER_SENDING)
     )
 
 
