@@ -61,6 +61,28 @@ SETTINGS: tuple[Setting, ...] = (
         limits=(1, 1_000),
     ),
     Setting(
+        "telegram.timeout",
+        (int, float),
+        5.0,
+        "Seconds to wait for the Bot API's response to a call (long polling waits longer).",
+        limits=(0.1, 600),
+    ),
+    Setting(
+        "telegram.attempts",
+        int,
+        5,
+        "Tries of each Bot API call that fails with a 5xx, a 429, a timeout or a network "
+        "error, before it counts as not sent (1: no retries).",
+        limits=(1, 20),
+    ),
+    Setting(
+        "telegram.retry_delay",
+        (int, float),
+        1.0,
+        "Seconds before the second try; each later pause is twice the one before (at most 30).",
+        limits=(0.01, 30),
+    ),
+    Setting(
         "telegram.next_answers",
         int,
         3,

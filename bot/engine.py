@@ -347,6 +347,7 @@ class Engine:
     async def stats(self) -> dict[str, int]:
         counts = await self.store.counts()
         counts.update(await self.store.question_counts(since=_start_of_today()))
+        counts.update(await self.store.unsent_counts(since=_start_of_today()))
         return counts
 
 

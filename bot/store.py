@@ -135,6 +135,16 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, not_before);
 CREATE TABLE IF NOT EXISTS announced (
     article_id TEXT PRIMARY KEY    -- every article ever loaded: news once, never again
 );
+-- Replies that could not be sent (Telegram kept failing, or refused them), for /stats.
+-- Created in databases of any version, like every table outside the knowledge.
+CREATE TABLE IF NOT EXISTS unsent (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    update_id INTEGER,
+    chat_id INTEGER,
+    method TEXT NOT NULL,          -- the Bot API method, or the error's kind
+    error TEXT NOT NULL
+);
 """
 
 # Every fact's terms for reranking (bot/analysis.py TermsTable), or those of some articles.
@@ -660,6 +670,23 @@ class Store:
             "asked_today": row[2],
             "answered_today": row[3],
         }
+
+    # -- replies that could not be sent -------------------------------------------------------
+
+    async def record_unsent(
+        self, update_id: int | None, chat_id: int | None, method: str, error: str
+    ) -> None:
+        await self.wdb.execute(
+            "INSERT INTO unsent (at, update_id, chat_id, method, error) VALUES (?, ?, ?, ?, ?)",
+            (time.time(), update_id, chat_id, method, error),
+        )
+
+    async def unsent_counts(self, since: float) -> dict[str, int]:
+        sql = "SELECT count(*), count(*) FILTER (WHERE at >= ?) FROM unsent"
+        async with self.db.execute(sql, (since,)) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return {"unsent_total": row[0], "unsent_today": row[1]}
 
     # -- subscriptions and the outbox --------------------------------------------------------
 

@@ -5,7 +5,9 @@ async tests and scripts can all drive it. It answers `/bot<TOKEN>/<method>` with
 multipart bodies the way the real server does (`{"ok": true, "result": ...}`, or an error body
 with `error_code`, `description` and `parameters`), serves `getUpdates` long polling from
 updates the test injects, serves files for `getFile`, records every call, and fails calls for a
-chosen chat or method on demand (403, 429 with retry_after, 400 with migrate_to_chat_id, 500...).
+chosen chat or method on demand (403, 429 with retry_after, 400 with migrate_to_chat_id, 500...),
+or misbehaves the way a proxy or an overloaded server does: an HTML error page, a body that is
+not JSON, a connection reset without an answer, an answer slower than the client waits.
 
     with FakeBotAPI() as api:
         ...start the bot with telegram.base_url = api.base_url...
@@ -69,8 +71,10 @@ class Call:
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     at: float = 0.0
-    index: int = 0
+    index: int = -1  # its place in FakeBotAPI.calls, once recorded
     result: Any = None  # what the server answered, once it did
+    ok: bool = False  # the server did what was asked (a message sent, a query answered)
+    fault: str | None = None  # the kind of fault injected instead, if any
 
     @property
     def chat_id(self) -> Any:
@@ -95,15 +99,37 @@ class Call:
         return [b for row in markup.get("inline_keyboard", []) for b in row]
 
 
+# How a call can fail (Fault.kind).
+JSON_ERROR = "json"  # Telegram's own error body: `code`, `description`, `parameters`
+HTML_PAGE = "html"  # a proxy's error page with status `code`
+BAD_JSON = "badjson"  # status 200 and a body that is not JSON
+RESET = "reset"  # the connection is closed without an answer
+SLOW = "slow"  # the answer comes after `delay` seconds
+FAULT_KINDS = (JSON_ERROR, HTML_PAGE, BAD_JSON, RESET, SLOW)
+ERROR_PAGE = (
+    "<html>\r\n<head><title>{code} Bad Gateway</title></head>\r\n<body>\r\n"
+    "<center><h1>{code} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+
+
 @dataclass
 class Fault:
-    """An error the server returns instead of the result, `times` times (None: always)."""
+    """An error the server returns instead of the result, `times` times (None: always).
+
+    `processed` says whether the server still does what the call asked when its answer is
+    lost (RESET, BAD_JSON) or comes too late for the client (SLOW). By default it does not:
+    a proxy or a Bot API server in front drops a request whose client has gone.
+    """
 
     code: int
     description: str
     parameters: dict[str, Any] | None = None
     times: int | None = 1
     methods: frozenset[str] | None = None
+    kind: str = JSON_ERROR
+    delay: float = 0.0
+    processed: bool = False
 
 
 @dataclass
@@ -295,15 +321,24 @@ class FakeBotAPI:
     def fail(
         self,
         target: Any,
-        code: int,
-        description: str,
+        code: int = 500,
+        description: str = "Internal Server Error",
         *,
         parameters: dict[str, Any] | None = None,
         times: int | None = 1,
         methods: tuple[str, ...] | None = None,
+        kind: str = JSON_ERROR,
+        delay: float = 0.0,
+        processed: bool = False,
     ) -> None:
-        """Make calls for `target` (a chat id, or a method name) fail with this error."""
-        fault = Fault(code, description, parameters, times, frozenset(methods) if methods else None)
+        """Make calls for `target` (a chat id, or a method name) fail with this error.
+
+        getUpdates fails when it is about to answer, so the updates it would have carried
+        stay queued for the next call, as they do on Telegram until their offset is confirmed.
+        """
+        assert kind in FAULT_KINDS, kind
+        only = frozenset(methods) if methods else None
+        fault = Fault(code, description, parameters, times, only, kind, delay, processed)
         with self._lock:
             self.faults.setdefault(target, []).append(fault)
 
@@ -439,6 +474,12 @@ class FakeBotAPI:
         with self._lock:
             return [c for c in self.calls[after:] if _matches(c, method, chat_id)]
 
+    def delivered(
+        self, method: str | None = None, *, chat_id: Any = None, after: int = 0
+    ) -> list[Call]:
+        """The calls the server carried out (not those a fault stopped or that were refused)."""
+        return [c for c in self.sent(method, chat_id=chat_id, after=after) if c.ok]
+
     def wait_for(
         self,
         method: str,
@@ -494,27 +535,65 @@ class FakeBotAPI:
 
     # -- the HTTP side -----------------------------------------------------------------------
 
-    async def _handle_method(self, request: web.Request) -> web.Response:
+    async def _handle_method(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params, files = await _read_params(request)
         call = Call(method, params, files, time.monotonic())
-        with self._lock:
-            fault = self._take_fault(method, params.get("chat_id")) or self._flood(
-                method, params.get("chat_id")
-            )
-        if fault is not None:
-            self._record(call)
-            return _error(fault.code, fault.description, fault.parameters)
         if method == "getUpdates":
-            self._record(call)
-            return _ok(await self._get_updates(params))
-        handler = getattr(self, f"_api_{method}", None)
+            self._record(call)  # at once: a test waits for the bot to poll
+            updates = await self._get_updates(params)
+            with self._lock:
+                fault = self._take_fault(method, None)
+            act: Callable[[], web.Response] = lambda: self._polled(call, updates)  # noqa: E731
+        else:
+            with self._lock:
+                fault = self._take_fault(method, params.get("chat_id")) or self._flood(
+                    method, params.get("chat_id")
+                )
+            act = lambda: self._act(call)  # noqa: E731
+        if fault is None:
+            return act()
+        return await self._misbehave(request, call, fault, act)
+
+    async def _misbehave(
+        self, request: web.Request, call: Call, fault: Fault, act: Callable[[], web.Response]
+    ) -> web.StreamResponse:
+        """Answer `call` the way `fault` says; `act` does what the call asked."""
+        call.fault = fault.kind
+        if fault.kind == SLOW:
+            await asyncio.sleep(fault.delay)
+            if fault.processed or not _gone(request):
+                return act()
+        elif fault.processed:
+            act()
+        if fault.kind == RESET:
+            assert request.transport is not None
+            request.transport.abort()
+        self._record(call)
+        if fault.kind == HTML_PAGE:
+            page = ERROR_PAGE.format(code=fault.code)
+            return web.Response(status=fault.code, text=page, content_type="text/html")
+        if fault.kind == BAD_JSON:
+            return web.Response(
+                text='{"ok": true, "result": {"message_id"', content_type="application/json"
+            )
+        return _error(fault.code, fault.description, fault.parameters)
+
+    def _polled(self, call: Call, updates: list[dict[str, Any]]) -> web.Response:
+        call.result, call.ok = updates, True
+        self._record(call)
+        return _ok(updates)
+
+    def _act(self, call: Call) -> web.Response:
+        """Do what the call asks and record it, with its result."""
+        handler = getattr(self, f"_api_{call.method}", None)
         try:
             if handler is None:
                 raise _ApiError(404, "Not Found: method not found")
-            call.result = handler(params, files)
+            call.result = handler(call.params, call.files)
+            call.ok = True
         except _ApiError as exc:
             call.result = {"error_code": exc.code, "description": exc.description}
             return _error(exc.code, exc.description)
@@ -523,6 +602,8 @@ class FakeBotAPI:
         return _ok(call.result)
 
     def _record(self, call: Call) -> None:
+        if call.index >= 0:
+            return
         with self._recorded:
             call.index = len(self.calls)
             self.calls.append(call)
@@ -702,14 +783,22 @@ class FakeBotAPI:
     def _api_close(self, params: dict, files: dict) -> bool:
         return True
 
-    async def _handle_file(self, request: web.Request) -> web.Response:
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        """A file download, recorded as the method "download" (faults can target it)."""
         if request.match_info["token"] != self.token:
             return web.Response(status=401)
-        path = request.match_info["path"]
-        for stored_path, content in self.files.values():
-            if stored_path == path:
-                return web.Response(body=content)
-        return web.Response(status=404)
+        call = Call("download", {"file_path": request.match_info["path"]}, at=time.monotonic())
+        with self._lock:
+            fault = self._take_fault("download", None)
+        if fault is None:
+            return self._download(call)
+        return await self._misbehave(request, call, fault, lambda: self._download(call))
+
+    def _download(self, call: Call) -> web.Response:
+        found = [c for p, c in self.files.values() if p == call.params["file_path"]]
+        call.ok = bool(found)
+        self._record(call)
+        return web.Response(body=found[0]) if found else web.Response(status=404)
 
 
 class _ApiError(Exception):
@@ -761,6 +850,11 @@ def _decode(name: str, value: str) -> Any:
         return json.loads(value)
     except ValueError:
         return value
+
+
+def _gone(request: web.Request) -> bool:
+    """The client closed the connection (it gave up waiting)."""
+    return request.transport is None or request.transport.is_closing()
 
 
 def _chat_key(chat_id: Any) -> Any:

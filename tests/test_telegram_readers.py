@@ -384,10 +384,12 @@ def test_the_bot_survives_server_errors(api: FakeBotAPI, bot: BotProcess) -> Non
     api.send_text(chat, TREATY_QUESTION)
     failed = api.wait_for("sendMessage", chat_id=chat["id"], after=mark)
     assert failed.result is None  # the server refused it
+    again = api.wait_for("sendMessage", chat_id=chat["id"], after=failed.index + 1)
+    assert TREATY_STATEMENT in again.text  # and the bot tried again
     api.fail("getUpdates", 500, "Internal Server Error")
     _, reply = ask(api, chat, TREATY_QUESTION)
     assert TREATY_STATEMENT in reply.text
-    assert "while handling update" in bot.log()
+    assert f"sendMessage to chat {chat['id']}: Internal Server Error; trying again" in bot.log()
 
 
 def test_a_429_on_a_reply_waits_and_sends_it(api: FakeBotAPI, bot: BotProcess) -> None:

@@ -64,7 +64,7 @@ def test_a_refused_token_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
 
 
 def test_an_unreachable_server_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(api, tmp_path)
+    bot = make_bot(api, tmp_path, config="  retry_delay: 0.05\n")  # tried 5 times first
     bot.write_config()
     api.stop()
     bot.start(wait=False)

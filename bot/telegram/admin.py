@@ -17,7 +17,7 @@ from bot import publishing
 from bot.engine import KnowledgeInvalid
 from bot.knowledge import KNOWLEDGE_SUFFIXES
 from bot.store import LoadReport
-from bot.telegram import cards, render, wording
+from bot.telegram import cards, render, retry, wording
 from bot.telegram.context import SanadContext
 from bot.telegram.sending import reply
 
@@ -87,7 +87,7 @@ async def _upload(context: SanadContext, upload: Document) -> str:
         return render.plain(wording.UPLOAD_NOT_YAML)
     if (upload.file_size or 0) > MAX_UPLOAD:
         return render.say(wording.UPLOAD_TOO_BIG, limit=MAX_UPLOAD // 1024)
-    content = bytes(await (await upload.get_file()).download_as_bytearray())
+    content = await retry.download(context.bot, upload)
     _saved, text = await publish(context, name, content)
     return text
 

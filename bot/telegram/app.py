@@ -36,6 +36,7 @@ from bot.telegram.context import SERVICES, SanadContext, Services
 from bot.telegram.flood import FloodGate
 from bot.telegram.keyboards import CallbackData
 from bot.telegram.logs import setup_logging
+from bot.telegram.retry import ApiRequest, Policy, Retrying, Unsent
 from bot.telegram.sending import reply
 
 LOG = logging.getLogger("sanad.telegram")
@@ -62,6 +63,8 @@ def run(config: Config) -> int:
     except NetworkError as exc:
         where = config["telegram.base_url"]
         return _fail(f"cannot reach the Bot API at {where}: {exc.message}".replace(token, "***"), 1)
+    except TelegramError as exc:
+        return _fail(f"the Bot API refused to start: {exc.message}".replace(token, "***"), 1)
     except KnowledgeInvalid as exc:
         return _fail(f"cannot load the knowledge: {exc.errors[0]}", 1)
     finally:
@@ -120,6 +123,7 @@ def _webhook_secret(config: Config) -> str | None:
 
 def build(config: Config, token: str) -> Application[Any, Any, Any, Any, Any, Any]:
     """The Application with every handler registered, not yet running."""
+    timeout = float(config["telegram.timeout"])
     application = (
         ApplicationBuilder()
         .token(token)
@@ -127,8 +131,17 @@ def build(config: Config, token: str) -> Application[Any, Any, Any, Any, Any, An
         .base_file_url(config["telegram.base_file_url"])
         .context_types(ContextTypes(context=SanadContext))
         .concurrent_updates(max(1, config["telegram.concurrent_updates"]))
-        .connection_pool_size(max(1, config["telegram.connection_pool"]))
-        .pool_timeout(POOL_TIMEOUT)
+        .request(
+            ApiRequest(
+                connection_pool_size=max(1, config["telegram.connection_pool"]),
+                read_timeout=timeout,
+                pool_timeout=POOL_TIMEOUT,
+            )
+        )
+        .get_updates_request(ApiRequest(connection_pool_size=1, read_timeout=timeout))
+        .rate_limiter(
+            Retrying(Policy(config["telegram.attempts"], float(config["telegram.retry_delay"])))
+        )
         .post_init(_post_init(config))
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
@@ -258,9 +271,13 @@ async def _post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> 
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Close the engine (waits for question-log writes still in flight)."""
+    """Stop the news sender (if start-up failed, post_stop never ran), close the engine.
+
+    Closing the engine waits for question-log writes still in flight.
+    """
     services: Services | None = application.bot_data.pop(SERVICES, None)
     if services is not None:
+        await services.sender.stop()
         await services.engine.close()
 
 
@@ -271,9 +288,30 @@ async def _on_error(update: object, context: SanadContext) -> None:
         LOG.warning("the Bot API is unreachable, retrying: %s", context.error.message)
         return
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, TelegramError) and not isinstance(context.error, BadRequest):
+        # Telegram failed or refused (a blocked bot), not our code: the message says it all.
+        LOG.error("update %s: a reply was not sent: %s", update_id, context.error.message)
+        await _count_unsent(context, update, context.error)
+        return
     LOG.error("while handling update %s", update_id, exc_info=context.error)
-    if isinstance(update, Update) and not isinstance(context.error, TelegramError):
+    if isinstance(context.error, BadRequest):  # Telegram refused what we sent: our mistake
+        await _count_unsent(context, update, context.error)
+    elif isinstance(update, Update):
         await _apologise(update)
+
+
+async def _count_unsent(context: SanadContext, update: object, error: TelegramError) -> None:
+    """Keep what could not be sent in the database, for /stats."""
+    if not isinstance(update, Update) or SERVICES not in context.bot_data:
+        return
+    chat = update.effective_chat
+    method = error.method if isinstance(error, Unsent) else type(error).__name__
+    try:
+        await context.services.engine.store.record_unsent(
+            update.update_id, chat.id if chat else None, method, error.message
+        )
+    except Exception:  # the count is for admins; never let it hide the failure above
+        LOG.exception("could not count the unsent reply to update %s", update.update_id)
 
 
 async def _apologise(update: Update) -> None:

@@ -41,7 +41,7 @@ from telegram.error import BadRequest
 
 from bot.distill import DistillError, distill
 from bot.knowledge import Article, read_text
-from bot.telegram import admin, render, wording
+from bot.telegram import admin, render, retry, wording
 from bot.telegram.buttons import always_answered
 from bot.telegram.context import SanadContext
 from bot.telegram.sending import NO_PREVIEW, reply
@@ -136,7 +136,7 @@ async def document(update: Update, context: SanadContext) -> None:
     if (message.document.file_size or 0) > admin.MAX_UPLOAD:
         await reply(message, too_big)
         return
-    content = bytes(await (await message.document.get_file()).download_as_bytearray())
+    content = await retry.download(context.bot, message.document)
     if len(content) > admin.MAX_UPLOAD:
         await reply(message, too_big)
         return

@@ -29,10 +29,27 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+class StartupAborts(logging.Filter):
+    """Drop PTB's traceback when its start-up loop gives up: `sanad run` says why in one line.
+
+    Only start-up gives up (polling retries for ever), and the calls it makes were already
+    tried again, each failure logged in a line of its own (bot.telegram.retry).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.levelno >= logging.ERROR
+            and record.name.startswith("telegram.ext")
+            and record.getMessage().startswith("Network Retry Loop")
+            and "Aborting" in record.getMessage()
+        )
+
+
 def setup_logging(level: str, secrets: Iterable[str | None]) -> None:
     """Log to standard error at `level`; quiet the HTTP client's per-request lines."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter(secrets))
+    handler.addFilter(StartupAborts())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

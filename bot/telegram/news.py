@@ -31,7 +31,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from bot.store import Delivery, Store
 from bot.subscriptions import ALL_NEWS, News, Subscriptions, UnknownTopic
-from bot.telegram import render, wording
+from bot.telegram import render, retry, wording
 from bot.telegram.buttons import always_answered
 from bot.telegram.context import SanadContext
 from bot.telegram.sending import NO_PREVIEW, seconds
@@ -376,6 +376,7 @@ class Sender:
                 text,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=NO_PREVIEW,
+                rate_limit_args=retry.ONCE,  # a failure postpones this chat, not the others
             )
         except RetryAfter as exc:
             until = time.time() + seconds(exc.retry_after)

@@ -227,7 +227,7 @@ def stats(
     subscribers: dict[str, int] | None = None,
     outbox: dict[str, int] | None = None,
 ) -> str:
-    """Knowledge and questions, then subscribed chats by kind, stopped chats, the outbox."""
+    """Knowledge and questions, subscribed chats, stopped chats, the outbox, unsent replies."""
     subscribers = subscribers or {}
     active = {k: n for k, n in subscribers.items() if not k.startswith(STOPPED)}
     values = {key: counts.get(key, 0) for key in _STAT_KEYS}
@@ -243,6 +243,8 @@ def stats(
     )
     if outbox is not None:
         lines.append(say(wording.OUTBOX, **outbox))
+    if "unsent_total" in counts:
+        lines.append(say(wording.UNSENT, **counts))
     return fit_lines(lines)
 
 

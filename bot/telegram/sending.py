@@ -1,27 +1,24 @@
 """Sending replies: HTML, quoting the question, delivered despite Telegram's hiccups.
 
-One retry when Telegram says wait; the answer still goes out when the group became a
-supergroup in the meantime.
+Transient failures (5xx, timeouts, 429...) are tried again below, for every call, by
+bot.telegram.retry; here the answer still goes out when the group became a supergroup in
+the meantime, or the question was deleted.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import ChatMigrated, RetryAfter
+from telegram.error import ChatMigrated
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
-    """Reply to `message` with HTML; after a 429, wait what Telegram asks (this chat only)."""
+    """Reply to `message` with HTML, in the chat the group moved to if it became a supergroup."""
     try:
-        return await _send(message, text, markup)
-    except RetryAfter as exc:
-        await asyncio.sleep(seconds(exc.retry_after))
         return await _send(message, text, markup)
     except ChatMigrated as exc:  # the question's message is not in the new chat: no quote
         return await message.get_bot().send_message(

@@ -99,6 +99,7 @@ STATS = (
     "الأسئلة كلّها: {asked_total} (أُجيب منها {answered_total})\n"
     "المحادثات المشتركة: {subscribers}"
 )
+UNSENT = "ردود تعذّر إرسالها: {unsent_today} اليوم، {unsent_total} في المجموع"
 SUBSCRIBER_KINDS = {
     "private": "محادثات خاصة",
     "group": "مجموعات",
