@@ -27,9 +27,11 @@ from bot import messages
 from bot.distill import DistillError
 from bot.engine import AnswerItem, Engine, Outcome
 from bot.knowledge import KnowledgeError
+from bot.review import Candidate as ReviewCandidate
+from bot.review import ReviewItem
 from bot.store import LoadReport
 from bot.subscriptions import News
-from bot.telegram import drafts, news, render, wording
+from bot.telegram import cards, drafts, news, render, wording
 from bot.text import analyse, normalize, smalltalk, tokens
 
 BOUNDED = settings(
@@ -273,7 +275,10 @@ def test_lists_of_outside_values_are_escaped_and_cut_whole(
 ) -> None:
     accepted(render.topics(list(zip(names, counts, strict=False))), tags=[])
     accepted(render.listing(render.say(wording.SUBSCRIPTIONS), names), tags=[])
-    accepted(render.unanswered([(n, c, 0.0) for n, c in zip(names, counts, strict=False)], 30), [])
+    for name, count in zip(names, counts, strict=False):
+        item = ReviewItem(name, name, count, 0.0, ("unanswered", name), (), ())
+        candidate = ReviewCandidate("a", "f", name, name, None)
+        accepted(cards.card(item, count, count + 1, [candidate]), tags=["b", "i"])
     accepted(render.reload_report(LoadReport(added=names, changed=names[:2], removed=names[:1])))
     problems = [KnowledgeError(n, c, n) for n, c in zip(names, counts, strict=False)]
     heading = render.say(wording.UPLOAD_REJECTED, name=names[0] if names else "")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from bot.review import Candidate, Day, ReviewItem
 from bot.telegram import wording
-from bot.telegram.render import RLM, esc, plain, shorten, strip_controls
+from bot.telegram.render import RLM, esc, fill, plain, say, shorten, strip_controls
 
 QUESTION_SIZE = 600  # characters of a reader's question shown on a card
 
@@ -22,10 +22,10 @@ def card(item: ReviewItem, position: int, total: int, candidates: Sequence[Candi
     reasons = "، ".join(wording.REVIEW_REASONS.get(r, r) for r in item.reasons)
     question = esc(shorten(strip_controls(item.question), QUESTION_SIZE))
     lines = [
-        f"{RLM}{esc(wording.REVIEW_HEADING.format(position=position + 1, total=total))}",
+        f"{RLM}{fill(wording.REVIEW_HEADING, position=position + 1, total=total)}",
         f"{RLM}<b>«{question}»</b>",
-        f"{RLM}{esc(wording.REVIEW_ASKED.format(count=item.count, last=when))}",
-        f"{RLM}{esc(wording.REVIEW_WHY.format(reasons=reasons))}",
+        f"{RLM}{fill(wording.REVIEW_ASKED, count=item.count, last=when)}",
+        f"{RLM}{fill(wording.REVIEW_WHY, reasons=reasons)}",
     ]
     if candidates:
         lines.append(f"{RLM}{esc(wording.REVIEW_CANDIDATES)}")
@@ -40,13 +40,7 @@ def card(item: ReviewItem, position: int, total: int, candidates: Sequence[Candi
 
 def taught(question: str, statement: str, path: str, added: bool) -> str:
     template = wording.TAUGHT if added else wording.ALREADY_TAUGHT
-    return plain(
-        template.format(
-            question=shorten(strip_controls(question), QUESTION_SIZE),
-            statement=shorten(statement, 300),
-            path=path,
-        )
-    )
+    return say(template, question=question, statement=statement, path=path)
 
 
 def daily(days: Sequence[Day]) -> str:

@@ -48,7 +48,7 @@ async def _card(services: Services, position: int) -> tuple[str, InlineKeyboardM
     queue = services.engine.review
     items = await queue.items()
     if not items:
-        return render.plain(wording.NO_UNANSWERED.format(days=queue.days)), None
+        return render.say(wording.NO_UNANSWERED, days=queue.days), None
     if position >= len(items):
         return render.plain(wording.REVIEW_END), None
     item = items[position]
@@ -57,7 +57,7 @@ async def _card(services: Services, position: int) -> tuple[str, InlineKeyboardM
     actions.append({"do": "dismiss", "question": item.question, "position": position})
     actions.append({"do": "skip", "position": position})
     tokens = await queue.issue(actions)
-    labels = [render.label(wording.TEACH_TO.format(statement=c.statement)) for c in candidates]
+    labels = [render.label(wording.TEACH_TO + c.statement) for c in candidates]
     labels += [wording.DISMISS, wording.SKIP]
     rows = [
         [InlineKeyboardButton(label, callback_data=REVIEW_BUTTON + token)]
