@@ -13,6 +13,8 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from tqdm import tqdm
+
 from bot import config as configuration
 from bot.distill import DistillError, check_options
 from bot.distill import distill as draft_knowledge
@@ -113,7 +115,23 @@ async def _load(engine: Engine) -> int:
         print("nothing loaded: the database is unchanged", file=sys.stderr)
         return 1
     print(describe(report))
+    await _fill_vectors(engine)
     return 0
+
+
+async def _fill_vectors(engine: Engine) -> None:
+    """Embed what the load brought, with a progress bar on a terminal.
+
+    The knowledge is committed and served already: an interrupted fill keeps what it did,
+    and the next load, `ask` or the bot goes on from there.
+    """
+    missing = await engine.vectors_missing()
+    if not missing:
+        return
+    with tqdm(
+        total=missing, desc="sentence vectors", unit="text", disable=not sys.stderr.isatty()
+    ) as bar:
+        await engine.fill_vectors(progress=lambda done, _: bar.update(done - bar.n))
 
 
 SHOWN_IDS = 20  # a first load of a large folder names a few ids, not ten thousand
@@ -142,6 +160,7 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
 
     async def run(engine: Engine) -> int:
         await _ensure_loaded(engine)
+        await _ensure_vectors(engine)
         if question == "-":
             for line in sys.stdin:
                 answer = await engine.ask(_readable(line.rstrip("\n")), args.top)
@@ -156,6 +175,7 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
 def chat(config: configuration.Config, args: argparse.Namespace) -> int:
     async def run(engine: Engine) -> int:
         await _ensure_loaded(engine)
+        await _ensure_vectors(engine)
         print("سند: اسألني عن الأخبار. للخروج اكتب «خروج» أو اضغط Ctrl+D.")
         while True:
             try:
@@ -220,6 +240,21 @@ async def _ensure_loaded(engine: Engine) -> None:
         if await engine.store.loaded_at() is None:
             raise UsageError(f"cannot load the knowledge: {first}{more}") from None
         print(f"sanad: warning: kept the loaded knowledge: {first}{more}", file=sys.stderr)
+
+
+async def _ensure_vectors(engine: Engine) -> None:
+    """Embed a small knowledge base before answering; a large one answers by words meanwhile."""
+    missing = await engine.vectors_missing()
+    if not missing:
+        return
+    if missing <= engine.config["matching.wait_vectors"]:
+        await _fill_vectors(engine)
+    else:
+        print(
+            f"sanad: {missing} texts have no sentence vector yet: answering by words until "
+            "'sanad load' or the bot has computed them",
+            file=sys.stderr,
+        )
 
 
 def _print_answer(answer: Answer, as_json: bool, flush: bool = False) -> None:

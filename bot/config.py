@@ -148,6 +148,28 @@ SETTINGS: tuple[Setting, ...] = (
         "How many facts the full-text index hands to the reranker.",
         limits=(1, 10_000),
     ),
+    Setting(
+        "matching.semantic",
+        bool,
+        True,
+        "Compare meanings too, with a sentence model shipped in a package; false: words only.",
+    ),
+    Setting(
+        "matching.suggest_score",
+        (int, float),
+        8.0,
+        "Between this score and `matching.min_score` the best facts are offered as "
+        "suggestions, not as an answer.",
+        limits=(0, 100),
+    ),
+    Setting(
+        "matching.wait_vectors",
+        int,
+        3000,
+        "`sanad ask` and `sanad chat` compute missing sentence vectors before answering when "
+        "at most this many texts lack one (else they answer by words meanwhile).",
+        limits=(0, 10_000_000),
+    ),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}
@@ -225,7 +247,9 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
         setting = _BY_KEY.get(key)
         if setting is None:
             raise ConfigError(f"{path}: unknown key '{key}'")
-        if isinstance(value, bool) or not isinstance(value, setting.type):
+        if isinstance(value, bool) is not (setting.type is bool) or not isinstance(
+            value, setting.type
+        ):
             expected = _type_name(setting.type)
             raise ConfigError(f"{path}: '{key}' must be {expected}, not {value!r}")
         if setting.limits and not setting.limits[0] <= value <= setting.limits[1]:

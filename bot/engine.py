@@ -7,21 +7,29 @@ and keeps unanswered questions for the editors.
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import time
-from collections.abc import Coroutine, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Coroutine, Mapping
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from bot import meaning, vectors
 from bot.config import Config
 from bot.knowledge import KnowledgeError, file_digest, knowledge_files, read_paths
-from bot.matching import Matcher, ScoredFact
+from bot.matching import Matcher, Meaning, ScoredFact
 from bot.store import ArticleRow, KnowledgeFiles, LoadReport, Store, StoredFile
 from bot.subscriptions import Subscriptions
 from bot.text import normalize
 from bot.workers import process_pool
 
 DAY = 24 * 3600
+# Suggestions offered when the best fact is not good enough to answer.
+SUGGESTIONS = 3
+LOG = logging.getLogger("sanad.engine")
 
 
 class KnowledgeInvalid(Exception):
@@ -68,8 +76,10 @@ class Answer:
 
     question: str
     answered: bool
+    # Best first. When abstaining: the facts close enough to offer ("did you mean"), never
+    # presented as an answer.
     answers: tuple[AnswerItem, ...]
-    # When abstaining: what the knowledge does hold that is nearest, for the reader to try.
+    # When abstaining with no fact close enough: editors' questions or topics to try.
     suggestions: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
@@ -98,6 +108,14 @@ class Engine:
         self.matcher = Matcher(candidates=config["matching.candidates"])
         self.min_score = float(config["matching.min_score"])
         self.min_margin = float(config["matching.min_margin"])
+        self.suggest_score = float(config["matching.suggest_score"])
+        self.semantic = bool(config["matching.semantic"])
+        self._vectors = vectors.Holder(meaning.E5_NAME)
+        self._questions: meaning.QuestionCache | None = None
+        # The sentence model runs in one thread of its own: its C engine is not shared, and
+        # the event loop goes on meanwhile (ctypes lets go of the interpreter's lock).
+        self._embedding: ThreadPoolExecutor | None = None
+        self._filling: asyncio.Task[int] | None = None
         self._load_lock = asyncio.Lock()
         self._logging: set[asyncio.Task[None]] = set()
 
@@ -106,7 +124,12 @@ class Engine:
         return self
 
     async def close(self) -> None:
+        if self._filling is not None:
+            self._filling.cancel()
+            await asyncio.gather(self._filling, return_exceptions=True)
         await asyncio.gather(*self._logging)
+        if self._embedding is not None:
+            self._embedding.shutdown(wait=True)
         if self._loader is not None:
             self._loader.shutdown(wait=True)
             self._loader = None
@@ -171,6 +194,8 @@ class Engine:
             if not report.unchanged:
                 # The next question is answered from the new knowledge, not the one before.
                 await self.store.refresh_index()
+                if self.semantic:
+                    await self._vectors.refresh(self.store)
             return report
 
     async def _reload_here(self) -> LoadReport:
@@ -214,10 +239,17 @@ class Engine:
     ) -> Answer:
         """Answer one question; abstain rather than guess, and log it for the editors."""
         question = question.strip()
-        scored = await self.matcher.match(self.store, question, max(top, 2))
+        found = await self.matcher.match(
+            self.store, question, max(top, 2, SUGGESTIONS), await self._meaning()
+        )
+        scored = found[: max(top, 2)]
         answered = self._confident(scored)
-        items = tuple(_item(s) for s in scored[:top]) if answered else ()
-        suggestions = () if answered else await self._suggestions(scored)
+        if answered:
+            items = tuple(_item(s) for s in scored[:top])
+        else:
+            close = [s for s in found[:SUGGESTIONS] if s.score >= self.suggest_score]
+            items = tuple(_item(s) for s in close)
+        suggestions = () if answered or items else await self._suggestions(scored)
         if record and normalize(question):
             best = (
                 (scored[0].fact.article_id, scored[0].fact.fact_id, scored[0].score)
@@ -226,6 +258,73 @@ class Engine:
             )
             self._log(self.store.log_question(question, answered, best, chat_id, user_id))
         return Answer(question, answered, items, suggestions)
+
+    # -- meaning ----------------------------------------------------------------------------
+
+    async def _meaning(self) -> Meaning | None:
+        """What matching needs to compare meanings, or None: words alone then.
+
+        None when `matching.semantic` is off, when no fact has a vector yet, or when the
+        sentence model cannot load (said once in the log).
+        """
+        if not self.semantic:
+            return None
+        current = await self._vectors.get(self.store)
+        if not current.done:
+            return None
+        if self._questions is None:
+            model = await self._in_model_thread(meaning.load)
+            if model is None:
+                self.semantic = False
+                return None
+            self._questions = meaning.QuestionCache(model)
+        return Meaning(current, self._embed)
+
+    async def _embed(self, question: str) -> np.ndarray:
+        assert self._questions is not None
+        return await self._in_model_thread(self._questions.vector, question)
+
+    async def _in_model_thread(self, work: Callable[..., Any], *args: Any) -> Any:
+        if self._embedding is None:
+            self._embedding = ThreadPoolExecutor(1, thread_name_prefix="sanad-meaning")
+        return await asyncio.get_running_loop().run_in_executor(self._embedding, work, *args)
+
+    async def fill_vectors(
+        self, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Embed the texts that have no vector yet; how many were. 0 with meaning off.
+
+        A model that cannot load in the workers turns meaning off for this engine, with one
+        line in the log: answers go on by words.
+        """
+        if not self.semantic:
+            return 0
+        try:
+            done = await vectors.fill(
+                self.store, meaning.E5_NAME, workers or os.cpu_count() or 1, progress
+            )
+        except RuntimeError as exc:  # the sentence model cannot load
+            LOG.warning("matching by words only: %s", exc)
+            self.semantic = False
+            return 0
+        await self._vectors.refresh(self.store)
+        return done
+
+    def start_filling(self, workers: int = 1) -> None:
+        """Fill vectors in the background (the bot, after each load); one fill at a time."""
+        if self.semantic and (self._filling is None or self._filling.done()):
+            self._filling = asyncio.create_task(self.fill_vectors(workers))
+
+    async def vectors_missing(self) -> int:
+        """How many texts still lack a vector (0 with meaning off)."""
+        if not self.semantic:
+            return 0
+        return len(await vectors.missing(self.store, meaning.E5_NAME))
+
+    async def vector_progress(self) -> vectors.Progress:
+        """Facts with a vector, of all facts, as readers see them now."""
+        current = await self._vectors.get(self.store) if self.semantic else vectors.EMPTY
+        return vectors.Progress(current.done, current.facts)
 
     def _log(self, write: Coroutine[Any, Any, None]) -> None:
         """Write the question log in the background.

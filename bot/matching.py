@@ -27,17 +27,21 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.analysis import GROUP, CandidateRow, asking
+from bot.analysis import GROUP, CandidateRow, asking, wanted_cue
+from bot.judge import Candidate, Judge
 from bot.text import content_tokens, light_stem, readings, root, smalltalk, stem
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from bot.store import FactRow, Store
+    from bot.vectors import FactVectors
 
 # The articles whose facts all become candidates, and how many articles are ranked to judge
 # how well a fact's article matches (relative to the best one).
@@ -60,6 +64,14 @@ COVERED = 0.5
 # one ARCD answer in ten to متى holds no date, "at an early age".)
 WANTED_CUES = {"how_many": "n"}
 _COLUMNS = ("stems", "lights", "roots", "asked")
+# A question whose best fact by words scores this much, holding the kind of answer asked for,
+# is answered without embedding it: meaning would not change the answer, and embedding costs
+# 10-30 ms against 2 ms for the rest.
+SURE = 85.0
+# Facts the sentence model itself proposes, besides those the words find, while the knowledge
+# is small enough to compare the question with every fact (a matrix product per question).
+MEANING_CANDIDATES = 10
+SCAN_LIMIT = 20_000
 
 # The cues and the article count in proportion to how much of the question the fact covers:
 # a date in a fact that shares one common word with a "when" question is no evidence.
@@ -103,6 +115,8 @@ class Query:
     readings: tuple[tuple[tuple[str, str, str], ...], ...]
     # Which word is the noun after أي (-1: none), see resolve().
     typed: int = -1
+    # The kind of answer wanted, as a cue letter of analysis.answer_cues ('a': an age).
+    wanted: str | None = None
 
     @classmethod
     def parse(cls, question: str) -> Query:
@@ -115,7 +129,8 @@ class Query:
             tuple(dict.fromkeys((stem(r), light_stem(r), root(r)) for r in readings(w)))
             for w in words
         )
-        return cls(question, kind, tuple(readings_of), words.index(typed) if typed in words else -1)
+        typed_at = words.index(typed) if typed in words else -1
+        return cls(question, kind, tuple(readings_of), typed_at, wanted_cue(question))
 
     @cached_property
     def stems(self) -> tuple[str, ...]:
@@ -149,7 +164,7 @@ class Query:
             held = held or next((r for r in word if holds(r)), None)
             if held or i != self.typed:
                 chosen.append((held or word[0],))
-        return Query(self.text, self.kind, tuple(chosen))
+        return Query(self.text, self.kind, tuple(chosen), wanted=self.wanted)
 
     def terms(self) -> tuple[str, ...]:
         """What retrieval looks for (any of them): the question's stems and light stems.
@@ -224,50 +239,127 @@ class Ranked(NamedTuple):
     known: float
     fits: bool
     score: float
+    # Whether the fact holds the kind of answer wanted (Query.wanted), if any.
+    holds: bool = True
+
+
+class Gathered(NamedTuple):
+    """A question's candidates: scored by words, and unscored with their cosines (or None)."""
+
+    by_words: list[Ranked]
+    candidates: list[Ranked]
+    cosines: list[float] | None
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What comparing meanings needs: the facts' vectors, and the question's on demand."""
+
+    vectors: FactVectors
+    embed: Callable[[str], Awaitable[np.ndarray]]
 
 
 class Matcher:
     """Scores facts against a question; stateless beyond its settings."""
 
-    def __init__(self, candidates: int = 30, reranker: Reranker | None = None) -> None:
+    def __init__(
+        self, candidates: int = 30, reranker: Reranker | None = None, judge: Judge | None = None
+    ) -> None:
         self.candidates = candidates
-        # None: the shipped weights, read on first use (training swaps in its own model).
+        # None: the shipped weights, read on first use (training swaps in its own models).
         self.reranker = reranker
+        self.judge = judge
 
-    async def match(self, store: Store, question: str, top: int) -> list[ScoredFact]:
+    async def match(
+        self, store: Store, question: str, top: int, meaning: Meaning | None = None
+    ) -> list[ScoredFact]:
         """The best `top` facts for question, best first (no threshold applied here)."""
-        ranked = (await self.rank(store, Query.parse(question)))[:top]
+        ranked = (await self.rank(store, Query.parse(question), meaning))[:top]
         facts = await store.facts([r.row.rowid for r in ranked])
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
-    async def rank(self, store: Store, query: Query) -> list[Ranked]:
-        """Every candidate for query, best first."""
+    async def rank(
+        self, store: Store, query: Query, meaning: Meaning | None = None
+    ) -> list[Ranked]:
+        """Every candidate for query, best first: by words, then by meaning where it counts."""
+        found = await self.gather(store, query, meaning)
+        if found.cosines is None:
+            return found.by_words
+        return self._by_meaning(query, found.candidates, found.cosines)
+
+    async def gather(
+        self, store: Store, query: Query, meaning: Meaning | None = None, sure: float = SURE
+    ) -> Gathered:
+        """The candidates by words, and, unless that is sure (`sure`), by meaning too."""
         if not query.readings:
-            return []
+            return Gathered([], [], None)
         index = await store.index()
         total, counts = index.term_counts(query.lookups())
         query = query.resolve(lambda terms: _holds(counts, terms))
         terms = query.terms()
         hits = index.search(terms, self.candidates)
-        if not hits:
-            return []
+        if not hits and meaning is None:
+            return Gathered([], [], None)
         articles = index.search_articles(terms, RANKED_ARTICLES)
         best = max((score for _, score in articles), default=0.0)
         article = {a: score / best for a, score in articles} if best > 0 else {}
-        rows = index.candidates(
-            [rowid for rowid, _ in hits], [a for a, _ in articles[:EXPANDED_ARTICLES]]
-        )
+        rowids = [rowid for rowid, _ in hits]
+        expanded = [a for a, _ in articles[:EXPANDED_ARTICLES]]
+        ranked = self._lexical(query, total, counts, index.candidates(rowids, expanded), article)
+        by_words = self._held_back(list(ranked), rowids)
+        if meaning is None or (by_words and by_words[0].score >= sure and by_words[0].holds):
+            return Gathered(by_words, ranked, None)
+        vector = await meaning.embed(query.text)
+        seen = {r.row.rowid for r in ranked}
+        nearest = meaning.vectors.nearest(vector, MEANING_CANDIDATES, SCAN_LIMIT)
+        if more := [rowid for rowid in nearest if rowid not in seen]:
+            rows = index.candidates(more, [])
+            ranked += self._lexical(query, total, counts, rows, article)
+        if not ranked or not all(r.row.rowid in meaning.vectors.rows for r in ranked):
+            # Some facts still wait for their vector: by words alone meanwhile.
+            return Gathered(by_words, ranked, None)
+        return Gathered(by_words, ranked, meaning.vectors.cosines(ranked, vector))
+
+    def _lexical(
+        self,
+        query: Query,
+        total: int,
+        counts: dict[tuple[str, str], int],
+        rows: list[CandidateRow],
+        article: dict[str, float],
+    ) -> list[Ranked]:
         weigh = _Weights(query, total, counts)
         model = self.reranker or Reranker.shipped()
-        order = {rowid: i for i, (rowid, _) in enumerate(hits)}
-        ranked = [
+        return [
             self._score(query, weigh, model, row, article.get(row.article_id, 0.0)) for row in rows
         ]
+
+    @staticmethod
+    def _held_back(ranked: list[Ranked], rowids: list[int]) -> list[Ranked]:
         held = held_back([r.features for r in ranked], [r.fits for r in ranked])
         if held < 1:
             ranked = [r._replace(score=round(r.score * held, 2)) for r in ranked]
+        order = {rowid: i for i, rowid in enumerate(rowids)}
         ranked.sort(key=lambda r: (-r.score, order.get(r.row.rowid, len(order)), r.row.rowid))
         return ranked
+
+    def _by_meaning(
+        self, query: Query, ranked: list[Ranked], cosines: Sequence[float]
+    ) -> list[Ranked]:
+        """Score every candidate by the judge (bot/judge.py), best first."""
+        judge = self.judge or Judge.shipped()
+        candidates = [
+            Candidate(r.features, r.known, r.holds, cosine)
+            for r, cosine in zip(ranked, cosines, strict=True)
+        ]
+        scores = judge.scores(candidates, query.wanted)
+        # An editor's question close to the reader's still answers, as without meaning.
+        judged = [
+            r._replace(score=max(s, round(100 * r.asked * r.known**KNOWN_POWER, 2)))
+            for r, s in zip(ranked, scores, strict=True)
+        ]
+        judged.sort(key=lambda r: (-r.score, r.row.rowid))
+        return judged
 
     @staticmethod
     def _score(
@@ -297,7 +389,8 @@ class Matcher:
                 asked = max(asked, close * (1.0 if _same_kind(query.kind, kind) else OTHER_KIND))
         points = score(model, features, asked, weigh.known)
         fits = _fits(query.kind, cues, kinds)
-        return Ranked(row, features, asked, weigh.known, fits, round(points, 2))
+        holds = not query.wanted or query.wanted in cues or query.kind in kinds.split()
+        return Ranked(row, features, asked, weigh.known, fits, round(points, 2), holds)
 
 
 class _Weights:
