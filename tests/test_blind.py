@@ -60,7 +60,8 @@ async def test_readers_own_words(blind: Engine, half: str) -> None:
         if answer.answered:
             right += got[0] in wanted
             wrong += got[0] not in wanted
-        suggested += bool(got) and (got[0] in wanted if answer.answered else bool(set(got) & wanted))
+        offered = got[:1] if answer.answered else got
+        suggested += bool(set(offered) & wanted)
     answered_out = sum([(await blind.ask(str(q["q"]), record=False)).answered for q in refusals])
     n = len(questions)
     figures = (right / n, wrong / n, answered_out / len(refusals), suggested / n)
