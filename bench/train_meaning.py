@@ -139,9 +139,9 @@ def arcd_cases() -> tuple[list[Case], list[Case], list[str]]:
 def blind_cases() -> tuple[list[Case], list[Case], list[dict[str, str]], list[dict[str, str]]]:
     """Halves A and B of the blind set, and the questions of each (for the report)."""
     raw = yaml.safe_load((BLIND / "questions.yaml").read_text(encoding="utf-8"))
-    items = [
-        (q, {(q["article"], s) for s in q["sentences"]}) for q in raw["questions"]
-    ] + [(q, set()) for q in raw["refusals"]]
+    items = [(q, {(q["article"], s) for s in q["sentences"]}) for q in raw["questions"]] + [
+        (q, set()) for q in raw["refusals"]
+    ]
     half = [i % 2 for i in range(len(raw["questions"]))] + [
         i % 2 for i in range(len(raw["refusals"]))
     ]

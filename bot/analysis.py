@@ -36,15 +36,15 @@ _NUMBER = re.compile(
 # What a question asks for, by its question word (normalised), as readers write it, in
 # Modern Standard Arabic or in the dialects' common forms.
 _KINDS = {
-    "when": "متي امتي ايمتي",
-    "how_many": "كم بكم قديش قداش كام",
-    "who": "من لمن ممن مين منو",
-    "where": "اين واين وين فين",
-    "why": "لماذا لمادا ليش ليه علاش",
-    "how": "كيف وكيف كيفاش شلون ازاي",
+    "when": "متي امتي ايمتي امتا ايمتا وقتاش فوقاش",
+    "how_many": "كم بكم قديش بقديش قديه قداش كام بكام شحال بشحال",
+    "who": "من لمن ممن مين منو شكون اشكون",
+    "where": "اين واين وين فين منين لوين لفين",
+    "why": "لماذا لمادا ليش ليه علاش علاه لشو",
+    "how": "كيف وكيف كيفاش كيفاه شلون ازاي",
     "yes_no": "هل وهل واش",
     "which": "اي باي",
-    "what": "ما ماذا ماهو ماهي مالذي ماالذي بماذا وما شو شنو ايش وش",
+    "what": "ما ماذا ماهو ماهي مالذي ماالذي بماذا وما شو شنو شنهو شنوه اشنو واشنو ايش اش وش ايه",
 }
 _KIND_OF = {word: kind for kind, words in _KINDS.items() for word in words.split()}
 # Nouns that, after أي, name the kind of answer asked for (normalised).
@@ -186,8 +186,8 @@ def asking(text: str) -> tuple[str | None, str | None]:
     for i, word in enumerate(words):
         kind = _KIND_OF.get(word)
         following = words[i + 1] if i + 1 < len(words) else ""
-        if kind == "who" and following == "اين":
-            return "where", None  # من أين: from where
+        if kind == "who" and following in _KIND_OF and _KIND_OF[following] == "where":
+            return "where", None  # من أين، من وين، من فين: from where
         if kind == "which" and following in _TYPE_OF:
             return _TYPE_OF[following], following
         if kind:

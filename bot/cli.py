@@ -10,17 +10,20 @@ import asyncio
 import json
 import os
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from tqdm import tqdm
 
 from bot import config as configuration
+from bot import teaching
 from bot.distill import DistillError, check_options
 from bot.distill import distill as draft_knowledge
 from bot.engine import Answer, Engine, KnowledgeInvalid
 from bot.knowledge import read_paths
 from bot.messages import text_answer
+from bot.review import ReviewItem
 from bot.store import LoadReport
 
 
@@ -50,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     verbs.add_parser("chat", help="ask questions in a terminal conversation")
     verbs.add_parser("run", help="run the Telegram bot")
+    _review_parsers(verbs)
 
     distill = verbs.add_parser("distill", help="draft a knowledge file from a plain-text article")
     distill.add_argument("file", help="UTF-8 text, the title on the first line ('-': stdin)")
@@ -60,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--topic", dest="topics", action="append", default=[], help="a topic (repeatable)"
     )
     return parser
+
+
+def _review_parsers(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The editors' loop: the review queue and teaching (bot/review.py, bot/teaching.py)."""
+    review = verbs.add_parser("review", help="the questions readers asked that need an editor")
+    review.add_argument("--json", action="store_true", help="print one JSON object")
+    review.add_argument("--dismiss", metavar="QUESTION", help="take QUESTION out of the queue")
+    teach = verbs.add_parser("teach", help="add a reader's question to a fact's questions")
+    teach.add_argument("question", help="the question, as readers ask it")
+    teach.add_argument("article_id", help="the article's id")
+    teach.add_argument("fact_id", help="the fact's id (a sentence id for an article without facts)")
 
 
 def _positive(value: str) -> int:
@@ -227,6 +242,66 @@ def distill_article(config: configuration.Config, args: argparse.Namespace) -> i
     return 1
 
 
+def review(config: configuration.Config, args: argparse.Namespace) -> int:
+    """List the review queue, most asked first, with the facts it could be taught to."""
+
+    async def run(engine: Engine) -> int:
+        queue = engine.review
+        if args.dismiss is not None:
+            question = _readable(args.dismiss)
+            if not await queue.dismiss(question):
+                print(f"sanad: not in the review queue: {question}", file=sys.stderr)
+                return 1
+            print(f"dismissed: {question}")
+            return 0
+        await _ensure_loaded(engine)
+        items = [(item, await queue.candidates(item)) for item in await queue.items()]
+        if args.json:
+            shown = [
+                {**item.to_json(), "candidates": [c.to_json() for c in candidates]}
+                for item, candidates in items
+            ]
+            print(json.dumps({"days": queue.days, "questions": shown}, ensure_ascii=False))
+        elif not items:
+            print(f"the review queue is empty (last {queue.days} days)", file=sys.stderr)
+        for item, candidates in [] if args.json else items:
+            print(_review_line(item))
+            for c in candidates:
+                score = "" if c.score is None else f" ({c.score:.0f})"
+                print(f"    {c.article_id} {c.fact_id}{score}: {c.statement}")
+        return 0
+
+    return _with_engine(config, run)
+
+
+def _review_line(item: ReviewItem) -> str:
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.last))
+    return f"{item.count}× {item.question}  [{', '.join(item.reasons)}; last {when}]"
+
+
+def teach(config: configuration.Config, args: argparse.Namespace) -> int:
+    """Write the question into the fact's knowledge file, exactly as the Telegram button does."""
+    question = _readable(args.question)
+
+    async def run(engine: Engine) -> int:
+        await _ensure_loaded(engine)
+        try:
+            taught = await teaching.teach(engine, question, args.article_id, args.fact_id)
+        except teaching.TeachError as exc:
+            print(f"sanad: {exc}", file=sys.stderr)
+            return 1
+        where = f"fact '{args.fact_id}' of '{args.article_id}' in {taught.path}"
+        if not taught.added:
+            print(f"already a question of {where}")
+            return 0
+        print(f"added to {where}")
+        if taught.report is not None:
+            print(describe(taught.report))
+        return 0
+
+    return _with_engine(config, run)
+
+
 async def _ensure_loaded(engine: Engine) -> None:
     try:
         await engine.ensure_loaded()
@@ -301,4 +376,6 @@ VERBS: dict[str, Callable[[configuration.Config, argparse.Namespace], int]] = {
     "chat": chat,
     "run": run_bot,
     "distill": distill_article,
+    "review": review,
+    "teach": teach,
 }

@@ -77,6 +77,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Log level of `sanad run`: DEBUG, INFO, WARNING or ERROR (the token is never logged).",
     ),
     Setting(
+        "telegram.feedback",
+        bool,
+        True,
+        "Show 👍 and 👎 under answers; a 👎 puts the question in the review queue.",
+    ),
+    Setting(
         "flood.questions",
         int,
         10,
@@ -170,6 +176,21 @@ SETTINGS: tuple[Setting, ...] = (
         "at most this many texts lack one (else they answer by words meanwhile).",
         limits=(0, 10_000_000),
     ),
+    Setting(
+        "review.days",
+        int,
+        30,
+        "How many days back the review queue (/unanswered, `sanad review`) looks.",
+        limits=(1, 3650),
+    ),
+    Setting(
+        "review.margin",
+        (int, float),
+        5.0,
+        "An answer whose best two facts, of different articles, score closer than this goes "
+        "to the review queue (0: none).",
+        limits=(0, 100),
+    ),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}
@@ -247,7 +268,7 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
         setting = _BY_KEY.get(key)
         if setting is None:
             raise ConfigError(f"{path}: unknown key '{key}'")
-        if isinstance(value, bool) is not (setting.type is bool) or not isinstance(
+        if (isinstance(value, bool) and setting.type is not bool) or not isinstance(
             value, setting.type
         ):
             expected = _type_name(setting.type)

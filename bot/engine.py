@@ -21,12 +21,12 @@ from bot import meaning, vectors
 from bot.config import Config
 from bot.knowledge import KnowledgeError, file_digest, knowledge_files, read_paths
 from bot.matching import Matcher, Meaning, ScoredFact
+from bot.review import ReviewQueue
 from bot.store import ArticleRow, KnowledgeFiles, LoadReport, Store, StoredFile
 from bot.subscriptions import Subscriptions
 from bot.text import normalize
 from bot.workers import process_pool
 
-DAY = 24 * 3600
 # Suggestions offered when the best fact is not good enough to answer.
 SUGGESTIONS = 3
 LOG = logging.getLogger("sanad.engine")
@@ -116,11 +116,13 @@ class Engine:
         # the event loop goes on meanwhile (ctypes lets go of the interpreter's lock).
         self._embedding: ThreadPoolExecutor | None = None
         self._filling: asyncio.Task[int] | None = None
+        self.review = ReviewQueue(self.store, self.matcher, config)
         self._load_lock = asyncio.Lock()
         self._logging: set[asyncio.Task[None]] = set()
 
     async def open(self) -> Engine:
         await self.store.open()
+        await self.review.open()
         return self
 
     async def close(self) -> None:
@@ -257,6 +259,8 @@ class Engine:
                 else None
             )
             self._log(self.store.log_question(question, answered, best, chat_id, user_id))
+            if answered and self.review.low_margin(scored):
+                self._log(self.review.note_low_margin(question, scored[0], chat_id, user_id))
         return Answer(question, answered, items, suggestions)
 
     # -- meaning ----------------------------------------------------------------------------
@@ -375,9 +379,6 @@ class Engine:
         counts = await self.store.counts()
         counts.update(await self.store.question_counts(since=_start_of_today()))
         return counts
-
-    async def unanswered(self, limit: int = 10, days: int = 30) -> list[tuple[str, int, float]]:
-        return await self.store.unanswered(limit, since=time.time() - days * DAY)
 
 
 def _item(scored: ScoredFact) -> AnswerItem:

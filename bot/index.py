@@ -19,10 +19,12 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from bot.analysis import CandidateRow, TermsTable
+from bot.typos import Vocabulary
 
 K1 = 1.2
 B = 0.75
@@ -35,6 +37,11 @@ BATCH = 5000
 FACT_WEIGHTS = (1.0, 1.0, 0.5, 1.5)
 ARTICLE_WEIGHTS = (2.0, 1.0)
 FACT_COLUMNS = ("stems", "lights", "roots", "asked")
+# The columns whose terms a misspelt word may be read as: rough roots, without their long
+# vowels, are too loose a key to correct a spelling against.
+NEAR_COLUMNS = ("stems", "lights", "asked")
+# How many of the facts holding a near term are searched for the word it belongs to.
+NEAR_FACTS = 5
 
 
 def tokens(text: str) -> list[str]:
@@ -295,6 +302,36 @@ class KnowledgeIndex:
     def term_counts(self, terms: Sequence[str]) -> tuple[int, dict[tuple[str, str], int]]:
         """How many facts there are, and how many hold each term, by column."""
         return self.facts.rows, self.facts.column_counts(terms, FACT_COLUMNS)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The facts' words, for reading a misspelt word: built on first use, once per load."""
+        held = self.facts.postings.held
+        if held.shape[1] != len(FACT_COLUMNS):  # no fact loaded
+            return Vocabulary(())
+        counts = held[:, [FACT_COLUMNS.index(c) for c in NEAR_COLUMNS]].max(axis=1)
+        return Vocabulary(zip(self.facts.postings.terms, counts.tolist(), strict=True))
+
+    def nearest(self, keys: Sequence[str]) -> tuple[str, str, str] | None:
+        """The reading (stem, light stem, root) of the fact word nearest to any of keys.
+
+        For a word no fact holds under any of its readings. The near term is a Snowball or
+        a light stem: the fact word it belongs to is found in the first facts holding it, so
+        the word is read under all three stemmers, as the fact's own words are.
+        """
+        found = self.vocabulary.nearest(keys)
+        if found is None:
+            return None
+        term = found[0]
+        span = self.facts.holding(term)
+        for doc in self.facts.postings.docs[span[0] : span[1]][:NEAR_FACTS] if span else ():
+            row = self.terms.rows.get(int(doc))
+            stems, lights, roots = (row[c].split() for c in (3, 4, 5)) if row else ((), (), ())
+            for words in (lights, stems):
+                if term in words:
+                    at = words.index(term)
+                    return stems[at], lights[at], roots[at]
+        return term, term, term
 
     def search(self, terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
         """Fact rowids best first, with their BM25 scores."""

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bot.analysis import GROUP, CandidateRow, asking, wanted_cue
 from bot.judge import Candidate, Judge
-from bot.text import content_tokens, light_stem, readings, root, smalltalk, stem
+from bot.text import content_tokens, light_stem, optional, readings, root, smalltalk, stem
 
 if TYPE_CHECKING:
     import numpy as np
@@ -92,6 +92,9 @@ ASKED_WEIGHT = 3.0
 # known share of the question's IDF weight to this power. Set on the refusal set
 # (tests/data/refusals.yaml) while checking ARCD, where nearly every word is known.
 KNOWN_POWER = 2.0
+# How much of a word read as a near word the knowledge holds (a typo corrected, see
+# Query.resolve) counts as known.
+NEAR_KNOWN = 0.5
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,10 @@ class Query:
     text: str
     kind: str | None
     readings: tuple[tuple[tuple[str, str, str], ...], ...]
-    # Which word is the noun after أي (-1: none), see resolve().
-    typed: int = -1
+    # The words dropped when the knowledge never uses them (see resolve()).
+    optional: frozenset[int] = frozenset()
+    # After resolve(): the words read as a near word the knowledge holds, not as written.
+    near: frozenset[int] = frozenset()
     # The kind of answer wanted, as a cue letter of analysis.answer_cues ('a': an age).
     wanted: str | None = None
 
@@ -129,8 +134,10 @@ class Query:
             tuple(dict.fromkeys((stem(r), light_stem(r), root(r)) for r in readings(w)))
             for w in words
         )
-        typed_at = words.index(typed) if typed in words else -1
-        return cls(question, kind, tuple(readings_of), typed_at, wanted_cue(question))
+        dropped = {i for i, w in enumerate(words) if w == typed or optional(w)}
+        return cls(
+            question, kind, tuple(readings_of), frozenset(dropped), wanted=wanted_cue(question)
+        )
 
     @cached_property
     def stems(self) -> tuple[str, ...]:
@@ -148,23 +155,46 @@ class Query:
         """Every term of every reading: what the knowledge is asked whether it holds."""
         return tuple(dict.fromkeys(t for word in self.readings for r in word for t in r))
 
-    def resolve(self, holds: Callable[[Iterable[str]], bool]) -> Query:
-        """Each word's first reading that the knowledge holds (else as written).
+    def resolve(
+        self,
+        holds: Callable[[Iterable[str]], bool],
+        nearest: Callable[[Sequence[str]], tuple[str, str, str] | None] | None = None,
+    ) -> Query:
+        """Each word's first reading that the knowledge holds, or its nearest, or as written.
 
         A reading held by its stem or light stem comes before one held only by its rough
         root, a looser key: يشرب is held by its root شرب, but read as شرب it meets the stem
         of الشرب, which the reranker trusts more.
 
-        The noun after أي is dropped when the knowledge never uses it: it names the kind of
+        The noun after أي and a dialect's function word that is also a standard word (ايه،
+        عايز) are dropped when the knowledge never uses them: the noun names the kind of
         answer (في أي عاصمة asks where), and the fact gives the answer itself (بيونغ يانغ).
+
+        A word held by no stem or light stem of its readings is read as the nearest word the
+        knowledge does hold (a letter dropped, swapped, doubled or missing its dots:
+        bot/typos.py), when there is one, else by its root if that is held: a misspelt word
+        often keeps a root that some other word has. Only those words pay for the search.
         """
-        chosen = []
+        chosen: list[tuple[tuple[str, str, str], ...]] = []
+        near = set()
         for i, word in enumerate(self.readings):
             held = next((r for r in word if holds(r[:2])), None)
-            held = held or next((r for r in word if holds(r)), None)
-            if held or i != self.typed:
-                chosen.append((held or word[0],))
-        return Query(self.text, self.kind, tuple(chosen), wanted=self.wanted)
+            if held:
+                chosen.append((held,))
+                continue
+            if i in self.optional:
+                continue
+            rooted = next((r for r in word if holds(r)), None)
+            found = nearest([key for r in word for key in r[1::-1]]) if nearest else None
+            if found:
+                # Held by its rough root, the word was known already: the near reading only
+                # reads it better (المركزيةة as المركزية rather than by its root مركز).
+                if not rooted:
+                    near.add(len(chosen))
+                chosen.append((found,))
+            else:
+                chosen.append((rooted or word[0],))
+        return Query(self.text, self.kind, tuple(chosen), near=frozenset(near), wanted=self.wanted)
 
     def terms(self) -> tuple[str, ...]:
         """What retrieval looks for (any of them): the question's stems and light stems.
@@ -295,7 +325,9 @@ class Matcher:
             return Gathered([], [], None)
         index = await store.index()
         total, counts = index.term_counts(query.lookups())
-        query = query.resolve(lambda terms: _holds(counts, terms))
+        query = query.resolve(lambda terms: _holds(counts, terms), index.nearest)
+        if query.near:
+            counts.update(index.term_counts(query.lookups())[1])
         terms = query.terms()
         hits = index.search(terms, self.candidates)
         if not hits and meaning is None:
@@ -414,7 +446,12 @@ class _Weights:
             for s, light, r in zip(query.stems, query.lights, query.roots, strict=True)
             if not _holds(counts, (s, light, r))
         }
-        self.known = 1 - sum(share for s, share in self.stems if s in unknown)
+        # A word read as a near word the knowledge holds counts as known only in part: a
+        # misspelling is corrected, but a word it never mentions must not become known.
+        lacking = dict.fromkeys(unknown, 1.0)
+        for i in query.near:
+            lacking.setdefault(_spaced(query.stems[i]), 1 - NEAR_KNOWN)
+        self.known = 1 - sum(share * lacking.get(s, 0.0) for s, share in self.stems)
 
     def closeness(self, asked: set[str]) -> float:
         """How close the reader's question is to an editor's: F1 of IDF recall and precision.

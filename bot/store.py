@@ -573,14 +573,6 @@ class Store:
             "answered_today": row[3],
         }
 
-    async def unanswered(self, limit: int, since: float) -> list[tuple[str, int, float]]:
-        """The most frequent unanswered questions since `since`: (question, times, last)."""
-        sql = """SELECT question, count(*) AS n, max(at) AS last FROM asked
-                 WHERE answered = 0 AND at >= ? GROUP BY normalized
-                 ORDER BY n DESC, last DESC LIMIT ?"""
-        async with self.db.execute(sql, (since, limit)) as cur:
-            return [(row[0], row[1], row[2]) async for row in cur]
-
     # -- subscriptions and the outbox --------------------------------------------------------
 
     async def remember_chat(self, chat_id: int, kind: str, title: str) -> None:

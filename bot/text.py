@@ -50,6 +50,14 @@ _AND = re.compile(r"^[وف](...+)$")
 _FUTURE = re.compile(r"^[وف]?س([يتنا]...+)$")
 # A present-tense verb without its prefix: يشرب is read as شرب, to meet الشرب.
 _PRESENT = re.compile(r"^[يتن](...+)$")
+# The dialects' tense and aspect prefixes on a present-tense verb: the Egyptian future هـ/حـ
+# (هيرجع، حيرجع), the Levantine and Egyptian present بـ (بيرجع، بترجع), and the Maghrebi
+# present كـ (كيرجع); the particles written apart (رح، عم، غادي) are stopwords, and written
+# joined (رحيرجع، عميرجع، غايرجع) they come off here too.
+_TENSE = re.compile(r"^[وف]?(?:[هحبك]|رح|عم|غا)([يتنا]..+)$")
+# The negation around a verb in the Maghrebi and Egyptian dialects: ماجاش is جا، مابيرجعش
+# is بيرجع.
+_NEGATED = re.compile(r"^[وف]?ما(..+)ش$")
 _CONFUSED = (
     str.maketrans("ظ", "ض"),
     str.maketrans("ض", "ظ"),
@@ -107,10 +115,24 @@ def _data_lines(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def dialect() -> dict[str, str]:
-    """Dialect words with the Modern Standard word for the same thing, both normalised."""
+def dialect() -> dict[str, tuple[str, ...]]:
+    """Dialect words with the Modern Standard words for the same thing, all normalised.
+
+    A word with no standard equivalent is a function word of the dialects that is also a
+    Modern Standard word (ايه is آية, عايز is a name): matching drops it unless the
+    knowledge holds it (see optional()).
+    """
     pairs = (line.split("=") for line in _data_lines("dialect_ar.txt"))
-    return {normalize(p[0]): normalize(p[1]) for p in pairs if len(p) == 2}
+    return {
+        normalize(p[0]): tuple(normalize(w) for w in p[1].split("،") if w.strip())
+        for p in pairs
+        if len(p) == 2
+    }
+
+
+def optional(token: str) -> bool:
+    """Whether a normalised word is a dialect function word to drop when the knowledge lacks it."""
+    return dialect().get(token) == ()
 
 
 def strip_clitics(token: str) -> str:
@@ -144,18 +166,28 @@ def readings(token: str) -> list[str]:
     """The token, then other ways to read it when the knowledge does not hold it as written.
 
     Without an attached conjunction and preposition (وب، فل، ك...), the future سـ or the
-    prefix of a present-tense verb (يشرب as شرب), and with the letters readers most often
+    prefix of a present-tense verb (يشرب as شرب); without a dialect's tense prefix or
+    negation (هيرجع and ماجاش as يرجع، رجع and جا), and with the letters readers most often
     confuse swapped (ض/ظ، د/ذ، ز/ذ); a dialect word as its Modern Standard equivalent (حكى
-    as تحدث). Stripping ب/ل/ك from every word would break words that start with those
-    letters (بيت، لبنان), so matching tries these readings only for a word the knowledge
-    does not hold as written.
+    as تحدث, جا as جاء). Stripping ب/ل/ك or هـ from every word would break words that
+    start with those letters (بيت، لبنان، هيكل), so matching tries these readings only for
+    a word the knowledge does not hold as written.
     """
     clitics = (_PREPOSITION, _AND, _FUTURE, _PRESENT)
     found = [m.group(1) for m in (r.match(token) for r in clitics) if m]
-    bare = [token, *found]
-    standard = [dialect()[b] for b in bare if b in dialect()]
+    bare = [token, *found, *_spoken(token)]
+    bare = list(dict.fromkeys(bare))
+    standard = [w for b in bare for w in dialect().get(b, ())]
     misspelt = [b.translate(swap) for b in bare for swap in _CONFUSED if b.translate(swap) != b]
     return list(dict.fromkeys(bare + standard + misspelt))
+
+
+def _spoken(token: str) -> list[str]:
+    """The verb inside a dialect's negation and tense prefix: مابيرجعش, بيرجع, يرجع, رجع."""
+    forms = [m.group(1) for m in (_NEGATED.match(token),) if m]
+    forms += [m.group(1) for f in [token, *forms] if (m := _TENSE.match(f))]
+    forms += [m.group(1) for f in forms if (m := _PRESENT.match(f))]
+    return forms
 
 
 def content_tokens(text: str) -> list[str]:

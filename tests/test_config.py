@@ -27,6 +27,8 @@ def shown(default: Any) -> str:
     """How the README's table writes a default value."""
     if default == "":
         return '`""`'
+    if isinstance(default, bool):  # as YAML writes it
+        return f"`{str(default).lower()}`"
     return f"`{default}`"
 
 

@@ -23,7 +23,7 @@ TARGET = 0.9
 # (answered right, right fact ranked first, refused) floors for each set.
 FLOORS = {
     "shipped": (TARGET, 0.93, TARGET),
-    "heldout": (0.65, 0.85, 0.75),
+    "heldout": (0.7, 0.87, 0.75),
 }
 QUESTIONS = {"shipped": "shipped_questions.yaml", "heldout": "heldout_questions.yaml"}
 REFUSALS = {"shipped": "refusals.yaml", "heldout": "heldout_refusals.yaml"}

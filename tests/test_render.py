@@ -119,12 +119,6 @@ def test_reload_report_counts_and_ids() -> None:
     assert "أُضيف 1" in visible and "حُذف 1" in visible
 
 
-def test_unanswered_lists_questions_escaped_without_controls() -> None:
-    text = render.unanswered([("<i>سؤال</i>\u202e", 3, 0.0)], 30)
-    visible = check_html(text).text
-    assert "<i>سؤال</i>" in visible and "\u202e" not in visible and "3 مرة" in visible
-
-
 def test_stats_shows_zero_subscribers_when_unknown() -> None:
     text = render.stats({"articles": 2, "facts": 5})
     assert "المحادثات المشتركة: 0" in text and "الأخبار: 2" in text

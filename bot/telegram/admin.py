@@ -1,30 +1,29 @@
-"""Handlers for the editors (user ids in `admins`): reload, stats, unanswered, file uploads.
+"""Handlers for the editors (user ids in `admins`): reload, stats, file uploads.
+
+The review queue (/unanswered) is bot/telegram/review.py.
 
 Everyone else is refused with one polite sentence that says nothing about the knowledge files.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import tempfile
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from pathlib import Path
 
 from telegram import Document, Update
 
-from bot.engine import Engine, KnowledgeInvalid
-from bot.knowledge import KNOWLEDGE_SUFFIXES, Article, KnowledgeError, read_text
+from bot import publishing
+from bot.engine import KnowledgeInvalid
+from bot.knowledge import KNOWLEDGE_SUFFIXES
 from bot.store import LoadReport
-from bot.telegram import render, wording
+from bot.telegram import cards, render, wording
 from bot.telegram.context import SanadContext
 from bot.telegram.sending import reply
 
 Handler = Callable[[Update, SanadContext], Awaitable[None]]
-MAX_UPLOAD = 1024 * 1024  # bytes: a knowledge file is text; anything bigger is a mistake
-UNANSWERED_DAYS = 30
-UNANSWERED_LIMIT = 15
+MAX_UPLOAD = publishing.MAX_SIZE
+STATS_DAYS = 30  # the daily figures under /stats
 
 
 def admins_only(handler: Handler) -> Handler:
@@ -63,15 +62,9 @@ async def stats_command(update: Update, context: SanadContext) -> None:
     assert update.effective_message is not None
     engine = context.services.engine
     subscribers, outbox = await engine.subscriptions.stats()
-    await reply(update.effective_message, render.stats(await engine.stats(), subscribers, outbox))
-
-
-@admins_only
-async def unanswered_command(update: Update, context: SanadContext) -> None:
-    """The most asked questions that found no answer lately: what editors should add."""
-    assert update.effective_message is not None
-    rows = await context.services.engine.unanswered(UNANSWERED_LIMIT, UNANSWERED_DAYS)
-    await reply(update.effective_message, render.unanswered(rows, UNANSWERED_DAYS))
+    text = render.stats(await engine.stats(), subscribers, outbox)
+    daily = cards.daily(await engine.review.daily(STATS_DAYS))
+    await reply(update.effective_message, text + "\n\n" + daily)
 
 
 async def document(update: Update, context: SanadContext) -> None:
@@ -100,69 +93,12 @@ async def _upload(context: SanadContext, upload: Document) -> str:
 async def publish(context: SanadContext, name: str, content: bytes) -> tuple[bool, str]:
     """Save `content` as the knowledge file `name` and load it, only if valid; saved?, reply.
 
-    Checked alone, then against the other files' ids. Uploads and published drafts both come
-    here; the caller holds `upload_lock`.
+    Uploads and published drafts both come here (bot/publishing.py checks, writes and
+    loads); the caller holds `upload_lock`.
     """
-    engine = context.services.engine
-    folder = engine.config.knowledge_dir
-    target = folder / name
-    display = str(target.relative_to(folder.parent))
-    problems = await asyncio.to_thread(_problems, engine, content, display)
-    if problems:
-        return False, render.errors(wording.UPLOAD_REJECTED.format(name=name), problems)
-    previous = target.read_bytes() if target.exists() else None
-    await asyncio.to_thread(_write, target, content)
     try:
-        report = await reload_knowledge(context)
-    except KnowledgeInvalid as exc:  # the folder changed under us: put it back as it was
-        await asyncio.to_thread(_restore, target, previous)
+        report = await publishing.publish(context.services.engine, name, content)
+    except publishing.PublishRejected as exc:
         return False, render.errors(wording.UPLOAD_REJECTED.format(name=name), exc.errors)
     saved = render.plain(wording.UPLOAD_SAVED.format(name=name))
     return True, saved + "\n" + render.reload_report(report)
-
-
-def _problems(engine: Engine, content: bytes, display: str) -> list[KnowledgeError]:
-    """Errors of the uploaded file on its own, then ids it would share with other files."""
-    if len(content) > MAX_UPLOAD:
-        return [KnowledgeError(display, 1, "the file is too big")]
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return [KnowledgeError(display, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-    articles, errors = read_text(text, display)
-    if errors:
-        return errors
-    try:
-        current = engine.read_knowledge().articles
-    except KnowledgeInvalid as exc:
-        return exc.errors
-    return _clashes(articles, current, display)
-
-
-def _clashes(new: list[Article], current: list[Article], display: str) -> list[KnowledgeError]:
-    elsewhere = {a.id: a.path for a in current if a.path != display}
-    return [
-        KnowledgeError(display, 1, f"duplicate article id '{a.id}' (also in {elsewhere[a.id]})")
-        for a in new
-        if a.id in elsewhere
-    ]
-
-
-def _write(target: Path, content: bytes) -> None:
-    """Write atomically: a reload never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _restore(target: Path, previous: bytes | None) -> None:
-    if previous is None:
-        target.unlink(missing_ok=True)
-    else:
-        _write(target, previous)

@@ -31,7 +31,7 @@ from telegram.ext import (
 
 from bot.config import Config, ConfigError
 from bot.engine import Engine, KnowledgeInvalid
-from bot.telegram import admin, drafts, news, readers, render, wording
+from bot.telegram import admin, drafts, news, readers, render, review, wording
 from bot.telegram.context import SERVICES, SanadContext, Services
 from bot.telegram.flood import FloodGate
 from bot.telegram.keyboards import CallbackData
@@ -154,7 +154,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("ask", readers.ask_command),
         CommandHandler("reload", admin.reload_command),
         CommandHandler("stats", admin.stats_command),
-        CommandHandler("unanswered", admin.unanswered_command),
+        CommandHandler("unanswered", review.unanswered_command),
         CommandHandler("distill", drafts.distill_command, filters=private),
         CommandHandler("subscribe", news.subscribe),
         CommandHandler("unsubscribe", news.unsubscribe),
@@ -166,6 +166,8 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         # Before the general button handler, which would take these presses too.
         CallbackQueryHandler(news.subscribe_button, pattern=f"^{news.SUBSCRIBE_BUTTON}"),
         CallbackQueryHandler(drafts.publish_button, pattern=f"^{drafts.PUBLISH_BUTTON}"),
+        CallbackQueryHandler(review.review_button, pattern=f"^{review.REVIEW_BUTTON}"),
+        CallbackQueryHandler(review.vote_button, pattern=f"^{review.VOTE_BUTTON}"),
         CallbackQueryHandler(readers.button),
         InlineQueryHandler(readers.inline),
         MessageHandler(private & filters.Document.FileExtension("txt"), drafts.document),

@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.engine import Answer, AnswerItem
-from bot.telegram import keyboards, render, wording
+from bot.telegram import keyboards, render, review, wording
 from bot.telegram.context import SanadContext, Services
 from bot.telegram.flood import Verdict
 from bot.telegram.sending import NO_PREVIEW, reply
@@ -129,6 +129,7 @@ async def answer_question(update: Update, context: SanadContext, question: str) 
         return
     answer = await services.engine.ask(question, _top(services), chat_id=chat.id, user_id=user.id)
     text, markup = await _rendered(services, answer)
+    markup = await review.with_votes(services, answer, chat.id, markup)
     await reply(message, text, markup)
 
 

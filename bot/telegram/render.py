@@ -207,17 +207,6 @@ _STAT_KEYS = (
 )
 
 
-def unanswered(rows: Sequence[tuple[str, int, float]], days: int) -> str:
-    """The questions editors should add facts for, most asked first."""
-    if not rows:
-        return plain(wording.NO_UNANSWERED.format(days=days))
-    lines = [f"{RLM}{esc(wording.UNANSWERED.format(days=days))}"]
-    for number, (question, count, _last) in enumerate(rows, 1):
-        times = esc(wording.TIMES.format(count=count))
-        lines.append(f"{RLM}{number}. {esc(shorten(strip_controls(question), 300))} ({times})")
-    return _fit_lines(lines)
-
-
 def _fit_lines(lines: list[str]) -> str:
     """Whole lines, as many as fit within the limit (lists are never cut mid-line)."""
     kept: list[str] = []

@@ -1,0 +1,156 @@
+"""Quality on readers' questions with one typo, next to the same questions as written.
+
+Every question of tests/data/shipped_questions.yaml and heldout_questions.yaml (and every
+input of the two refusal sets) gets one typo in its longest word, chosen with a fixed seed so
+the copies are the same on every run: a letter dropped, two neighbours swapped, a letter
+doubled, a letter's dots lost (ش written س, ة written ه...) or a hamza lost (ؤ written و, ئ
+written ي, ء left out). The engine answers the originals and the copies over the shipped
+knowledge, and the script prints the share answered right (right fact first and above the
+threshold), the share whose right fact ranks first (threshold aside) and the share of refusal
+inputs refused.
+
+    python -m bench.typo_quality
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from bot import config as configuration
+from bot.engine import Engine
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "tests" / "data"
+SEED = 2024
+QUESTIONS = {"shipped": "shipped_questions.yaml", "heldout": "heldout_questions.yaml"}
+REFUSALS = {"shipped": "refusals.yaml", "heldout": "heldout_refusals.yaml"}
+
+# A dotted letter and the letter of the same shape with fewer dots, as a hurried hand
+# writes it.
+LOST_DOT = {
+    "ش": "س",
+    "ض": "ص",
+    "ظ": "ط",
+    "غ": "ع",
+    "ذ": "د",
+    "ز": "ر",
+    "خ": "ح",
+    "ج": "ح",
+    "ث": "ت",
+    "ت": "ب",
+    "ن": "ب",
+    "ق": "ف",
+    "ة": "ه",
+}
+# A hamza on a seat written as the bare seat, or on the line left out.
+LOST_HAMZA = {"أ": "ا", "إ": "ا", "آ": "ا", "ؤ": "و", "ئ": "ي", "ء": ""}
+_WORD = re.compile(r"[\u0621-\u064a]+")
+KINDS = ("drop", "swap", "double", "dot", "hamza")
+
+
+def typo(question: str, rng: random.Random) -> str:
+    """The question with one typo in its longest Arabic word (the first, on a tie)."""
+    words = list(_WORD.finditer(question))
+    if not words:
+        return question
+    longest = max(words, key=lambda m: len(m.group()))
+    word = longest.group()
+    made = {kind: _typos(word, kind) for kind in KINDS}
+    kinds = [kind for kind in KINDS if made[kind]]
+    changed = rng.choice(made[rng.choice(kinds)])
+    return question[: longest.start()] + changed + question[longest.end() :]
+
+
+def _typos(word: str, kind: str) -> list[str]:
+    """Every way to make this kind of typo in word (none that leaves it unchanged)."""
+    n = len(word)
+    if kind == "drop":
+        found = [word[:i] + word[i + 1 :] for i in range(n)]
+    elif kind == "swap":
+        found = [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(n - 1)]
+    elif kind == "double":
+        found = [word[: i + 1] + word[i] + word[i + 1 :] for i in range(n)]
+    else:
+        table = LOST_DOT if kind == "dot" else LOST_HAMZA
+        found = [word[:i] + table[c] + word[i + 1 :] for i, c in enumerate(word) if c in table]
+    return [w for w in dict.fromkeys(found) if w != word]
+
+
+def questions(name: str) -> list[tuple[str, str, str]]:
+    """(question, article id, fact id) for every question in the set."""
+    raw = yaml.safe_load((DATA / QUESTIONS[name]).read_text(encoding="utf-8"))
+    return [(q, article, fact) for article, items in raw.items() for fact, q in items]
+
+
+def refusals(name: str) -> list[str]:
+    return yaml.safe_load((DATA / REFUSALS[name]).read_text(encoding="utf-8"))
+
+
+def typo_copies(texts: list[str]) -> list[str]:
+    """One typo'd copy of each text, the same on every run."""
+    rng = random.Random(SEED)
+    return [typo(text, rng) for text in texts]
+
+
+async def answered_right(engine: Engine, cases: list[tuple[str, str, str]]) -> tuple[float, float]:
+    """The share answered with the right fact, and the share whose right fact ranks first."""
+    right = first = 0
+    for question, article, fact in cases:
+        answer = await engine.ask(question, record=False)
+        best = answer.answers[0] if answer.answered else None
+        right += best is not None and (best.article_id, best.fact_id) == (article, fact)
+        top = await engine.matcher.match(engine.store, question, 1)
+        first += bool(top) and (top[0].fact.article_id, top[0].fact.fact_id) == (article, fact)
+    return right / len(cases), first / len(cases)
+
+
+async def refused(engine: Engine, texts: list[str]) -> float:
+    """The share of inputs the engine declines to answer."""
+    declined = [not (await engine.ask(text, record=False)).answered for text in texts]
+    return sum(declined) / len(texts)
+
+
+def typo_cases(name: str) -> list[tuple[str, str, str]]:
+    cases = questions(name)
+    copies = typo_copies([q for q, _, _ in cases])
+    return [(copy, article, fact) for copy, (_, article, fact) in zip(copies, cases, strict=True)]
+
+
+async def measure(engine: Engine) -> list[str]:
+    """One table row per set: originals and typo'd copies."""
+    rows = []
+    for name in QUESTIONS:
+        right, first = await answered_right(engine, questions(name))
+        typo_right, typo_first = await answered_right(engine, typo_cases(name))
+        declined = await refused(engine, refusals(name))
+        typo_declined = await refused(engine, typo_copies(refusals(name)))
+        rows.append(
+            f"| {name} | {right:.3f} / {first:.3f} | {typo_right:.3f} / {typo_first:.3f} "
+            f"| {declined:.3f} | {typo_declined:.3f} |"
+        )
+    return rows
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "config.yaml"
+        path.write_text(
+            f"knowledge_dir: {REPO / 'knowledge'}\ndatabase: {folder}/sanad.sqlite3\n",
+            encoding="utf-8",
+        )
+        async with Engine(configuration.load(path)) as engine:
+            await engine.reload()
+            rows = await measure(engine)
+    print("| set | right / first | typo'd: right / first | refused | typo'd: refused |")
+    print("| --- | --- | --- | --- | --- |")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,156 @@
+"""Readers' own words: questions in the four big dialect groups meet Modern Standard facts."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Site
+
+from bot.analysis import question_kind
+from bot.engine import Engine
+from bot.matching import Query
+from bot.text import normalize, readings, stem
+
+# Facts in Modern Standard Arabic that share their subject (الوفد), so that only the verb a
+# dialect question uses tells them apart.
+DELEGATION = """\
+id: delegation
+title: "زيارة وفد روسي إلى جنيف"
+sentences:
+  - id: s1
+    text: "وصل الوفد الروسي إلى جنيف بالقطار صباح الخميس."
+  - id: s2
+    text: "أحضر الوفد هدية للرئيس السويسري هي سيف قديم."
+  - id: s3
+    text: "يرجع الوفد إلى موسكو يوم الأحد 17 آب/ أغسطس 2025."
+  - id: s4
+    text: "لم يحضر الرئيس الفرنسي القمة بسبب المرض."
+  - id: s5
+    text: "اجتمع الوزيران في فندق على ضفاف بحيرة ليمان."
+  - id: s6
+    text: "بلغ سعر تذكرة حضور المؤتمر 50 دولارا."
+facts:
+  - {id: arrival, statement: "وصل الوفد الروسي إلى جنيف بالقطار صباح الخميس.", source: [s1]}
+  - {id: gift, statement: "أحضر الوفد هدية للرئيس السويسري هي سيف قديم.", source: [s2]}
+  - {id: return, statement: "يرجع الوفد إلى موسكو يوم الأحد 17 آب/ أغسطس 2025.", source: [s3]}
+  - {id: absence, statement: "لم يحضر الرئيس الفرنسي القمة بسبب المرض.", source: [s4]}
+  - {id: meeting, statement: "اجتمع الوزيران في فندق على ضفاف بحيرة ليمان.", source: [s5]}
+  - {id: ticket, statement: "بلغ سعر تذكرة حضور المؤتمر 50 دولارا.", source: [s6]}
+"""
+
+
+@pytest.fixture
+async def delegation(site: Site) -> Engine:
+    site.write("delegation.yaml", DELEGATION)
+    async with site.engine() as engine:
+        await engine.reload()
+        yield engine
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "fact"),
+    [
+        # Egyptian
+        ("الوفد هيرجع موسكو إمتى؟", "when", "return"),
+        ("الوفد جاب إيه للرئيس السويسري؟", "what", "gift"),
+        ("الوفد وصل جنيف إزاي؟", "how", "arrival"),
+        ("تذكرة المؤتمر بكام؟", "how_many", "ticket"),
+        ("الوزيرين اجتمعوا فين؟", "where", "meeting"),
+        # Levantine
+        ("إيمتى رح يرجع الوفد على موسكو؟", "when", "return"),
+        ("شو جاب الوفد معه للرئيس؟", "what", "gift"),
+        ("قديش سعر تذكرة المؤتمر؟", "how_many", "ticket"),
+        ("ليش الرئيس الفرنسي ما حضر القمة؟", "why", "absence"),
+        ("وين اجتمعوا الوزيرين؟", "where", "meeting"),
+        # Gulf
+        ("متى بيرجع الوفد لموسكو؟", "when", "return"),
+        ("وش جاب الوفد للرئيس؟", "what", "gift"),
+        ("شلون وصل الوفد لجنيف؟", "how", "arrival"),
+        ("ليش الرئيس الفرنسي ماحضر القمة؟", "why", "absence"),
+        # Maghrebi
+        ("وقتاش غادي يرجع الوفد لموسكو؟", "when", "return"),
+        ("شنو جاب الوفد للرئيس السويسري؟", "what", "gift"),
+        ("كيفاش وصل الوفد لجنيف؟", "how", "arrival"),
+        ("علاش الرئيس الفرنسي ماحضرش القمة؟", "why", "absence"),
+        ("شحال سعر تذكرة المؤتمر؟", "how_many", "ticket"),
+    ],
+)
+async def test_dialect_questions_find_the_standard_fact(
+    delegation: Engine, question: str, kind: str, fact: str
+) -> None:
+    assert question_kind(question) == kind
+    answer = await delegation.ask(question, record=False)
+    assert answer.answered, question
+    assert answer.answers[0].fact_id == fact
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("امتى رجع الرئيس؟", "when"),
+        ("كام واحد حضر؟", "how_many"),
+        ("مين حضر القمة؟", "who"),
+        ("شكون ربح الانتخابات؟", "who"),
+        ("منو فاز؟", "who"),
+        ("من وين جا الوفد؟", "where"),
+        ("من فين جه الوفد؟", "where"),
+        ("منين جا الوفد؟", "where"),
+        ("ليه اتأجلت القمة؟", "why"),
+        ("علاه تأجلت القمة؟", "why"),
+        ("ازاي وصلوا؟", "how"),
+        ("آش وقع في القمة؟", "what"),
+        ("اشنو قال الرئيس؟", "what"),
+    ],
+)
+def test_the_dialects_question_words_say_what_is_asked(question: str, kind: str) -> None:
+    assert question_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("word", "verb"),
+    [
+        ("هيرجع", "يرجع"),  # Egyptian future
+        ("حيرجع", "يرجع"),
+        ("بيرجع", "يرجع"),  # Levantine and Egyptian present
+        ("بترجع", "ترجع"),
+        ("كيرجع", "يرجع"),  # Maghrebi present
+        ("رحيرجع", "يرجع"),  # رح, عم and غادي written joined
+        ("عميرجع", "يرجع"),
+        ("غايرجع", "يرجع"),
+        ("مابيرجعش", "يرجع"),  # negation around a prefixed verb
+        ("ماحضرش", "حضر"),
+    ],
+)
+def test_a_dialect_verb_is_read_without_its_tense_prefix_and_negation(word: str, verb: str) -> None:
+    read = readings(normalize(word))
+    assert read[0] == normalize(word)  # as written first
+    assert verb in read
+    if verb.startswith(("ي", "ت")):
+        assert verb[1:] in read  # and on to the stem: يرجع as رجع
+
+
+def test_a_dialect_verb_is_read_as_its_standard_equivalent() -> None:
+    assert "جاء" in readings(normalize("ماجاش"))  # جا inside ما...ش
+    assert "يري" in readings(normalize("هيشوف"))  # يشوف, then يرى
+    assert "احضر" in readings(normalize("جاب"))
+    assert {"جلس", "بقي"} <= set(readings(normalize("قعد")))  # two meanings
+    assert "فعل" in readings(normalize("سوى"))
+
+
+def test_the_words_as_written_come_first_so_standard_words_keep_their_letters() -> None:
+    # هيكل and بيروت start like a dialect's prefixed verb: read as written when held.
+    for word in ("هيكل", "بيروت", "كيان"):
+        query = Query.parse(f"ما {word}؟")
+        held = {stem(word)}
+        assert query.resolve(lambda terms, held=held: terms[0] in held).stems == (stem(word),)
+    assert readings("بيت") == ["بيت"]  # too short to hide a prefix
+
+
+def test_a_dialect_function_word_that_is_a_standard_word_is_dropped_unless_held() -> None:
+    query = Query.parse("عايز اعرف ايه الاية اللي قالها الرئيس")
+    held = {stem("الرئيس"), stem("قالها")}
+    kept = query.resolve(lambda terms: terms[0] in held).stems
+    assert stem(normalize("عايز")) not in kept
+    assert stem(normalize("اعرف")) not in kept
+    # Held, آية is a word of the knowledge and stays.
+    held.add(stem(normalize("ايه")))
+    assert stem(normalize("ايه")) in query.resolve(lambda terms: terms[0] in held).stems
