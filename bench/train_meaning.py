@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import json
 import math
+import pickle
 import sqlite3
 import sys
 import tempfile
@@ -46,6 +47,8 @@ REPO = Path(__file__).resolve().parent.parent
 BLIND = REPO / "tests" / "data" / "blind"
 WEIGHTS = REPO / "bot" / "data" / "meaning.json"
 CACHE = Path.home() / ".cache" / "sanad" / "vectors.sqlite3"
+# The questions gathered by the last run, for --reuse (refitting takes seconds).
+GATHERED = CACHE.with_name("meaning-questions.pickle")
 FOLDS = 5
 # How much one blind-set question weighs against one ARCD question: the blind set is the
 # kind of question Sanad is for, ARCD the larger set.
@@ -82,7 +85,7 @@ async def gather(folder: Path, asked: list[tuple[str, set[tuple[str, str]]]]) ->
                 gathered = await engine.matcher.gather(engine.store, query, found, math.inf)
                 cosines = gathered.cosines or []
                 candidates = [
-                    Candidate(r.features, r.known, r.holds, c)
+                    Candidate(r.features, r.score / 100, r.holds, c)
                     for r, c in zip(gathered.candidates, cosines, strict=True)
                 ]
                 keys = [(r.row.article_id, r.row.fact_id) for r in gathered.candidates]
@@ -209,19 +212,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--threshold", type=float, default=0.45, help="the judge's probability to answer at"
     )
-    parser.add_argument("--suggest", type=float, default=8.0, help="the suggestion floor")
+    parser.add_argument("--suggest", type=float, default=3.0, help="the suggestion floor")
+    parser.add_argument(
+        "--reuse", action="store_true", help="refit on the questions gathered by the last run"
+    )
     args = parser.parse_args(argv)
     if meaning.load() is None:
         print("the sentence model cannot load: nothing to train")
         return 0
-    a, b, _, _ = blind_cases()
-    cases, weights = list(a), [BLIND_WEIGHT] * len(a)
-    if ARCD.exists():
-        positives, negatives, _ = arcd_cases()
-        cases += positives + negatives
-        weights += [1.0] * (len(positives) + len(negatives))
+    if args.reuse and GATHERED.exists():
+        a, b, arcd = pickle.loads(GATHERED.read_bytes())
     else:
-        print(f"{ARCD} is absent: training on the blind set's half A alone")
+        a, b, _, _ = blind_cases()
+        arcd = ([], [])
+        if ARCD.exists():
+            positives, negatives, _ = arcd_cases()
+            arcd = (positives, negatives)
+        else:
+            print(f"{ARCD} is absent: training on the blind set's half A alone")
+        GATHERED.write_bytes(pickle.dumps((a, b, arcd)))
+    cases, weights = list(a), [BLIND_WEIGHT] * len(a)
+    cases += arcd[0] + arcd[1]
+    weights += [1.0] * (len(arcd[0]) + len(arcd[1]))
     rank_weights = fit_ranker(cases, weights)
     unjudged = Judge(tuple(rank_weights), (0.0,) * len(JUDGE_FEATURES), 0.0)
     judge_weights, bias = fit_judge(unjudged, cases, weights)

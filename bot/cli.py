@@ -20,9 +20,9 @@ from bot import config as configuration
 from bot import teaching
 from bot.distill import DistillError, check_options
 from bot.distill import distill as draft_knowledge
-from bot.engine import Answer, Engine, KnowledgeInvalid
+from bot.engine import Answer, AnswerItem, Engine, KnowledgeInvalid
 from bot.knowledge import read_paths
-from bot.messages import text_answer
+from bot.messages import text_answer, text_item
 from bot.review import ReviewItem
 from bot.store import LoadReport
 
@@ -192,18 +192,35 @@ def chat(config: configuration.Config, args: argparse.Namespace) -> int:
         await _ensure_loaded(engine)
         await _ensure_vectors(engine)
         print("سند: اسألني عن الأخبار. للخروج اكتب «خروج» أو اضغط Ctrl+D.")
+        last: Answer | None = None
         while True:
             try:
-                question = _readable(await asyncio.to_thread(input, "أنت: "))
+                question = _readable(await asyncio.to_thread(input, "أنت: ")).strip()
             except EOFError:
                 print()
                 return 0
-            if question.strip() in {"خروج", "exit", "quit"}:
+            if question in {"خروج", "exit", "quit"}:
                 return 0
-            if question.strip():
-                print(text_answer(await engine.ask(question)))
+            chosen = _chosen(last, question)
+            if chosen is not None and last is not None:
+                # A number after suggestions picks one: its full answer, noted for the editors.
+                print(text_item(chosen))
+                await engine.review.record_suggestion(
+                    last.question, chosen.article_id, chosen.fact_id
+                )
+            elif question:
+                last = await engine.ask(question)
+                print(text_answer(last, choosing=True))
 
     return _with_engine(config, run)
+
+
+def _chosen(last: Answer | None, typed: str) -> AnswerItem | None:
+    """The suggestion a reader picked by its number, after an answer that offered some."""
+    if last is None or last.answered or not typed.isdigit():
+        return None
+    number = int(typed)
+    return last.answers[number - 1] if 1 <= number <= len(last.answers) else None
 
 
 def run_bot(config: configuration.Config, args: argparse.Namespace) -> int:

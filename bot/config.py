@@ -163,7 +163,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "matching.suggest_score",
         (int, float),
-        8.0,
+        3.0,
         "Between this score and `matching.min_score` the best facts are offered as "
         "suggestions, not as an answer.",
         limits=(0, 100),

@@ -29,6 +29,8 @@ from bot.workers import process_pool
 
 # Suggestions offered when the best fact is not good enough to answer.
 SUGGESTIONS = 3
+# Up to this many texts are embedded in the engine's own process, more in worker processes.
+INLINE_TEXTS = 48
 LOG = logging.getLogger("sanad.engine")
 
 
@@ -103,6 +105,8 @@ class Engine:
         self.config = config
         self._loader: ProcessPoolExecutor | None = None
         self.separate_loads = separate_loads
+        # After each load, compute the new texts' vectors in the background (the bot).
+        self.fill_in_background = False
         self.store = Store(config.database)
         self.subscriptions = Subscriptions(self.store)
         self.matcher = Matcher(candidates=config["matching.candidates"])
@@ -198,6 +202,8 @@ class Engine:
                 await self.store.refresh_index()
                 if self.semantic:
                     await self._vectors.refresh(self.store)
+                if self.fill_in_background:
+                    self.start_filling()
             return report
 
     async def _reload_here(self) -> LoadReport:
@@ -298,21 +304,38 @@ class Engine:
     ) -> int:
         """Embed the texts that have no vector yet; how many were. 0 with meaning off.
 
-        A model that cannot load in the workers turns meaning off for this engine, with one
-        line in the log: answers go on by words.
+        A few texts (an edit, a small knowledge base) are embedded here, which costs less
+        than starting worker processes; more go to `workers` processes. A model that cannot
+        load turns meaning off for this engine, with one line in the log: answers go on by
+        words.
         """
         if not self.semantic:
             return 0
+        todo = await vectors.missing(self.store, meaning.E5_NAME)
         try:
-            done = await vectors.fill(
-                self.store, meaning.E5_NAME, workers or os.cpu_count() or 1, progress
-            )
+            if len(todo) <= INLINE_TEXTS:
+                done = await self._embed_here(todo, progress)
+            else:
+                done = await vectors.fill(
+                    self.store, todo, workers or os.cpu_count() or 1, progress
+                )
         except RuntimeError as exc:  # the sentence model cannot load
             LOG.warning("matching by words only: %s", exc)
             self.semantic = False
             return 0
         await self._vectors.refresh(self.store)
         return done
+
+    async def _embed_here(
+        self, todo: list[tuple[bytes, str, str]], progress: Callable[[int, int], None] | None
+    ) -> int:
+        if not todo:
+            return 0
+        found = await self._in_model_thread(vectors.embed, [(k, t) for _, k, t in todo])
+        await self.store.add_vectors([(key, v) for (key, _, _), v in zip(todo, found, strict=True)])
+        if progress is not None:
+            progress(len(todo), len(todo))
+        return len(todo)
 
     def start_filling(self, workers: int = 1) -> None:
         """Fill vectors in the background (the bot, after each load); one fill at a time."""

@@ -8,8 +8,8 @@ bot/data/meaning.json:
    question and the fact's statement; trained pairwise like the lexical reranker;
 2. a judge: whether the best candidate answers the question at all. Sharing words, or even
    meaning, with a fact is not answering: «كم عمر الوزيرة؟» is close to every sentence that
-   names the minister. It weighs how far the candidate leads the others, its cosine, the share
-   of the question's words the knowledge holds and the fact covers, and whether the fact holds
+   names the minister. It weighs how far the candidate leads the others, its cosine, its score
+   by words alone, the share of the question's words it covers, and whether the fact holds
    what is asked for (a date for متى, an age for كم عمر ...). Trained on questions with the
    fact that answers them and on questions asked of knowledge that lacks it.
 
@@ -30,7 +30,7 @@ from typing import Any
 
 # After the lexical reranker's features (bot/matching.py FEATURES).
 MEANING_FEATURES = ("cue_covered", "cosine")
-JUDGE_FEATURES = ("rank", "margin", "cosine", "known", "coverage", "holds")
+JUDGE_FEATURES = ("rank", "margin", "cosine", "words", "coverage", "holds")
 # Answers the judge's `shift` is set for: its operating point reads as this score.
 OPERATING_SCORE = 25.0
 # Wanted cues more specific than a date or a number (analysis.wanted_cue).
@@ -42,7 +42,8 @@ class Candidate:
     """What judging needs of one candidate from the lexical pass."""
 
     features: tuple[float, ...]
-    known: float
+    # The score by words alone (bot/matching.py), 0-1: it knows the editors' questions.
+    words: float
     holds: bool
     cosine: float
 
@@ -87,7 +88,7 @@ class Judge:
             others = max((r for j, r in enumerate(ranks) if j != i), default=ranks[i] - 3.0)
             coverage = max(c.features[:3])
             out.append(
-                (ranks[i], ranks[i] - others, _centred(c.cosine), c.known, coverage, float(c.holds))
+                (ranks[i], ranks[i] - others, _centred(c.cosine), c.words, coverage, float(c.holds))
             )
         return out
 

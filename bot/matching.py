@@ -381,15 +381,11 @@ class Matcher:
         """Score every candidate by the judge (bot/judge.py), best first."""
         judge = self.judge or Judge.shipped()
         candidates = [
-            Candidate(r.features, r.known, r.holds, cosine)
+            Candidate(r.features, r.score / 100, r.holds, cosine)
             for r, cosine in zip(ranked, cosines, strict=True)
         ]
         scores = judge.scores(candidates, query.wanted)
-        # An editor's question close to the reader's still answers, as without meaning.
-        judged = [
-            r._replace(score=max(s, round(100 * r.asked * r.known**KNOWN_POWER, 2)))
-            for r, s in zip(ranked, scores, strict=True)
-        ]
+        judged = [r._replace(score=s) for r, s in zip(ranked, scores, strict=True)]
         judged.sort(key=lambda r: (-r.score, r.row.rowid))
         return judged
 

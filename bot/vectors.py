@@ -96,13 +96,15 @@ async def missing(store: Store, model: str) -> list[tuple[bytes, str, str]]:
 
 
 async def fill(
-    store: Store, model: str, workers: int, progress: Callable[[int, int], None] | None = None
+    store: Store,
+    todo: Sequence[tuple[bytes, str, str]],
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Embed every text that lacks a vector in `workers` processes; returns how many were.
+    """Embed these (key, kind, text) in `workers` processes and store them; how many were.
 
     `progress(done, total)` is called after each stored batch.
     """
-    todo = await missing(store, model)
     if not todo:
         return 0
     loop = asyncio.get_running_loop()
@@ -110,7 +112,7 @@ async def fill(
     batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
     with process_pool(max(1, min(workers, len(batches)))) as pool:
         pending = [
-            loop.run_in_executor(pool, _embed, [(kind, text) for _, kind, text in batch])
+            loop.run_in_executor(pool, embed, [(kind, text) for _, kind, text in batch])
             for batch in batches
         ]
         try:
@@ -128,8 +130,8 @@ async def fill(
     return done
 
 
-def _embed(texts: list[tuple[str, str]]) -> list[bytes]:
-    """In a worker: each text's vector as float16 bytes (half the room, the same ranking)."""
+def embed(texts: list[tuple[str, str]]) -> list[bytes]:
+    """Each (kind, text)'s vector as float16 bytes (half the room, the same ranking)."""
     model = meaning.load()
     if model is None:
         raise RuntimeError("the sentence model cannot load")

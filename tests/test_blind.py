@@ -19,8 +19,9 @@ from bot import config as configuration
 from bot.engine import Engine
 
 BLIND = DATA / "blind"
-# (answered right, wrong, out of scope answered, right or among the suggestions) per half.
-FLOORS = {"A": (0.0, 1.0, 1.0, 0.0), "B": (0.0, 1.0, 1.0, 0.0)}
+# Per half: answered right at least, wrong at most, out of scope answered at most, and right
+# or among the suggestions at least.
+FLOORS = {"A": (0.30, 0.06, 0.30, 0.82), "B": (0.34, 0.06, 0.08, 0.83)}
 
 
 def halves() -> dict[str, tuple[list[dict[str, object]], list[dict[str, object]]]]:
@@ -31,9 +32,9 @@ def halves() -> dict[str, tuple[list[dict[str, object]], list[dict[str, object]]
     }
 
 
-@pytest.fixture(scope="module")
-async def blind(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Engine]:
-    root: Path = tmp_path_factory.mktemp("blind")
+@pytest.fixture
+async def blind(tmp_path: Path) -> AsyncIterator[Engine]:
+    root = tmp_path
     (root / "config.yaml").write_text(
         f"knowledge_dir: {BLIND / 'articles'}\ndatabase: sanad.sqlite3\n", encoding="utf-8"
     )
@@ -49,9 +50,14 @@ def test_the_set_is_as_large_as_promised() -> None:
     assert len(list((BLIND / "articles").glob("*.yaml"))) >= 6
 
 
-@pytest.mark.parametrize("half", ["A", "B"])
-async def test_readers_own_words(blind: Engine, half: str) -> None:
-    questions, refusals = halves()[half]
+async def test_readers_own_words(blind: Engine) -> None:
+    for half, (questions, refusals) in halves().items():
+        await measure(blind, half, questions, refusals)
+
+
+async def measure(
+    blind: Engine, half: str, questions: list[dict[str, object]], refusals: list[dict[str, object]]
+) -> None:
     right = wrong = suggested = 0
     for q in questions:
         wanted = {(q["article"], s) for s in q["sentences"]}  # type: ignore[union-attr]

@@ -7,13 +7,20 @@ import logging
 from collections.abc import AsyncIterator, Callable
 
 import pytest
-from conftest import ECLIPSE, Run, Site, dedent
+from conftest import ECLIPSE, Run, Site
 
 from bot import meaning
 from bot.engine import Engine
 
-# A reader's paraphrase that shares no word with the fact that answers it.
-PARAPHRASE = "ما المدة القصوى لاحتجاب قرص الشمس بالكامل؟"
+CLINIC = """\
+id: clinic
+title: "عيادة جديدة"
+sentences:
+  - id: s1
+    text: "افتتحت البلدية عيادة جديدة لطب الأطفال في حي السلام."
+"""
+# A reader's paraphrase, in dialect, that words alone do not answer.
+PARAPHRASE = "وين فتحوا العيادة الجديدة؟"
 
 
 def meaning_on(site: Site) -> Site:
@@ -22,6 +29,7 @@ def meaning_on(site: Site) -> Site:
         encoding="utf-8",
     )
     site.write("eclipse.yaml", ECLIPSE)
+    site.write("clinic.yaml", CLINIC)
     return site
 
 
@@ -58,14 +66,14 @@ def test_a_model_file_that_is_not_the_pinned_one_means_words_only(
 
 async def test_a_load_serves_at_once_and_vectors_fill_afterwards(engine: Engine) -> None:
     before = await engine.vector_progress()
-    assert (before.done, before.total) == (0, 4)
+    assert (before.done, before.total) == (0, 5)
     by_words = await engine.ask("متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟", record=False)
     assert by_words.answered and by_words.answers[0].fact_id == "treaty-date"
-    # Two statements, two editors' questions, the two sentences of the eclipse article.
-    assert await engine.vectors_missing() == 6
-    assert await engine.fill_vectors(workers=1) == 6
+    # Two statements, two editors' questions, the three sentences of the other articles.
+    assert await engine.vectors_missing() == 7
+    assert await engine.fill_vectors(workers=1) == 7
     after = await engine.vector_progress()
-    assert (after.done, after.total) == (4, 4)
+    assert (after.done, after.total) == (5, 5)
     assert await engine.vectors_missing() == 0
     assert await engine.fill_vectors(workers=1) == 0
 
@@ -90,7 +98,7 @@ async def test_meaning_answers_a_paraphrase_that_words_alone_miss(site: Site) ->
         await engine.fill_vectors(workers=1)
         answer = await engine.ask(PARAPHRASE, record=False)
     assert answer.answered
-    assert (answer.answers[0].article_id, answer.answers[0].fact_id) == ("eclipse", "s2")
+    assert (answer.answers[0].article_id, answer.answers[0].fact_id) == ("clinic", "s1")
 
 
 async def test_a_question_about_what_the_facts_do_not_say_is_refused(engine: Engine) -> None:
@@ -133,25 +141,13 @@ def test_ask_embeds_a_small_knowledge_base_before_answering(
     meaning_on(site)
     answer = ask_json(sanad, PARAPHRASE)
     assert answer["answered"] is True
-    assert answer["answers"][0]["fact_id"] == "s2"  # type: ignore[index]
+    assert answer["answers"][0]["fact_id"] == "s1"  # type: ignore[index]
 
 
 def test_an_unsure_answer_offers_the_closest_facts_as_suggestions(
     site: Site, sanad: Callable[..., Run]
 ) -> None:
     meaning_on(site)
-    site.write(
-        "extra.yaml",
-        dedent(
-            """
-            id: clinic
-            title: "عيادة جديدة"
-            sentences:
-              - id: s1
-                text: "افتتحت البلدية عيادة جديدة لطب الأطفال في حي السلام."
-            """
-        ),
-    )
     answer = ask_json(sanad, "كم طبيبا يعمل في عيادة الأطفال الجديدة؟")
     assert answer["answered"] is False
     suggested = answer["answers"]
