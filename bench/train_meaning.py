@@ -41,7 +41,7 @@ from bot import config as configuration
 from bot import meaning
 from bot.engine import Engine
 from bot.judge import JUDGE_FEATURES, MEANING_FEATURES, OPERATING_SCORE, Candidate, Judge, ranked
-from bot.matching import FEATURES, Query
+from bot.matching import FEATURES, Query, judged_candidates
 
 REPO = Path(__file__).resolve().parent.parent
 BLIND = REPO / "tests" / "data" / "blind"
@@ -83,11 +83,7 @@ async def gather(folder: Path, asked: list[tuple[str, set[tuple[str, str]]]]) ->
             for question, right in asked:
                 query = Query.parse(question)
                 gathered = await engine.matcher.gather(engine.store, query, found, math.inf)
-                cosines = gathered.cosines or []
-                candidates = [
-                    Candidate(r.features, r.score / 100, r.holds, c)
-                    for r, c in zip(gathered.candidates, cosines, strict=True)
-                ]
+                candidates = judged_candidates(gathered) if gathered.cosines else []
                 keys = [(r.row.article_id, r.row.fact_id) for r in gathered.candidates]
                 out.append(
                     Case(
@@ -210,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dry-run", action="store_true", help="do not write the weights")
     parser.add_argument(
-        "--threshold", type=float, default=0.45, help="the judge's probability to answer at"
+        "--threshold", type=float, default=0.38, help="the judge's probability to answer at"
     )
     parser.add_argument("--suggest", type=float, default=3.0, help="the suggestion floor")
     parser.add_argument(

@@ -162,6 +162,11 @@ class TermsTable:
         rows = {row[0]: row for _, facts in articles.values() for row in facts}
         return cls(articles, rows)
 
+    def leads(self, article_ids: Iterable[str]) -> list[int]:
+        """The rowid of each article's first fact (rows are kept in the article's order)."""
+        found = (self.articles.get(a) for a in article_ids)
+        return [facts[0][0] for _, facts in filter(None, found) if facts]
+
     def candidates(self, rowids: Iterable[int], article_ids: Iterable[str]) -> list[CandidateRow]:
         """These facts and every fact of these articles, once each."""
         found = {r: self.rows[r] for r in rowids if r in self.rows}

@@ -29,12 +29,16 @@ from importlib import resources
 from typing import Any
 
 # After the lexical reranker's features (bot/matching.py FEATURES).
-MEANING_FEATURES = ("cue_covered", "cosine")
+MEANING_FEATURES = ("cue_covered", "lead", "cosine")
 JUDGE_FEATURES = ("rank", "margin", "cosine", "words", "coverage", "holds")
 # Answers the judge's `shift` is set for: its operating point reads as this score.
 OPERATING_SCORE = 25.0
 # Wanted cues more specific than a date or a number (analysis.wanted_cue).
 SPECIFIC = ("r", "a", "m")
+# Those a fact must hold to answer at all: an age, an amount of money (كم عمر، كم راتب).
+# A reason or a date may be given in many ways the cues miss; a number the judge weighs.
+STRICT = ("a", "m")
+MISSING = 0.3
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,9 @@ class Candidate:
     words: float
     holds: bool
     cosine: float
+    # The first fact of its article: a news article's lead sums it up, and is close in
+    # meaning to every question about it.
+    lead: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,10 +79,16 @@ class Judge:
         return cls(tuple(data["rank_weights"]), tuple(data["weights"]), float(data["bias"]))
 
     def scores(self, candidates: Sequence[Candidate], wanted: str | None) -> list[float]:
-        """Each candidate's 0-100 score: how likely it is the answer, as the judge sees it."""
+        """Each candidate's 0-100 score: how likely it is the answer, as the judge sees it.
+
+        A fact that lacks the age or the amount of money asked for does not answer, however
+        close: its score is held back (MISSING).
+        """
+        strict = wanted in STRICT
         return [
             round(100 * _sigmoid(self.bias + _dot(self.weights, judged)), 2)
-            for judged in self.judged(candidates, wanted)
+            * (MISSING if strict and not c.holds else 1.0)
+            for c, judged in zip(candidates, self.judged(candidates, wanted), strict=True)
         ]
 
     def judged(
@@ -96,7 +109,7 @@ class Judge:
 def ranked(c: Candidate, wanted: str | None) -> tuple[float, ...]:
     """The ranker's features of one candidate (RANK_FEATURES)."""
     specific = c.features[0] * (wanted in SPECIFIC and c.holds)
-    return (*c.features, specific, _centred(c.cosine))
+    return (*c.features, specific, float(c.lead), _centred(c.cosine))
 
 
 def _dot(weights: Sequence[float], features: Sequence[float]) -> float:

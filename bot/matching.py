@@ -246,6 +246,15 @@ def score(model: Reranker, features: Sequence[float], asked: float, known: float
     return 100 * max(evidence, asked) * known**KNOWN_POWER
 
 
+def judged_candidates(found: Gathered) -> list[Candidate]:
+    """What the judge weighs of each candidate gathered with its cosine."""
+    assert found.cosines is not None
+    return [
+        Candidate(r.features, r.score / 100, r.holds, cosine, r.row.rowid in found.leads)
+        for r, cosine in zip(found.candidates, found.cosines, strict=True)
+    ]
+
+
 def held_back(features: Sequence[Sequence[float]], fits: Sequence[bool]) -> float:
     """The factor on every score of one question, from the candidate that covers most of it.
 
@@ -274,11 +283,15 @@ class Ranked(NamedTuple):
 
 
 class Gathered(NamedTuple):
-    """A question's candidates: scored by words, and unscored with their cosines (or None)."""
+    """A question's candidates: scored by words, and unscored with their cosines (or None).
+
+    `leads` holds the rowids of the candidates that are the first fact of their article.
+    """
 
     by_words: list[Ranked]
     candidates: list[Ranked]
     cosines: list[float] | None
+    leads: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -315,7 +328,7 @@ class Matcher:
         found = await self.gather(store, query, meaning)
         if found.cosines is None:
             return found.by_words
-        return self._by_meaning(query, found.candidates, found.cosines)
+        return self._by_meaning(query, found)
 
     async def gather(
         self, store: Store, query: Query, meaning: Meaning | None = None, sure: float = SURE
@@ -350,7 +363,8 @@ class Matcher:
         if not ranked or not all(r.row.rowid in meaning.vectors.rows for r in ranked):
             # Some facts still wait for their vector: by words alone meanwhile.
             return Gathered(by_words, ranked, None)
-        return Gathered(by_words, ranked, meaning.vectors.cosines(ranked, vector))
+        leads = frozenset(index.leads({r.row.article_id for r in ranked}))
+        return Gathered(by_words, ranked, meaning.vectors.cosines(ranked, vector), leads)
 
     def _lexical(
         self,
@@ -375,15 +389,11 @@ class Matcher:
         ranked.sort(key=lambda r: (-r.score, order.get(r.row.rowid, len(order)), r.row.rowid))
         return ranked
 
-    def _by_meaning(
-        self, query: Query, ranked: list[Ranked], cosines: Sequence[float]
-    ) -> list[Ranked]:
+    def _by_meaning(self, query: Query, found: Gathered) -> list[Ranked]:
         """Score every candidate by the judge (bot/judge.py), best first."""
         judge = self.judge or Judge.shipped()
-        candidates = [
-            Candidate(r.features, r.score / 100, r.holds, cosine)
-            for r, cosine in zip(ranked, cosines, strict=True)
-        ]
+        ranked = found.candidates
+        candidates = judged_candidates(found)
         scores = judge.scores(candidates, query.wanted)
         judged = [r._replace(score=s) for r, s in zip(ranked, scores, strict=True)]
         judged.sort(key=lambda r: (-r.score, r.row.rowid))
