@@ -53,6 +53,40 @@ _TYPES = {
     "where": "مكان مدينه عاصمه دوله بلد منطقه مقاطعه قاره جزيره ولايه محافظه",
 }
 _TYPE_OF = {word: kind for kind, words in _TYPES.items() for word in words.split()}
+# What else a fact may hold, for the questions that ask for it (normalised words): an amount
+# of money, an age, a reason.
+_MONEY = re.compile(
+    r"\b[وفبل]?(?:ال)?(?:دولار|دولارات|دينار|دنانير|جنيه|جنيهات|درهم|دراهم|ريال|ريالات|يورو|"
+    r"اورو|ليره|ليرات|فرنك|روبل)\b"
+)
+_AGE = re.compile(r"\b(?:من العمر|عمره|عمرها|عمرهم|\d+ عاما|\d+ سنه|سن \d+)\b")
+_REASON = re.compile(
+    r"\b(?:بسبب|لان|لانه|لانها|لانهم|نظرا|بفعل|جراء|نتيجه|يعزو|يعزون|عزا|تعزو|بهدف|لاجل|"
+    r"اجل|لكي|بداعي|سبب|اسباب|يرجع|ترجع|ارجع|مما|لذلك|ولذلك|لذا|اثر|عندما|حين|اذا)\b"
+)
+# Question words (normalised) that narrow what a number must be of.
+_ASKS_AGE = re.compile(r"\b(?:عمر|عمره|عمرها|سن|سنه|سنها|يبلغ من العمر)\b")
+_ASKS_MONEY = re.compile(
+    r"\b[وفبل]?(?:ال)?(?:راتب|رواتب|راتبه|يتقاضى|تتقاضى|اجر|اجره|سعر|ثمن|كلفه|تكلفه|قيمه|"
+    r"مبلغ|ميزانيه|تمويل|غرامه|رسوم|مكافاه|جايزه|بكم)\b"
+)
+# The cue each kind of question wants in its answer.
+_WANTED = {"why": "r", "when": "d", "how_many": "n"}
+
+
+def wanted_cue(text: str) -> str | None:
+    """The kind of answer a question wants the fact to hold, as a cue letter (see _cues).
+
+    An age or an amount of money is a number of a kind: كم عمر wants an age, not any
+    figure the fact holds about the same person.
+    """
+    kind, _ = asking(text)
+    folded = normalize(text)
+    if kind in ("how_many", "what", "which", None) and _ASKS_AGE.search(folded):
+        return "a"
+    if kind in ("how_many", "what", "which") and _ASKS_MONEY.search(folded):
+        return "m"
+    return _WANTED.get(kind or "")
 
 
 class FactTerms(NamedTuple):
@@ -62,7 +96,7 @@ class FactTerms(NamedTuple):
     other source sentences; `asked` the keywords' stems and roots, then after GROUP each
     editor question's.
 
-    `cues` is the kinds of answer the fact holds ('d' a date or year, 'n' a number), then
+    `cues` is the kinds of answer the fact holds (answer_cues: 'd' a date, 'n' a number...), then
     after a '|' the kind of each editor question in order ('-' when it has no question word).
     """
 
@@ -128,6 +162,11 @@ class TermsTable:
         rows = {row[0]: row for _, facts in articles.values() for row in facts}
         return cls(articles, rows)
 
+    def leads(self, article_ids: Iterable[str]) -> list[int]:
+        """The rowid of each article's first fact (rows are kept in the article's order)."""
+        found = (self.articles.get(a) for a in article_ids)
+        return [facts[0][0] for _, facts in filter(None, found) if facts]
+
     def candidates(self, rowids: Iterable[int], article_ids: Iterable[str]) -> list[CandidateRow]:
         """These facts and every fact of these articles, once each."""
         found = {r: self.rows[r] for r in rowids if r in self.rows}
@@ -162,14 +201,20 @@ def asking(text: str) -> tuple[str | None, str | None]:
 
 
 def answer_cues(text: str) -> str:
-    """Kinds of answer a text holds: 'd' a date or year, 'n' a number."""
+    """Kinds of answer a text holds: 'd' date, 'n' number, 'm' money, 'a' age, 'r' reason."""
     return _cues(normalize(text))
 
 
 def _cues(folded: str) -> str:
     # A digit is found far faster than the number words, and most figures are digits.
     number = _DIGIT.search(folded) or _NUMBER.search(folded)
-    return ("d" if _DATE.search(folded) else "") + ("n" if number else "")
+    return (
+        ("d" if _DATE.search(folded) else "")
+        + ("n" if number else "")
+        + ("m" if number and _MONEY.search(folded) else "")
+        + ("a" if _AGE.search(folded) else "")
+        + ("r" if _REASON.search(folded) else "")
+    )
 
 
 def fact_terms(

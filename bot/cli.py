@@ -16,13 +16,15 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
+from tqdm import tqdm
+
 from bot import config as configuration
 from bot import teaching
 from bot.distill import DistillError, check_options
 from bot.distill import distill as draft_knowledge
-from bot.engine import Answer, Engine, KnowledgeFolderMissing, KnowledgeInvalid
+from bot.engine import Answer, AnswerItem, Engine, KnowledgeFolderMissing, KnowledgeInvalid
 from bot.knowledge import printable, read_paths
-from bot.messages import text_answer
+from bot.messages import text_answer, text_item
 from bot.review import ReviewItem
 from bot.store import ForeignDatabase, LoadReport
 
@@ -140,7 +142,23 @@ async def _load(engine: Engine) -> int:
         print("nothing loaded: the database is unchanged", file=sys.stderr)
         return 1
     print(describe(report))
+    await _fill_vectors(engine)
     return 0
+
+
+async def _fill_vectors(engine: Engine) -> None:
+    """Embed what the load brought, with a progress bar on a terminal.
+
+    The knowledge is committed and served already: an interrupted fill keeps what it did,
+    and the next load, `ask` or the bot goes on from there.
+    """
+    missing = await engine.vectors_missing()
+    if not missing:
+        return
+    with tqdm(
+        total=missing, desc="sentence vectors", unit="text", disable=not sys.stderr.isatty()
+    ) as bar:
+        await engine.fill_vectors(progress=lambda done, _: bar.update(done - bar.n))
 
 
 SHOWN_IDS = 20  # a first load of a large folder names a few ids, not ten thousand
@@ -171,6 +189,7 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
 
     async def run(engine: Engine) -> int:
         await _ensure_loaded(engine)
+        await _ensure_vectors(engine)
         if question == "-":
             for line in sys.stdin:
                 answer = await engine.ask(_readable(line.rstrip("\n")), args.top)
@@ -185,28 +204,47 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
 def chat(config: configuration.Config, args: argparse.Namespace) -> int:
     """A conversation: the prompt is read on the main thread, so Ctrl+C stops it at once.
 
-    (Read in a worker thread, the prompt would hold the exit until Enter is pressed.)
+    (Read in a worker thread, the prompt would hold the exit until Enter is pressed.) After
+    suggestions, a number shows that fact in full, noted for the editors.
     """
     with asyncio.Runner() as runner, _storage_errors(config):
         engine = runner.run(_opened(config))
         try:
             runner.run(_ensure_loaded(engine))
+            runner.run(_ensure_vectors(engine))
             print("سند: اسألني عن الأخبار. للخروج اكتب «خروج» أو اضغط Ctrl+D.")
+            last: Answer | None = None
             while True:
                 try:
-                    question = _readable(input("أنت: "))
+                    question = _readable(input("أنت: ")).strip()
                 except EOFError:
                     print()
                     return 0
                 except KeyboardInterrupt:
                     print()
                     raise
-                if question.strip() in {"خروج", "exit", "quit"}:
+                if question in {"خروج", "exit", "quit"}:
                     return 0
-                if question.strip():
-                    print(text_answer(runner.run(engine.ask(question))))
+                chosen = _chosen(last, question)
+                if chosen is not None and last is not None:
+                    print(text_item(chosen))
+                    noted = engine.review.record_suggestion(
+                        last.question, chosen.article_id, chosen.fact_id
+                    )
+                    runner.run(noted)
+                elif question:
+                    last = runner.run(engine.ask(question))
+                    print(text_answer(last, choosing=True))
         finally:
             runner.run(engine.close())
+
+
+def _chosen(last: Answer | None, typed: str) -> AnswerItem | None:
+    """The suggestion a reader picked by its number, after an answer that offered some."""
+    if last is None or last.answered or not typed.isdigit():
+        return None
+    number = int(typed)
+    return last.answers[number - 1] if 1 <= number <= len(last.answers) else None
 
 
 def run_bot(config: configuration.Config, args: argparse.Namespace) -> int:
@@ -330,6 +368,21 @@ async def _ensure_loaded(engine: Engine) -> None:
 
 def _warn(message: str) -> None:
     print(printable(f"sanad: warning: {message}"), file=sys.stderr)
+
+
+async def _ensure_vectors(engine: Engine) -> None:
+    """Embed a small knowledge base before answering; a large one answers by words meanwhile."""
+    missing = await engine.vectors_missing()
+    if not missing:
+        return
+    if missing <= engine.config["matching.wait_vectors"]:
+        await _fill_vectors(engine)
+    else:
+        print(
+            f"sanad: {missing} texts have no sentence vector yet: answering by words until "
+            "'sanad load' or the bot has computed them",
+            file=sys.stderr,
+        )
 
 
 def _print_answer(answer: Answer, as_json: bool, flush: bool = False) -> None:

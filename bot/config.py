@@ -182,6 +182,28 @@ SETTINGS: tuple[Setting, ...] = (
         limits=(1, 10_000),
     ),
     Setting(
+        "matching.semantic",
+        bool,
+        True,
+        "Compare meanings too, with a sentence model shipped in a package; false: words only.",
+    ),
+    Setting(
+        "matching.suggest_score",
+        (int, float),
+        3.0,
+        "Between this score and `matching.min_score` the best facts are offered as "
+        "suggestions, not as an answer.",
+        limits=(0, 100),
+    ),
+    Setting(
+        "matching.wait_vectors",
+        int,
+        3000,
+        "`sanad ask` and `sanad chat` compute missing sentence vectors before answering when "
+        "at most this many texts lack one (else they answer by words meanwhile).",
+        limits=(0, 10_000_000),
+    ),
+    Setting(
         "review.days",
         int,
         30,

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Callable, Coroutine, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from bot import meaning, vectors
 from bot.config import Config
 from bot.knowledge import (
     KnowledgeError,
@@ -25,13 +29,17 @@ from bot.knowledge import (
     outside_link,
     read_paths,
 )
-from bot.matching import Matcher, ScoredFact
+from bot.matching import Matcher, Meaning, ScoredFact
 from bot.review import ReviewQueue
 from bot.store import ArticleRow, KnowledgeFiles, LoadReport, StaleLoad, Store, StoredFile
 from bot.subscriptions import Subscriptions
 from bot.text import content_tokens, is_small_talk, well_formed
 from bot.workers import process_pool
 
+# Suggestions offered when the best fact is not good enough to answer.
+SUGGESTIONS = 3
+# Up to this many texts are embedded in the engine's own process, more in worker processes.
+INLINE_TEXTS = 48
 LOG = logging.getLogger("sanad.engine")
 
 
@@ -99,8 +107,10 @@ class Answer:
 
     question: str
     answered: bool
+    # Best first. When abstaining: the facts close enough to offer ("did you mean"), never
+    # presented as an answer.
     answers: tuple[AnswerItem, ...]
-    # When abstaining: what the knowledge does hold that is nearest, for the reader to try.
+    # When abstaining with no fact close enough: editors' questions or topics to try.
     suggestions: tuple[str, ...] = field(default=())
     outcome: Outcome = Outcome.NOT_FOUND
 
@@ -126,11 +136,21 @@ class Engine:
         self.config = config
         self._loader: ProcessPoolExecutor | None = None
         self.separate_loads = separate_loads
+        # After each load, compute the new texts' vectors in the background (the bot).
+        self.fill_in_background = False
         self.store = Store(config.database)
         self.subscriptions = Subscriptions(self.store)
         self.matcher = Matcher(candidates=config["matching.candidates"])
         self.min_score = float(config["matching.min_score"])
         self.min_margin = float(config["matching.min_margin"])
+        self.suggest_score = float(config["matching.suggest_score"])
+        self.semantic = bool(config["matching.semantic"])
+        self._vectors = vectors.Holder(meaning.E5_NAME)
+        self._questions: meaning.QuestionCache | None = None
+        # The sentence model runs in one thread of its own: its C engine is not shared, and
+        # the event loop goes on meanwhile (ctypes lets go of the interpreter's lock).
+        self._embedding: ThreadPoolExecutor | None = None
+        self._filling: asyncio.Task[int] | None = None
         self.review = ReviewQueue(self.store, self.matcher, config)
         self._load_lock = asyncio.Lock()
         self._logging: set[asyncio.Task[None]] = set()
@@ -150,8 +170,13 @@ class Engine:
         An open aiosqlite connection's thread would keep the process alive for good.
         """
         try:
+            if self._filling is not None:
+                self._filling.cancel()
+                await asyncio.gather(self._filling, return_exceptions=True)
             await asyncio.gather(*self._logging, return_exceptions=True)
         finally:
+            if self._embedding is not None:
+                self._embedding.shutdown(wait=True)
             if self._loader is not None:
                 self._loader.shutdown(wait=True)
                 self._loader = None
@@ -223,6 +248,10 @@ class Engine:
             if not report.unchanged:
                 # The next question is answered from the new knowledge, not the one before.
                 await self.store.refresh_index()
+                if self.semantic:
+                    await self._vectors.refresh(self.store)
+                if self.fill_in_background:
+                    self.start_filling()
             return report
 
     async def _reload_here(self) -> LoadReport:
@@ -273,13 +302,24 @@ class Engine:
         """Answer one question; abstain rather than guess, and log it for the editors.
 
         Small talk and questions that ask nothing are not looked up, nor kept for the editors.
+        When unsure, the facts close enough to offer are the answer's `answers`.
         """
         question = well_formed(question).strip()
         unasked = _unasked(question)
-        scored = [] if unasked else await self.matcher.match(self.store, question, max(top, 2))
+        wanted = max(top, 2, SUGGESTIONS)
+        found = (
+            []
+            if unasked
+            else await self.matcher.match(self.store, question, wanted, await self._meaning())
+        )
+        scored = found[: max(top, 2)]
         answered = self._confident(scored)
-        items = tuple(_item(s) for s in scored[:top]) if answered else ()
-        suggestions = () if answered else await self._suggestions(scored)
+        if answered:
+            items = tuple(_item(s) for s in scored[:top])
+        else:
+            close = [s for s in found[:SUGGESTIONS] if s.score >= self.suggest_score]
+            items = tuple(_item(s) for s in close)
+        suggestions = () if answered or items else await self._suggestions(scored)
         outcome = Outcome.ANSWERED if answered else unasked or Outcome.NOT_FOUND
         if record and outcome in (Outcome.ANSWERED, Outcome.NOT_FOUND):
             best = (
@@ -291,6 +331,90 @@ class Engine:
             if answered and self.review.low_margin(scored):
                 self._log(self.review.note_low_margin(question, scored[0], chat_id, user_id))
         return Answer(question, answered, items, suggestions, outcome)
+
+    # -- meaning ----------------------------------------------------------------------------
+
+    async def _meaning(self) -> Meaning | None:
+        """What matching needs to compare meanings, or None: words alone then.
+
+        None when `matching.semantic` is off, when no fact has a vector yet, or when the
+        sentence model cannot load (said once in the log).
+        """
+        if not self.semantic:
+            return None
+        current = await self._vectors.get(self.store)
+        if not current.done:
+            return None
+        if self._questions is None:
+            model = await self._in_model_thread(meaning.load)
+            if model is None:
+                self.semantic = False
+                return None
+            self._questions = meaning.QuestionCache(model)
+        return Meaning(current, self._embed)
+
+    async def _embed(self, question: str) -> np.ndarray:
+        assert self._questions is not None
+        return await self._in_model_thread(self._questions.vector, question)
+
+    async def _in_model_thread(self, work: Callable[..., Any], *args: Any) -> Any:
+        if self._embedding is None:
+            self._embedding = ThreadPoolExecutor(1, thread_name_prefix="sanad-meaning")
+        return await asyncio.get_running_loop().run_in_executor(self._embedding, work, *args)
+
+    async def fill_vectors(
+        self, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Embed the texts that have no vector yet; how many were. 0 with meaning off.
+
+        A few texts (an edit, a small knowledge base) are embedded here, which costs less
+        than starting worker processes; more go to `workers` processes. A model that cannot
+        load turns meaning off for this engine, with one line in the log: answers go on by
+        words.
+        """
+        if not self.semantic:
+            return 0
+        todo = await vectors.missing(self.store, meaning.E5_NAME)
+        try:
+            if len(todo) <= INLINE_TEXTS:
+                done = await self._embed_here(todo, progress)
+            else:
+                done = await vectors.fill(
+                    self.store, todo, workers or os.cpu_count() or 1, progress
+                )
+        except RuntimeError as exc:  # the sentence model cannot load
+            LOG.warning("matching by words only: %s", exc)
+            self.semantic = False
+            return 0
+        await self._vectors.refresh(self.store)
+        return done
+
+    async def _embed_here(
+        self, todo: list[tuple[bytes, str, str]], progress: Callable[[int, int], None] | None
+    ) -> int:
+        if not todo:
+            return 0
+        found = await self._in_model_thread(vectors.embed, [(k, t) for _, k, t in todo])
+        await self.store.add_vectors([(key, v) for (key, _, _), v in zip(todo, found, strict=True)])
+        if progress is not None:
+            progress(len(todo), len(todo))
+        return len(todo)
+
+    def start_filling(self, workers: int = 1) -> None:
+        """Fill vectors in the background (the bot, after each load); one fill at a time."""
+        if self.semantic and (self._filling is None or self._filling.done()):
+            self._filling = asyncio.create_task(self.fill_vectors(workers))
+
+    async def vectors_missing(self) -> int:
+        """How many texts still lack a vector (0 with meaning off)."""
+        if not self.semantic:
+            return 0
+        return len(await vectors.missing(self.store, meaning.E5_NAME))
+
+    async def vector_progress(self) -> vectors.Progress:
+        """Facts with a vector, of all facts, as readers see them now."""
+        current = await self._vectors.get(self.store) if self.semantic else vectors.EMPTY
+        return vectors.Progress(current.done, current.facts)
 
     def _log(self, write: Coroutine[Any, Any, None]) -> None:
         """Write the question log in the background.

@@ -341,6 +341,10 @@ class KnowledgeIndex:
         """Article ids best first, with their BM25 scores over all each article says."""
         return [(self.article_ids[d], s) for d, s in self.articles.top(terms, limit)]
 
+    def leads(self, article_ids: Iterable[str]) -> list[int]:
+        """The rowid of each of these articles' first fact."""
+        return self.terms.leads(article_ids)
+
     def candidates(self, rowids: Sequence[int], article_ids: Sequence[str]) -> list[CandidateRow]:
         """What reranking needs of these facts and of every fact of these articles."""
         return self.terms.candidates(rowids, article_ids)

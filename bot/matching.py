@@ -27,17 +27,21 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.analysis import GROUP, CandidateRow, asking
+from bot.analysis import GROUP, CandidateRow, asking, wanted_cue
+from bot.judge import Candidate, Judge
 from bot.text import content_tokens, light_stem, optional, readings, root, smalltalk, stem
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from bot.store import FactRow, Store
+    from bot.vectors import FactVectors
 
 # The articles whose facts all become candidates, and how many articles are ranked to judge
 # how well a fact's article matches (relative to the best one).
@@ -60,6 +64,14 @@ COVERED = 0.5
 # one ARCD answer in ten to متى holds no date, "at an early age".)
 WANTED_CUES = {"how_many": "n"}
 _COLUMNS = ("stems", "lights", "roots", "asked")
+# A question whose best fact by words scores this much, holding the kind of answer asked for,
+# is answered without embedding it: meaning would not change the answer, and embedding costs
+# 10-30 ms against 2 ms for the rest.
+SURE = 85.0
+# Facts the sentence model itself proposes, besides those the words find, while the knowledge
+# is small enough to compare the question with every fact (a matrix product per question).
+MEANING_CANDIDATES = 10
+SCAN_LIMIT = 20_000
 
 # The cues and the article count in proportion to how much of the question the fact covers:
 # a date in a fact that shares one common word with a "when" question is no evidence.
@@ -108,6 +120,8 @@ class Query:
     optional: frozenset[int] = frozenset()
     # After resolve(): the words read as a near word the knowledge holds, not as written.
     near: frozenset[int] = frozenset()
+    # The kind of answer wanted, as a cue letter of analysis.answer_cues ('a': an age).
+    wanted: str | None = None
 
     @classmethod
     def parse(cls, question: str) -> Query:
@@ -121,7 +135,9 @@ class Query:
             for w in words
         )
         dropped = {i for i, w in enumerate(words) if w == typed or optional(w)}
-        return cls(question, kind, tuple(readings_of), frozenset(dropped))
+        return cls(
+            question, kind, tuple(readings_of), frozenset(dropped), wanted=wanted_cue(question)
+        )
 
     @cached_property
     def stems(self) -> tuple[str, ...]:
@@ -178,7 +194,7 @@ class Query:
                 chosen.append((found,))
             else:
                 chosen.append((rooted or word[0],))
-        return Query(self.text, self.kind, tuple(chosen), near=frozenset(near))
+        return Query(self.text, self.kind, tuple(chosen), near=frozenset(near), wanted=self.wanted)
 
     def terms(self) -> tuple[str, ...]:
         """What retrieval looks for (any of them): the question's stems and light stems.
@@ -230,6 +246,15 @@ def score(model: Reranker, features: Sequence[float], asked: float, known: float
     return 100 * max(evidence, asked) * known**KNOWN_POWER
 
 
+def judged_candidates(found: Gathered) -> list[Candidate]:
+    """What the judge weighs of each candidate gathered with its cosine."""
+    assert found.cosines is not None
+    return [
+        Candidate(r.features, r.score / 100, r.holds, cosine, r.row.rowid in found.leads)
+        for r, cosine in zip(found.candidates, found.cosines, strict=True)
+    ]
+
+
 def held_back(features: Sequence[Sequence[float]], fits: Sequence[bool]) -> float:
     """The factor on every score of one question, from the candidate that covers most of it.
 
@@ -253,26 +278,64 @@ class Ranked(NamedTuple):
     known: float
     fits: bool
     score: float
+    # Whether the fact holds the kind of answer wanted (Query.wanted), if any.
+    holds: bool = True
+
+
+class Gathered(NamedTuple):
+    """A question's candidates: scored by words, and unscored with their cosines (or None).
+
+    `leads` holds the rowids of the candidates that are the first fact of their article.
+    """
+
+    by_words: list[Ranked]
+    candidates: list[Ranked]
+    cosines: list[float] | None
+    leads: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What comparing meanings needs: the facts' vectors, and the question's on demand."""
+
+    vectors: FactVectors
+    embed: Callable[[str], Awaitable[np.ndarray]]
 
 
 class Matcher:
     """Scores facts against a question; stateless beyond its settings."""
 
-    def __init__(self, candidates: int = 30, reranker: Reranker | None = None) -> None:
+    def __init__(
+        self, candidates: int = 30, reranker: Reranker | None = None, judge: Judge | None = None
+    ) -> None:
         self.candidates = candidates
-        # None: the shipped weights, read on first use (training swaps in its own model).
+        # None: the shipped weights, read on first use (training swaps in its own models).
         self.reranker = reranker
+        self.judge = judge
 
-    async def match(self, store: Store, question: str, top: int) -> list[ScoredFact]:
+    async def match(
+        self, store: Store, question: str, top: int, meaning: Meaning | None = None
+    ) -> list[ScoredFact]:
         """The best `top` facts for question, best first (no threshold applied here)."""
-        ranked = (await self.rank(store, Query.parse(question)))[:top]
+        ranked = (await self.rank(store, Query.parse(question), meaning))[:top]
         facts = await store.facts([r.row.rowid for r in ranked])
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
-    async def rank(self, store: Store, query: Query) -> list[Ranked]:
-        """Every candidate for query, best first."""
+    async def rank(
+        self, store: Store, query: Query, meaning: Meaning | None = None
+    ) -> list[Ranked]:
+        """Every candidate for query, best first: by words, then by meaning where it counts."""
+        found = await self.gather(store, query, meaning)
+        if found.cosines is None:
+            return found.by_words
+        return self._by_meaning(query, found)
+
+    async def gather(
+        self, store: Store, query: Query, meaning: Meaning | None = None, sure: float = SURE
+    ) -> Gathered:
+        """The candidates by words, and, unless that is sure (`sure`), by meaning too."""
         if not query.readings:
-            return []
+            return Gathered([], [], None)
         index = await store.index()
         total, counts = index.term_counts(query.lookups())
         query = query.resolve(lambda terms: _holds(counts, terms), index.nearest)
@@ -280,25 +343,61 @@ class Matcher:
             counts.update(index.term_counts(query.lookups())[1])
         terms = query.terms()
         hits = index.search(terms, self.candidates)
-        if not hits:
-            return []
+        if not hits and meaning is None:
+            return Gathered([], [], None)
         articles = index.search_articles(terms, RANKED_ARTICLES)
         best = max((score for _, score in articles), default=0.0)
         article = {a: score / best for a, score in articles} if best > 0 else {}
-        rows = index.candidates(
-            [rowid for rowid, _ in hits], [a for a, _ in articles[:EXPANDED_ARTICLES]]
-        )
+        rowids = [rowid for rowid, _ in hits]
+        expanded = [a for a, _ in articles[:EXPANDED_ARTICLES]]
+        ranked = self._lexical(query, total, counts, index.candidates(rowids, expanded), article)
+        by_words = self._held_back(list(ranked), rowids)
+        if meaning is None or (by_words and by_words[0].score >= sure and by_words[0].holds):
+            return Gathered(by_words, ranked, None)
+        vector = await meaning.embed(query.text)
+        seen = {r.row.rowid for r in ranked}
+        nearest = meaning.vectors.nearest(vector, MEANING_CANDIDATES, SCAN_LIMIT)
+        if more := [rowid for rowid in nearest if rowid not in seen]:
+            rows = index.candidates(more, [])
+            ranked += self._lexical(query, total, counts, rows, article)
+        if not ranked or not all(r.row.rowid in meaning.vectors.rows for r in ranked):
+            # Some facts still wait for their vector: by words alone meanwhile.
+            return Gathered(by_words, ranked, None)
+        leads = frozenset(index.leads({r.row.article_id for r in ranked}))
+        return Gathered(by_words, ranked, meaning.vectors.cosines(ranked, vector), leads)
+
+    def _lexical(
+        self,
+        query: Query,
+        total: int,
+        counts: dict[tuple[str, str], int],
+        rows: list[CandidateRow],
+        article: dict[str, float],
+    ) -> list[Ranked]:
         weigh = _Weights(query, total, counts)
         model = self.reranker or Reranker.shipped()
-        order = {rowid: i for i, (rowid, _) in enumerate(hits)}
-        ranked = [
+        return [
             self._score(query, weigh, model, row, article.get(row.article_id, 0.0)) for row in rows
         ]
+
+    @staticmethod
+    def _held_back(ranked: list[Ranked], rowids: list[int]) -> list[Ranked]:
         held = held_back([r.features for r in ranked], [r.fits for r in ranked])
         if held < 1:
             ranked = [r._replace(score=round(r.score * held, 2)) for r in ranked]
+        order = {rowid: i for i, rowid in enumerate(rowids)}
         ranked.sort(key=lambda r: (-r.score, order.get(r.row.rowid, len(order)), r.row.rowid))
         return ranked
+
+    def _by_meaning(self, query: Query, found: Gathered) -> list[Ranked]:
+        """Score every candidate by the judge (bot/judge.py), best first."""
+        judge = self.judge or Judge.shipped()
+        ranked = found.candidates
+        candidates = judged_candidates(found)
+        scores = judge.scores(candidates, query.wanted)
+        judged = [r._replace(score=s) for r, s in zip(ranked, scores, strict=True)]
+        judged.sort(key=lambda r: (-r.score, r.row.rowid))
+        return judged
 
     @staticmethod
     def _score(
@@ -328,7 +427,8 @@ class Matcher:
                 asked = max(asked, close * (1.0 if _same_kind(query.kind, kind) else OTHER_KIND))
         points = score(model, features, asked, weigh.known)
         fits = _fits(query.kind, cues, kinds)
-        return Ranked(row, features, asked, weigh.known, fits, round(points, 2))
+        holds = not query.wanted or query.wanted in cues or query.kind in kinds.split()
+        return Ranked(row, features, asked, weigh.known, fits, round(points, 2), holds)
 
 
 class _Weights:

@@ -16,24 +16,37 @@ EMPTY_QUESTION = "لم أجد في رسالتك سؤالًا. اكتب سؤال�
 # What is said instead of an answer, by outcome (not found also lists suggestions).
 DECLINED = {Outcome.SMALL_TALK: SMALL_TALK, Outcome.EMPTY: EMPTY_QUESTION}
 TRY_INSTEAD = "ربما يفيدك أن تسأل عن:"
+NOT_SURE = "لستُ متأكدًا من الجواب، وقد سجّلت سؤالك ليطّلع عليه المحرّرون. لعلّك تقصد أحد هذه:"
+PICK = "اكتب رقم أحدها لترى جوابه كاملًا."
 SOURCE = "المصدر"
 PUBLISHED = "نُشر في"
 
 
-def text_answer(answer: Answer) -> str:
-    """An answer as plain text for the terminal: the fact, its quotes, its article."""
+def text_answer(answer: Answer, *, choosing: bool = False) -> str:
+    """An answer as plain text for the terminal: the fact, its quotes, its article.
+
+    When unsure, the suggestions numbered; `choosing` (in a conversation) says a number
+    picks one.
+    """
     if answer.outcome in DECLINED:
         return DECLINED[answer.outcome]
+    if not answer.answered and answer.answers:
+        lines = [NOT_SURE]
+        lines.extend(f"  {i}. {item.statement}" for i, item in enumerate(answer.answers, 1))
+        if choosing:
+            lines.append(PICK)
+        return "\n".join(lines)
     if not answer.answered:
         lines = [NOT_FOUND]
         if answer.suggestions:
             lines.append(TRY_INSTEAD)
             lines.extend(f"  • {s}" for s in answer.suggestions)
         return "\n".join(lines)
-    return "\n\n".join(_text_item(item) for item in answer.answers)
+    return "\n\n".join(text_item(item) for item in answer.answers)
 
 
-def _text_item(item: AnswerItem) -> str:
+def text_item(item: AnswerItem) -> str:
+    """One fact as plain text: its statement, its quotes, its article."""
     lines = [item.statement]
     lines.extend(f"  «{quote}»" for quote in item.quotes)
     source = f"{SOURCE}: {item.title}"

@@ -145,6 +145,10 @@ CREATE TABLE IF NOT EXISTS unsent (
     method TEXT NOT NULL,          -- the Bot API method, or the error's kind
     error TEXT NOT NULL
 );
+-- Sentence vectors (bot/meaning.py, bot/vectors.py) under a hash of the model, the kind of
+-- text and the text: kept across loads, so a reload embeds only texts it has not seen.
+-- meta's 'vectors' changes whenever rows are added, so readers notice them cheaply.
+CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
 """
 
 # Every fact's terms for reranking (bot/analysis.py TermsTable), or those of some articles.
@@ -152,13 +156,15 @@ _TERMS = """SELECT f.rowid, f.article_id, f.id, i.stems, i.lights, i.roots, i.as
             FROM facts f JOIN fact_terms i ON i.rowid = f.rowid"""
 _TERMS_OF = _TERMS + " WHERE f.article_id IN (SELECT value FROM json_each(?))"
 
+_VECTOR_TEXTS = "SELECT rowid, statement, questions FROM facts ORDER BY rowid"
+
 # How often, at most, readers look whether another process has loaded new knowledge.
 INDEX_CHECK = 0.25
 
 # Bumped whenever the knowledge tables or the index change shape. An older database then
 # drops its knowledge, which is read again from the files; the question log and the
 # subscriptions stay.
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 # How long a connection waits for another's write lock (a large load holds it for seconds).
 BUSY_TIMEOUT_MS = 120_000
 _DROP_KNOWLEDGE = """
@@ -629,6 +635,39 @@ class Store:
             row = await cur.fetchone()
         assert row is not None
         return {"articles": row[0], "facts": row[1], "sentences": row[2]}
+
+    # -- sentence vectors --------------------------------------------------------------------
+
+    async def vector_texts(self) -> list[tuple[int, str, str]]:
+        """What meaning compares: (fact rowid, statement, editors' questions as JSON)."""
+        return [tuple(row) for row in await self.db.execute_fetchall(_VECTOR_TEXTS)]
+
+    async def vectors(self) -> dict[bytes, bytes]:
+        """Every stored vector by its key."""
+        return dict(await self.db.execute_fetchall("SELECT key, vector FROM vectors"))
+
+    async def vector_keys(self) -> set[bytes]:
+        return {row[0] for row in await self.db.execute_fetchall("SELECT key FROM vectors")}
+
+    async def vectors_stamp(self) -> str:
+        """Changes whenever vectors are added or knowledge is loaded."""
+        sql = "SELECT group_concat(value) FROM meta WHERE key IN ('vectors', 'generation')"
+        async with self.db.execute(sql) as cur:
+            row = await cur.fetchone()
+        return str(row[0] if row else "")
+
+    async def add_vectors(self, rows: Sequence[tuple[bytes, bytes]]) -> None:
+        """Keep vectors just computed; a text embedded twice (two processes) is kept once."""
+        await self.wdb.execute("BEGIN IMMEDIATE")
+        try:
+            await self.wdb.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
+            await self.wdb.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('vectors', ?)", (secrets.token_hex(8),)
+            )
+            await self.wdb.execute("COMMIT")
+        except BaseException:
+            await self.wdb.execute("ROLLBACK")
+            raise
 
     # -- the question log ------------------------------------------------------------------
 

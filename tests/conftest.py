@@ -56,6 +56,12 @@ sentences:
 """
 
 
+# Most tests match by words alone, so that the command line does not embed each test's
+# knowledge first; tests/test_meaning.py and tests/test_blind.py run with meaning on, the
+# default.
+WORDS_ONLY = "matching:\n  semantic: false\n"
+
+
 def dedent(text: str) -> str:
     """YAML written inline in a test, without the test's indentation."""
     return textwrap.dedent(text).lstrip("\n")
@@ -99,7 +105,7 @@ def site(tmp_path: Path) -> Site:
     made = Site(tmp_path / "site")
     made.knowledge.mkdir(parents=True)
     made.config_path.write_text(
-        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
+        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n" + WORDS_ONLY, encoding="utf-8"
     )
     made.write("treaty.yaml", TREATY)
     return made
@@ -119,7 +125,7 @@ def shipped_site(tmp_path: Path) -> Site:
     made = Site(tmp_path / "shipped")
     made.root.mkdir()
     made.config_path.write_text(
-        f"knowledge_dir: {SHIPPED}\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
+        f"knowledge_dir: {SHIPPED}\ndatabase: data/sanad.sqlite3\n" + WORDS_ONLY, encoding="utf-8"
     )
     return made
 

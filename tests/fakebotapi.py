@@ -996,7 +996,11 @@ class BotProcess:
             f"admins: {list(self.admins)}\n"
             "telegram:\n"
             f"  base_url: {self.api.base_url}\n"
-            f"  base_file_url: {self.api.base_file_url}\n" + self.extra,
+            f"  base_file_url: {self.api.base_file_url}\n"
+            # Words only unless a test turns meaning on: answers must not change while
+            # vectors fill in the background (tests/test_telegram_meaning.py has them on).
+            + ("" if "semantic" in self.extra else "matching:\n  semantic: false\n")
+            + self.extra,
             encoding="utf-8",
         )
 

@@ -64,7 +64,9 @@ async def stats_command(update: Update, context: SanadContext) -> None:
     assert update.effective_message is not None
     engine = context.services.engine
     subscribers, outbox = await engine.subscriptions.stats()
-    text = render.stats(await engine.stats(), subscribers, outbox)
+    progress = await engine.vector_progress()
+    meaning = (progress.done, progress.total) if engine.semantic else None
+    text = render.stats(await engine.stats(), subscribers, outbox, meaning)
     daily = cards.daily(await engine.review.daily(STATS_DAYS))
     await reply(update.effective_message, text + "\n\n" + daily)
 

@@ -221,8 +221,12 @@ def _post_init(
                     len(report.changed),
                     len(report.removed),
                 )
-        # From now on readers are served: later loads run in a process of their own.
+        # From now on readers are served: later loads run in a process of their own, and
+        # sentence vectors are computed in the background after each (one worker process,
+        # leaving the other core to answering).
         engine.separate_loads = True
+        engine.fill_in_background = True
+        engine.start_filling()
         application.bot_data[SERVICES] = Services(
             config=config,
             engine=engine,

@@ -19,7 +19,7 @@ from bot.engine import AnswerItem
 from bot.telegram import render, wording
 
 MAX_DATA = 64
-FACT, ARTICLE, TOPIC, QUESTION, KEY = "f", "a", "t", "q", "k"
+FACT, ARTICLE, TOPIC, QUESTION, SUGGESTED, KEY = "f", "a", "t", "q", "s", "k"
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ class CallbackData:
         kind, _, rest = data.partition(":")
         if kind in (QUESTION, TOPIC):
             return Press(kind, (rest,))
+        if kind == SUGGESTED:  # article, fact, then the question, which has spaces
+            return Press(kind, tuple(rest.split(" ", 2)))
         return Press(kind, tuple(rest.split(" ")))
 
 
@@ -119,6 +121,23 @@ def suggestions(
         for t in topic_names
     )
     return InlineKeyboardMarkup(rows)
+
+
+def suggested(
+    items: Iterable[AnswerItem], question: str, data: CallbackData
+) -> InlineKeyboardMarkup:
+    """When unsure: the closest facts, each shown in full when pressed (and noted)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    render.label(i.statement),
+                    callback_data=data.encode(SUGGESTED, i.article_id, i.fact_id, question),
+                )
+            ]
+            for i in items
+        ]
+    )
 
 
 def _fact(item: AnswerItem, data: CallbackData) -> str:

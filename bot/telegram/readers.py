@@ -155,6 +155,9 @@ async def _rendered(services: Services, answer: Answer) -> tuple[str, InlineKeyb
     if answer.answered:
         best, *others = _good(services, answer)
         return render.answer(best), keyboards.answer(best, others, services.callback_data)
+    if answer.answers:
+        markup = keyboards.suggested(answer.answers, answer.question, services.callback_data)
+        return render.not_sure(), markup
     if not answer.suggestions:
         return render.not_found(False), None
     known = {name for name, _ in await services.engine.topics()}
@@ -217,7 +220,24 @@ async def _show(
         return render.topic_header(press.args[0]), keyboards.articles(rows, data)
     if press.kind == keyboards.QUESTION:
         return await _pressed_question(update, context, press.args[0])
+    if press.kind == keyboards.SUGGESTED and len(press.args) == 3:
+        return await _pressed_suggestion(update, context, *press.args)
     return None
+
+
+async def _pressed_suggestion(
+    update: Update, context: SanadContext, article_id: str, fact_id: str, question: str
+) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """A suggested fact's full answer; the tap is noted for the editors (review queue)."""
+    engine = context.services.engine
+    item = await engine.item(article_id, fact_id)
+    if item is None:
+        return None
+    user, chat = update.effective_user, update.effective_chat
+    await engine.review.record_suggestion(
+        question, article_id, fact_id, chat.id if chat else None, user.id if user else None
+    )
+    return render.answer(item), keyboards.more(item, context.services.callback_data)
 
 
 async def _pressed_question(

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from bot.engine import AnswerItem
 from bot.knowledge import KnowledgeError
-from bot.messages import NOT_FOUND, PUBLISHED, SOURCE, TRY_INSTEAD
+from bot.messages import NOT_FOUND, NOT_SURE, PUBLISHED, SOURCE, TRY_INSTEAD
 from bot.store import LoadReport
 from bot.telegram import wording
 
@@ -168,6 +168,11 @@ def not_found(has_suggestions: bool) -> str:
     return text
 
 
+def not_sure() -> str:
+    """Unsure: the closest facts follow as buttons."""
+    return f"{RLM}{esc(NOT_SURE)}"
+
+
 def plain(text: str) -> str:
     """A fixed sentence of our own wording as one escaped right-to-left message."""
     return fit_lines([f"{RLM}{esc(line)}" for line in text.split("\n")])
@@ -226,8 +231,12 @@ def stats(
     counts: dict[str, int],
     subscribers: dict[str, int] | None = None,
     outbox: dict[str, int] | None = None,
+    meaning: tuple[int, int] | None = None,
 ) -> str:
-    """Knowledge and questions, subscribed chats, stopped chats, the outbox, unsent replies."""
+    """Knowledge and questions, subscribed chats, stopped chats, the outbox, unsent replies.
+
+    `meaning`: facts with a sentence vector, of all facts (None: meaning is off).
+    """
     subscribers = subscribers or {}
     active = {k: n for k, n in subscribers.items() if not k.startswith(STOPPED)}
     values = {key: counts.get(key, 0) for key in _STAT_KEYS}
@@ -241,6 +250,8 @@ def stats(
         for k, n in subscribers.items()
         if k.startswith(STOPPED)
     )
+    if meaning is not None:
+        lines.append(wording.MEANING.format(done=meaning[0], total=meaning[1]))
     if outbox is not None:
         lines.append(say(wording.OUTBOX, **outbox))
     if "unsent_total" in counts:

@@ -107,6 +107,7 @@ SUBSCRIBER_KINDS = {
     "channel": "قنوات",
 }
 STOPPED_CHATS = "محادثات توقّف عنها الإرسال ({reason}): {count}"
+MEANING = "مقارنة المعاني: {done} من {total} حقيقة جاهزة"
 OUTBOX = "رسائل الأخبار: {pending} في الانتظار، {sent} أُرسلت، {failed} تعذّر إرسالها"
 
 SUBSCRIBED_ALL = "اشتركت هذه المحادثة في كل الأخبار الجديدة، وستصلها كل خبر مرة واحدة."

@@ -1,0 +1,269 @@
+"""Train the meaning ranker and the judge (bot/judge.py) and write bot/data/meaning.json.
+
+The data, gathered through the real engine with the sentence model (bot/meaning.py):
+
+- ARCD train (../shared/data/arcd-train.json): every question asked of the knowledge built
+  from all paragraphs (answerable), and asked of the knowledge without its own paragraph, in
+  five folds by paragraph (not answerable: about something the knowledge lacks, sharing words
+  with what it holds);
+- half A of the blind set (tests/data/blind/): readers' paraphrases, dialect and typos on
+  news, and questions the articles do not answer. Half B is only reported, never fitted.
+
+The ranker is fitted pairwise like the lexical reranker; the judge by logistic regression on
+whether the best candidate is right, then shifted so that `--threshold` (a probability chosen
+from the printed curve of half A) reads as the default min_score.
+
+    python -m bench.train_meaning               # prints figures, writes the weights
+    python -m bench.train_meaning --dry-run     # prints only
+
+Vectors are kept between runs in ~/.cache/sanad/vectors.sqlite3 (texts embedded once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import pickle
+import sqlite3
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from bench.eval_arcd import ARCD, read_arcd, write_knowledge
+from bench.train_reranker import Asked, fit_logistic, fit_pairwise
+from bot import config as configuration
+from bot import meaning
+from bot.engine import Engine
+from bot.judge import JUDGE_FEATURES, MEANING_FEATURES, OPERATING_SCORE, Candidate, Judge, ranked
+from bot.matching import FEATURES, Query, judged_candidates
+
+REPO = Path(__file__).resolve().parent.parent
+BLIND = REPO / "tests" / "data" / "blind"
+WEIGHTS = REPO / "bot" / "data" / "meaning.json"
+CACHE = Path.home() / ".cache" / "sanad" / "vectors.sqlite3"
+# The questions gathered by the last run, for --reuse (refitting takes seconds).
+GATHERED = CACHE.with_name("meaning-questions.pickle")
+FOLDS = 5
+# How much one blind-set question weighs against one ARCD question: the blind set is the
+# kind of question Sanad is for, ARCD the larger set.
+BLIND_WEIGHT = 5.0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One question's candidates, before any judging."""
+
+    candidates: list[Candidate]
+    right: np.ndarray  # bool per candidate
+    wanted: str | None
+    answerable: bool
+
+
+async def gather(folder: Path, asked: list[tuple[str, set[tuple[str, str]]]]) -> list[Case]:
+    """Ask each question of the knowledge in `folder`; `asked` pairs it with its right facts."""
+    out = []
+    with tempfile.TemporaryDirectory(prefix="sanad-meaning-") as tmp:
+        root = Path(tmp)
+        raw = {"knowledge_dir": str(folder), "database": "sanad.sqlite3"}
+        (root / "config.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+        async with Engine(configuration.load(root / "config.yaml")) as engine:
+            await engine.reload()
+            _share_vectors(root / "sanad.sqlite3", CACHE, into_cache=False)
+            await engine.fill_vectors()
+            _share_vectors(root / "sanad.sqlite3", CACHE, into_cache=True)
+            found = await engine._meaning()
+            if found is None:
+                raise SystemExit("the sentence model cannot load: nothing to train")
+            for question, right in asked:
+                query = Query.parse(question)
+                gathered = await engine.matcher.gather(engine.store, query, found, math.inf)
+                candidates = judged_candidates(gathered) if gathered.cosines else []
+                keys = [(r.row.article_id, r.row.fact_id) for r in gathered.candidates]
+                out.append(
+                    Case(
+                        candidates,
+                        np.array([k in right for k in keys[: len(candidates)]], dtype=bool),
+                        query.wanted,
+                        bool(right),
+                    )
+                )
+    return out
+
+
+def _share_vectors(database: Path, cache: Path, *, into_cache: bool) -> None:
+    """Copy vectors between a training database and the cache kept between runs."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(database)
+    try:
+        db.execute("ATTACH DATABASE ? AS cache", (str(cache),))
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS cache.vectors "
+            "(key BLOB PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID"
+        )
+        source, target = ("main", "cache") if into_cache else ("cache", "main")
+        db.execute(f"INSERT OR IGNORE INTO {target}.vectors SELECT * FROM {source}.vectors")
+        db.commit()
+    finally:
+        db.close()
+
+
+def arcd_cases() -> tuple[list[Case], list[Case], list[str]]:
+    """ARCD's questions with their paragraphs, without them, and each question's paragraph."""
+    paragraphs, questions = read_arcd(ARCD)
+    where: dict[str, set[tuple[str, str]]] = {}
+    for p in paragraphs:
+        for i, sentence in enumerate(p.sentences):
+            where.setdefault(sentence, set()).add((p.article_id, f"s{i + 1}"))
+    fold = {p.article_id: i % FOLDS for i, p in enumerate(paragraphs)}
+    with tempfile.TemporaryDirectory(prefix="sanad-arcd-") as tmp:
+        write_knowledge(paragraphs, Path(tmp) / "all")
+        positives = asyncio.run(
+            gather(Path(tmp) / "all", [(q.text, where[q.gold]) for q in questions])
+        )
+        negatives: list[Case] = []
+        for k in range(FOLDS):
+            kept = [p for p in paragraphs if fold[p.article_id] != k]
+            write_knowledge(kept, Path(tmp) / f"without{k}")
+            held = [(q.text, set()) for q in questions if fold[q.article_id] == k]
+            negatives += asyncio.run(gather(Path(tmp) / f"without{k}", held))
+    return positives, negatives, [q.article_id for q in questions]
+
+
+def blind_cases() -> tuple[list[Case], list[Case], list[dict[str, str]], list[dict[str, str]]]:
+    """Halves A and B of the blind set, and the questions of each (for the report)."""
+    raw = yaml.safe_load((BLIND / "questions.yaml").read_text(encoding="utf-8"))
+    items = [(q, {(q["article"], s) for s in q["sentences"]}) for q in raw["questions"]] + [
+        (q, set()) for q in raw["refusals"]
+    ]
+    half = [i % 2 for i in range(len(raw["questions"]))] + [
+        i % 2 for i in range(len(raw["refusals"]))
+    ]
+    cases = asyncio.run(gather(BLIND / "articles", [(q["q"], right) for q, right in items]))
+    a = [c for c, h in zip(cases, half, strict=True) if h == 0]
+    b = [c for c, h in zip(cases, half, strict=True) if h == 1]
+    qa = [q for (q, _), h in zip(items, half, strict=True) if h == 0]
+    qb = [q for (q, _), h in zip(items, half, strict=True) if h == 1]
+    return a, b, qa, qb
+
+
+def fit_ranker(cases: list[Case], weights: list[float]) -> np.ndarray:
+    data = []
+    for case, weight in zip(cases, weights, strict=True):
+        if case.answerable and case.right.any():
+            x = np.array([ranked(c, case.wanted) for c in case.candidates])
+            data += [Asked(x, case.right, "", 0.0, None)] * round(weight)
+    return fit_pairwise(data)
+
+
+def best(judge: Judge, case: Case) -> tuple[float, bool, list[bool]]:
+    """The judge's best score for a question, whether that fact is right, and the top 3's."""
+    if not case.candidates:
+        return 0.0, False, []
+    scores = judge.scores(case.candidates, case.wanted)
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    return scores[order[0]], bool(case.right[order[0]]), [bool(case.right[i]) for i in order[:3]]
+
+
+def fit_judge(judge: Judge, cases: list[Case], weights: list[float]) -> tuple[np.ndarray, float]:
+    rows, right, w = [], [], []
+    for case, weight in zip(cases, weights, strict=True):
+        if not case.candidates:
+            continue
+        judged = judge.judged(case.candidates, case.wanted)
+        top = max(range(len(judged)), key=lambda i: judged[i][0])
+        rows.append((*judged[top], 1.0))
+        right.append(float(case.right[top]))
+        w.append(weight)
+    fitted = fit_logistic(np.array(rows), np.array(right), np.array(w), 1e-2)
+    return fitted[:-1], float(fitted[-1])
+
+
+def figures(judge: Judge, cases: list[Case], floor: float, suggest: float) -> dict[str, float]:
+    """Answered right, wrong and out of scope answered, at a min_score of `floor`."""
+    asked = [c for c in cases if c.answerable]
+    other = [c for c in cases if not c.answerable]
+    results = [best(judge, c) for c in asked]
+    refused = [best(judge, c)[0] for c in other]
+    return {
+        "right": sum(s >= floor and ok for s, ok, _ in results) / len(asked),
+        "wrong": sum(s >= floor and not ok for s, ok, _ in results) / len(asked),
+        "out_of_scope_answered": sum(s >= floor for s in refused) / len(other),
+        "right_or_suggested": sum(
+            (s >= floor and ok) or (s >= suggest and any(top)) for s, ok, top in results
+        )
+        / len(asked),
+        "ranked_first": sum(bool(top) and top[0] for _, _, top in results) / len(asked),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dry-run", action="store_true", help="do not write the weights")
+    parser.add_argument(
+        "--threshold", type=float, default=0.38, help="the judge's probability to answer at"
+    )
+    parser.add_argument("--suggest", type=float, default=3.0, help="the suggestion floor")
+    parser.add_argument(
+        "--reuse", action="store_true", help="refit on the questions gathered by the last run"
+    )
+    args = parser.parse_args(argv)
+    if meaning.load() is None:
+        print("the sentence model cannot load: nothing to train")
+        return 0
+    if args.reuse and GATHERED.exists():
+        a, b, arcd = pickle.loads(GATHERED.read_bytes())
+    else:
+        a, b, _, _ = blind_cases()
+        arcd = ([], [])
+        if ARCD.exists():
+            positives, negatives, _ = arcd_cases()
+            arcd = (positives, negatives)
+        else:
+            print(f"{ARCD} is absent: training on the blind set's half A alone")
+        GATHERED.write_bytes(pickle.dumps((a, b, arcd)))
+    cases, weights = list(a), [BLIND_WEIGHT] * len(a)
+    cases += arcd[0] + arcd[1]
+    weights += [1.0] * (len(arcd[0]) + len(arcd[1]))
+    rank_weights = fit_ranker(cases, weights)
+    unjudged = Judge(tuple(rank_weights), (0.0,) * len(JUDGE_FEATURES), 0.0)
+    judge_weights, bias = fit_judge(unjudged, cases, weights)
+    # Shift: the chosen probability reads as the default min_score.
+    shift = _logit(OPERATING_SCORE / 100) - _logit(args.threshold)
+    judge = Judge(tuple(rank_weights), tuple(judge_weights), bias + shift)
+    print("min_score  half  right  wrong  oos answered  right or suggested  ranked first")
+    for floor in (15, 20, 25, 30, 35):
+        for name, half in (("A", a), ("B", b)):
+            f = figures(judge, half, floor, args.suggest)
+            print(
+                f"{floor:9d}  {name:4s}  {f['right']:.3f}  {f['wrong']:.3f}  "
+                f"{f['out_of_scope_answered']:12.3f}  {f['right_or_suggested']:18.3f}  "
+                f"{f['ranked_first']:.3f}"
+            )
+    if not args.dry_run:
+        shipped = {
+            "rank_features": [*FEATURES, *MEANING_FEATURES],
+            "rank_weights": [round(float(v), 4) for v in rank_weights],
+            "judge_features": list(JUDGE_FEATURES),
+            "weights": [round(float(v), 4) for v in judge_weights],
+            "bias": round(bias + shift, 4),
+            "trained": "bench/train_meaning.py on ARCD train and half A of tests/data/blind",
+            "threshold": args.threshold,
+            "half_b_at_default": figures(judge, b, OPERATING_SCORE, args.suggest),
+        }
+        WEIGHTS.write_text(json.dumps(shipped, ensure_ascii=False, indent=1) + "\n")
+        print(f"wrote {WEIGHTS.relative_to(REPO)}")
+    return 0
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Judging by meaning: rank the candidates again with the sentence model, then decide apart.
+
+Two small models, both trained by `python -m bench.train_meaning` and shipped in
+bot/data/meaning.json:
+
+1. a ranker: the lexical features of bot/matching.py, whether the fact holds the specific kind
+   of answer asked for (a reason, an age, an amount: analysis.wanted_cue), and the cosine of the
+   question and the fact's statement; trained pairwise like the lexical reranker;
+2. a judge: whether the best candidate answers the question at all. Sharing words, or even
+   meaning, with a fact is not answering: «كم عمر الوزيرة؟» is close to every sentence that
+   names the minister. It weighs how far the candidate leads the others, its cosine, its score
+   by words alone, the share of the question's words it covers, and whether the fact holds
+   what is asked for (a date for متى, an age for كم عمر ...). Trained on questions with the
+   fact that answers them and on questions asked of knowledge that lacks it.
+
+Each candidate's score is the judge's probability in percent, shifted so that the operating
+point chosen in training sits at the default `matching.min_score`: one threshold means the
+same whether meaning is compared or not.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+# After the lexical reranker's features (bot/matching.py FEATURES).
+MEANING_FEATURES = ("cue_covered", "lead", "cosine")
+JUDGE_FEATURES = ("rank", "margin", "cosine", "words", "coverage", "holds")
+# Answers the judge's `shift` is set for: its operating point reads as this score.
+OPERATING_SCORE = 25.0
+# Wanted cues more specific than a date or a number (analysis.wanted_cue).
+SPECIFIC = ("r", "a", "m")
+# Those a fact must hold to answer at all: an age, an amount of money (كم عمر، كم راتب).
+# A reason or a date may be given in many ways the cues miss; a number the judge weighs.
+STRICT = ("a", "m")
+MISSING = 0.3
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What judging needs of one candidate from the lexical pass."""
+
+    features: tuple[float, ...]
+    # The score by words alone (bot/matching.py), 0-1: it knows the editors' questions.
+    words: float
+    holds: bool
+    cosine: float
+    # The first fact of its article: a news article's lead sums it up, and is close in
+    # meaning to every question about it.
+    lead: bool = False
+
+
+@dataclass(frozen=True)
+class Judge:
+    """The ranker's weights over RANK_FEATURES, the judge's over JUDGE_FEATURES and a bias."""
+
+    rank_weights: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    @classmethod
+    @cache
+    def shipped(cls) -> Judge:
+        raw = resources.files("bot").joinpath("data/meaning.json").read_text(encoding="utf-8")
+        return cls.from_json(json.loads(raw))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Judge:
+        from bot.matching import FEATURES  # matching imports this module
+
+        trained = (tuple(data["rank_features"]), tuple(data["judge_features"]))
+        if trained != ((*FEATURES, *MEANING_FEATURES), JUDGE_FEATURES):
+            raise ValueError("bot/data/meaning.json was trained on other features")
+        return cls(tuple(data["rank_weights"]), tuple(data["weights"]), float(data["bias"]))
+
+    def scores(self, candidates: Sequence[Candidate], wanted: str | None) -> list[float]:
+        """Each candidate's 0-100 score: how likely it is the answer, as the judge sees it.
+
+        A fact that lacks the age or the amount of money asked for does not answer, however
+        close: its score is held back (MISSING).
+        """
+        strict = wanted in STRICT
+        return [
+            round(100 * _sigmoid(self.bias + _dot(self.weights, judged)), 2)
+            * (MISSING if strict and not c.holds else 1.0)
+            for c, judged in zip(candidates, self.judged(candidates, wanted), strict=True)
+        ]
+
+    def judged(
+        self, candidates: Sequence[Candidate], wanted: str | None
+    ) -> list[tuple[float, ...]]:
+        """Each candidate's JUDGE_FEATURES: its rank and lead over the others, and the rest."""
+        ranks = [_dot(self.rank_weights, ranked(c, wanted)) for c in candidates]
+        out = []
+        for i, c in enumerate(candidates):
+            others = max((r for j, r in enumerate(ranks) if j != i), default=ranks[i] - 3.0)
+            coverage = max(c.features[:3])
+            out.append(
+                (ranks[i], ranks[i] - others, _centred(c.cosine), c.words, coverage, float(c.holds))
+            )
+        return out
+
+
+def ranked(c: Candidate, wanted: str | None) -> tuple[float, ...]:
+    """The ranker's features of one candidate (RANK_FEATURES)."""
+    specific = c.features[0] * (wanted in SPECIFIC and c.holds)
+    return (*c.features, specific, float(c.lead), _centred(c.cosine))
+
+
+def _dot(weights: Sequence[float], features: Sequence[float]) -> float:
+    return sum(w * f for w, f in zip(weights, features, strict=True))
+
+
+def _centred(cosine: float) -> float:
+    """e5's cosines crowd between 0.75 and 0.9: centred and spread to the other features' scale."""
+    return (cosine - 0.8) * 10
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))

@@ -1,0 +1,216 @@
+"""The facts' sentence vectors: computed once per distinct text, kept in SQLite, held in memory.
+
+A load commits and serves without waiting for vectors (embedding 100,000 facts takes an hour
+on two cores). `fill()` then embeds, in worker processes, every statement and editor's question
+that has no vector yet, and stores each batch as it comes, so an interrupted fill resumes where
+it stopped and a reload embeds only texts it has not seen. Readers pick up new vectors within
+CHECK seconds (`Holder`); a fact without one is matched by its words alone meanwhile.
+
+Statements are embedded as passages, editors' questions as queries, as the model was trained.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bot import meaning
+from bot.store import Store
+from bot.workers import process_pool
+
+# How often readers look whether vectors were added (a small read).
+CHECK = 1.0
+# Texts a worker embeds per task: progress shows often, and a stop loses little.
+BATCH = 16
+PASSAGE, QUERY = "p", "q"
+
+
+@dataclass(frozen=True)
+class FactVectors:
+    """Vectors of the facts that have one, as of one look at the database.
+
+    `rows` maps a fact's rowid to its row of `statements`; `asked[rowid]` holds its editors'
+    questions' vectors, one row each.
+    """
+
+    rows: dict[int, int]
+    statements: np.ndarray
+    asked: dict[int, np.ndarray]
+    facts: int
+
+    @property
+    def done(self) -> int:
+        return len(self.rows)
+
+    def nearest(self, vector: np.ndarray, k: int, limit: int) -> list[int]:
+        """The rowids of the k facts closest in meaning; none beyond `limit` facts.
+
+        Comparing with every fact is one matrix product: 0.1 ms at 1,000 facts, several at
+        100,000, where the facts the words find are candidates enough.
+        """
+        if not self.rows or len(self.rows) > limit:
+            return []
+        similar = self.statements @ vector
+        best = np.argsort(-similar)[:k]
+        rowids = list(self.rows)
+        return [rowids[i] for i in best]
+
+    def cosines(self, ranked: Sequence[Any], vector: np.ndarray) -> list[float]:
+        """Each candidate's cosine with the question (every candidate must have a vector)."""
+        at = [self.rows[r.row.rowid] for r in ranked]
+        return [float(c) for c in self.statements[at] @ vector]
+
+
+EMPTY = FactVectors({}, np.zeros((0, meaning.DIM), np.float32), {}, 0)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Facts with a vector, of all facts."""
+
+    done: int
+    total: int
+
+
+def wanted(model: str, texts: Sequence[tuple[int, str, str]]) -> list[tuple[bytes, str, str]]:
+    """(key, kind, text) of every distinct text that matching compares with questions."""
+    found: dict[bytes, tuple[str, str]] = {}
+    for _, statement, questions in texts:
+        found.setdefault(meaning.text_key(model, PASSAGE, statement), (PASSAGE, statement))
+        for question in json.loads(questions):
+            found.setdefault(meaning.text_key(model, QUERY, question), (QUERY, question))
+    return [(key, kind, text) for key, (kind, text) in found.items()]
+
+
+async def missing(store: Store, model: str) -> list[tuple[bytes, str, str]]:
+    """The texts that have no vector yet."""
+    have = await store.vector_keys()
+    return [w for w in wanted(model, await store.vector_texts()) if w[0] not in have]
+
+
+async def fill(
+    store: Store,
+    todo: Sequence[tuple[bytes, str, str]],
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Embed these (key, kind, text) in `workers` processes and store them; how many were.
+
+    `progress(done, total)` is called after each stored batch.
+    """
+    if not todo:
+        return 0
+    loop = asyncio.get_running_loop()
+    done = 0
+    batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+    with process_pool(max(1, min(workers, len(batches)))) as pool:
+        pending = [
+            loop.run_in_executor(pool, embed, [(kind, text) for _, kind, text in batch])
+            for batch in batches
+        ]
+        try:
+            for batch, future in zip(batches, pending, strict=True):
+                vectors = await future
+                await store.add_vectors(
+                    [(key, v) for (key, _, _), v in zip(batch, vectors, strict=True)]
+                )
+                done += len(batch)
+                if progress is not None:
+                    progress(done, len(todo))
+        finally:
+            for future in pending:
+                future.cancel()
+    return done
+
+
+def embed(texts: list[tuple[str, str]]) -> list[bytes]:
+    """Each (kind, text)'s vector as float16 bytes (half the room, the same ranking)."""
+    model = meaning.load()
+    if model is None:
+        raise RuntimeError("the sentence model cannot load")
+    out: list[bytes] = [b""] * len(texts)
+    for kind in (PASSAGE, QUERY):
+        at = [i for i, (k, _) in enumerate(texts) if k == kind]
+        if not at:
+            continue
+        embed = model.passages if kind == PASSAGE else model.queries
+        vectors = embed([texts[i][1] for i in at]).astype(np.float16)
+        for i, v in zip(at, vectors, strict=True):
+            out[i] = v.tobytes()
+    return out
+
+
+async def read(store: Store, model: str) -> FactVectors:
+    """Every fact's vectors as stored now."""
+    texts = await store.vector_texts()
+    stored = await store.vectors()
+    return await asyncio.to_thread(_assemble, model, texts, stored)
+
+
+def _assemble(
+    model: str, texts: Sequence[tuple[int, str, str]], stored: dict[bytes, bytes]
+) -> FactVectors:
+    rows: dict[int, int] = {}
+    statements: list[bytes] = []
+    asked: dict[int, np.ndarray] = {}
+    for rowid, statement, questions in texts:
+        vector = stored.get(meaning.text_key(model, PASSAGE, statement))
+        if vector is None:
+            continue
+        rows[rowid] = len(statements)
+        statements.append(vector)
+        keys = [meaning.text_key(model, QUERY, q) for q in json.loads(questions)]
+        found = [stored[k] for k in keys if k in stored]
+        if found:
+            asked[rowid] = _matrix(found)
+    return FactVectors(rows, _matrix(statements), asked, len(texts))
+
+
+def _matrix(blobs: list[bytes]) -> np.ndarray:
+    if not blobs:
+        return np.zeros((0, meaning.DIM), np.float32)
+    return np.frombuffer(b"".join(blobs), np.float16).reshape(len(blobs), -1).astype(np.float32)
+
+
+class Holder:
+    """The vectors readers use: re-read in the background when the database has more."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        self.current = EMPTY
+        self._stamp: str | None = None
+        self._checked = -math.inf
+        self._reading: asyncio.Task[None] | None = None
+
+    async def get(self, store: Store) -> FactVectors:
+        """The vectors as last read; the first call waits for them, later ones never do."""
+        now = time.monotonic()
+        if now - self._checked >= CHECK:
+            self._checked = now
+            stamp = await store.vectors_stamp()
+            if stamp != self._stamp and self._reading is None:
+                self._reading = asyncio.create_task(self._read(store, stamp))
+                if self._stamp is None:
+                    await asyncio.shield(self._reading)
+        return self.current
+
+    async def refresh(self, store: Store) -> FactVectors:
+        """Read now (after a load or a fill in this process)."""
+        if self._reading is not None:
+            await asyncio.shield(self._reading)
+        await self._read(store, await store.vectors_stamp())
+        return self.current
+
+    async def _read(self, store: Store, stamp: str) -> None:
+        try:
+            self.current = await read(store, self.model)
+            self._stamp = stamp
+        finally:
+            self._reading = None

@@ -1,0 +1,166 @@
+"""Meaning: the sentence model, the facts' vectors, and matching with and without them."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from conftest import ECLIPSE, Run, Site
+
+from bot import meaning
+from bot.engine import Engine
+
+CLINIC = """\
+id: clinic
+title: "عيادة جديدة"
+sentences:
+  - id: s1
+    text: "افتتحت البلدية عيادة جديدة لطب الأطفال في حي السلام."
+"""
+# A reader's paraphrase, in dialect, that words alone do not answer.
+PARAPHRASE = "وين فتحوا العيادة الجديدة؟"
+
+
+def meaning_on(site: Site) -> Site:
+    site.config_path.write_text(
+        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\nmatching:\n  semantic: true\n",
+        encoding="utf-8",
+    )
+    site.write("eclipse.yaml", ECLIPSE)
+    site.write("clinic.yaml", CLINIC)
+    return site
+
+
+@pytest.fixture
+async def engine(site: Site) -> AsyncIterator[Engine]:
+    async with meaning_on(site).engine() as opened:
+        await opened.reload()
+        yield opened
+
+
+def test_the_model_ships_in_its_package_and_says_how_close_texts_are() -> None:
+    model = meaning.load()
+    assert model is not None and model.name == meaning.E5_NAME
+    question = model.queries(["متى يحدث كسوف الشمس؟"])[0]
+    near, far = model.passages(
+        ["يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس.", "ارتفعت أسعار القمح في الأسواق."]
+    )
+    assert question @ near > question @ far + 0.05
+
+
+def test_a_model_file_that_is_not_the_pinned_one_means_words_only(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(meaning, "E5_SHA256", "0" * 64)
+    meaning.load.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, "sanad.meaning"):
+            assert meaning.load() is None
+        assert "matching by words only" in caplog.text
+        assert "is not the model" in caplog.text
+    finally:
+        meaning.load.cache_clear()
+
+
+async def test_a_load_serves_at_once_and_vectors_fill_afterwards(engine: Engine) -> None:
+    before = await engine.vector_progress()
+    assert (before.done, before.total) == (0, 5)
+    by_words = await engine.ask("متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟", record=False)
+    assert by_words.answered and by_words.answers[0].fact_id == "treaty-date"
+    # Two statements, two editors' questions, the three sentences of the other articles.
+    assert await engine.vectors_missing() == 7
+    assert await engine.fill_vectors(workers=1) == 7
+    after = await engine.vector_progress()
+    assert (after.done, after.total) == (5, 5)
+    assert await engine.vectors_missing() == 0
+    assert await engine.fill_vectors(workers=1) == 0
+
+
+async def test_a_reload_embeds_only_the_texts_it_has_not_seen(site: Site, engine: Engine) -> None:
+    await engine.fill_vectors(workers=1)
+    site.write(
+        "eclipse.yaml",
+        ECLIPSE + '  - id: s3\n    text: "يمكن رصد الكسوف بنظارات خاصة تحمي العين."\n',
+    )
+    report = await engine.reload()
+    assert report.changed == ["eclipse"]
+    assert await engine.fill_vectors(workers=1) == 1
+
+
+async def test_meaning_answers_a_paraphrase_that_words_alone_miss(site: Site) -> None:
+    async with meaning_on(site).engine() as engine:
+        await engine.reload()
+        engine.semantic = False
+        assert not (await engine.ask(PARAPHRASE, record=False)).answered
+        engine.semantic = True
+        await engine.fill_vectors(workers=1)
+        answer = await engine.ask(PARAPHRASE, record=False)
+    assert answer.answered
+    assert (answer.answers[0].article_id, answer.answers[0].fact_id) == ("clinic", "s1")
+
+
+async def test_a_question_about_what_the_facts_do_not_say_is_refused(engine: Engine) -> None:
+    await engine.fill_vectors(workers=1)
+    answer = await engine.ask("كم عمر الرئيس الذي أثنى على الجنود؟", record=False)
+    assert not answer.answered
+    assert all(item.score < engine.min_score for item in answer.answers)
+
+
+async def test_without_the_model_the_answers_are_those_of_words_alone(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    questions = [PARAPHRASE, "متى أبرمت المعاهدة؟", "على ماذا أثنى الرئيس؟", "كم يدوم الكسوف؟"]
+    async with meaning_on(site).engine() as engine:
+        await engine.reload()
+        engine.semantic = False
+        by_words = [(await engine.ask(q, 3, record=False)).to_json() for q in questions]
+    monkeypatch.setattr(meaning, "E5_SHA256", "0" * 64)
+    meaning.load.cache_clear()
+    try:
+        async with meaning_on(site).engine() as engine:
+            await engine.reload()
+            # Vectors may exist (another process made them); the model still cannot load.
+            await engine.fill_vectors(workers=1)
+            without = [(await engine.ask(q, 3, record=False)).to_json() for q in questions]
+    finally:
+        meaning.load.cache_clear()
+    assert without == by_words
+
+
+def ask_json(sanad: Callable[..., Run], question: str) -> dict[str, object]:
+    done = sanad("ask", "--json", "--top", "2", question)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_ask_embeds_a_small_knowledge_base_before_answering(
+    site: Site, sanad: Callable[..., Run]
+) -> None:
+    meaning_on(site)
+    answer = ask_json(sanad, PARAPHRASE)
+    assert answer["answered"] is True
+    assert answer["answers"][0]["fact_id"] == "s1"  # type: ignore[index]
+
+
+def test_an_unsure_answer_offers_the_closest_facts_as_suggestions(
+    site: Site, sanad: Callable[..., Run]
+) -> None:
+    meaning_on(site)
+    answer = ask_json(sanad, "كم طبيبا يعمل في عيادة الأطفال الجديدة؟")
+    assert answer["answered"] is False
+    suggested = answer["answers"]
+    assert suggested and suggested[0]["fact_id"] == "s1"  # type: ignore[index]
+    assert all(0 < item["score"] < 25 for item in suggested)  # type: ignore[union-attr]
+
+
+def test_meaning_can_be_switched_off(site: Site, sanad: Callable[..., Run]) -> None:
+    meaning_on(site)
+    site.config_path.write_text(
+        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\nmatching:\n  semantic: false\n",
+        encoding="utf-8",
+    )
+    answer = ask_json(sanad, PARAPHRASE)
+    assert answer["answered"] is False
+    assert "vector" not in sanad("load").stderr
