@@ -158,6 +158,7 @@ async def evaluate_engine(
         engine = Engine(configuration.load(root / "config.yaml"))
         async with engine:
             await engine.reload()
+            await engine.fill_vectors()  # meaning on, as by default (nothing to do when off)
             ranks: list[int | None] = []
             answered = 0
             times: list[float] = []
@@ -166,7 +167,9 @@ async def evaluate_engine(
                 answer = await engine.ask(q.text, top=5, record=False)
                 times.append(time.perf_counter() - start)
                 answered += answer.answered
-                ranks.append(_rank([a.quotes[0] for a in answer.answers if a.quotes], q.gold))
+                # Suggestions offered when abstaining are no answer: an abstention is a miss.
+                given = answer.answers if answer.answered else ()
+                ranks.append(_rank([a.quotes[0] for a in given if a.quotes], q.gold))
     name = "Sanad (default config)" if not settings else f"Sanad ({_settings(settings)})"
     result = figures(name, ranks, answered, sum(times))
     times.sort()
