@@ -19,7 +19,9 @@ even positions, taught; half B, the odd positions and never tuned on, measured).
     python -m bench.teach_simulation --splits random --seed 3
     python -m bench.teach_simulation --articles 2          # the first two articles only
 
-About two to four minutes on 2 shared cores.
+About a minute on 2 shared cores. Measured (README, "The editors' loop"): the taught half goes
+from 0.39-0.45 right to 0.98-1.00, every question taught answered right; the other half's share
+right moves by -0.03 to 0; out of scope answered goes from 0.17 to 0.17-0.21.
 """
 
 from __future__ import annotations
