@@ -67,6 +67,11 @@ class FactVectors:
         at = [self.rows[r.row.rowid] for r in ranked]
         return [float(c) for c in self.statements[at] @ vector]
 
+    def asked_cosines(self, ranked: Sequence[Any], vector: np.ndarray) -> list[float]:
+        """Each candidate's closest editor's question to the question, by cosine (0: none)."""
+        found = (self.asked.get(r.row.rowid) for r in ranked)
+        return [float(np.max(m @ vector)) if m is not None else 0.0 for m in found]
+
 
 EMPTY = FactVectors({}, np.zeros((0, meaning.DIM), np.float32), {}, 0)
 
