@@ -105,7 +105,8 @@ HTML_PAGE = "html"  # a proxy's error page with status `code`
 BAD_JSON = "badjson"  # status 200 and a body that is not JSON
 RESET = "reset"  # the connection is closed without an answer
 SLOW = "slow"  # the answer comes after `delay` seconds
-FAULT_KINDS = (JSON_ERROR, HTML_PAGE, BAD_JSON, RESET, SLOW)
+WRONG_RESULT = "result"  # status 200, ok, and a result of the wrong shape (a foreign server)
+FAULT_KINDS = (JSON_ERROR, HTML_PAGE, BAD_JSON, RESET, SLOW, WRONG_RESULT)
 ERROR_PAGE = (
     "<html>\r\n<head><title>{code} Bad Gateway</title></head>\r\n<body>\r\n"
     "<center><h1>{code} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
@@ -130,6 +131,7 @@ class Fault:
     kind: str = JSON_ERROR
     delay: float = 0.0
     processed: bool = False
+    result: Any = None  # what a WRONG_RESULT answers
 
 
 @dataclass
@@ -314,7 +316,7 @@ class FakeBotAPI:
     def _remember(self, update: dict[str, Any]) -> None:
         for key in ("message", "edited_message", "channel_post"):
             message = update.get(key)
-            if message:
+            if message and "chat" in message:  # a malformed one may lack it
                 self.chats[message["chat"]["id"]] = message["chat"]
                 self.messages[(message["chat"]["id"], message["message_id"])] = message
 
@@ -341,6 +343,12 @@ class FakeBotAPI:
         fault = Fault(code, description, parameters, times, only, kind, delay, processed)
         with self._lock:
             self.faults.setdefault(target, []).append(fault)
+
+    def garble(self, method: str, result: Any, *, times: int | None = 1) -> None:
+        """Make `method` succeed with `result`, which is not what it returns (WRONG_RESULT)."""
+        fault = Fault(200, "OK", times=times, kind=WRONG_RESULT, result=result)
+        with self._lock:
+            self.faults.setdefault(method, []).append(fault)
 
     def add_file(self, content: bytes, file_path: str = "documents/file.yaml") -> str:
         """Store a file the bot can fetch with getFile; returns its file_id."""
@@ -575,6 +583,8 @@ class FakeBotAPI:
         if fault.kind == HTML_PAGE:
             page = ERROR_PAGE.format(code=fault.code)
             return web.Response(status=fault.code, text=page, content_type="text/html")
+        if fault.kind == WRONG_RESULT:
+            return _ok(fault.result)
         if fault.kind == BAD_JSON:
             return web.Response(
                 text='{"ok": true, "result": {"message_id"', content_type="application/json"
