@@ -21,7 +21,9 @@ import asyncio
 import collections
 import itertools
 import json
+import math
 import os
+import random
 import re
 import signal
 import subprocess
@@ -1064,6 +1066,84 @@ class BotProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@dataclass
+class KillReport:
+    """What SIGKILL at random moments of bursts of questions did to the answers."""
+
+    kills: int
+    questions: int
+    lost: int  # questions never answered
+    doubled: int  # questions answered more than once
+    # For each doubled question: seconds from its first answer to the kill that followed it.
+    in_flight: list[float] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"kills={self.kills} questions={self.questions} lost={self.lost} doubled={self.doubled}"
+        )
+
+
+def kill_during_bursts(
+    api: FakeBotAPI,
+    bot: BotProcess,
+    question: str,
+    *,
+    kills: int,
+    burst: int,
+    max_delay: float,
+    seed: int | None = None,
+    settle: float = 120.0,
+) -> KillReport:
+    """Send `kills` bursts of `burst` questions (one reader each) to a running bot; SIGKILL it
+    a random 0..`max_delay` s into each burst and start it again; count the answers.
+
+    An answer is a sendMessage replying to the question. Waits up to `settle` seconds for the
+    last questions to be answered, and a moment more for late doubles.
+    """
+    rng = random.Random(seed)
+    readers = itertools.count(1_000_000)
+    asked: list[tuple[int, int]] = []
+    killed_at: list[float] = []
+    mark = api.mark()
+    for _ in range(kills):
+        updates = [
+            {"message": api.message(api.private(next(readers)), question)} for _ in range(burst)
+        ]
+        api.inject_many(updates)
+        asked += [(u["message"]["chat"]["id"], u["message"]["message_id"]) for u in updates]
+        time.sleep(rng.uniform(0, max_delay))
+        bot.stop(signal.SIGKILL)
+        killed_at.append(time.monotonic())
+        bot.start(timeout=60)
+    wanted = set(asked)
+    answered: set[tuple[int, int]] = set()
+
+    def answers(call: Call) -> bool:
+        key = (_chat_key(call.chat_id), call.reply_to)
+        if key in wanted:
+            answered.add(key)
+        return call.method == "sendMessage" and answered >= wanted
+
+    api._wait(answers, 1, mark, settle)
+    time.sleep(1.0)
+    first: dict[tuple[int, int], float] = {}
+    counts: collections.Counter[tuple[int, int]] = collections.Counter()
+    for call in api.sent("sendMessage", after=mark):
+        key = (_chat_key(call.chat_id), call.reply_to)
+        counts[key] += 1
+        first.setdefault(key, call.at)
+    doubled = [key for key in asked if counts[key] > 1]
+    after = [min((k for k in killed_at if k >= first[key]), default=math.inf) for key in doubled]
+    in_flight = [kill - first[key] for kill, key in zip(after, doubled, strict=True)]
+    return KillReport(
+        kills=kills,
+        questions=len(asked),
+        lost=sum(1 for key in asked if counts[key] == 0),
+        doubled=len(doubled),
+        in_flight=in_flight,
+    )
 
 
 # -- checking what the bot sent --------------------------------------------------------------
