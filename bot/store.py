@@ -1,4 +1,4 @@
-"""All SQL lives here: knowledge tables, retrieval's postings and the question log.
+"""All SQL lives here: knowledge tables, retrieval's postings, the question log, the inbox.
 
 Readers and the loader use separate connections. SQLite in WAL mode lets readers keep
 answering from the last committed knowledge while a load writes the next one inside a single
