@@ -57,8 +57,8 @@ class PollingBot(ExtBot[None]):
         api_kwargs: JSONDict | None = None,
     ) -> tuple[Update, ...]:
         """Bot.get_updates, reading each update on its own."""
-        offset = self._past_unreadable(offset)
-        data = {"timeout": timeout, "offset": offset, "limit": limit}
+        asked = offset or 0
+        data = {"timeout": timeout, "offset": self._past_unreadable(asked), "limit": limit}
         result = await self._post(
             "getUpdates",
             {**data, "allowed_updates": allowed_updates},
@@ -71,7 +71,7 @@ class PollingBot(ExtBot[None]):
         if not isinstance(result, list) or not all(_has_id(item) for item in result):
             raise UnreadableUpdates(f"getUpdates answered {str(result)[:80]}, not updates")
         updates = [update for item in result if (update := self._read(item)) is not None]
-        self._remember_unreadable(result, updates, offset)
+        self._remember_unreadable(result, updates, asked)
         for update in updates:
             self.insert_callback_data(update)
         return tuple(updates)
@@ -88,9 +88,7 @@ class PollingBot(ExtBot[None]):
             return None
         return update
 
-    def _remember_unreadable(
-        self, result: list[Any], updates: list[Update], offset: int | None
-    ) -> None:
+    def _remember_unreadable(self, result: list[Any], updates: list[Update], asked: int) -> None:
         """Note unreadable updates after the last readable one, to confirm them next time.
 
         The Updater confirms up to the last update it was given; the ones after it are
@@ -100,17 +98,18 @@ class PollingBot(ExtBot[None]):
         ids = [item["update_id"] for item in result]
         last_read = updates[-1].update_id if updates else None
         if ids and (last_read is None or max(ids) > last_read):
-            queued = last_read + 1 if last_read is not None else (offset or 0)
+            queued = last_read + 1 if last_read is not None else asked
             self._skip = (max(ids) + 1, queued)
 
-    def _past_unreadable(self, offset: int | None) -> int | None:
+    def _past_unreadable(self, asked: int) -> int:
+        """The offset the Updater asks for, moved past unreadable updates it never saw."""
         if self._skip is None:
-            return offset
+            return asked
         past, queued = self._skip
-        if (offset or 0) < queued:
-            return offset
+        if asked < queued:
+            return asked
         self._skip = None
-        return max(offset or 0, past)
+        return max(asked, past)
 
     def _long_poll_read_timeout(
         self, read_timeout: ODVInput[float], timeout: TimePeriod | None
