@@ -12,7 +12,6 @@ answered once. tests/test_telegram_inbox.py runs 20 rounds of 100 as a test.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -56,12 +55,6 @@ def main() -> int:
         finally:
             bot.stop()
     print(report)
-    if report.in_flight:
-        gaps = sorted(1000 * gap for gap in report.in_flight)
-        print(
-            f"doubled answers were sent {statistics.median(gaps):.0f} ms (median), "
-            f"{gaps[-1]:.0f} ms (most) before the kill"
-        )
     return 1 if report.lost else 0
 
 

@@ -1076,13 +1076,18 @@ class KillReport:
     questions: int
     lost: int  # questions never answered
     doubled: int  # questions answered more than once
-    # For each doubled question: seconds from its first answer to the kill that followed it.
+    # For each doubled question: seconds from its first answer to the SIGKILL that followed
+    # (a little below 0 when the request was on its way as the signal went).
     in_flight: list[float] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (
-            f"kills={self.kills} questions={self.questions} lost={self.lost} doubled={self.doubled}"
-        )
+        line = f"kills={self.kills} questions={self.questions} lost={self.lost}"
+        line += f" doubled={self.doubled}"
+        if not self.in_flight:
+            return line
+        gaps = sorted(1000 * gap for gap in self.in_flight)
+        middle = gaps[len(gaps) // 2]
+        return f"{line} (sent {middle:.0f} ms median, {gaps[-1]:.0f} ms most before the kill)"
 
 
 def kill_during_bursts(
@@ -1105,7 +1110,7 @@ def kill_during_bursts(
     rng = random.Random(seed)
     readers = itertools.count(1_000_000)
     asked: list[tuple[int, int]] = []
-    killed_at: list[float] = []
+    kills_at: list[tuple[float, float]] = []  # (signal sent, process gone)
     mark = api.mark()
     for _ in range(kills):
         updates = [
@@ -1114,8 +1119,9 @@ def kill_during_bursts(
         api.inject_many(updates)
         asked += [(u["message"]["chat"]["id"], u["message"]["message_id"]) for u in updates]
         time.sleep(rng.uniform(0, max_delay))
+        signalled = time.monotonic()
         bot.stop(signal.SIGKILL)
-        killed_at.append(time.monotonic())
+        kills_at.append((signalled, time.monotonic()))
         bot.start(timeout=60)
     wanted = set(asked)
     answered: set[tuple[int, int]] = set()
@@ -1135,8 +1141,7 @@ def kill_during_bursts(
         counts[key] += 1
         first.setdefault(key, call.at)
     doubled = [key for key in asked if counts[key] > 1]
-    after = [min((k for k in killed_at if k >= first[key]), default=math.inf) for key in doubled]
-    in_flight = [kill - first[key] for kill, key in zip(after, doubled, strict=True)]
+    in_flight = [_before_kill(first[key], kills_at) for key in doubled]
     return KillReport(
         kills=kills,
         questions=len(asked),
@@ -1144,6 +1149,12 @@ def kill_during_bursts(
         doubled=len(doubled),
         in_flight=in_flight,
     )
+
+
+def _before_kill(at: float, kills_at: list[tuple[float, float]]) -> float:
+    """Seconds from `at` to the signal of the first kill whose process was gone after `at`."""
+    signalled = min((sent for sent, gone in kills_at if gone >= at), default=math.inf)
+    return signalled - at
 
 
 # -- checking what the bot sent --------------------------------------------------------------
