@@ -1104,8 +1104,8 @@ def kill_during_bursts(
     """Send `kills` bursts of `burst` questions (one reader each) to a running bot; SIGKILL it
     a random 0..`max_delay` s into each burst and start it again; count the answers.
 
-    An answer is a sendMessage replying to the question. Waits up to `settle` seconds for the
-    last questions to be answered, and a moment more for late doubles.
+    An answer is a sendMessage the server carried out, replying to the question. Waits up to
+    `settle` seconds for the last questions to be answered, and a moment more for late doubles.
     """
     rng = random.Random(seed)
     readers = itertools.count(1_000_000)
@@ -1137,6 +1137,8 @@ def kill_during_bursts(
     first: dict[tuple[int, int], float] = {}
     counts: collections.Counter[tuple[int, int]] = collections.Counter()
     for call in api.sent("sendMessage", after=mark):
+        if not call.ok:
+            continue
         key = (_chat_key(call.chat_id), call.reply_to)
         counts[key] += 1
         first.setdefault(key, call.at)
