@@ -1,4 +1,4 @@
-"""All SQL lives here: knowledge tables, retrieval's postings and the question log.
+"""All SQL lives here: knowledge tables, retrieval's postings, the question log, the inbox.
 
 Readers and the loader use separate connections. SQLite in WAL mode lets readers keep
 answering from the last committed knowledge while a load writes the next one inside a single
@@ -149,6 +149,18 @@ CREATE TABLE IF NOT EXISTS unsent (
 -- text and the text: kept across loads, so a reload embeds only texts it has not seen.
 -- meta's 'vectors' changes whenever rows are added, so readers notice them cheaply.
 CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+-- Updates from Telegram, kept from before they are confirmed until they are handled, so a
+-- crash loses none and handles none twice (bot/telegram/inbox.py). A handled row keeps only
+-- its ids, as long as Telegram may still send the update again (a day), then is pruned.
+CREATE TABLE IF NOT EXISTS inbox (
+    bot_id INTEGER NOT NULL,       -- update ids count per bot: another token, another series
+    update_id INTEGER NOT NULL,
+    payload TEXT,                  -- the update as JSON; NULL once handled
+    received_at REAL NOT NULL,
+    handled_at REAL,
+    PRIMARY KEY (bot_id, update_id)
+);
+CREATE INDEX IF NOT EXISTS inbox_handled ON inbox(handled_at);
 """
 
 # Every fact's terms for reranking (bot/analysis.py TermsTable), or those of some articles.
@@ -867,6 +879,38 @@ class Store:
                     OR NOT c.active GROUP BY 1 ORDER BY 1"""
         async with self.db.execute(sql) as cur:
             return {row[0]: row[1] async for row in cur}
+
+    # -- the inbox of updates -------------------------------------------------------------
+
+    async def inbox_keep(self, bot_id: int, update_id: int, payload: str) -> bool:
+        """Keep an update until it is handled; False when it was kept (or handled) before."""
+        cursor = await self.wdb.execute(
+            "INSERT OR IGNORE INTO inbox (bot_id, update_id, payload, received_at) "
+            "VALUES (?, ?, ?, ?)",
+            (bot_id, update_id, payload, time.time()),
+        )
+        return cursor.rowcount > 0
+
+    async def inbox_handled(self, bot_id: int, update_id: int) -> None:
+        """Mark an update handled; its payload is no longer needed."""
+        await self.wdb.execute(
+            "UPDATE inbox SET payload = NULL, handled_at = ? WHERE bot_id = ? AND update_id = ?",
+            (time.time(), bot_id, update_id),
+        )
+
+    async def inbox_unhandled(self, bot_id: int) -> list[tuple[int, str]]:
+        """The updates kept but not handled, as (update_id, payload), in Telegram's order."""
+        async with self.db.execute(
+            "SELECT update_id, payload FROM inbox WHERE bot_id = ? AND handled_at IS NULL "
+            "ORDER BY update_id",
+            (bot_id,),
+        ) as cur:
+            return [(row[0], row[1]) async for row in cur]
+
+    async def inbox_prune(self, handled_before: float) -> int:
+        """Forget updates handled before `handled_before`; how many were forgotten."""
+        cursor = await self.wdb.execute("DELETE FROM inbox WHERE handled_at < ?", (handled_before,))
+        return cursor.rowcount
 
 
 @_decoding

@@ -21,7 +21,9 @@ import asyncio
 import collections
 import itertools
 import json
+import math
 import os
+import random
 import re
 import signal
 import subprocess
@@ -105,7 +107,8 @@ HTML_PAGE = "html"  # a proxy's error page with status `code`
 BAD_JSON = "badjson"  # status 200 and a body that is not JSON
 RESET = "reset"  # the connection is closed without an answer
 SLOW = "slow"  # the answer comes after `delay` seconds
-FAULT_KINDS = (JSON_ERROR, HTML_PAGE, BAD_JSON, RESET, SLOW)
+WRONG_RESULT = "result"  # status 200, ok, and a result of the wrong shape (a foreign server)
+FAULT_KINDS = (JSON_ERROR, HTML_PAGE, BAD_JSON, RESET, SLOW, WRONG_RESULT)
 ERROR_PAGE = (
     "<html>\r\n<head><title>{code} Bad Gateway</title></head>\r\n<body>\r\n"
     "<center><h1>{code} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
@@ -130,6 +133,7 @@ class Fault:
     kind: str = JSON_ERROR
     delay: float = 0.0
     processed: bool = False
+    result: Any = None  # what a WRONG_RESULT answers
 
 
 @dataclass
@@ -314,7 +318,7 @@ class FakeBotAPI:
     def _remember(self, update: dict[str, Any]) -> None:
         for key in ("message", "edited_message", "channel_post"):
             message = update.get(key)
-            if message:
+            if message and "chat" in message:  # a malformed one may lack it
                 self.chats[message["chat"]["id"]] = message["chat"]
                 self.messages[(message["chat"]["id"], message["message_id"])] = message
 
@@ -341,6 +345,12 @@ class FakeBotAPI:
         fault = Fault(code, description, parameters, times, only, kind, delay, processed)
         with self._lock:
             self.faults.setdefault(target, []).append(fault)
+
+    def garble(self, method: str, result: Any, *, times: int | None = 1) -> None:
+        """Make `method` succeed with `result`, which is not what it returns (WRONG_RESULT)."""
+        fault = Fault(200, "OK", times=times, kind=WRONG_RESULT, result=result)
+        with self._lock:
+            self.faults.setdefault(method, []).append(fault)
 
     def add_file(self, content: bytes, file_path: str = "documents/file.yaml") -> str:
         """Store a file the bot can fetch with getFile; returns its file_id."""
@@ -575,6 +585,8 @@ class FakeBotAPI:
         if fault.kind == HTML_PAGE:
             page = ERROR_PAGE.format(code=fault.code)
             return web.Response(status=fault.code, text=page, content_type="text/html")
+        if fault.kind == WRONG_RESULT:
+            return _ok(fault.result)
         if fault.kind == BAD_JSON:
             return web.Response(
                 text='{"ok": true, "result": {"message_id"', content_type="application/json"
@@ -1063,6 +1075,97 @@ class BotProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@dataclass
+class KillReport:
+    """What SIGKILL at random moments of bursts of questions did to the answers."""
+
+    kills: int
+    questions: int
+    lost: int  # questions never answered
+    doubled: int  # questions answered more than once
+    # For each doubled question: seconds from its first answer to the SIGKILL that followed
+    # (a little below 0 when the request was on its way as the signal went).
+    in_flight: list[float] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        line = f"kills={self.kills} questions={self.questions} lost={self.lost}"
+        line += f" doubled={self.doubled}"
+        if not self.in_flight:
+            return line
+        gaps = sorted(1000 * gap for gap in self.in_flight)
+        middle = gaps[len(gaps) // 2]
+        return f"{line} (sent {middle:.0f} ms median, {gaps[-1]:.0f} ms most before the kill)"
+
+
+def kill_during_bursts(
+    api: FakeBotAPI,
+    bot: BotProcess,
+    question: str,
+    *,
+    kills: int,
+    burst: int,
+    max_delay: float,
+    seed: int | None = None,
+    settle: float = 120.0,
+) -> KillReport:
+    """Send `kills` bursts of `burst` questions (one reader each) to a running bot; SIGKILL it
+    a random 0..`max_delay` s into each burst and start it again; count the answers.
+
+    An answer is a sendMessage the server carried out, replying to the question. Waits up to
+    `settle` seconds for the last questions to be answered, and a moment more for late doubles.
+    """
+    rng = random.Random(seed)
+    readers = itertools.count(1_000_000)
+    asked: list[tuple[int, int]] = []
+    kills_at: list[tuple[float, float]] = []  # (signal sent, process gone)
+    mark = api.mark()
+    for _ in range(kills):
+        updates = [
+            {"message": api.message(api.private(next(readers)), question)} for _ in range(burst)
+        ]
+        api.inject_many(updates)
+        asked += [(u["message"]["chat"]["id"], u["message"]["message_id"]) for u in updates]
+        time.sleep(rng.uniform(0, max_delay))
+        signalled = time.monotonic()
+        bot.stop(signal.SIGKILL)
+        kills_at.append((signalled, time.monotonic()))
+        bot.start(timeout=60)
+    wanted = set(asked)
+    answered: set[tuple[int, int]] = set()
+
+    def answers(call: Call) -> bool:
+        key = (_chat_key(call.chat_id), call.reply_to)
+        if key in wanted:
+            answered.add(key)
+        return call.method == "sendMessage" and answered >= wanted
+
+    api._wait(answers, 1, mark, settle)
+    time.sleep(1.0)
+    first: dict[tuple[int, int], float] = {}
+    counts: collections.Counter[tuple[int, int]] = collections.Counter()
+    for call in api.sent("sendMessage", after=mark):
+        if not call.ok:
+            continue
+        key = (_chat_key(call.chat_id), call.reply_to)
+        counts[key] += 1
+        first.setdefault(key, call.at)
+    doubled = [key for key in asked if counts[key] > 1]
+    in_flight = [_before_kill(first[key], kills_at) for key in doubled]
+    return KillReport(
+        kills=kills,
+        questions=len(asked),
+        lost=sum(1 for key in asked if counts[key] == 0),
+        doubled=len(doubled),
+        in_flight=in_flight,
+    )
+
+
+def _before_kill(at: float, kills_at: list[tuple[float, float]]) -> float:
+    """Seconds from `at` to the signal of the first kill whose process was gone after `at`."""
+    signalled = min((sent for sent, gone in kills_at if gone >= at), default=math.inf)
+    return signalled - at
 
 
 # -- checking what the bot sent --------------------------------------------------------------

@@ -34,8 +34,10 @@ from bot.engine import Engine, KnowledgeInvalid
 from bot.telegram import admin, drafts, news, readers, render, review, wording
 from bot.telegram.context import SERVICES, SanadContext, Services
 from bot.telegram.flood import FloodGate
+from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue
 from bot.telegram.keyboards import CallbackData
 from bot.telegram.logs import setup_logging
+from bot.telegram.polling import PollingBot
 from bot.telegram.retry import ApiRequest, Policy, Retrying, Unsent
 from bot.telegram.sending import reply
 
@@ -122,27 +124,21 @@ def _webhook_secret(config: Config) -> str | None:
 
 
 def build(config: Config, token: str) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The Application with every handler registered, not yet running."""
-    timeout = float(config["telegram.timeout"])
+    """The Application with every handler registered, not yet running.
+
+    Updates pass through the inbox (bot/telegram/inbox.py): kept in the database before they
+    are queued, marked handled after. The bot reads each fetched update on its own
+    (bot/telegram/polling.py).
+    """
+    inbox = Inbox()
+    queue = InboxQueue(inbox)
     application = (
         ApplicationBuilder()
-        .token(token)
-        .base_url(config["telegram.base_url"])
-        .base_file_url(config["telegram.base_file_url"])
+        .bot(_bot(config, token))
+        .update_queue(queue)
         .context_types(ContextTypes(context=SanadContext))
-        .concurrent_updates(max(1, config["telegram.concurrent_updates"]))
-        .request(
-            ApiRequest(
-                connection_pool_size=max(1, config["telegram.connection_pool"]),
-                read_timeout=timeout,
-                pool_timeout=POOL_TIMEOUT,
-            )
-        )
-        .get_updates_request(ApiRequest(connection_pool_size=1, read_timeout=timeout))
-        .rate_limiter(
-            Retrying(Policy(config["telegram.attempts"], float(config["telegram.retry_delay"])))
-        )
-        .post_init(_post_init(config))
+        .concurrent_updates(InboxProcessor(max(1, config["telegram.concurrent_updates"]), inbox))
+        .post_init(_post_init(config, queue))
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
@@ -150,6 +146,25 @@ def build(config: Config, token: str) -> Application[Any, Any, Any, Any, Any, An
     application.add_handlers(handlers())
     application.add_error_handler(_on_error)
     return application
+
+
+def _bot(config: Config, token: str) -> PollingBot:
+    """The bot with its HTTP settings and retry policy (the builder's cannot go with a bot)."""
+    timeout = float(config["telegram.timeout"])
+    return PollingBot(
+        token,
+        base_url=config["telegram.base_url"],
+        base_file_url=config["telegram.base_file_url"],
+        request=ApiRequest(
+            connection_pool_size=max(1, config["telegram.connection_pool"]),
+            read_timeout=timeout,
+            pool_timeout=POOL_TIMEOUT,
+        ),
+        get_updates_request=ApiRequest(connection_pool_size=1, read_timeout=timeout),
+        rate_limiter=Retrying(
+            Policy(config["telegram.attempts"], float(config["telegram.retry_delay"]))
+        ),
+    )
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
@@ -199,10 +214,13 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
 
 
 def _post_init(
-    config: Config,
+    config: Config, queue: InboxQueue
 ) -> Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]:
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        """Open the engine, make sure the knowledge is loaded, register the command menu."""
+        """Open the engine, make sure the knowledge is loaded, register the command menu.
+
+        Then queue the updates the last run left unhandled, ahead of any new one.
+        """
         engine = await Engine(config).open()
         try:
             report = await engine.ensure_loaded()
@@ -245,6 +263,7 @@ def _post_init(
         )
         application.bot_data[SERVICES].sender.start()
         await _set_commands(application, config)
+        await queue.replay(engine.store, application.bot)
         me = application.bot
         LOG.info("running as @%s (id %s)", me.username, me.id)
 
@@ -290,6 +309,10 @@ async def _on_error(update: object, context: SanadContext) -> None:
     if update is None and isinstance(context.error, NetworkError):
         # Polling could not reach the Bot API; PTB retries with a growing pause.
         LOG.warning("the Bot API is unreachable, retrying: %s", context.error.message)
+        return
+    if update is None and isinstance(context.error, TelegramError):
+        # getUpdates failed otherwise; PTB waits longer after each failure in a row.
+        LOG.warning("fetching updates failed, retrying: %s", context.error.message)
         return
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(context.error, TelegramError) and not isinstance(context.error, BadRequest):
