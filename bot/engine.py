@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -41,6 +41,7 @@ SUGGESTIONS = 3
 # Up to this many texts are embedded in the engine's own process, more in worker processes.
 INLINE_TEXTS = 48
 LOG = logging.getLogger("sanad.engine")
+T = TypeVar("T")
 
 
 class KnowledgeInvalid(Exception):
@@ -156,7 +157,7 @@ class Engine:
         self._logging: set[asyncio.Task[None]] = set()
         # The first failure to record a question (a read-only or full disk), if any. Answering
         # needs no writes, so it goes on; `warn` says so once (the command line sets it).
-        self.unrecorded: Exception | None = None
+        self.unrecorded: BaseException | None = None
         self.warn: Callable[[str], None] = LOG.warning
 
     async def open(self) -> Engine:
@@ -357,13 +358,13 @@ class Engine:
         assert self._questions is not None
         return await self._in_model_thread(self._questions.vector, question)
 
-    async def _in_model_thread(self, work: Callable[..., Any], *args: Any) -> Any:
+    async def _in_model_thread(self, work: Callable[..., T], *args: Any) -> T:
         if self._embedding is None:
             self._embedding = ThreadPoolExecutor(1, thread_name_prefix="sanad-meaning")
         return await asyncio.get_running_loop().run_in_executor(self._embedding, work, *args)
 
     async def fill_vectors(
-        self, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+        self, workers: int | None = None, progress: vectors.OnProgress | None = None
     ) -> int:
         """Embed the texts that have no vector yet; how many were. 0 with meaning off.
 
@@ -390,7 +391,7 @@ class Engine:
         return done
 
     async def _embed_here(
-        self, todo: list[tuple[bytes, str, str]], progress: Callable[[int, int], None] | None
+        self, todo: list[tuple[bytes, str, str]], progress: vectors.OnProgress | None
     ) -> int:
         if not todo:
             return 0

@@ -96,7 +96,7 @@ class Judge:
     ) -> list[tuple[float, ...]]:
         """Each candidate's JUDGE_FEATURES: its rank and lead over the others, and the rest."""
         ranks = [_dot(self.rank_weights, ranked(c, wanted)) for c in candidates]
-        out = []
+        out: list[tuple[float, ...]] = []
         for i, c in enumerate(candidates):
             others = max((r for j, r in enumerate(ranks) if j != i), default=ranks[i] - 3.0)
             coverage = max(c.features[:3])

@@ -156,16 +156,15 @@ class _FileReader:
 
     def string(self, node: Node, what: str) -> str | None:
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
-            return node.value.strip() or self._empty(node, what)
+            text: str = node.value.strip()
+            if not text:
+                self.error(node, f"{what} must not be empty")
+            return text or None
         kind = _KINDS.get(node.tag) if isinstance(node, ScalarNode) else None
         if kind:  # `title: 2024` is a number to YAML: say how to make it text
             self.error(node, f"{what} must be text, not {kind} (put it in quotes)")
         else:
             self.error(node, f"{what} must be text")
-        return None
-
-    def _empty(self, node: Node, what: str) -> None:
-        self.error(node, f"{what} must not be empty")
         return None
 
     def identifier(self, node: Node, what: str) -> str | None:
@@ -502,6 +501,7 @@ def _first_alias(text: str) -> tuple[int, str] | None:
     """
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
+            assert event.start_mark is not None, "the parser marks where each event starts"
             return event.start_mark.line + 1, str(event.anchor)
     return None
 

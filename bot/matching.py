@@ -243,7 +243,7 @@ def score(model: Reranker, features: Sequence[float], asked: float, known: float
     the share of the question's weight on words the knowledge has never heard of.
     """
     evidence = model.probability(features, ASKED_WEIGHT * asked)
-    return 100 * max(evidence, asked) * known**KNOWN_POWER
+    return 100 * max(evidence, asked) * math.pow(known, KNOWN_POWER)
 
 
 def judged_candidates(found: Gathered) -> list[Candidate]:

@@ -290,7 +290,7 @@ class ReviewQueue:
                   ORDER BY at"""
         since = time.time() - self.days * DAY
         groups: dict[str, list[tuple[Any, ...]]] = {}
-        for row in await self.store.db.execute_fetchall(sql, {"since": since}):
+        for row in await self.store.fetch_all(sql, {"since": since}):
             groups.setdefault(row[0], []).append(row)
         items = [_item(key, rows) for key, rows in groups.items()]
         items.sort(key=lambda i: (-i.count, -i.last))

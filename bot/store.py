@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 import aiosqlite
 
@@ -31,6 +31,8 @@ from bot.workers import process_pool
 
 P = ParamSpec("P")
 R = TypeVar("R")
+# A row as the database connection returns it (no row factory is set).
+Row = tuple[Any, ...]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -443,14 +445,21 @@ class Store:
             raise RuntimeError("the store is not open")
         return self._wdb
 
+    async def fetch_all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
+        """Every row at once: iterating an aiosqlite cursor costs a thread hop per row.
+
+        aiosqlite types rows as sqlite3.Row whatever the row factory; ours is the default,
+        so they are tuples, and typed so here.
+        """
+        return cast(list[Row], await self.db.execute_fetchall(sql, params))
+
     # -- loading -----------------------------------------------------------------------------
 
     async def files(self) -> dict[str, StoredFile]:
         """Every loaded knowledge file with its hash and article ids."""
         sql = """SELECT f.path, f.digest, json_group_array(a.id) FILTER (WHERE a.id IS NOT NULL)
                  FROM files f LEFT JOIN articles a ON a.path = f.path GROUP BY f.path"""
-        async with self.db.execute(sql) as cur:
-            return {row[0]: _stored_file(row) async for row in cur}
+        return {row[0]: _stored_file(row) for row in await self.fetch_all(sql)}
 
     async def replace_knowledge(self, found: KnowledgeFiles) -> LoadReport:
         """Make the stored knowledge equal to the folder, redoing only what changed.
@@ -545,20 +554,24 @@ class Store:
             # One read transaction: the postings and the terms of the same load.
             await self.db.execute("BEGIN")
             try:
-                blobs = dict(await self.db.execute_fetchall("SELECT name, data FROM postings"))
-                loaded = dict(await self.db.execute_fetchall("SELECT id, loaded_at FROM articles"))
+                blobs: dict[str, bytes] = dict(
+                    await self.fetch_all("SELECT name, data FROM postings")
+                )
+                loaded: dict[str, float] = dict(
+                    await self.fetch_all("SELECT id, loaded_at FROM articles")
+                )
                 wanted = TermsTable.to_read(previous, loaded)
+                read: list[Row] = []
                 if wanted is None:
-                    read = await self.db.execute_fetchall(_TERMS)
+                    read = await self.fetch_all(_TERMS)
                 elif wanted:
-                    read = await self.db.execute_fetchall(_TERMS_OF, (json.dumps(wanted),))
-                else:
-                    read = []
+                    read = await self.fetch_all(_TERMS_OF, (json.dumps(wanted),))
             finally:
                 await self.db.execute("COMMIT")
             terms = partial(TermsTable.build, previous, loaded, read)
-            self._index = await asyncio.to_thread(_open_index, blobs, terms)
-            return self._index
+            index = await asyncio.to_thread(_open_index, blobs, terms)
+            self._index = index
+            return index
         finally:
             self._opening = None
 
@@ -575,8 +588,7 @@ class Store:
                    a.title, a.url, a.published, a.topics
             FROM facts f JOIN articles a ON a.id = f.article_id WHERE f.rowid IN ({marks})
         """
-        # Fetched at once: iterating an aiosqlite cursor costs a thread hop per row.
-        return {row[0]: _fact_row(row) for row in await self.db.execute_fetchall(sql, rowids)}
+        return {row[0]: _fact_row(row) for row in await self.fetch_all(sql, rowids)}
 
     async def article_facts(self, article_id: str) -> list[FactRow]:
         async with self.db.execute(
@@ -601,7 +613,7 @@ class Store:
         if ids is not None:
             params = tuple(dict.fromkeys(ids))
             sql += f" WHERE id IN ({','.join('?' * len(params))})"
-        rows = await self.db.execute_fetchall(sql + " ORDER BY published DESC, id", params)
+        rows = await self.fetch_all(sql + " ORDER BY published DESC, id", params)
         return {row[0]: _article_row(row) for row in rows}
 
     async def topics(self) -> list[tuple[str, int]]:
@@ -644,7 +656,7 @@ class Store:
 
     async def vectors(self) -> dict[bytes, bytes]:
         """Every stored vector by its key."""
-        return dict(await self.db.execute_fetchall("SELECT key, vector FROM vectors"))
+        return dict(await self.fetch_all("SELECT key, vector FROM vectors"))
 
     async def vector_keys(self) -> set[bytes]:
         return {row[0] for row in await self.db.execute_fetchall("SELECT key FROM vectors")}
@@ -957,7 +969,9 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> _I
     (rowid,) = db.execute("SELECT coalesce(max(rowid), 0) FROM facts").fetchone()
     (article_rowid,) = db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
     now = time.time()
-    articles, sentences, topics, facts, index, article_index = [], [], [], [], [], []
+    articles, facts, index, article_index = [], [], [], []
+    sentences: list[tuple[str, str, int, str]] = []
+    topics: list[tuple[str, str, str]] = []
     for row in rows:
         a = row.article
         topics_json = json.dumps(a.topics, ensure_ascii=False)

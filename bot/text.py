@@ -174,7 +174,8 @@ def stem(token: str) -> str:
     # the ة that normalisation folded, so الشراكة stems to شراك and not to شرا.
     if bare.endswith("ه") and len(bare) > 3:
         bare = bare[:-1] + "ة"
-    return _stemmer.stemWord(bare)
+    stem: str = _stemmer.stemWord(bare)  # PyStemmer ships no types
+    return stem
 
 
 @lru_cache(maxsize=200_000)

@@ -69,7 +69,7 @@ class Policy:
         if isinstance(error, RetryAfter):
             wait = seconds(error.retry_after)
             return wait if wait <= LONGEST_WAIT else None
-        return min(self.delay * 2 ** (attempt - 1), LONGEST_PAUSE)
+        return min(self.delay * 2.0 ** (attempt - 1), LONGEST_PAUSE)
 
 
 def transient(error: TelegramError) -> bool:
