@@ -37,6 +37,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every verb and option in one place, so `--help` and the README's table agree."""
     parser = argparse.ArgumentParser(
         prog="sanad",
         description="Answer questions in Arabic about news articles, quoting the articles.",
@@ -93,6 +94,7 @@ def _positive(value: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one verb; bad configuration or usage is one line and exit 2, never a traceback."""
     args = build_parser().parse_args(argv)
     try:
         config = configuration.load(args.config)
@@ -109,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def validate(config: configuration.Config, args: argparse.Namespace) -> int:
+    """Check files without loading them, so an editor sees every error before a load."""
     if not args.paths and not config.knowledge_dir.is_dir():
         raise UsageError(f"{config.knowledge_dir}: {FOLDER_MISSING}")
     paths = args.paths or [config.knowledge_dir]
@@ -128,6 +131,7 @@ def validate(config: configuration.Config, args: argparse.Namespace) -> int:
 
 
 def load(config: configuration.Config, args: argparse.Namespace) -> int:
+    """Load the knowledge folder and say what changed, so the editor sees what the load did."""
     return _with_engine(config, _load)
 
 
@@ -183,6 +187,7 @@ def _some(ids: list[str]) -> str:
 
 
 def ask(config: configuration.Config, args: argparse.Namespace) -> int:
+    """Answer one question (or one a line from `-`), loading the knowledge first if need be."""
     if args.question[0] == "-" and len(args.question) > 1:
         raise UsageError("ask: '-' reads the questions from standard input; nothing may follow it")
     question = _readable(" ".join(args.question))
@@ -248,6 +253,7 @@ def _chosen(last: Answer | None, typed: str) -> AnswerItem | None:
 
 
 def run_bot(config: configuration.Config, args: argparse.Namespace) -> int:
+    """Run the Telegram bot; imported late so the other verbs never load telegram."""
     from bot.telegram.app import run  # imported here: the core never needs telegram
 
     return run(config)

@@ -236,14 +236,17 @@ class Config:
 
     @property
     def knowledge_dir(self) -> Path:
+        """The knowledge folder, resolved against the config file's folder when relative."""
         return Path(self.values["knowledge_dir"])
 
     @property
     def database(self) -> Path:
+        """The SQLite file, resolved against the config file's folder when relative."""
         return Path(self.values["database"])
 
     @property
     def admins(self) -> frozenset[int]:
+        """Admins by numeric user id: a username can be changed and taken by someone else."""
         return frozenset(self.values["admins"])
 
     def token(self) -> str:

@@ -81,6 +81,7 @@ class AnswerItem:
     published: str | None
 
     def to_json(self) -> dict[str, Any]:
+        """The contract's answer object, as `ask --json` prints it."""
         return {
             "article_id": self.article_id,
             "fact_id": self.fact_id,
@@ -116,6 +117,7 @@ class Answer:
     outcome: Outcome = Outcome.NOT_FOUND
 
     def to_json(self) -> dict[str, Any]:
+        """The contract's result object, plus the outcome key that `ask --json` adds."""
         return {
             "question": self.question,
             "answered": self.answered,
@@ -161,6 +163,7 @@ class Engine:
         self.warn: Callable[[str], None] = LOG.warning
 
     async def open(self) -> Engine:
+        """Open the store and the review queue; nothing touches the database before this."""
         await self.store.open()
         await self.review.open()
         return self
@@ -456,12 +459,14 @@ class Engine:
         return [_item(ScoredFact(f, 100.0)) for f in facts]
 
     async def item(self, article_id: str, fact_id: str) -> AnswerItem | None:
+        """One fact as an answer, for a button that names it (a suggestion, a list of facts)."""
         fact = await self.store.fact_by_id(article_id, fact_id)
         return None if fact is None else _item(ScoredFact(fact, 100.0))
 
     # -- what admins and readers see about the knowledge --------------------------------------
 
     async def topics(self) -> list[tuple[str, int]]:
+        """Every topic with its article count, for /topics and for readers the bot cannot answer."""
         return await self.store.topics()
 
     async def articles_about(self, topic: str) -> list[ArticleRow]:
@@ -470,6 +475,7 @@ class Engine:
         return list((await self.store.articles(ids)).values()) if ids else []
 
     async def stats(self) -> dict[str, int]:
+        """The figures /stats shows, today's counted from local midnight."""
         counts = await self.store.counts()
         counts.update(await self.store.question_counts(since=_start_of_today()))
         counts.update(await self.store.unsent_counts(since=_start_of_today()))

@@ -69,6 +69,7 @@ class Postings:
 
     @classmethod
     def empty(cls) -> Postings:
+        """Postings of no document: what an empty knowledge base searches."""
         return cls(
             (),
             np.zeros(1, np.int64),
@@ -159,6 +160,7 @@ class Postings:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Postings:
+        """Arrays over `data` without copying, so opening 100,000 facts' postings stays quick."""
         size = int.from_bytes(data[:8], "little")
         base = 8 + size
         arrays = {

@@ -66,11 +66,13 @@ class Judge:
     @classmethod
     @cache
     def shipped(cls) -> Judge:
+        """The judge trained with the package, read once per process."""
         raw = resources.files("bot").joinpath("data/meaning.json").read_text(encoding="utf-8")
         return cls.from_json(json.loads(raw))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Judge:
+        """A judge from its JSON; refused when trained on other features than the code computes."""
         from bot.matching import FEATURES  # matching imports this module
 
         trained = (tuple(data["rank_features"]), tuple(data["judge_features"]))

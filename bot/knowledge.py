@@ -410,6 +410,7 @@ def outside_link(folder: Path, path: Path) -> str | None:
 
 
 def link_error(display: str, target: str) -> KnowledgeError:
+    """A symbolic link out of the folder is refused: the folder is all that is served."""
     return KnowledgeError(display, 1, f"links outside the knowledge folder (to {target}): not read")
 
 

@@ -322,6 +322,7 @@ class LoadReport:
 
     @property
     def unchanged(self) -> bool:
+        """Nothing to report: the bot says so instead of listing three empty lines."""
         return not (self.added or self.changed or self.removed)
 
 
@@ -426,6 +427,7 @@ class Store:
         return db
 
     async def close(self) -> None:
+        """Close both connections: an open aiosqlite thread would keep the process alive."""
         for db in (self._db, self._wdb):
             if db is not None:
                 await db.close()
@@ -512,6 +514,7 @@ class Store:
         return report
 
     async def loaded_at(self) -> float | None:
+        """When the knowledge was last loaded; None before the first load."""
         async with self.db.execute("SELECT value FROM meta WHERE key='loaded_at'") as cur:
             row = await cur.fetchone()
         return float(row[0]) if row else None
@@ -576,6 +579,7 @@ class Store:
             self._opening = None
 
     async def facts(self, rowids: Sequence[int]) -> dict[int, FactRow]:
+        """Facts by rowid with their quotes and article, read in one query for one answer."""
         if not rowids:
             return {}
         marks = ",".join("?" * len(rowids))
@@ -591,6 +595,7 @@ class Store:
         return {row[0]: _fact_row(row) for row in await self.fetch_all(sql, rowids)}
 
     async def article_facts(self, article_id: str) -> list[FactRow]:
+        """An article's facts in file order, for the list a reader opens from an answer."""
         async with self.db.execute(
             "SELECT rowid FROM facts WHERE article_id = ? ORDER BY position", (article_id,)
         ) as cur:
@@ -599,6 +604,7 @@ class Store:
         return [found[r] for r in rowids]
 
     async def fact_by_id(self, article_id: str, fact_id: str) -> FactRow | None:
+        """The fact a button or `sanad teach` names by its ids, which outlive rowids."""
         async with self.db.execute(
             "SELECT rowid FROM facts WHERE article_id = ? AND id = ?", (article_id, fact_id)
         ) as cur:
@@ -608,6 +614,7 @@ class Store:
         return (await self.facts([row[0]])).get(row[0])
 
     async def articles(self, ids: Iterable[str] | None = None) -> dict[str, ArticleRow]:
+        """Article headers by id (all when `ids` is None), newest first."""
         sql = "SELECT id, title, url, published, topics FROM articles"
         params: tuple[str, ...] = ()
         if ids is not None:
@@ -635,12 +642,14 @@ class Store:
         return list(rows)
 
     async def articles_with_topic(self, topic: str) -> list[str]:
+        """Ids of the articles under a topic, compared after normalisation as readers type it."""
         async with self.db.execute(
             "SELECT article_id FROM topics WHERE normalized = ?", (normalize(topic),)
         ) as cur:
             return [row[0] async for row in cur]
 
     async def counts(self) -> dict[str, int]:
+        """How much knowledge is loaded, for /stats."""
         sql = """SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM facts),
                         (SELECT count(*) FROM sentences)"""
         async with self.db.execute(sql) as cur:
@@ -659,6 +668,7 @@ class Store:
         return dict(await self.fetch_all("SELECT key, vector FROM vectors"))
 
     async def vector_keys(self) -> set[bytes]:
+        """Keys that have a vector already, so a fill embeds only what is new."""
         return {row[0] for row in await self.db.execute_fetchall("SELECT key FROM vectors")}
 
     async def vectors_stamp(self) -> str:
@@ -691,6 +701,7 @@ class Store:
         chat_id: int | None = None,
         user_id: int | None = None,
     ) -> None:
+        """Record one question, so /stats and the review queue can count it."""
         article_id, fact_id, score = best or (None, None, None)
         await self.wdb.execute(
             "INSERT INTO asked (at, chat_id, user_id, question, normalized, answered, "
@@ -709,6 +720,7 @@ class Store:
         )
 
     async def question_counts(self, since: float) -> dict[str, int]:
+        """Questions asked and answered, in all and since `since`, for /stats."""
         sql = """SELECT count(*), coalesce(sum(answered), 0),
                         count(*) FILTER (WHERE at >= ?),
                         coalesce(sum(answered) FILTER (WHERE at >= ?), 0) FROM asked"""
@@ -727,12 +739,14 @@ class Store:
     async def record_unsent(
         self, update_id: int | None, chat_id: int | None, method: str, error: str
     ) -> None:
+        """Keep a reply Telegram refused for good, so /stats can say it was lost."""
         await self.wdb.execute(
             "INSERT INTO unsent (at, update_id, chat_id, method, error) VALUES (?, ?, ?, ?, ?)",
             (time.time(), update_id, chat_id, method, error),
         )
 
     async def unsent_counts(self, since: float) -> dict[str, int]:
+        """Replies lost, in all and since `since`, for /stats."""
         sql = "SELECT count(*), count(*) FILTER (WHERE at >= ?) FROM unsent"
         async with self.db.execute(sql, (since,)) as cur:
             row = await cur.fetchone()
@@ -842,12 +856,14 @@ class Store:
         return row[0] if row else None
 
     async def mark_sent(self, delivery_id: int) -> None:
+        """Record a delivery the moment Telegram accepts it, so a restart never sends it again."""
         await self.wdb.execute(
             "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
             (time.time(), delivery_id),
         )
 
     async def mark_failed(self, delivery_id: int, error: str) -> None:
+        """Give up a delivery for good (a removed article, a chat that refused it), saying why."""
         await self.wdb.execute(
             "UPDATE outbox SET state = 'failed', error = ?, attempts = attempts + 1 WHERE id = ?",
             (error, delivery_id),
@@ -866,6 +882,7 @@ class Store:
         )
 
     async def outbox_counts(self) -> dict[str, int]:
+        """Deliveries by state, for /stats."""
         counts = {"pending": 0, "sent": 0, "failed": 0}
         async with self.db.execute("SELECT state, count(*) FROM outbox GROUP BY state") as cur:
             counts.update({row[0]: row[1] async for row in cur})

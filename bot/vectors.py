@@ -47,6 +47,7 @@ class FactVectors:
 
     @property
     def done(self) -> int:
+        """Facts with a vector, which the progress of a fill counts."""
         return len(self.rows)
 
     def nearest(self, vector: np.ndarray, k: int, limit: int) -> list[int]:

@@ -126,6 +126,7 @@ class Lexicon:
             bucket.sort(key=lambda e: len(e.words), reverse=True)
 
     def lookup(self, words: tuple[str, ...]) -> _Entry | None:
+        """The entry spelt exactly `words`; buckets by first word keep this quick."""
         return next((e for e in self.names.get(words[0], ()) if e.words == words), None)
 
     def copy(self) -> Lexicon:

@@ -316,6 +316,7 @@ class Pace:
         self._last_send = time.monotonic()
 
     def sent(self, chat_id: int) -> None:
+        """Note a send to this chat, which its per-chat limit counts."""
         self._recent[chat_id].append(time.monotonic())
 
 
@@ -334,9 +335,11 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
+        """Start draining the outbox in the background."""
         self._task = asyncio.create_task(self._run(), name="sanad-news-sender")
 
     async def stop(self) -> None:
+        """Stop after the send in flight, so it is recorded and never sent twice."""
         self._stop.set()
         if self._task is not None:
             await self._task
