@@ -14,6 +14,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from importlib import metadata
 from pathlib import Path
 
 from tqdm import tqdm
@@ -24,7 +25,7 @@ from bot.distill import DistillError, check_options
 from bot.distill import distill as draft_knowledge
 from bot.engine import Answer, AnswerItem, Engine, KnowledgeFolderMissing, KnowledgeInvalid
 from bot.knowledge import printable, read_paths
-from bot.messages import text_answer, text_item
+from bot.messages import right_to_left, text_answer, text_item
 from bot.review import ReviewItem
 from bot.store import ForeignDatabase, LoadReport
 
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config", type=Path, help="config file (default: $SANAD_CONFIG or ./config.yaml)"
     )
+    parser.add_argument("--version", action="version", version=f"sanad {version()}")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     validate = verbs.add_parser("validate", help="check knowledge files")
@@ -56,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="the question, or - for standard input")
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines with -)")
     ask.add_argument("--top", type=_positive, default=1, help="how many answers (default 1)")
+    _rtl_option(ask)
 
-    verbs.add_parser("chat", help="ask questions in a terminal conversation")
+    _rtl_option(verbs.add_parser("chat", help="ask questions in a terminal conversation"))
     verbs.add_parser("run", help="run the Telegram bot")
     _review_parsers(verbs)
 
@@ -81,6 +84,22 @@ def _review_parsers(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) 
     teach.add_argument("question", help="the question, as readers ask it")
     teach.add_argument("article_id", help="the article's id")
     teach.add_argument("fact_id", help="the fact's id (a sentence id for an article without facts)")
+
+
+def _rtl_option(verb: argparse.ArgumentParser) -> None:
+    verb.add_argument(
+        "--rtl",
+        action=argparse.BooleanOptionalAction,
+        help="start each Arabic line with a right-to-left mark (default: on a terminal only)",
+    )
+
+
+def version() -> str:
+    """The installed package's version, so `--version` and pyproject.toml never disagree."""
+    try:
+        return metadata.version("sanad")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def _positive(value: str) -> int:
@@ -191,6 +210,7 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
     if args.question[0] == "-" and len(args.question) > 1:
         raise UsageError("ask: '-' reads the questions from standard input; nothing may follow it")
     question = _readable(" ".join(args.question))
+    show = _shown(args.rtl)
 
     async def run(engine: Engine) -> int:
         await _ensure_loaded(engine)
@@ -198,9 +218,9 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
         if question == "-":
             for line in sys.stdin:
                 answer = await engine.ask(_readable(line.rstrip("\n")), args.top)
-                _print_answer(answer, args.json, flush=True)
+                _print_answer(answer, args.json, show, flush=True)
             return 0
-        _print_answer(await engine.ask(question, args.top), args.json)
+        _print_answer(await engine.ask(question, args.top), args.json, show)
         return 0
 
     return _with_engine(config, run)
@@ -212,16 +232,17 @@ def chat(config: configuration.Config, args: argparse.Namespace) -> int:
     (Read in a worker thread, the prompt would hold the exit until Enter is pressed.) After
     suggestions, a number shows that fact in full, noted for the editors.
     """
+    show = _shown(args.rtl)
     with asyncio.Runner() as runner, _storage_errors(config):
         engine = runner.run(_opened(config))
         try:
             runner.run(_ensure_loaded(engine))
             runner.run(_ensure_vectors(engine))
-            print("سند: اسألني عن الأخبار. للخروج اكتب «خروج» أو اضغط Ctrl+D.")
+            print(show("سند: اسألني عن الأخبار. للخروج اكتب «خروج» أو اضغط Ctrl+D."))
             last: Answer | None = None
             while True:
                 try:
-                    question = _readable(input("أنت: ")).strip()
+                    question = _readable(input(show("أنت: "))).strip()
                 except EOFError:
                     print()
                     return 0
@@ -232,14 +253,14 @@ def chat(config: configuration.Config, args: argparse.Namespace) -> int:
                     return 0
                 chosen = _chosen(last, question)
                 if chosen is not None and last is not None:
-                    print(text_item(chosen))
+                    print(show(text_item(chosen)))
                     noted = engine.review.record_suggestion(
                         last.question, chosen.article_id, chosen.fact_id
                     )
                     runner.run(noted)
                 elif question:
                     last = runner.run(engine.ask(question))
-                    print(text_answer(last, choosing=True))
+                    print(show(text_answer(last, choosing=True)))
         finally:
             runner.run(engine.close())
 
@@ -391,11 +412,23 @@ async def _ensure_vectors(engine: Engine) -> None:
         )
 
 
-def _print_answer(answer: Answer, as_json: bool, flush: bool = False) -> None:
-    if as_json:
+def _print_answer(
+    answer: Answer, as_json: bool, show: Callable[[str], str], flush: bool = False
+) -> None:
+    if as_json:  # data, never marked
         print(json.dumps(answer.to_json(), ensure_ascii=False), flush=flush)
     else:
-        print(text_answer(answer), flush=flush)
+        print(show(text_answer(answer)), flush=flush)
+
+
+def _shown(rtl: bool | None) -> Callable[[str], str]:
+    """Text as printed: marked right to left when asked, or by default on a terminal.
+
+    Piped or redirected, the text stays exactly the knowledge's, for scripts and files.
+    """
+    if rtl is None:
+        rtl = sys.stdout.isatty()
+    return right_to_left if rtl else str
 
 
 def _with_engine(config: configuration.Config, work: Callable[[Engine], Awaitable[int]]) -> int:
