@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from importlib import metadata
 from pathlib import Path
+from typing import ClassVar, Never
 
 from tqdm import tqdm
 
@@ -24,7 +25,7 @@ from bot import teaching
 from bot.distill import DistillError, check_options
 from bot.distill import distill as draft_knowledge
 from bot.engine import Answer, AnswerItem, Engine, KnowledgeFolderMissing, KnowledgeInvalid
-from bot.knowledge import printable, read_paths
+from bot.knowledge import ANALYSING, READING, printable, read_paths
 from bot.messages import right_to_left, text_answer, text_item
 from bot.review import ReviewItem
 from bot.store import ForeignDatabase, LoadReport
@@ -139,7 +140,8 @@ def validate(config: configuration.Config, args: argparse.Namespace) -> int:
         raise UsageError(f"{missing[0]}: no such file or folder")
     # Paths the user typed are shown as typed; the knowledge folder as `load` shows it.
     base = None if args.paths else config.knowledge_dir.parent
-    articles, errors = read_paths(paths, base=base)
+    with _StepBars() as bars:
+        articles, errors = read_paths(paths, base=base, progress=bars)
     for error in errors:
         print(error)
     if errors:
@@ -156,7 +158,8 @@ def load(config: configuration.Config, args: argparse.Namespace) -> int:
 
 async def _load(engine: Engine) -> int:
     try:
-        report = await engine.reload()
+        with _StepBars() as bars:
+            report = await engine.reload(progress=bars)
     except KnowledgeFolderMissing as exc:
         raise UsageError(f"{exc.folder}: {FOLDER_MISSING}") from None
     except KnowledgeInvalid as exc:
@@ -178,10 +181,40 @@ async def _fill_vectors(engine: Engine) -> None:
     missing = await engine.vectors_missing()
     if not missing:
         return
-    with tqdm(
-        total=missing, desc="sentence vectors", unit="text", disable=not sys.stderr.isatty()
-    ) as bar:
+    with _bar("sentence vectors", missing, "text") as bar:
         await engine.fill_vectors(progress=lambda done, _: bar.update(done - bar.n))
+
+
+def _bar(desc: str, total: int, unit: str) -> tqdm[Never]:
+    """A progress bar on standard error, shown only when that is a terminal."""
+    return tqdm(total=total, desc=desc, unit=unit, disable=not sys.stderr.isatty())
+
+
+class _StepBars:
+    """A bar for each step of a load (reading the files, analysing the articles) in turn."""
+
+    UNITS: ClassVar[dict[str, str]] = {READING: "file", ANALYSING: "article"}
+
+    def __init__(self) -> None:
+        self._step: str | None = None
+        self._bar: tqdm[Never] | None = None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if step != self._step or self._bar is None:
+            self.close()
+            self._step, self._bar = step, _bar(step, total, self.UNITS.get(step, "it"))
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        self._step = self._bar = None
+
+    def __enter__(self) -> _StepBars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 SHOWN_IDS = 20  # a first load of a large folder names a few ids, not ten thousand

@@ -23,6 +23,7 @@ from bot import meaning, vectors
 from bot.config import Config
 from bot.knowledge import (
     KnowledgeError,
+    StepProgress,
     file_digest,
     knowledge_files,
     link_error,
@@ -194,7 +195,9 @@ class Engine:
 
     # -- knowledge ---------------------------------------------------------------------------
 
-    def read_knowledge(self, stored: Mapping[str, StoredFile] | None = None) -> KnowledgeFiles:
+    def read_knowledge(
+        self, stored: Mapping[str, StoredFile] | None = None, progress: StepProgress | None = None
+    ) -> KnowledgeFiles:
         """Hash every knowledge file and parse those that changed since `stored`.
 
         Raises KnowledgeInvalid with every error found. With no `stored`, parses all.
@@ -223,7 +226,7 @@ class Engine:
         }
         taken = {aid: path for path in unchanged for aid in stored[path].article_ids}
         changed = [base / path for path in digests if path not in unchanged]
-        articles, errors = read_paths(changed, base=base, taken=taken)
+        articles, errors = read_paths(changed, base=base, taken=taken, progress=progress)
         if errors or unreadable:
             raise KnowledgeInvalid(
                 sorted(errors + unreadable, key=lambda e: (Path(e.path), e.line))
@@ -235,15 +238,16 @@ class Engine:
             based_on={path: file.digest for path, file in stored.items()},
         )
 
-    async def reload(self) -> LoadReport:
+    async def reload(self, progress: StepProgress | None = None) -> LoadReport:
         """Re-read the knowledge folder, redoing only changed files; all-or-nothing.
 
         Parsing runs in a thread, or in a child process with `separate_loads`, so readers
         keep being answered meanwhile; they see the new knowledge once it is committed.
+        `progress` hears of the reading and the analysis (not from a child process).
         """
         async with self._load_lock:
             if not self.separate_loads:
-                report = await self._reload_here()
+                report = await self._reload_here(progress)
             else:
                 if self._loader is None:
                     self._loader = process_pool(1)
@@ -258,14 +262,14 @@ class Engine:
                     self.start_filling()
             return report
 
-    async def _reload_here(self) -> LoadReport:
+    async def _reload_here(self, progress: StepProgress | None = None) -> LoadReport:
         # Another process may load at the same time: the load that commits second reads
         # the folder again against what the first stored, and reports only its own change.
         while True:
             stored = await self.store.files()
-            found = await asyncio.to_thread(self.read_knowledge, stored)
+            found = await asyncio.to_thread(self.read_knowledge, stored, progress)
             try:
-                return await self.store.replace_knowledge(found)
+                return await self.store.replace_knowledge(found, progress)
             except StaleLoad:
                 continue
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +25,13 @@ URL_PATTERN = re.compile(r"https?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
 # libyaml's parser is about ten times faster and keeps line marks; pure Python is the fallback.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# A load's steps report (step, done, total) through this, so a terminal can show progress;
+# what it returns is ignored, so a progress bar's update fits.
+StepProgress = Callable[[str, int, int], object]
+READING = "reading files"
+ANALYSING = "analysing articles"
 
 
 @dataclass(frozen=True)
@@ -415,7 +422,10 @@ def link_error(display: str, target: str) -> KnowledgeError:
 
 
 def read_paths(
-    paths: Iterable[Path], base: Path | None = None, taken: Mapping[str, str] | None = None
+    paths: Iterable[Path],
+    base: Path | None = None,
+    taken: Mapping[str, str] | None = None,
+    progress: StepProgress | None = None,
 ) -> tuple[list[Article], list[KnowledgeError]]:
     """Read files and folders together; ids must be unique across all of them.
 
@@ -428,7 +438,10 @@ def read_paths(
     articles: list[Article] = []
     errors: list[KnowledgeError] = []
     owners: dict[str, tuple[str, int | None]] = {i: (p, None) for i, p in (taken or {}).items()}
-    for display, path, target in _expand(paths, base):
+    files = _expand(paths, base)
+    for done, (display, path, target) in enumerate(files, 1):
+        if progress is not None:
+            progress(READING, done, len(files))
         if target is not None:
             errors.append(link_error(display, target))
             continue

@@ -25,7 +25,7 @@ import aiosqlite
 
 from bot.analysis import FactTerms, TermsTable, article_terms, fact_terms
 from bot.index import ARTICLE_WEIGHTS, FACT_WEIGHTS, KnowledgeIndex, Postings, Ranker
-from bot.knowledge import Article, Fact, Sentence
+from bot.knowledge import ANALYSING, Article, Fact, Sentence, StepProgress
 from bot.text import normalize
 from bot.workers import process_pool
 
@@ -463,7 +463,9 @@ class Store:
                  FROM files f LEFT JOIN articles a ON a.path = f.path GROUP BY f.path"""
         return {row[0]: _stored_file(row) for row in await self.fetch_all(sql)}
 
-    async def replace_knowledge(self, found: KnowledgeFiles) -> LoadReport:
+    async def replace_knowledge(
+        self, found: KnowledgeFiles, progress: StepProgress | None = None
+    ) -> LoadReport:
         """Make the stored knowledge equal to the folder, redoing only what changed.
 
         Articles of unchanged files stay as they are; re-read articles are compared by
@@ -473,9 +475,14 @@ class Store:
         """
         async with self.db.execute("SELECT id, digest, path FROM articles") as cur:
             old = {row[0]: (row[1], row[2]) async for row in cur}
-        return await asyncio.to_thread(self._replace, found, old)
+        return await asyncio.to_thread(self._replace, found, old, progress)
 
-    def _replace(self, found: KnowledgeFiles, old: dict[str, tuple[str, str]]) -> LoadReport:
+    def _replace(
+        self,
+        found: KnowledgeFiles,
+        old: dict[str, tuple[str, str]],
+        progress: StepProgress | None = None,
+    ) -> LoadReport:
         kept = {i for i, (_, path) in old.items() if path in found.unchanged}
         new = {a.id: (a, a.digest()) for a in found.articles}
         report = LoadReport(
@@ -485,7 +492,7 @@ class Store:
         )
         moved = [(a.path, i) for i, (a, _) in new.items() if i in old and old[i][1] != a.path]
         # The stemming runs before the write lock is taken, so question logs are not held up.
-        rows = _analyse_all([new[i] for i in report.added + report.changed])
+        rows = _analyse_all([new[i] for i in report.added + report.changed], progress)
         db = sqlite3.connect(self.path, isolation_level=None)
         try:
             db.execute("PRAGMA foreign_keys=ON")
@@ -949,17 +956,34 @@ class _ArticleRows:
 # Below this many articles a load analyses them here; above, on every core (starting worker
 # processes costs about half a second, analysing 10,000 articles about 15 s on one core).
 PARALLEL_FROM = 2000
+# Pieces each worker's share is cut into, so progress shows while the workers run.
+PIECES = 10
 
 
-def _analyse_all(articles: list[tuple[Article, str]]) -> list[_ArticleRows]:
+def _analyse_all(
+    articles: list[tuple[Article, str]], progress: StepProgress | None = None
+) -> list[_ArticleRows]:
     """Each article's rows, in order; a large load spreads the stemming over the cores."""
     workers = min(os.cpu_count() or 1, 8)
     if len(articles) < PARALLEL_FROM or workers < 2:
-        return _analyse(articles)
-    size = -(-len(articles) // workers)
+        chunks = [articles[i : i + 1] for i in range(len(articles))]
+        return _analysed(map(_analyse, chunks), len(articles), progress)
+    size = -(-len(articles) // (workers * PIECES))
     chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
     with process_pool(workers) as pool:
-        return [row for chunk in pool.map(_analyse, chunks) for row in chunk]
+        return _analysed(pool.map(_analyse, chunks), len(articles), progress)
+
+
+def _analysed(
+    pieces: Iterable[list[_ArticleRows]], total: int, progress: StepProgress | None
+) -> list[_ArticleRows]:
+    """The pieces' rows in order, each finished piece told to `progress`."""
+    rows: list[_ArticleRows] = []
+    for piece in pieces:
+        rows.extend(piece)
+        if progress is not None:
+            progress(ANALYSING, len(rows), total)
+    return rows
 
 
 def _analyse(articles: list[tuple[Article, str]]) -> list[_ArticleRows]:
