@@ -158,6 +158,7 @@ async def evaluate_engine(
         engine = Engine(configuration.load(root / "config.yaml"))
         async with engine:
             await engine.reload()
+            await engine.fill_vectors()  # meaning on, as by default (nothing to do when off)
             ranks: list[int | None] = []
             answered = 0
             times: list[float] = []
@@ -166,7 +167,9 @@ async def evaluate_engine(
                 answer = await engine.ask(q.text, top=5, record=False)
                 times.append(time.perf_counter() - start)
                 answered += answer.answered
-                ranks.append(_rank([a.quotes[0] for a in answer.answers if a.quotes], q.gold))
+                # Suggestions offered when abstaining are no answer: an abstention is a miss.
+                given = answer.answers if answer.answered else ()
+                ranks.append(_rank([a.quotes[0] for a in given if a.quotes], q.gold))
     name = "Sanad (default config)" if not settings else f"Sanad ({_settings(settings)})"
     result = figures(name, ranks, answered, sum(times))
     times.sort()
@@ -268,8 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ARCD: {len(paragraphs)} paragraphs, {sentences} sentences, {len(questions)} questions")
     rows = [asyncio.run(evaluate_engine(paragraphs, questions, settings))]
     if not settings:
-        # The ranking alone, every question answered: what abstention costs.
+        # The ranking alone, every question answered: what abstention costs; and words alone.
         rows.append(asyncio.run(evaluate_engine(paragraphs, questions, {"min_score": 0})))
+        rows.append(asyncio.run(evaluate_engine(paragraphs, questions, {"semantic": False})))
+        words_ranking = {"semantic": False, "min_score": 0}
+        rows.append(asyncio.run(evaluate_engine(paragraphs, questions, words_ranking)))
     if not args.no_references:
         rows += [wratio_reference(paragraphs, questions), bm25_reference(paragraphs, questions)]
     print(report(rows))

@@ -35,9 +35,9 @@ JUDGE_FEATURES = ("rank", "margin", "cosine", "words", "coverage", "holds")
 OPERATING_SCORE = 25.0
 # Wanted cues more specific than a date or a number (analysis.wanted_cue).
 SPECIFIC = ("r", "a", "m")
-# Those a fact must hold to answer at all: an age, an amount of money (كم عمر، كم راتب).
-# A reason or a date may be given in many ways the cues miss; a number the judge weighs.
-STRICT = ("a", "m")
+# Those a fact must hold to answer at all: an age, an amount of money, a number, a date (كم
+# عمر، كم راتب، كم، متى). A reason may be given in many ways the cues miss: the judge weighs it.
+STRICT = ("a", "m", "n", "d")
 MISSING = 0.3
 
 
@@ -83,7 +83,7 @@ class Judge:
     def scores(self, candidates: Sequence[Candidate], wanted: str | None) -> list[float]:
         """Each candidate's 0-100 score: how likely it is the answer, as the judge sees it.
 
-        A fact that lacks the age or the amount of money asked for does not answer, however
+        A fact that lacks the age, amount, number or date asked for does not answer, however
         close: its score is held back (MISSING).
         """
         strict = wanted in STRICT

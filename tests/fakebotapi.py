@@ -952,6 +952,19 @@ def _utf16_len(text: str) -> int:
 # -- the bot under test ------------------------------------------------------------------------
 
 
+def _words_only(extra: str) -> str:
+    """The test's extra config, matching by words unless it says otherwise.
+
+    Answers must not change while vectors fill in the background; tests/test_telegram_meaning.py
+    turns meaning on. `extra` may go on with `telegram:` keys, so its lines come first.
+    """
+    if "semantic" in extra:
+        return extra
+    if "\nmatching:\n" in f"\n{extra}":
+        return f"\n{extra}".replace("\nmatching:\n", "\nmatching:\n  semantic: false\n", 1)[1:]
+    return extra + "matching:\n  semantic: false\n"
+
+
 class BotProcess:
     """`sanad run` as a real subprocess, configured to talk to a FakeBotAPI.
 
@@ -996,11 +1009,7 @@ class BotProcess:
             f"admins: {list(self.admins)}\n"
             "telegram:\n"
             f"  base_url: {self.api.base_url}\n"
-            f"  base_file_url: {self.api.base_file_url}\n"
-            # Words only unless a test turns meaning on: answers must not change while
-            # vectors fill in the background (tests/test_telegram_meaning.py has them on).
-            + ("" if "semantic" in self.extra else "matching:\n  semantic: false\n")
-            + self.extra,
+            f"  base_file_url: {self.api.base_file_url}\n" + _words_only(self.extra),
             encoding="utf-8",
         )
 

@@ -1,0 +1,30 @@
+"""The blind set's two halves (tests/data/blind/): A to tune on, B to judge by.
+
+Questions alternate by position (the set interleaves articles and kinds). Refusals alternate
+within each kind, since the set lists them kind after kind in turn: by position alone, one
+half would hold every refusal that shares names with the articles and the other none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+BLIND = Path(__file__).resolve().parent.parent / "tests" / "data" / "blind"
+
+
+def halves() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """{"A": (questions, refusals), "B": (questions, refusals)}."""
+    raw = yaml.safe_load((BLIND / "questions.yaml").read_text(encoding="utf-8"))
+    seen: dict[str, int] = {}
+    refusals: dict[str, list[dict[str, Any]]] = {"A": [], "B": []}
+    for item in raw["refusals"]:
+        turn = seen.get(item["kind"], 0)
+        seen[item["kind"]] = turn + 1
+        refusals["AB"[turn % 2]].append(item)
+    return {
+        "A": (raw["questions"][0::2], refusals["A"]),
+        "B": (raw["questions"][1::2], refusals["B"]),
+    }
