@@ -56,6 +56,17 @@ sentences:
 """
 
 
+# A sentence-only article for meaning: each sentence is a fact.
+CLINIC = """\
+id: clinic
+title: "عيادة جديدة"
+sentences:
+  - id: s1
+    text: "افتتحت البلدية عيادة جديدة لطب الأطفال في حي السلام."
+  - id: s2
+    text: "تستقبل العيادة المرضى من الثامنة صباحًا حتى الرابعة عصرًا."
+"""
+
 # Most tests match by words alone, so that the command line does not embed each test's
 # knowledge first; tests/test_meaning.py and tests/test_blind.py run with meaning on, the
 # default.

@@ -7,18 +7,11 @@ import logging
 from collections.abc import AsyncIterator, Callable
 
 import pytest
-from conftest import ECLIPSE, Run, Site
+from conftest import CLINIC, ECLIPSE, Run, Site
 
 from bot import meaning
 from bot.engine import Engine
 
-CLINIC = """\
-id: clinic
-title: "عيادة جديدة"
-sentences:
-  - id: s1
-    text: "افتتحت البلدية عيادة جديدة لطب الأطفال في حي السلام."
-"""
 # A reader's paraphrase, in dialect, that words alone do not answer.
 PARAPHRASE = "وين فتحوا العيادة الجديدة؟"
 
@@ -66,14 +59,14 @@ def test_a_model_file_that_is_not_the_pinned_one_means_words_only(
 
 async def test_a_load_serves_at_once_and_vectors_fill_afterwards(engine: Engine) -> None:
     before = await engine.vector_progress()
-    assert (before.done, before.total) == (0, 5)
+    assert (before.done, before.total) == (0, 6)
     by_words = await engine.ask("متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟", record=False)
     assert by_words.answered and by_words.answers[0].fact_id == "treaty-date"
-    # Two statements, two editors' questions, the three sentences of the other articles.
-    assert await engine.vectors_missing() == 7
-    assert await engine.fill_vectors(workers=1) == 7
+    # Two statements, two editors' questions, the four sentences of the other articles.
+    assert await engine.vectors_missing() == 8
+    assert await engine.fill_vectors(workers=1) == 8
     after = await engine.vector_progress()
-    assert (after.done, after.total) == (5, 5)
+    assert (after.done, after.total) == (6, 6)
     assert await engine.vectors_missing() == 0
     assert await engine.fill_vectors(workers=1) == 0
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import run_sanad
+from conftest import CLINIC, run_sanad
 from fakebotapi import BotProcess, FakeBotAPI, check_html
 
 from bot.messages import NOT_SURE
@@ -16,15 +16,6 @@ from bot.messages import NOT_SURE
 ADMIN = 111
 READER = 333
 
-CLINIC = """\
-id: clinic
-title: "عيادة جديدة"
-sentences:
-  - id: s1
-    text: "افتتحت البلدية عيادة جديدة لطب الأطفال في حي السلام."
-  - id: s2
-    text: "تستقبل العيادة المرضى من الثامنة صباحًا حتى الرابعة عصرًا."
-"""
 # Close to what the clinic article says, but not said in it: unsure, with suggestions.
 UNSURE = "كم طبيبا يعمل في عيادة الأطفال الجديدة؟"
 
