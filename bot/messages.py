@@ -22,7 +22,6 @@ NOT_SURE = "لستُ متأكدًا من الجواب، وقد سجّلت سؤا
 PICK = "اكتب رقم أحدها لترى جوابه كاملًا."
 SOURCE = "المصدر"
 PUBLISHED = "نُشر في"
-RLM = "\u200f"  # RIGHT-TO-LEFT MARK
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 
 
@@ -69,7 +68,8 @@ def right_to_left(text: str) -> str:
     opening with «, a number or a Latin name left to right; the mark makes it right to left.
     Lines without Arabic (a link) are left alone, and so is a line marked already.
     """
+    mark = "\u200f"  # RIGHT-TO-LEFT MARK (not a module constant: those are wording)
     return "\n".join(
-        RLM + line if _ARABIC.search(line) and not line.startswith(RLM) else line
+        mark + line if _ARABIC.search(line) and not line.startswith(mark) else line
         for line in text.split("\n")
     )

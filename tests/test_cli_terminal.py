@@ -14,9 +14,10 @@ from collections.abc import Callable
 import pytest
 from conftest import REPO, Run, Site
 
-from bot.messages import RLM, right_to_left
+from bot.messages import right_to_left
 
 Sanad = Callable[..., Run]
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK
 DATE_QUESTION = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"
 ARABIC = re.compile("[\u0600-\u06ff]")
 
