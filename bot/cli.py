@@ -14,7 +14,9 @@ import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from importlib import metadata
 from pathlib import Path
+from typing import ClassVar, Never
 
 from tqdm import tqdm
 
@@ -23,8 +25,8 @@ from bot import teaching
 from bot.distill import DistillError, check_options
 from bot.distill import distill as draft_knowledge
 from bot.engine import Answer, AnswerItem, Engine, KnowledgeFolderMissing, KnowledgeInvalid
-from bot.knowledge import printable, read_paths
-from bot.messages import text_answer, text_item
+from bot.knowledge import ANALYSING, READING, printable, read_paths
+from bot.messages import right_to_left, text_answer, text_item
 from bot.review import ReviewItem
 from bot.store import ForeignDatabase, LoadReport
 
@@ -37,6 +39,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every verb and option in one place, so `--help` and the README's table agree."""
     parser = argparse.ArgumentParser(
         prog="sanad",
         description="Answer questions in Arabic about news articles, quoting the articles.",
@@ -44,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config", type=Path, help="config file (default: $SANAD_CONFIG or ./config.yaml)"
     )
+    parser.add_argument("--version", action="version", version=f"sanad {version()}")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     validate = verbs.add_parser("validate", help="check knowledge files")
@@ -55,8 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="the question, or - for standard input")
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines with -)")
     ask.add_argument("--top", type=_positive, default=1, help="how many answers (default 1)")
+    _rtl_option(ask)
 
-    verbs.add_parser("chat", help="ask questions in a terminal conversation")
+    _rtl_option(verbs.add_parser("chat", help="ask questions in a terminal conversation"))
     verbs.add_parser("run", help="run the Telegram bot")
     _review_parsers(verbs)
 
@@ -82,6 +87,22 @@ def _review_parsers(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) 
     teach.add_argument("fact_id", help="the fact's id (a sentence id for an article without facts)")
 
 
+def _rtl_option(verb: argparse.ArgumentParser) -> None:
+    verb.add_argument(
+        "--rtl",
+        action=argparse.BooleanOptionalAction,
+        help="start each Arabic line with a right-to-left mark (default: on a terminal only)",
+    )
+
+
+def version() -> str:
+    """The installed package's version, so `--version` and pyproject.toml never disagree."""
+    try:
+        return metadata.version("sanad")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def _positive(value: str) -> int:
     try:
         number = int(value)
@@ -93,6 +114,7 @@ def _positive(value: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one verb; bad configuration or usage is one line and exit 2, never a traceback."""
     args = build_parser().parse_args(argv)
     try:
         config = configuration.load(args.config)
@@ -109,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def validate(config: configuration.Config, args: argparse.Namespace) -> int:
+    """Check files without loading them, so an editor sees every error before a load."""
     if not args.paths and not config.knowledge_dir.is_dir():
         raise UsageError(f"{config.knowledge_dir}: {FOLDER_MISSING}")
     paths = args.paths or [config.knowledge_dir]
@@ -117,7 +140,8 @@ def validate(config: configuration.Config, args: argparse.Namespace) -> int:
         raise UsageError(f"{missing[0]}: no such file or folder")
     # Paths the user typed are shown as typed; the knowledge folder as `load` shows it.
     base = None if args.paths else config.knowledge_dir.parent
-    articles, errors = read_paths(paths, base=base)
+    with _StepBars() as bars:
+        articles, errors = read_paths(paths, base=base, progress=bars)
     for error in errors:
         print(error)
     if errors:
@@ -128,12 +152,14 @@ def validate(config: configuration.Config, args: argparse.Namespace) -> int:
 
 
 def load(config: configuration.Config, args: argparse.Namespace) -> int:
+    """Load the knowledge folder and say what changed, so the editor sees what the load did."""
     return _with_engine(config, _load)
 
 
 async def _load(engine: Engine) -> int:
     try:
-        report = await engine.reload()
+        with _StepBars() as bars:
+            report = await engine.reload(progress=bars)
     except KnowledgeFolderMissing as exc:
         raise UsageError(f"{exc.folder}: {FOLDER_MISSING}") from None
     except KnowledgeInvalid as exc:
@@ -155,10 +181,40 @@ async def _fill_vectors(engine: Engine) -> None:
     missing = await engine.vectors_missing()
     if not missing:
         return
-    with tqdm(
-        total=missing, desc="sentence vectors", unit="text", disable=not sys.stderr.isatty()
-    ) as bar:
+    with _bar("sentence vectors", missing, "text") as bar:
         await engine.fill_vectors(progress=lambda done, _: bar.update(done - bar.n))
+
+
+def _bar(desc: str, total: int, unit: str) -> tqdm[Never]:
+    """A progress bar on standard error, shown only when that is a terminal."""
+    return tqdm(total=total, desc=desc, unit=unit, disable=not sys.stderr.isatty())
+
+
+class _StepBars:
+    """A bar for each step of a load (reading the files, analysing the articles) in turn."""
+
+    UNITS: ClassVar[dict[str, str]] = {READING: "file", ANALYSING: "article"}
+
+    def __init__(self) -> None:
+        self._step: str | None = None
+        self._bar: tqdm[Never] | None = None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if step != self._step or self._bar is None:
+            self.close()
+            self._step, self._bar = step, _bar(step, total, self.UNITS.get(step, "it"))
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        self._step = self._bar = None
+
+    def __enter__(self) -> _StepBars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 SHOWN_IDS = 20  # a first load of a large folder names a few ids, not ten thousand
@@ -183,9 +239,11 @@ def _some(ids: list[str]) -> str:
 
 
 def ask(config: configuration.Config, args: argparse.Namespace) -> int:
+    """Answer one question (or one a line from `-`), loading the knowledge first if need be."""
     if args.question[0] == "-" and len(args.question) > 1:
         raise UsageError("ask: '-' reads the questions from standard input; nothing may follow it")
     question = _readable(" ".join(args.question))
+    show = _shown(args.rtl)
 
     async def run(engine: Engine) -> int:
         await _ensure_loaded(engine)
@@ -193,9 +251,9 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
         if question == "-":
             for line in sys.stdin:
                 answer = await engine.ask(_readable(line.rstrip("\n")), args.top)
-                _print_answer(answer, args.json, flush=True)
+                _print_answer(answer, args.json, show, flush=True)
             return 0
-        _print_answer(await engine.ask(question, args.top), args.json)
+        _print_answer(await engine.ask(question, args.top), args.json, show)
         return 0
 
     return _with_engine(config, run)
@@ -207,16 +265,17 @@ def chat(config: configuration.Config, args: argparse.Namespace) -> int:
     (Read in a worker thread, the prompt would hold the exit until Enter is pressed.) After
     suggestions, a number shows that fact in full, noted for the editors.
     """
+    show = _shown(args.rtl)
     with asyncio.Runner() as runner, _storage_errors(config):
         engine = runner.run(_opened(config))
         try:
             runner.run(_ensure_loaded(engine))
             runner.run(_ensure_vectors(engine))
-            print("سند: اسألني عن الأخبار. للخروج اكتب «خروج» أو اضغط Ctrl+D.")
+            print(show("سند: اسألني عن الأخبار. للخروج اكتب «خروج» أو اضغط Ctrl+D."))
             last: Answer | None = None
             while True:
                 try:
-                    question = _readable(input("أنت: ")).strip()
+                    question = _readable(input(show("أنت: "))).strip()
                 except EOFError:
                     print()
                     return 0
@@ -227,14 +286,14 @@ def chat(config: configuration.Config, args: argparse.Namespace) -> int:
                     return 0
                 chosen = _chosen(last, question)
                 if chosen is not None and last is not None:
-                    print(text_item(chosen))
+                    print(show(text_item(chosen)))
                     noted = engine.review.record_suggestion(
                         last.question, chosen.article_id, chosen.fact_id
                     )
                     runner.run(noted)
                 elif question:
                     last = runner.run(engine.ask(question))
-                    print(text_answer(last, choosing=True))
+                    print(show(text_answer(last, choosing=True)))
         finally:
             runner.run(engine.close())
 
@@ -248,6 +307,7 @@ def _chosen(last: Answer | None, typed: str) -> AnswerItem | None:
 
 
 def run_bot(config: configuration.Config, args: argparse.Namespace) -> int:
+    """Run the Telegram bot; imported late so the other verbs never load telegram."""
     from bot.telegram.app import run  # imported here: the core never needs telegram
 
     return run(config)
@@ -385,11 +445,23 @@ async def _ensure_vectors(engine: Engine) -> None:
         )
 
 
-def _print_answer(answer: Answer, as_json: bool, flush: bool = False) -> None:
-    if as_json:
+def _print_answer(
+    answer: Answer, as_json: bool, show: Callable[[str], str], flush: bool = False
+) -> None:
+    if as_json:  # data, never marked
         print(json.dumps(answer.to_json(), ensure_ascii=False), flush=flush)
     else:
-        print(text_answer(answer), flush=flush)
+        print(show(text_answer(answer)), flush=flush)
+
+
+def _shown(rtl: bool | None) -> Callable[[str], str]:
+    """Text as printed: marked right to left when asked, or by default on a terminal.
+
+    Piped or redirected, the text stays exactly the knowledge's, for scripts and files.
+    """
+    if rtl is None:
+        rtl = sys.stdout.isatty()
+    return right_to_left if rtl else str
 
 
 def _with_engine(config: configuration.Config, work: Callable[[Engine], Awaitable[int]]) -> int:

@@ -236,14 +236,17 @@ class Config:
 
     @property
     def knowledge_dir(self) -> Path:
+        """The knowledge folder, resolved against the config file's folder when relative."""
         return Path(self.values["knowledge_dir"])
 
     @property
     def database(self) -> Path:
+        """The SQLite file, resolved against the config file's folder when relative."""
         return Path(self.values["database"])
 
     @property
     def admins(self) -> frozenset[int]:
+        """Admins by numeric user id: a username can be changed and taken by someone else."""
         return frozenset(self.values["admins"])
 
     def token(self) -> str:
@@ -297,9 +300,7 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
         setting = _BY_KEY.get(key)
         if setting is None:
             raise ConfigError(f"{path}: unknown key '{key}'")
-        if (isinstance(value, bool) and setting.type is not bool) or not isinstance(
-            value, setting.type
-        ):
+        if not _has_type(value, setting):
             expected = _type_name(setting.type)
             raise ConfigError(f"{path}: '{key}' must be {expected}, not {_shown(value)}")
         if setting.limits and not setting.limits[0] <= value <= setting.limits[1]:
@@ -313,6 +314,13 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     if any(isinstance(a, bool) or not isinstance(a, int) for a in admins):
         raise ConfigError(f"{path}: 'admins' must be a list of numeric Telegram user ids")
     return flat
+
+
+def _has_type(value: Any, setting: Setting) -> bool:
+    """Python counts True as an int; a config that says `port: true` meant no number."""
+    if isinstance(value, bool) and setting.type is not bool:
+        return False
+    return isinstance(value, setting.type)
 
 
 def _resolve(flat: dict[str, Any], base: Path) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from bot import meaning, vectors
 from bot.config import Config
 from bot.knowledge import (
     KnowledgeError,
+    StepProgress,
     file_digest,
     knowledge_files,
     link_error,
@@ -41,6 +42,7 @@ SUGGESTIONS = 3
 # Up to this many texts are embedded in the engine's own process, more in worker processes.
 INLINE_TEXTS = 48
 LOG = logging.getLogger("sanad.engine")
+T = TypeVar("T")
 
 
 class KnowledgeInvalid(Exception):
@@ -80,6 +82,7 @@ class AnswerItem:
     published: str | None
 
     def to_json(self) -> dict[str, Any]:
+        """The contract's answer object, as `ask --json` prints it."""
         return {
             "article_id": self.article_id,
             "fact_id": self.fact_id,
@@ -115,6 +118,7 @@ class Answer:
     outcome: Outcome = Outcome.NOT_FOUND
 
     def to_json(self) -> dict[str, Any]:
+        """The contract's result object, plus the outcome key that `ask --json` adds."""
         return {
             "question": self.question,
             "answered": self.answered,
@@ -156,10 +160,11 @@ class Engine:
         self._logging: set[asyncio.Task[None]] = set()
         # The first failure to record a question (a read-only or full disk), if any. Answering
         # needs no writes, so it goes on; `warn` says so once (the command line sets it).
-        self.unrecorded: Exception | None = None
+        self.unrecorded: BaseException | None = None
         self.warn: Callable[[str], None] = LOG.warning
 
     async def open(self) -> Engine:
+        """Open the store and the review queue; nothing touches the database before this."""
         await self.store.open()
         await self.review.open()
         return self
@@ -190,7 +195,9 @@ class Engine:
 
     # -- knowledge ---------------------------------------------------------------------------
 
-    def read_knowledge(self, stored: Mapping[str, StoredFile] | None = None) -> KnowledgeFiles:
+    def read_knowledge(
+        self, stored: Mapping[str, StoredFile] | None = None, progress: StepProgress | None = None
+    ) -> KnowledgeFiles:
         """Hash every knowledge file and parse those that changed since `stored`.
 
         Raises KnowledgeInvalid with every error found. With no `stored`, parses all.
@@ -219,7 +226,7 @@ class Engine:
         }
         taken = {aid: path for path in unchanged for aid in stored[path].article_ids}
         changed = [base / path for path in digests if path not in unchanged]
-        articles, errors = read_paths(changed, base=base, taken=taken)
+        articles, errors = read_paths(changed, base=base, taken=taken, progress=progress)
         if errors or unreadable:
             raise KnowledgeInvalid(
                 sorted(errors + unreadable, key=lambda e: (Path(e.path), e.line))
@@ -231,15 +238,16 @@ class Engine:
             based_on={path: file.digest for path, file in stored.items()},
         )
 
-    async def reload(self) -> LoadReport:
+    async def reload(self, progress: StepProgress | None = None) -> LoadReport:
         """Re-read the knowledge folder, redoing only changed files; all-or-nothing.
 
         Parsing runs in a thread, or in a child process with `separate_loads`, so readers
         keep being answered meanwhile; they see the new knowledge once it is committed.
+        `progress` hears of the reading and the analysis (not from a child process).
         """
         async with self._load_lock:
             if not self.separate_loads:
-                report = await self._reload_here()
+                report = await self._reload_here(progress)
             else:
                 if self._loader is None:
                     self._loader = process_pool(1)
@@ -254,14 +262,14 @@ class Engine:
                     self.start_filling()
             return report
 
-    async def _reload_here(self) -> LoadReport:
+    async def _reload_here(self, progress: StepProgress | None = None) -> LoadReport:
         # Another process may load at the same time: the load that commits second reads
         # the folder again against what the first stored, and reports only its own change.
         while True:
             stored = await self.store.files()
-            found = await asyncio.to_thread(self.read_knowledge, stored)
+            found = await asyncio.to_thread(self.read_knowledge, stored, progress)
             try:
-                return await self.store.replace_knowledge(found)
+                return await self.store.replace_knowledge(found, progress)
             except StaleLoad:
                 continue
 
@@ -357,13 +365,13 @@ class Engine:
         assert self._questions is not None
         return await self._in_model_thread(self._questions.vector, question)
 
-    async def _in_model_thread(self, work: Callable[..., Any], *args: Any) -> Any:
+    async def _in_model_thread(self, work: Callable[..., T], *args: Any) -> T:
         if self._embedding is None:
             self._embedding = ThreadPoolExecutor(1, thread_name_prefix="sanad-meaning")
         return await asyncio.get_running_loop().run_in_executor(self._embedding, work, *args)
 
     async def fill_vectors(
-        self, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+        self, workers: int | None = None, progress: vectors.OnProgress | None = None
     ) -> int:
         """Embed the texts that have no vector yet; how many were. 0 with meaning off.
 
@@ -390,7 +398,7 @@ class Engine:
         return done
 
     async def _embed_here(
-        self, todo: list[tuple[bytes, str, str]], progress: Callable[[int, int], None] | None
+        self, todo: list[tuple[bytes, str, str]], progress: vectors.OnProgress | None
     ) -> int:
         if not todo:
             return 0
@@ -455,12 +463,14 @@ class Engine:
         return [_item(ScoredFact(f, 100.0)) for f in facts]
 
     async def item(self, article_id: str, fact_id: str) -> AnswerItem | None:
+        """One fact as an answer, for a button that names it (a suggestion, a list of facts)."""
         fact = await self.store.fact_by_id(article_id, fact_id)
         return None if fact is None else _item(ScoredFact(fact, 100.0))
 
     # -- what admins and readers see about the knowledge --------------------------------------
 
     async def topics(self) -> list[tuple[str, int]]:
+        """Every topic with its article count, for /topics and for readers the bot cannot answer."""
         return await self.store.topics()
 
     async def articles_about(self, topic: str) -> list[ArticleRow]:
@@ -469,6 +479,7 @@ class Engine:
         return list((await self.store.articles(ids)).values()) if ids else []
 
     async def stats(self) -> dict[str, int]:
+        """The figures /stats shows, today's counted from local midnight."""
         counts = await self.store.counts()
         counts.update(await self.store.question_counts(since=_start_of_today()))
         counts.update(await self.store.unsent_counts(since=_start_of_today()))

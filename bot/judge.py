@@ -66,11 +66,13 @@ class Judge:
     @classmethod
     @cache
     def shipped(cls) -> Judge:
+        """The judge trained with the package, read once per process."""
         raw = resources.files("bot").joinpath("data/meaning.json").read_text(encoding="utf-8")
         return cls.from_json(json.loads(raw))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Judge:
+        """A judge from its JSON; refused when trained on other features than the code computes."""
         from bot.matching import FEATURES  # matching imports this module
 
         trained = (tuple(data["rank_features"]), tuple(data["judge_features"]))
@@ -96,7 +98,7 @@ class Judge:
     ) -> list[tuple[float, ...]]:
         """Each candidate's JUDGE_FEATURES: its rank and lead over the others, and the rest."""
         ranks = [_dot(self.rank_weights, ranked(c, wanted)) for c in candidates]
-        out = []
+        out: list[tuple[float, ...]] = []
         for i, c in enumerate(candidates):
             others = max((r for j, r in enumerate(ranks) if j != i), default=ranks[i] - 3.0)
             coverage = max(c.features[:3])

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +25,13 @@ URL_PATTERN = re.compile(r"https?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
 # libyaml's parser is about ten times faster and keeps line marks; pure Python is the fallback.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# A load's steps report (step, done, total) through this, so a terminal can show progress;
+# what it returns is ignored, so a progress bar's update fits.
+StepProgress = Callable[[str, int, int], object]
+READING = "reading files"
+ANALYSING = "analysing articles"
 
 
 @dataclass(frozen=True)
@@ -156,16 +163,15 @@ class _FileReader:
 
     def string(self, node: Node, what: str) -> str | None:
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
-            return node.value.strip() or self._empty(node, what)
+            text: str = node.value.strip()
+            if not text:
+                self.error(node, f"{what} must not be empty")
+            return text or None
         kind = _KINDS.get(node.tag) if isinstance(node, ScalarNode) else None
         if kind:  # `title: 2024` is a number to YAML: say how to make it text
             self.error(node, f"{what} must be text, not {kind} (put it in quotes)")
         else:
             self.error(node, f"{what} must be text")
-        return None
-
-    def _empty(self, node: Node, what: str) -> None:
-        self.error(node, f"{what} must not be empty")
         return None
 
     def identifier(self, node: Node, what: str) -> str | None:
@@ -411,11 +417,15 @@ def outside_link(folder: Path, path: Path) -> str | None:
 
 
 def link_error(display: str, target: str) -> KnowledgeError:
+    """A symbolic link out of the folder is refused: the folder is all that is served."""
     return KnowledgeError(display, 1, f"links outside the knowledge folder (to {target}): not read")
 
 
 def read_paths(
-    paths: Iterable[Path], base: Path | None = None, taken: Mapping[str, str] | None = None
+    paths: Iterable[Path],
+    base: Path | None = None,
+    taken: Mapping[str, str] | None = None,
+    progress: StepProgress | None = None,
 ) -> tuple[list[Article], list[KnowledgeError]]:
     """Read files and folders together; ids must be unique across all of them.
 
@@ -428,7 +438,10 @@ def read_paths(
     articles: list[Article] = []
     errors: list[KnowledgeError] = []
     owners: dict[str, tuple[str, int | None]] = {i: (p, None) for i, p in (taken or {}).items()}
-    for display, path, target in _expand(paths, base):
+    files = _expand(paths, base)
+    for done, (display, path, target) in enumerate(files, 1):
+        if progress is not None:
+            progress(READING, done, len(files))
         if target is not None:
             errors.append(link_error(display, target))
             continue
@@ -502,6 +515,7 @@ def _first_alias(text: str) -> tuple[int, str] | None:
     """
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
+            assert event.start_mark is not None, "the parser marks where each event starts"
             return event.start_mark.line + 1, str(event.anchor)
     return None
 

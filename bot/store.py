@@ -19,18 +19,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 import aiosqlite
 
 from bot.analysis import FactTerms, TermsTable, article_terms, fact_terms
 from bot.index import ARTICLE_WEIGHTS, FACT_WEIGHTS, KnowledgeIndex, Postings, Ranker
-from bot.knowledge import Article, Fact, Sentence
+from bot.knowledge import ANALYSING, Article, Fact, Sentence, StepProgress
 from bot.text import normalize
 from bot.workers import process_pool
 
 P = ParamSpec("P")
 R = TypeVar("R")
+# A row as the database connection returns it (no row factory is set).
+Row = tuple[Any, ...]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -332,6 +334,7 @@ class LoadReport:
 
     @property
     def unchanged(self) -> bool:
+        """Nothing to report: the bot says so instead of listing three empty lines."""
         return not (self.added or self.changed or self.removed)
 
 
@@ -436,6 +439,7 @@ class Store:
         return db
 
     async def close(self) -> None:
+        """Close both connections: an open aiosqlite thread would keep the process alive."""
         for db in (self._db, self._wdb):
             if db is not None:
                 await db.close()
@@ -455,16 +459,25 @@ class Store:
             raise RuntimeError("the store is not open")
         return self._wdb
 
+    async def fetch_all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
+        """Every row at once: iterating an aiosqlite cursor costs a thread hop per row.
+
+        aiosqlite types rows as sqlite3.Row whatever the row factory; ours is the default,
+        so they are tuples, and typed so here.
+        """
+        return cast(list[Row], await self.db.execute_fetchall(sql, params))
+
     # -- loading -----------------------------------------------------------------------------
 
     async def files(self) -> dict[str, StoredFile]:
         """Every loaded knowledge file with its hash and article ids."""
         sql = """SELECT f.path, f.digest, json_group_array(a.id) FILTER (WHERE a.id IS NOT NULL)
                  FROM files f LEFT JOIN articles a ON a.path = f.path GROUP BY f.path"""
-        async with self.db.execute(sql) as cur:
-            return {row[0]: _stored_file(row) async for row in cur}
+        return {row[0]: _stored_file(row) for row in await self.fetch_all(sql)}
 
-    async def replace_knowledge(self, found: KnowledgeFiles) -> LoadReport:
+    async def replace_knowledge(
+        self, found: KnowledgeFiles, progress: StepProgress | None = None
+    ) -> LoadReport:
         """Make the stored knowledge equal to the folder, redoing only what changed.
 
         Articles of unchanged files stay as they are; re-read articles are compared by
@@ -474,9 +487,14 @@ class Store:
         """
         async with self.db.execute("SELECT id, digest, path FROM articles") as cur:
             old = {row[0]: (row[1], row[2]) async for row in cur}
-        return await asyncio.to_thread(self._replace, found, old)
+        return await asyncio.to_thread(self._replace, found, old, progress)
 
-    def _replace(self, found: KnowledgeFiles, old: dict[str, tuple[str, str]]) -> LoadReport:
+    def _replace(
+        self,
+        found: KnowledgeFiles,
+        old: dict[str, tuple[str, str]],
+        progress: StepProgress | None = None,
+    ) -> LoadReport:
         kept = {i for i, (_, path) in old.items() if path in found.unchanged}
         new = {a.id: (a, a.digest()) for a in found.articles}
         report = LoadReport(
@@ -486,7 +504,7 @@ class Store:
         )
         moved = [(a.path, i) for i, (a, _) in new.items() if i in old and old[i][1] != a.path]
         # The stemming runs before the write lock is taken, so question logs are not held up.
-        rows = _analyse_all([new[i] for i in report.added + report.changed])
+        rows = _analyse_all([new[i] for i in report.added + report.changed], progress)
         db = sqlite3.connect(self.path, isolation_level=None)
         try:
             db.execute("PRAGMA foreign_keys=ON")
@@ -515,6 +533,7 @@ class Store:
         return report
 
     async def loaded_at(self) -> float | None:
+        """When the knowledge was last loaded; None before the first load."""
         async with self.db.execute("SELECT value FROM meta WHERE key='loaded_at'") as cur:
             row = await cur.fetchone()
         return float(row[0]) if row else None
@@ -557,24 +576,29 @@ class Store:
             # One read transaction: the postings and the terms of the same load.
             await self.db.execute("BEGIN")
             try:
-                blobs = dict(await self.db.execute_fetchall("SELECT name, data FROM postings"))
-                loaded = dict(await self.db.execute_fetchall("SELECT id, loaded_at FROM articles"))
+                blobs: dict[str, bytes] = dict(
+                    await self.fetch_all("SELECT name, data FROM postings")
+                )
+                loaded: dict[str, float] = dict(
+                    await self.fetch_all("SELECT id, loaded_at FROM articles")
+                )
                 wanted = TermsTable.to_read(previous, loaded)
+                read: list[Row] = []
                 if wanted is None:
-                    read = await self.db.execute_fetchall(_TERMS)
+                    read = await self.fetch_all(_TERMS)
                 elif wanted:
-                    read = await self.db.execute_fetchall(_TERMS_OF, (json.dumps(wanted),))
-                else:
-                    read = []
+                    read = await self.fetch_all(_TERMS_OF, (json.dumps(wanted),))
             finally:
                 await self.db.execute("COMMIT")
             terms = partial(TermsTable.build, previous, loaded, read)
-            self._index = await asyncio.to_thread(_open_index, blobs, terms)
-            return self._index
+            index = await asyncio.to_thread(_open_index, blobs, terms)
+            self._index = index
+            return index
         finally:
             self._opening = None
 
     async def facts(self, rowids: Sequence[int]) -> dict[int, FactRow]:
+        """Facts by rowid with their quotes and article, read in one query for one answer."""
         if not rowids:
             return {}
         marks = ",".join("?" * len(rowids))
@@ -587,10 +611,10 @@ class Store:
                    a.title, a.url, a.published, a.topics
             FROM facts f JOIN articles a ON a.id = f.article_id WHERE f.rowid IN ({marks})
         """
-        # Fetched at once: iterating an aiosqlite cursor costs a thread hop per row.
-        return {row[0]: _fact_row(row) for row in await self.db.execute_fetchall(sql, rowids)}
+        return {row[0]: _fact_row(row) for row in await self.fetch_all(sql, rowids)}
 
     async def article_facts(self, article_id: str) -> list[FactRow]:
+        """An article's facts in file order, for the list a reader opens from an answer."""
         async with self.db.execute(
             "SELECT rowid FROM facts WHERE article_id = ? ORDER BY position", (article_id,)
         ) as cur:
@@ -599,6 +623,7 @@ class Store:
         return [found[r] for r in rowids]
 
     async def fact_by_id(self, article_id: str, fact_id: str) -> FactRow | None:
+        """The fact a button or `sanad teach` names by its ids, which outlive rowids."""
         async with self.db.execute(
             "SELECT rowid FROM facts WHERE article_id = ? AND id = ?", (article_id, fact_id)
         ) as cur:
@@ -608,12 +633,13 @@ class Store:
         return (await self.facts([row[0]])).get(row[0])
 
     async def articles(self, ids: Iterable[str] | None = None) -> dict[str, ArticleRow]:
+        """Article headers by id (all when `ids` is None), newest first."""
         sql = "SELECT id, title, url, published, topics FROM articles"
         params: tuple[str, ...] = ()
         if ids is not None:
             params = tuple(dict.fromkeys(ids))
             sql += f" WHERE id IN ({','.join('?' * len(params))})"
-        rows = await self.db.execute_fetchall(sql + " ORDER BY published DESC, id", params)
+        rows = await self.fetch_all(sql + " ORDER BY published DESC, id", params)
         return {row[0]: _article_row(row) for row in rows}
 
     async def topics(self) -> list[tuple[str, int]]:
@@ -635,12 +661,14 @@ class Store:
         return list(rows)
 
     async def articles_with_topic(self, topic: str) -> list[str]:
+        """Ids of the articles under a topic, compared after normalisation as readers type it."""
         async with self.db.execute(
             "SELECT article_id FROM topics WHERE normalized = ?", (normalize(topic),)
         ) as cur:
             return [row[0] async for row in cur]
 
     async def counts(self) -> dict[str, int]:
+        """How much knowledge is loaded, for /stats."""
         sql = """SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM facts),
                         (SELECT count(*) FROM sentences)"""
         async with self.db.execute(sql) as cur:
@@ -656,9 +684,10 @@ class Store:
 
     async def vectors(self) -> dict[bytes, bytes]:
         """Every stored vector by its key."""
-        return dict(await self.db.execute_fetchall("SELECT key, vector FROM vectors"))
+        return dict(await self.fetch_all("SELECT key, vector FROM vectors"))
 
     async def vector_keys(self) -> set[bytes]:
+        """Keys that have a vector already, so a fill embeds only what is new."""
         return {row[0] for row in await self.db.execute_fetchall("SELECT key FROM vectors")}
 
     async def vectors_stamp(self) -> str:
@@ -691,6 +720,7 @@ class Store:
         chat_id: int | None = None,
         user_id: int | None = None,
     ) -> None:
+        """Record one question, so /stats and the review queue can count it."""
         article_id, fact_id, score = best or (None, None, None)
         await self.wdb.execute(
             "INSERT INTO asked (at, chat_id, user_id, question, normalized, answered, "
@@ -709,6 +739,7 @@ class Store:
         )
 
     async def question_counts(self, since: float) -> dict[str, int]:
+        """Questions asked and answered, in all and since `since`, for /stats."""
         sql = """SELECT count(*), coalesce(sum(answered), 0),
                         count(*) FILTER (WHERE at >= ?),
                         coalesce(sum(answered) FILTER (WHERE at >= ?), 0) FROM asked"""
@@ -727,12 +758,14 @@ class Store:
     async def record_unsent(
         self, update_id: int | None, chat_id: int | None, method: str, error: str
     ) -> None:
+        """Keep a reply Telegram refused for good, so /stats can say it was lost."""
         await self.wdb.execute(
             "INSERT INTO unsent (at, update_id, chat_id, method, error) VALUES (?, ?, ?, ?, ?)",
             (time.time(), update_id, chat_id, method, error),
         )
 
     async def unsent_counts(self, since: float) -> dict[str, int]:
+        """Replies lost, in all and since `since`, for /stats."""
         sql = "SELECT count(*), count(*) FILTER (WHERE at >= ?) FROM unsent"
         async with self.db.execute(sql, (since,)) as cur:
             row = await cur.fetchone()
@@ -842,12 +875,14 @@ class Store:
         return row[0] if row else None
 
     async def mark_sent(self, delivery_id: int) -> None:
+        """Record a delivery the moment Telegram accepts it, so a restart never sends it again."""
         await self.wdb.execute(
             "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
             (time.time(), delivery_id),
         )
 
     async def mark_failed(self, delivery_id: int, error: str) -> None:
+        """Give up a delivery for good (a removed article, a chat that refused it), saying why."""
         await self.wdb.execute(
             "UPDATE outbox SET state = 'failed', error = ?, attempts = attempts + 1 WHERE id = ?",
             (error, delivery_id),
@@ -866,6 +901,7 @@ class Store:
         )
 
     async def outbox_counts(self) -> dict[str, int]:
+        """Deliveries by state, for /stats."""
         counts = {"pending": 0, "sent": 0, "failed": 0}
         async with self.db.execute("SELECT state, count(*) FROM outbox GROUP BY state") as cur:
             counts.update({row[0]: row[1] async for row in cur})
@@ -964,17 +1000,34 @@ class _ArticleRows:
 # Below this many articles a load analyses them here; above, on every core (starting worker
 # processes costs about half a second, analysing 10,000 articles about 15 s on one core).
 PARALLEL_FROM = 2000
+# Pieces each worker's share is cut into, so progress shows while the workers run.
+PIECES = 10
 
 
-def _analyse_all(articles: list[tuple[Article, str]]) -> list[_ArticleRows]:
+def _analyse_all(
+    articles: list[tuple[Article, str]], progress: StepProgress | None = None
+) -> list[_ArticleRows]:
     """Each article's rows, in order; a large load spreads the stemming over the cores."""
     workers = min(os.cpu_count() or 1, 8)
     if len(articles) < PARALLEL_FROM or workers < 2:
-        return _analyse(articles)
-    size = -(-len(articles) // workers)
+        chunks = [articles[i : i + 1] for i in range(len(articles))]
+        return _analysed(map(_analyse, chunks), len(articles), progress)
+    size = -(-len(articles) // (workers * PIECES))
     chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
     with process_pool(workers) as pool:
-        return [row for chunk in pool.map(_analyse, chunks) for row in chunk]
+        return _analysed(pool.map(_analyse, chunks), len(articles), progress)
+
+
+def _analysed(
+    pieces: Iterable[list[_ArticleRows]], total: int, progress: StepProgress | None
+) -> list[_ArticleRows]:
+    """The pieces' rows in order, each finished piece told to `progress`."""
+    rows: list[_ArticleRows] = []
+    for piece in pieces:
+        rows.extend(piece)
+        if progress is not None:
+            progress(ANALYSING, len(rows), total)
+    return rows
 
 
 def _analyse(articles: list[tuple[Article, str]]) -> list[_ArticleRows]:
@@ -1001,7 +1054,9 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> _I
     (rowid,) = db.execute("SELECT coalesce(max(rowid), 0) FROM facts").fetchone()
     (article_rowid,) = db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
     now = time.time()
-    articles, sentences, topics, facts, index, article_index = [], [], [], [], [], []
+    articles, facts, index, article_index = [], [], [], []
+    sentences: list[tuple[str, str, int, str]] = []
+    topics: list[tuple[str, str, str]] = []
     for row in rows:
         a = row.article
         topics_json = json.dumps(a.topics, ensure_ascii=False)

@@ -309,6 +309,7 @@ class Taught:
 
 
 def digest(content: bytes) -> str:
+    """A file's hash: a card records it so a file edited since is not edited blindly."""
     return hashlib.sha256(content).hexdigest()
 
 

@@ -21,22 +21,20 @@ _TATWEEL = "\u0640"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Bidi controls and zero-width characters hide inside copied text and break tokenising.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
-_FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ة": "ه",
-        "ؤ": "ء",
-        "ئ": "ء",
-        "ک": "ك",
-        "ی": "ي",
-        **{chr(0x0660 + d): str(d) for d in range(10)},
-        **{chr(0x06F0 + d): str(d) for d in range(10)},
-    }
-)
+# Letters and digits that readers write more than one way, each folded to one. One
+# character for one, so a span found in folded text is the same span of the original
+# (bot/distill/entities.py relies on that).
+SPELLING_FOLDS = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ى": "ي",
+    "ة": "ه",
+    **{chr(0x0660 + d): str(d) for d in range(10)},
+    **{chr(0x06F0 + d): str(d) for d in range(10)},
+}
+_FOLD = str.maketrans({**SPELLING_FOLDS, "ؤ": "ء", "ئ": "ء", "ک": "ك", "ی": "ي"})
 # Anything that is neither a letter nor a digit separates words (Arabic punctuation included).
 _NON_WORD = re.compile(r"[^\w]+|_")
 # Clitics written attached to the next word: conjunctions و/ف, prepositions ب/ل/ك and the
@@ -174,7 +172,8 @@ def stem(token: str) -> str:
     # the ة that normalisation folded, so الشراكة stems to شراك and not to شرا.
     if bare.endswith("ه") and len(bare) > 3:
         bare = bare[:-1] + "ة"
-    return _stemmer.stemWord(bare)
+    stem: str = _stemmer.stemWord(bare)  # PyStemmer ships no types
+    return stem
 
 
 @lru_cache(maxsize=200_000)

@@ -112,9 +112,11 @@ class Vocabulary:
             found = process.extract(
                 shape, shapes, scorer=OSA.distance, score_cutoff=limit, limit=None
             )
-            for other, edits, _ in found:
-                edits = _typed(shape, other, edits, limit)
-                for word in self.by_skeleton[other] if edits is not None else ():
+            for other, distance, _ in found:
+                edits = _typed(shape, other, distance, limit)
+                if edits is None:
+                    continue
+                for word in self.by_skeleton[other]:
                     if allowed_edits(word) < edits:
                         continue
                     dots = max(0, OSA.distance(key, word) - edits)

@@ -47,6 +47,7 @@ class FactVectors:
 
     @property
     def done(self) -> int:
+        """Facts with a vector, which the progress of a fill counts."""
         return len(self.rows)
 
     def nearest(self, vector: np.ndarray, k: int, limit: int) -> list[int]:
@@ -74,6 +75,8 @@ class FactVectors:
 
 
 EMPTY = FactVectors({}, np.zeros((0, meaning.DIM), np.float32), {}, 0)
+# Called with (texts done, texts to do); what it returns is ignored, so a bar's update fits.
+OnProgress = Callable[[int, int], object]
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ async def fill(
     store: Store,
     todo: Sequence[tuple[bytes, str, str]],
     workers: int,
-    progress: Callable[[int, int], None] | None = None,
+    progress: OnProgress | None = None,
 ) -> int:
     """Embed these (key, kind, text) in `workers` processes and store them; how many were.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
-from bot.text import normalize, stopwords
+from bot.text import SPELLING_FOLDS, normalize, stopwords
 
 PERSON, PLACE, ORG = "person", "place", "org"
 DATE, YEAR, NUMBER, PHRASE = "date", "year", "number", "phrase"
@@ -126,6 +126,7 @@ class Lexicon:
             bucket.sort(key=lambda e: len(e.words), reverse=True)
 
     def lookup(self, words: tuple[str, ...]) -> _Entry | None:
+        """The entry spelt exactly `words`; buckets by first word keep this quick."""
         return next((e for e in self.names.get(words[0], ()) if e.words == words), None)
 
     def copy(self) -> Lexicon:
@@ -340,19 +341,7 @@ _YEAR = re.compile(r"(?:1[89]|20)[0-9]{2}")
 _UNIT_WORD = re.compile(r"\s+([^\s،,؛;.:!?؟()«»\"]+)")
 _NUMBER = re.compile(r"(?<![\w.,٫])[0-9]+(?:[.,٫][0-9]+)*(?:\s*[%٪])?")
 # One character for one: spans found in the folded text are spans of the sentence.
-_FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ة": "ه",
-        **{chr(0x0660 + d): str(d) for d in range(10)},
-        **{chr(0x06F0 + d): str(d) for d in range(10)},
-        "٫": ".",
-    }
-)
+_FOLD = str.maketrans({**SPELLING_FOLDS, "٫": "."})
 
 
 def _compact(text: str) -> str:

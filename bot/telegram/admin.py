@@ -7,7 +7,6 @@ Everyone else is refused with one polite sentence that says nothing about the kn
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from functools import wraps
 from pathlib import Path
 
@@ -18,10 +17,9 @@ from bot.engine import KnowledgeInvalid
 from bot.knowledge import KNOWLEDGE_SUFFIXES
 from bot.store import LoadReport
 from bot.telegram import cards, render, retry, wording
-from bot.telegram.context import SanadContext
+from bot.telegram.context import Handler, SanadContext
 from bot.telegram.sending import reply
 
-Handler = Callable[[Update, SanadContext], Awaitable[None]]
 MAX_UPLOAD = publishing.MAX_SIZE
 STATS_DAYS = 30  # the daily figures under /stats
 

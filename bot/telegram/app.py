@@ -11,7 +11,7 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -215,7 +215,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
 
 def _post_init(
     config: Config, queue: InboxQueue
-) -> Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]:
+) -> Callable[[Application[Any, Any, Any, Any, Any, Any]], Coroutine[Any, Any, None]]:
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Open the engine, make sure the knowledge is loaded, register the command menu.
 

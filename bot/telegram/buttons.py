@@ -9,16 +9,13 @@ handler that fails still answers, so the reader sees a note rather than a spinne
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable
 from functools import wraps
 
 from telegram import Update
 from telegram.error import TelegramError
 
 from bot.telegram import wording
-from bot.telegram.context import SanadContext
-
-Handler = Callable[[Update, SanadContext], Awaitable[None]]
+from bot.telegram.context import Handler, SanadContext
 
 
 def always_answered(handler: Handler) -> Handler:

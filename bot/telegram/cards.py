@@ -39,6 +39,7 @@ def card(item: ReviewItem, position: int, total: int, candidates: Sequence[Candi
 
 
 def taught(question: str, statement: str, path: str, added: bool) -> str:
+    """What the editor is told after teaching, including when the question was there already."""
     template = wording.TAUGHT if added else wording.ALREADY_TAUGHT
     return say(template, question=question, statement=statement, path=path)
 

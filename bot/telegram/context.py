@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from bot.telegram.news import Sender
 
 SERVICES = "services"
+# A coroutine function, not any awaitable: PTB's handlers schedule what they return as a task.
+Handler = Callable[[Update, "SanadContext"], Coroutine[Any, Any, None]]
 
 
 @dataclass
@@ -42,4 +45,6 @@ class SanadContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
 
     @property
     def services(self) -> Services:
-        return self.bot_data[SERVICES]
+        """The one object post_init put in bot_data, typed, so handlers need no cast."""
+        services: Services = self.bot_data[SERVICES]
+        return services

@@ -203,6 +203,7 @@ def caption(article: Article) -> str:
 
 
 def drafts_folder(context: SanadContext) -> Path:
+    """Drafts live beside the database, in a folder the bot may write to."""
     return context.services.config.database.parent / "drafts"
 
 

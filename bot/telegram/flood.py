@@ -26,6 +26,7 @@ class FloodGate:
         self._warned: dict[int, float] = {}
 
     def check(self, user_id: int, now: float | None = None) -> Verdict:
+        """Whether to answer this user now, warn once, or drop the question silently."""
         if self.limit <= 0:
             return Verdict.ANSWER
         now = time.monotonic() if now is None else now

@@ -82,6 +82,7 @@ class Inbox:
 
     @property
     def store(self) -> Store:
+        """The engine's store, once the bot has opened it (post_init)."""
         if self._store is None:
             raise RuntimeError("the inbox is not open")
         return self._store

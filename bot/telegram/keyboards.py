@@ -39,6 +39,7 @@ class CallbackData:
         self._keys = itertools.count(1)
 
     def encode(self, kind: str, *args: str) -> str:
+        """Button data within Telegram's 64 bytes; longer data is kept here behind a short key."""
         data = kind + ":" + " ".join(args)
         if len(data.encode("utf-8")) <= MAX_DATA:
             return data
@@ -81,6 +82,7 @@ def more(item: AnswerItem, data: CallbackData) -> InlineKeyboardMarkup:
 
 
 def facts(items: Iterable[AnswerItem], data: CallbackData) -> InlineKeyboardMarkup:
+    """One button a fact: the reader picks which fact to read in full."""
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(render.label(i.statement), callback_data=_fact(i, data))]
@@ -100,6 +102,7 @@ def articles(rows: Iterable[tuple[str, str]], data: CallbackData) -> InlineKeybo
 
 
 def topics(names: Iterable[str], data: CallbackData) -> InlineKeyboardMarkup:
+    """One button a topic: the reader picks a topic instead of typing its name."""
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(render.label(n), callback_data=data.encode(TOPIC, n))]

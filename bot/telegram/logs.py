@@ -23,6 +23,7 @@ class RedactingFormatter(logging.Formatter):
         self.secrets = [s for s in secrets if s]
 
     def format(self, record: logging.LogRecord) -> str:
+        """The record as usual, with every secret replaced, tracebacks included."""
         text = super().format(record)
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
@@ -37,6 +38,7 @@ class StartupAborts(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but the traceback of start-up giving up."""
         return not (
             record.levelno >= logging.ERROR
             and record.name.startswith("telegram.ext")

@@ -15,10 +15,12 @@ import logging
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from telegram import (
     Bot,
     Chat,
+    ChatFullInfo,
     ChatMember,
     ChatMemberUpdated,
     InlineKeyboardButton,
@@ -28,6 +30,7 @@ from telegram import (
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot.store import Delivery, Store
 from bot.subscriptions import ALL_NEWS, News, Subscriptions, UnknownTopic
@@ -95,7 +98,9 @@ async def subscribe_button(update: Update, context: SanadContext) -> None:
 
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
-Action = Callable[[Subscriptions, Chat, str | None], Awaitable[Reply]]
+# The chat a command came from, or a channel named in it and looked up with getChat.
+Target = Chat | ChatFullInfo
+Action = Callable[[Subscriptions, Target, str | None], Awaitable[Reply]]
 
 
 async def _change(
@@ -106,13 +111,15 @@ async def _change(
     if message is None or chat is None or not message.text:
         return
     _, rest = _split_command(message.text, context.bot.username)
-    target, topic = chat, rest or None
+    target: Target = chat
+    topic = rest or None
     if chat.type == ChatType.PRIVATE and rest.startswith("@"):
         name, _, topic_text = rest.partition(" ")
-        target, refusal = await _channel_for(context.bot, name, update)
-        if target is None:
+        channel, refusal = await _channel_for(context.bot, name, update)
+        if channel is None:
             await _reply(message, refusal)
             return
+        target = channel
         topic = topic_text.strip() or None
     elif (
         manage
@@ -130,7 +137,7 @@ async def _change(
     await _reply(message, text, markup)
 
 
-async def _subscribe(subs: Subscriptions, chat: Chat, topic: str | None) -> Reply:
+async def _subscribe(subs: Subscriptions, chat: Target, topic: str | None) -> Reply:
     title = chat.title or chat.full_name or chat.username or ""
     try:
         added = await subs.subscribe(chat.id, chat.type, title, topic)
@@ -143,7 +150,7 @@ async def _subscribe(subs: Subscriptions, chat: Chat, topic: str | None) -> Repl
     return _done(chat, done, topic=label), None
 
 
-async def _unsubscribe(subs: Subscriptions, chat: Chat, topic: str | None) -> Reply:
+async def _unsubscribe(subs: Subscriptions, chat: Target, topic: str | None) -> Reply:
     removed = await subs.unsubscribe(chat.id, topic)
     if not removed:
         return render.plain(wording.NOT_SUBSCRIBED), None
@@ -152,7 +159,7 @@ async def _unsubscribe(subs: Subscriptions, chat: Chat, topic: str | None) -> Re
     return _done(chat, wording.UNSUBSCRIBED, topic=topic), None
 
 
-async def _list(subs: Subscriptions, chat: Chat, topic: str | None) -> Reply:
+async def _list(subs: Subscriptions, chat: Target, topic: str | None) -> Reply:
     labels = await subs.of(chat.id)
     if not labels:
         return render.plain(wording.NO_SUBSCRIPTIONS), None
@@ -160,7 +167,7 @@ async def _list(subs: Subscriptions, chat: Chat, topic: str | None) -> Reply:
     return render.listing(_done(chat, wording.SUBSCRIPTIONS), names), None
 
 
-def _done(chat: Chat, template: str, **values: str) -> str:
+def _done(chat: Target, template: str, **values: str) -> str:
     """The reply about a chat's subscriptions, naming the channel when managed from elsewhere."""
     if chat.type == ChatType.CHANNEL and chat.title:
         return render.say(template + " ({channel})", channel=chat.title, **values)
@@ -207,7 +214,7 @@ async def _may_manage_here(bot: Bot, chat: Chat, update: Update, message: Messag
     return user is not None and await _is_manager(bot, chat.id, user.id)
 
 
-async def _channel_for(bot: Bot, name: str, update: Update) -> tuple[Chat | None, str]:
+async def _channel_for(bot: Bot, name: str, update: Update) -> tuple[Target | None, str]:
     """The channel named in a private chat, when both the user and the bot administer it.
 
     Otherwise None and the refusal, ready to send.
@@ -309,13 +316,17 @@ class Pace:
         self._last_send = time.monotonic()
 
     def sent(self, chat_id: int) -> None:
+        """Note a send to this chat, which its per-chat limit counts."""
         self._recent[chat_id].append(time.monotonic())
 
 
 class Sender:
     """Drains the outbox; started in post_init, stopped (after the send in flight) at exit."""
 
-    def __init__(self, bot: Bot, store: Store, subs: Subscriptions, pace: Pace) -> None:
+    # ExtBot, not Bot: only it takes rate_limit_args, which tell our retrier to try once.
+    def __init__(
+        self, bot: ExtBot[dict[str, Any]], store: Store, subs: Subscriptions, pace: Pace
+    ) -> None:
         self.bot = bot
         self.store = store
         self.subs = subs
@@ -324,9 +335,11 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
+        """Start draining the outbox in the background."""
         self._task = asyncio.create_task(self._run(), name="sanad-news-sender")
 
     async def stop(self) -> None:
+        """Stop after the send in flight, so it is recorded and never sent twice."""
         self._stop.set()
         if self._task is not None:
             await self._task

@@ -145,7 +145,7 @@ def _asker(message: Message, user_id: int) -> int:
 
 
 def _top(services: Services) -> int:
-    return 1 + services.config["telegram.next_answers"]
+    return 1 + int(services.config["telegram.next_answers"])
 
 
 async def _rendered(services: Services, answer: Answer) -> tuple[str, InlineKeyboardMarkup | None]:

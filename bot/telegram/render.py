@@ -184,6 +184,7 @@ def listing(heading: str, names: Sequence[str]) -> str:
 
 
 def topics(names: Sequence[tuple[str, int]]) -> str:
+    """The topics as a list with their article counts, or a note when there are none."""
     if not names:
         return plain(wording.NO_TOPICS)
     lines = [f"{RLM}{esc(wording.TOPICS)}"]
@@ -192,6 +193,7 @@ def topics(names: Sequence[tuple[str, int]]) -> str:
 
 
 def topic_header(topic: str) -> str:
+    """The line above a topic's articles, so the reader knows what the buttons list."""
     return say(wording.TOPIC_ARTICLES, topic=topic)
 
 
@@ -205,6 +207,7 @@ def article_header(item: AnswerItem) -> str:
 
 
 def reload_report(report: LoadReport) -> str:
+    """What a reload changed, id by id, so an admin can check it did what they meant."""
     if report.unchanged:
         return plain(wording.RELOAD_UNCHANGED)
     counts = {"added": report.added, "changed": report.changed, "removed": report.removed}

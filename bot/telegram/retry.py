@@ -69,7 +69,7 @@ class Policy:
         if isinstance(error, RetryAfter):
             wait = seconds(error.retry_after)
             return wait if wait <= LONGEST_WAIT else None
-        return min(self.delay * 2 ** (attempt - 1), LONGEST_PAUSE)
+        return min(self.delay * 2.0 ** (attempt - 1), LONGEST_PAUSE)
 
 
 def transient(error: TelegramError) -> bool:
@@ -107,6 +107,7 @@ class Retrying(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Make the call, trying it again while the failure is transient and the policy allows."""
         if rate_limit_args is not None and not rate_limit_args.get("retry", True):
             return await callback(*args, **kwargs)
         return await self.call(lambda: callback(*args, **kwargs), endpoint, data.get("chat_id"))
@@ -160,6 +161,7 @@ class ApiRequest(HTTPXRequest):
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """The body as JSON, or a one-line BadResponse that the retry policy treats as transient."""
         try:
             parsed = json.loads(payload.decode("utf-8", "replace"))
         except ValueError:
