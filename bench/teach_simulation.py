@@ -20,8 +20,8 @@ even positions, taught; half B, the odd positions and never tuned on, measured).
     python -m bench.teach_simulation --articles 2          # the first two articles only
 
 About a minute on 2 shared cores. Measured (README, "The editors' loop"): the taught half goes
-from 0.39-0.45 right to 0.98-1.00, every question taught answered right; the other half's share
-right moves by -0.03 to 0; out of scope answered goes from 0.17 to 0.17-0.21.
+from 0.42-0.52 right to 0.98-1.00, every question taught answered right; the other half's share
+right gains 0.01-0.02; out of scope answered goes from 0.18 to 0.19-0.26.
 """
 
 from __future__ import annotations
@@ -270,8 +270,9 @@ def rows(run: Run) -> list[Row]:
 
 def table(run: Run) -> str:
     """The run's figures as a Markdown table, before → after."""
+    kept = sum(run.after[p] == RIGHT for p in run.taught)
     lines = [
-        f"{run.name}: {len(run.taught)} questions taught"
+        f"{run.name}: {len(run.taught)} questions taught, {kept} of them right after"
         f" ({len(run.failed)} refused by teaching); meaning {'on' if run.semantic else 'OFF'};"
         f" {run.seconds:.0f} s",
         "",
@@ -289,9 +290,14 @@ def table(run: Run) -> str:
 
 
 def changes(run: Run) -> list[str]:
-    """Every question not taught whose outcome moved, and every refusal that did."""
+    """Taught questions not right after, questions not taught that moved, refusals that moved."""
     taught = set(run.taught)
     lines = [
+        f"taught, not right after: {run.after[q.position]}: {q.text}"
+        for q in run.questions
+        if q.position in taught and run.after[q.position] != RIGHT
+    ]
+    lines += [
         f"{'taught half' if q.position in run.taught_half else 'other half'}:"
         f" {run.before[q.position]} → {run.after[q.position]}: {q.text}"
         for q in run.questions
