@@ -271,8 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ARCD: {len(paragraphs)} paragraphs, {sentences} sentences, {len(questions)} questions")
     rows = [asyncio.run(evaluate_engine(paragraphs, questions, settings))]
     if not settings:
-        # The ranking alone, every question answered: what abstention costs.
+        # The ranking alone, every question answered: what abstention costs; and words alone.
         rows.append(asyncio.run(evaluate_engine(paragraphs, questions, {"min_score": 0})))
+        rows.append(asyncio.run(evaluate_engine(paragraphs, questions, {"semantic": False})))
+        words_ranking = {"semantic": False, "min_score": 0}
+        rows.append(asyncio.run(evaluate_engine(paragraphs, questions, words_ranking)))
     if not args.no_references:
         rows += [wratio_reference(paragraphs, questions), bm25_reference(paragraphs, questions)]
     print(report(rows))

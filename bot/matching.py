@@ -395,7 +395,12 @@ class Matcher:
         ranked = found.candidates
         candidates = judged_candidates(found)
         scores = judge.scores(candidates, query.wanted)
-        judged = [r._replace(score=s) for r, s in zip(ranked, scores, strict=True)]
+        # An editor's question close to the reader's still answers, as it does by words: the
+        # judge learnt from articles without editors' questions.
+        judged = [
+            r._replace(score=max(s, round(100 * r.asked * r.known**KNOWN_POWER, 2)))
+            for r, s in zip(ranked, scores, strict=True)
+        ]
         judged.sort(key=lambda r: (-r.score, r.row.rowid))
         return judged
 

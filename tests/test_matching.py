@@ -315,10 +315,19 @@ def test_sentences_split_at_end_marks_and_keep_decimals_together() -> None:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not ARCD.exists(), reason="ARCD is not in ../shared/data/")
 async def test_arcd_quality_stays_above_its_floor() -> None:
-    """The whole train split through the real engine (a few seconds); measured 0.636."""
+    """The whole train split through the real engine, by words and by meaning (a minute).
+
+    By words, measured 0.672 / 0.885. With meaning (the default) the judge abstains on more
+    of ARCD's questions, which all have an answer (README: "Matching by meaning"): measured
+    0.642 / 0.791, and ranking alone improves.
+    """
     paragraphs, questions = read_arcd(ARCD)
-    figures = await evaluate_engine(paragraphs, questions)
-    assert figures.hit1 >= 0.62
-    assert figures.hit5 >= 0.80
+    words = await evaluate_engine(paragraphs, questions, {"semantic": False})
+    assert words.hit1 >= 0.62
+    assert words.hit5 >= 0.80
+    meaning = await evaluate_engine(paragraphs, questions)
+    assert meaning.hit1 >= 0.62
+    assert meaning.hit5 >= 0.77

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Run, run_sanad
+from conftest import WORDS_ONLY, Run, run_sanad
 
 from bot.store import APPLICATION_ID
 
@@ -151,7 +151,7 @@ def bulk(root: Path, articles: int, database: Path | None = None) -> Bulk:
     root.mkdir(parents=True, exist_ok=True)
     site = Bulk(root, articles, database or root / "data" / "sanad.sqlite3")
     site.config.write_text(
-        f"knowledge_dir: knowledge\ndatabase: {site.database}\n", encoding="utf-8"
+        f"knowledge_dir: knowledge\ndatabase: {site.database}\n" + WORDS_ONLY, encoding="utf-8"
     )
     return site
 

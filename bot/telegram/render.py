@@ -251,7 +251,7 @@ def stats(
         if k.startswith(STOPPED)
     )
     if meaning is not None:
-        lines.append(wording.MEANING.format(done=meaning[0], total=meaning[1]))
+        lines.append(say(wording.MEANING, done=meaning[0], total=meaning[1]))
     if outbox is not None:
         lines.append(say(wording.OUTBOX, **outbox))
     if "unsent_total" in counts:
