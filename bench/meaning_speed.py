@@ -212,7 +212,7 @@ async def ask_speed(folder: Path, questions: list[str], count: int) -> dict:
             await timed(engine, question, False)
         row["rss_words_mb"] = rss_mb()
         start = time.perf_counter()
-        await timed(engine, warm[0], True)  # reads every vector, loads the model
+        await timed(engine, warm[0], True)  # reads every vector
         row["first_meaning_ask_s"] = time.perf_counter() - start
         for question in warm:
             await timed(engine, question, True)
@@ -271,7 +271,7 @@ def print_ask(row: dict) -> None:
         f"  embedded questions p50 {row['embedded_p50']:.2f} ms, p99 {row['embedded_p99']:.2f} "
         f"ms; asked again (question cache) p50 {row['repeated_p50']:.2f} ms, p99 "
         f"{row['repeated_p99']:.2f} ms, {row['cache_misses_after']} embedded again",
-        f"  first question with meaning (reads every vector, loads the model) "
+        f"  first question with meaning (reads every vector; the model was loaded) "
         f"{row['first_meaning_ask_s']:.2f} s",
         f"  RSS of this process: {row['rss_words_mb']:.0f} MB words only, "
         f"{row['rss_meaning_mb']:.0f} MB with the vectors and the model",

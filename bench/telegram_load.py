@@ -160,7 +160,7 @@ async def engine_baseline(config_path: Path, asked: list[str], count: int) -> di
         "total": total,
         "throughput": count / total,
         "p50": percentile(latencies, 0.5),
-        "embedded": sum(embedded) / len(asked),
+        "embedded": sum(embedded) / len(asked) if embedded else None,
     }
 
 
@@ -265,8 +265,9 @@ def main() -> None:
     print(f"  total {loaded['total']:.2f} s, {loaded['throughput']:.0f} questions/s, "
           f"p50 {ms(loaded['p50'])}, p99 {ms(loaded['p99'])} (injection to reply)")  # fmt: skip
     print(f"baseline, Engine.ask alone in-process: {baseline['throughput']:.0f} questions/s, "
-          f"p50 {ms(baseline['p50'])}; {len(set(asked))} distinct questions, "
-          f"{baseline['embedded']:.2f} of them embedded (not sure by words)")  # fmt: skip
+          f"p50 {ms(baseline['p50'])}; {len(set(asked))} distinct questions" + (
+          f", {baseline['embedded']:.2f} of them embedded (not sure by words)"
+          if baseline["embedded"] is not None else ", by words alone"))  # fmt: skip
     ratio = loaded["throughput"] / baseline["throughput"]
     print(f"  end to end / engine alone: throughput x{ratio:.2f}, "
           f"idle p50 x{statistics.median(single) / baseline['p50']:.1f}")  # fmt: skip
