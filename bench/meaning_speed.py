@@ -219,7 +219,8 @@ async def ask_speed(folder: Path, questions: list[str], count: int) -> dict:
     off = write_config(folder, "words.yaml", WORDS_ONLY)
     async with Engine(configuration.load(on)) as engine:
         start = time.perf_counter()
-        if await engine.ensure_loaded() is not None:
+        report = await engine.ensure_loaded()
+        if report is not None and not report.unchanged:
             row["load_s"] = time.perf_counter() - start
         row["facts"] = (await engine.store.counts())["facts"]
         row.update(await synthetic_vectors(engine, questions))
