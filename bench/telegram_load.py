@@ -2,7 +2,8 @@
 
 Run by hand (needs the `test` or `bench` extra for aiohttp):
 
-    python -m bench.telegram_load [--questions 500] [--users 50] [--profile pyinstrument|py-spy]
+    python -m bench.telegram_load [--questions 500] [--users 50] [--meaning on|off]
+                                  [--asked editors|readers] [--profile pyinstrument|py-spy]
 
 It starts `sanad run` as a subprocess over the shipped knowledge, then:
 1. idle latency: one question at a time, from injection into the fake server until the
@@ -15,6 +16,14 @@ It starts `sanad run` as a subprocess over the shipped knowledge, then:
 With --profile the bot runs under pyinstrument (main thread, text report) or is sampled by
 py-spy during the burst (every thread, raw collapsed stacks; py-spy must be on the PATH),
 and the report is written to --out.
+
+With --meaning on (the default, as `matching.semantic` is) every sentence vector is computed
+before the bot starts, with every core, so the burst meets a bot that compares meanings from
+its first question (at 100,000 facts that takes about an hour); --meaning off matches by
+words alone. The editors' own questions are nearly all answered by words without embedding
+them; --asked readers asks the held-out readers' questions and refusals instead
+(tests/data/heldout_*.yaml: their own words, dialect, paraphrases), which mostly are embedded.
+The baseline prints the share of the questions embedded.
 """
 
 from __future__ import annotations
@@ -31,6 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -39,6 +50,7 @@ from fakebotapi import BotProcess, FakeBotAPI  # noqa: E402
 from bot import config as configuration  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.knowledge import read_paths  # noqa: E402
+from bot.matching import SURE, Query  # noqa: E402
 
 KNOWLEDGE = ROOT / "knowledge"
 
@@ -53,9 +65,17 @@ def questions() -> list[str]:
     return found
 
 
+def readers_questions() -> list[str]:
+    """The held-out readers' questions and the inputs to refuse, written blind."""
+    data = ROOT / "tests" / "data"
+    found = yaml.safe_load((data / "heldout_questions.yaml").read_text(encoding="utf-8"))
+    refusals = yaml.safe_load((data / "heldout_refusals.yaml").read_text(encoding="utf-8"))
+    return [q for pairs in found.values() for _, q in pairs] + list(refusals)
+
+
 def arcd_questions() -> list[str]:
     """ARCD's real questions, for a knowledge base generated from its sentences."""
-    from scale import read_arcd
+    from bench.scale import read_arcd
 
     return read_arcd()[1]
 
@@ -109,6 +129,18 @@ def burst(api: FakeBotAPI, asked: list[str], count: int, users: int) -> dict[str
     }
 
 
+async def fill_vectors(config_path: Path) -> tuple[int, float]:
+    """Load the knowledge and compute every sentence vector, as `sanad load` does."""
+    async with Engine(configuration.load(config_path)) as engine:
+        await engine.ensure_loaded()
+        started = time.perf_counter()
+        done = await engine.fill_vectors()
+        progress = await engine.vector_progress()
+        if progress.done != progress.total:
+            raise SystemExit(f"only {progress.done} of {progress.total} facts have a vector")
+        return done, time.perf_counter() - started
+
+
 async def engine_baseline(config_path: Path, asked: list[str], count: int) -> dict[str, float]:
     """The same questions through the engine alone, in this process, one after another."""
     config = configuration.load(config_path)
@@ -123,7 +155,19 @@ async def engine_baseline(config_path: Path, asked: list[str], count: int) -> di
             await engine.ask(question, 4, record=False)
             latencies.append(time.perf_counter() - began)
         total = time.perf_counter() - started
-    return {"total": total, "throughput": count / total, "p50": percentile(latencies, 0.5)}
+        embedded = [not await sure_by_words(engine, q) for q in asked] if engine.semantic else []
+    return {
+        "total": total,
+        "throughput": count / total,
+        "p50": percentile(latencies, 0.5),
+        "embedded": sum(embedded) / len(asked) if embedded else None,
+    }
+
+
+async def sure_by_words(engine: Engine, question: str) -> bool:
+    """Whether matching answers this without embedding it (bot/matching.py Matcher.gather)."""
+    found = await engine.matcher.gather(engine.store, Query.parse(question))
+    return bool(found.by_words) and found.by_words[0].score >= SURE and found.by_words[0].holds
 
 
 def settings(args: argparse.Namespace) -> str:
@@ -133,7 +177,10 @@ def settings(args: argparse.Namespace) -> str:
         lines.append(f"  connection_pool: {args.pool}")
     if args.concurrency:
         lines.append(f"  concurrent_updates: {args.concurrency}")
-    return "\n".join([*lines, "flood:", "  questions: 0", ""])
+    semantic = "true" if args.meaning == "on" else "false"
+    return "\n".join(
+        [*lines, "flood:", "  questions: 0", "matching:", f"  semantic: {semantic}", ""]
+    )
 
 
 def launcher(profile: str | None, out: Path) -> tuple[str, ...]:
@@ -149,6 +196,15 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=30, help="idle single-question runs")
     parser.add_argument("--pool", type=int, help="telegram.connection_pool (default: config)")
     parser.add_argument("--concurrency", type=int, help="telegram.concurrent_updates")
+    parser.add_argument(
+        "--meaning", choices=["on", "off"], default="on", help="matching.semantic (default: on)"
+    )
+    parser.add_argument(
+        "--asked",
+        choices=["editors", "readers"],
+        default="editors",
+        help="on the shipped knowledge: the editors' own questions, or the held-out readers'",
+    )
     parser.add_argument("--profile", choices=["pyinstrument", "py-spy"])
     parser.add_argument("--out", type=Path, default=Path("telegram_load_profile.txt"))
     parser.add_argument(
@@ -159,7 +215,10 @@ def main() -> None:
         "shipped one, ARCD's questions are asked",
     )
     args = parser.parse_args()
-    asked = questions() if args.knowledge == KNOWLEDGE else arcd_questions()
+    if args.knowledge != KNOWLEDGE:
+        asked = arcd_questions()
+    else:
+        asked = questions() if args.asked == "editors" else readers_questions()
     work = Path(tempfile.mkdtemp(prefix="sanad-telegram-load-"))
     spy: subprocess.Popen[bytes] | None = None
     try:
@@ -171,6 +230,10 @@ def main() -> None:
                 config=settings(args),
                 launcher=launcher(args.profile, args.out.resolve()),
             )
+            filled = None
+            if args.meaning == "on":
+                bot.write_config()
+                filled = asyncio.run(fill_vectors(bot.config_path))
             bot.start(timeout=600)  # a large knowledge folder is loaded first
             idle_latency(api, asked, 5)  # warm up: first queries, connections, caches
             single = idle_latency(api, asked, args.single)
@@ -189,6 +252,9 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
+    print(f"meaning {args.meaning}" + (
+        f": {filled[0]} texts embedded before the bot started, in {filled[1]:.1f} s"
+        if filled else ""))  # fmt: skip
     print(f"idle, one question ({args.single} runs): p50 {ms(statistics.median(single))}, "
           f"p90 {ms(percentile(single, 0.9))}, max {ms(max(single))}")  # fmt: skip
     print(
@@ -199,7 +265,9 @@ def main() -> None:
     print(f"  total {loaded['total']:.2f} s, {loaded['throughput']:.0f} questions/s, "
           f"p50 {ms(loaded['p50'])}, p99 {ms(loaded['p99'])} (injection to reply)")  # fmt: skip
     print(f"baseline, Engine.ask alone in-process: {baseline['throughput']:.0f} questions/s, "
-          f"p50 {ms(baseline['p50'])}")  # fmt: skip
+          f"p50 {ms(baseline['p50'])}; {len(set(asked))} distinct questions" + (
+          f", {baseline['embedded']:.2f} of them embedded (not sure by words)"
+          if baseline["embedded"] is not None else ", by words alone"))  # fmt: skip
     ratio = loaded["throughput"] / baseline["throughput"]
     print(f"  end to end / engine alone: throughput x{ratio:.2f}, "
           f"idle p50 x{statistics.median(single) / baseline['p50']:.1f}")  # fmt: skip

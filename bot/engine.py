@@ -414,10 +414,14 @@ class Engine:
             self._filling = asyncio.create_task(self.fill_vectors(workers))
 
     async def vectors_missing(self) -> int:
-        """How many texts still lack a vector (0 with meaning off)."""
+        """How many texts still lack a vector, as readers see them now (0 with meaning off).
+
+        Counted in the same pass that reads the vectors for answering, which `sanad ask`
+        needs next anyway: at 100,000 facts a separate pass cost 0.5-0.8 s of its start.
+        """
         if not self.semantic:
             return 0
-        return len(await vectors.missing(self.store, meaning.E5_NAME))
+        return (await self._vectors.get(self.store)).missing
 
     async def vector_progress(self) -> vectors.Progress:
         """Facts with a vector, of all facts, as readers see them now."""

