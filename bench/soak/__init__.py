@@ -251,20 +251,22 @@ class Driver:
         self.drain("subscribing")
         moving = self.cast.moving_groups
         tenth = max(1, settings.updates // 10)
-        cues: dict[int, Callable[[], None]] = {
-            at: self.note_memory for at in range(0, settings.updates, tenth)
-        }
-        cues |= {
-            settings.warmup: self.warm_up,
-            settings.updates // 2 - settings.updates // 10: lambda: self.move(moving[::2]),
-            settings.updates // 2: self.bring_news,
-            settings.updates // 2 + 100: lambda: self.move(moving[1::2]),
-        }
+        half = settings.updates // 2
+        cues: list[tuple[int, Callable[[], None]]] = sorted(
+            [
+                *((at, self.note_memory) for at in range(tenth, settings.updates, tenth)),
+                (settings.warmup, self.warm_up),
+                (half - tenth, lambda: self.move(moving[::2])),
+                (half, self.bring_news),
+                (half + 100, lambda: self.move(moving[1::2])),
+            ],
+            key=lambda cue: cue[0],
+        )
         with Memory(self.bot.process.pid) as memory:  # type: ignore[union-attr]
             self.memory = memory
             while self.result.updates < settings.updates:
-                for at in [at for at in cues if at <= self.result.updates]:
-                    cues.pop(at)()
+                while cues and cues[0][0] <= self.result.updates:
+                    cues.pop(0)[1]()
                 if self.reload_key and self.ledger.replies[self.reload_key]:
                     self.traffic.uploads = True
                 count = min(self.pace(), settings.updates - self.result.updates)
@@ -286,7 +288,6 @@ class Driver:
         self.drain("the warm-up")
         time.sleep(1)
         self.result.rss_warm = self.memory.now()
-        self.result.rss_series.append((self.result.updates, self.result.rss_warm))
         self.progress(f"after {self.result.updates} updates: RSS {self.result.rss_warm} kB")
 
     def bring_news(self) -> None:

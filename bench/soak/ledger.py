@@ -17,6 +17,7 @@ are counted per chat and article title for the delivery check.
 from __future__ import annotations
 
 import collections
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +66,7 @@ class Ledger:
     methods: collections.Counter[str] = field(default_factory=collections.Counter)
     last_message: dict[int, int | None] = field(default_factory=dict)  # the bot's, per chat
     open_by_chat: collections.Counter[int] = field(default_factory=collections.Counter)
+    last_owed: dict[int, float] = field(default_factory=dict)  # monotonic time, per chat
     open: int = 0
     position: int = 0
     activity: int = 0  # calls other than getUpdates, seen so far
@@ -86,13 +88,24 @@ class Ledger:
 
     def owe_answer(self, query_id: str, chat_id: int | None = None) -> None:
         self.queries[query_id] = chat_id
-        self.open += 1
-        if chat_id is not None:
-            self.open_by_chat[chat_id] += 1
+        if chat_id is None:
+            self.open += 1
+        else:
+            self._opened(chat_id)
 
     def _opened(self, chat_id: int) -> None:
         self.open += 1
         self.open_by_chat[chat_id] += 1
+        self.last_owed[chat_id] = time.monotonic()
+
+    def idle(self, chat_id: int, seconds: float = 3.0) -> bool:
+        """Nothing owed in the chat, and nothing asked of it for a while.
+
+        A button press is answered before its message is edited, so a chat with nothing owed
+        may still have an edit on its way; a few quiet seconds cover it.
+        """
+        quiet = time.monotonic() - self.last_owed.get(chat_id, 0.0) > seconds
+        return quiet and not self.open_by_chat[chat_id]
 
     def _paid(self, chat_id: int | None) -> None:
         self.open -= 1

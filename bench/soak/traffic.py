@@ -117,9 +117,11 @@ class Traffic:
     versions: int = 0
     files: int = 0
     query_ids: int = 0
+    queued: list[dict[str, Any]] = field(default_factory=list)  # the second of a pair
 
     def __post_init__(self) -> None:
         self.ledger.on_button = self.keep_button
+        self.everyone = self.cast.readers + [user for user, _ in self.cast.subscribers]
         for group in [*self.cast.groups, *self.cast.subscriber_groups, *self.cast.moving_groups]:
             self.api.set_member(group.id, group.admin, "administrator")
         for channel in self.cast.channels:
@@ -154,6 +156,8 @@ class Traffic:
 
     def next(self) -> dict[str, Any]:
         """One update of a kind drawn from the mix (a maker that cannot now yields to another)."""
+        if self.queued:
+            return self.queued.pop(0)
         makers, weights = zip(*self.mix, strict=True)
         while True:
             maker = self.rng.choices(makers, weights)[0]
@@ -163,8 +167,9 @@ class Traffic:
                 return update
 
     def reader(self) -> int:
+        """Anyone who writes to the bot in private (subscribers too), unless they blocked it."""
         while True:
-            user = self.rng.choice(self.cast.readers + [s for s, _ in self.cast.subscribers])
+            user = self.rng.choice(self.everyone)
             if user not in self.blocked:
                 return user
 
@@ -192,6 +197,11 @@ class Traffic:
         bot_message = self.api.messages.get((group.id, self.ledger.last_message.get(group.id)))
         if how < 0.3 and bot_message is not None:
             message = self.api.message(group.chat, self.question(), user=user, reply_to=bot_message)
+        elif how < 0.4:  # an anonymous admin, posting as the group
+            text = f"/ask {self.question()}"
+            message = self.api.message(
+                group.chat, text, user=GROUP_ANONYMOUS_BOT, sender_chat=group.chat
+            )
         elif how < 0.65:
             text = f"@{self.api.me['username']} {self.question()}"
             message = self.api.message(group.chat, text, user=user)
@@ -315,9 +325,8 @@ class Traffic:
             return None
         button = self.rng.choice(self.buttons)
         if button.chat_id is None:
-            return self.query(
-                self.api.user(self.reader()), button.data, inline_message_id=f"inline-{id(button)}"
-            )
+            where = {"inline_message_id": f"inline-{self.query_ids}"}
+            return self.query(self.api.user(self.reader()), button.data, **where)
         if button.chat_id in self.blocked or button.chat_id in self.moved_from:
             return None
         if button.chat_id > 0:
@@ -397,14 +406,14 @@ class Traffic:
         """The bot removed from a group or blocked by a reader, or let back in."""
         if self.rng.random() < 0.5:
             group = self.rng.choice(self.cast.groups)
-            if group.present and self.ledger.open_by_chat[group.id]:
+            if group.present and not self.ledger.idle(group.id):
                 return None  # a group is left only once its questions are answered
             group.present = not group.present
             chat, who = group.chat, group.admin
             new = "member" if group.present else self.rng.choice(("left", "kicked"))
         else:
             user = self.rng.choice(self.cast.readers)
-            if user not in self.blocked and self.ledger.open_by_chat[user]:
+            if user not in self.blocked and not self.ledger.idle(user):
                 return None
             chat, who = self.api.private(user), user
             new = "member" if user in self.blocked else "kicked"
@@ -428,11 +437,13 @@ class Traffic:
         idle = [
             g
             for g in self.cast.groups
-            if g.kind == "group" and g.present and not self.ledger.open_by_chat[g.id]
+            if g.kind == "group" and g.present and self.ledger.idle(g.id)
         ]
         if not idle:
             return None
-        return self.migrate(self.rng.choice(idle))[0]
+        first, second = self.migrate(self.rng.choice(idle))
+        self.queued.append(second)
+        return first
 
     def migrate(self, group: Group) -> list[dict[str, Any]]:
         """Both service messages Telegram sends; the old id then refuses every call."""
