@@ -117,7 +117,7 @@ class Traffic:
     versions: int = 0
     files: int = 0
     query_ids: int = 0
-    queued: list[dict[str, Any]] = field(default_factory=list)  # the second of a pair
+    queued: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # kind, update
 
     def __post_init__(self) -> None:
         self.ledger.on_button = self.keep_button
@@ -157,7 +157,9 @@ class Traffic:
     def next(self) -> dict[str, Any]:
         """One update of a kind drawn from the mix (a maker that cannot now yields to another)."""
         if self.queued:
-            return self.queued.pop(0)
+            kind, update = self.queued.pop(0)
+            self.made[kind] += 1
+            return update
         makers, weights = zip(*self.mix, strict=True)
         while True:
             maker = self.rng.choices(makers, weights)[0]
@@ -442,7 +444,7 @@ class Traffic:
         if not idle:
             return None
         first, second = self.migrate(self.rng.choice(idle))
-        self.queued.append(second)
+        self.queued.append(("migration", second))
         return first
 
     def migrate(self, group: Group) -> list[dict[str, Any]]:
