@@ -254,14 +254,13 @@ class ReviewQueue:
 
     async def vote(self, answer_id: int, user_id: int, helpful: bool) -> Vote:
         """One vote per reader per answer; pressing again changes it."""
-        async with self.store.wdb.execute(
+        # Read to the end in one step: a read left open on the shared write connection
+        # makes other tasks' writes on it fail at once once another process has committed.
+        ((before, known),) = await self.store.wdb.execute_fetchall(
             "SELECT (SELECT helpful FROM votes WHERE answer_id = ?1 AND user_id = ?2), "
             "EXISTS (SELECT 1 FROM answers_shown WHERE id = ?1)",
             (answer_id, user_id),
-        ) as cur:
-            row = await cur.fetchone()
-        assert row is not None
-        before, known = row
+        )
         if not known:
             return Vote.UNKNOWN
         if before is not None and bool(before) == helpful:
@@ -363,12 +362,12 @@ class ReviewQueue:
 
     async def redeem(self, token: str) -> dict[str, Any] | None:
         """The ticket's action, once: None for an unknown token or a spent card."""
-        async with self.store.wdb.execute(
+        rows = await self.store.wdb.execute_fetchall(  # in one step, as in vote()
             "SELECT card, action FROM review_tickets WHERE token = ?", (token,)
-        ) as cur:
-            row = await cur.fetchone()
-        if row is None:
+        )
+        if not rows:
             return None
+        row = next(iter(rows))
         cursor = await self.store.wdb.execute(
             "UPDATE review_tickets SET used_at = ? WHERE card = ? AND used_at IS NULL",
             (time.time(), row[0]),

@@ -15,7 +15,7 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -398,6 +398,7 @@ class Store:
         self._opening: asyncio.Task[KnowledgeIndex] | None = None
         self._checked = 0.0
         self._topics: tuple[int, list[tuple[str, int]]] | None = None
+        self._transactions = asyncio.Lock()
 
     async def open(self) -> None:
         """Connect and bring the schema up to date; on failure close what was opened.
@@ -466,6 +467,25 @@ class Store:
         so they are tuples, and typed so here.
         """
         return cast(list[Row], await self.db.execute_fetchall(sql, params))
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One transaction of several writes on the shared write connection, at a time.
+
+        Handlers run concurrently and share `wdb`: without the lock, a second BEGIN while one
+        is open fails with "cannot start a transaction within a transaction" (two groups'
+        migration messages handled together, or one while the news sender meets the same
+        migration). Single writes from other tasks may still run inside an open transaction;
+        they are committed with it.
+        """
+        async with self._transactions:
+            await self.wdb.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.wdb
+            except BaseException:
+                await self.wdb.execute("ROLLBACK")
+                raise
+            await self.wdb.execute("COMMIT")
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -699,16 +719,11 @@ class Store:
 
     async def add_vectors(self, rows: Sequence[tuple[bytes, bytes]]) -> None:
         """Keep vectors just computed; a text embedded twice (two processes) is kept once."""
-        await self.wdb.execute("BEGIN IMMEDIATE")
-        try:
-            await self.wdb.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
-            await self.wdb.execute(
+        async with self._transaction() as db:
+            await db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
+            await db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('vectors', ?)", (secrets.token_hex(8),)
             )
-            await self.wdb.execute("COMMIT")
-        except BaseException:
-            await self.wdb.execute("ROLLBACK")
-            raise
 
     # -- the question log ------------------------------------------------------------------
 
@@ -825,37 +840,32 @@ class Store:
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its subscriptions and due news follow it."""
-        await self.wdb.execute("BEGIN IMMEDIATE")
-        try:
-            await self.wdb.execute(
+        async with self._transaction() as db:
+            await db.execute(
                 "INSERT OR IGNORE INTO chats (chat_id, kind, title, active, updated_at) "
                 "SELECT ?, 'supergroup', title, active, ? FROM chats WHERE chat_id = ?",
                 (new_id, time.time(), old_id),
             )
-            await self.wdb.execute(
+            await db.execute(
                 "INSERT OR IGNORE INTO subscriptions "
                 "SELECT ?, topic, label, created_at FROM subscriptions WHERE chat_id = ?",
                 (new_id, old_id),
             )
-            await self.wdb.execute(
+            await db.execute(
                 "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ? AND state = 'pending'",
                 (new_id, old_id),
             )
-            await self.wdb.execute("DELETE FROM subscriptions WHERE chat_id = ?", (old_id,))
-            await self.wdb.execute(
+            await db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (old_id,))
+            await db.execute(
                 "UPDATE chats SET active = 0, reason = 'migrated', updated_at = ? "
                 "WHERE chat_id = ?",
                 (time.time(), old_id),
             )
-            await self.wdb.execute(
+            await db.execute(
                 "UPDATE outbox SET state = 'failed', error = 'migrated' "
                 "WHERE chat_id = ? AND state = 'pending'",
                 (old_id,),
             )
-            await self.wdb.commit()
-        except BaseException:
-            await self.wdb.rollback()
-            raise
 
     async def due_deliveries(self, now: float, limit: int) -> list[Delivery]:
         """Pending deliveries whose chat is not waiting out a 429, oldest first."""

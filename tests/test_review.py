@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import threading
+import time
+
 from conftest import ECLIPSE, Site
 
 from bot.engine import Engine
@@ -85,3 +90,35 @@ async def test_tickets_work_once_per_card_and_cannot_be_made_up(engine: Engine) 
     assert await engine.review.redeem(second) == {"do": "dismiss"}
     assert await engine.review.redeem(second) is None
     assert await engine.review.redeem(first) is None  # the card is spent
+
+
+async def test_votes_and_tickets_hold_no_read_open_while_others_write(
+    engine: Engine, site: Site
+) -> None:
+    """Votes and tickets read on the shared write connection.
+
+    A read left open there made a concurrent write fail at once ("database is locked") when
+    another process (a load) had committed meanwhile.
+    """
+    shown = await engine.review.shown(DATE_QUESTION, "treaty", "treaty-date", 5)
+    tokens = await engine.review.issue([{"do": "skip", "position": i} for i in range(50)])
+    stop = threading.Event()
+
+    def other_process() -> None:  # commits as fast as it can, like a load beside the bot
+        db = sqlite3.connect(site.database, timeout=30, isolation_level=None)
+        while not stop.wait(0.001):
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('elsewhere', ?)", (time.time(),))
+        db.close()
+
+    writer = threading.Thread(target=other_process)
+    writer.start()
+    try:
+        await asyncio.gather(
+            *(engine.review.vote(shown, user, helpful=True) for user in range(200)),
+            *(engine.review.redeem(token) for token in tokens),
+            *(engine.review.shown(DATE_QUESTION, "treaty", "kursk", c) for c in range(200)),
+        )
+    finally:
+        stop.set()
+        writer.join()
+    assert await engine.review.vote(shown, 0, helpful=True) is Vote.SAME

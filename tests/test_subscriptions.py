@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -96,6 +97,28 @@ async def test_migration_keeps_subscriptions_and_due_news(engine: Engine) -> Non
     assert await engine.subscriptions.of(-5) == []
     due = await engine.store.due_deliveries(time.time(), 10)
     assert [(d.chat_id, d.article_id) for d in due] == [(-1005, "a2")]
+
+
+async def test_migrations_at_once_each_move_their_group(engine: Engine) -> None:
+    """Two groups' migration messages, and the news sender meeting one of them, all at once.
+
+    They share one write connection: a second BEGIN while one was open used to fail.
+    """
+    for chat_id in (-6, -7):
+        await engine.subscriptions.subscribe(chat_id, "group", "g", None)
+    add(engine, "a2", "روسيا")
+    await engine.reload()
+    store = engine.store
+    await asyncio.gather(
+        store.migrate_chat(-6, -1006),
+        store.migrate_chat(-7, -1007),
+        store.migrate_chat(-6, -1006),
+        store.add_vectors([(b"key", b"vector")]),
+    )
+    assert await engine.subscriptions.of(-1006) == [ALL_NEWS]
+    assert await engine.subscriptions.of(-1007) == [ALL_NEWS]
+    due = await store.due_deliveries(time.time(), 10)
+    assert sorted((d.chat_id, d.article_id) for d in due) == [(-1007, "a2"), (-1006, "a2")]
 
 
 async def test_news_message_content(engine: Engine) -> None:

@@ -19,7 +19,9 @@ from bot.engine import AnswerItem
 from bot.telegram import render, wording
 
 MAX_DATA = 64
-FACT, ARTICLE, TOPIC, QUESTION, SUGGESTED, KEY = "f", "a", "t", "q", "s", "k"
+# One letter each, and none a topic button's "s:" (bot/telegram/news.py), a publish "d:",
+# a review card's "r:" or a vote's "v:": the first handler whose prefix matches takes the press.
+FACT, ARTICLE, TOPIC, QUESTION, SUGGESTED, KEY = "f", "a", "t", "q", "g", "k"
 
 
 @dataclass(frozen=True)
