@@ -14,7 +14,6 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
 from bot.engine import Answer, AnswerItem
 from bot.messages import DECLINED
@@ -22,7 +21,7 @@ from bot.telegram import keyboards, render, review, wording
 from bot.telegram.buttons import always_answered
 from bot.telegram.context import SanadContext, Services
 from bot.telegram.flood import Verdict
-from bot.telegram.sending import NO_PREVIEW, reply
+from bot.telegram.sending import NO_PREVIEW, edit, reply
 
 MAX_BUTTONS = 12  # facts, articles or topics listed under one message
 
@@ -189,13 +188,7 @@ async def button(update: Update, context: SanadContext) -> None:
         return
     await query.answer()
     text, markup = shown
-    try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    await edit(query.edit_message_text, text, markup)
 
 
 async def _show(

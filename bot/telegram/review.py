@@ -19,8 +19,6 @@ import hashlib
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
 from bot import teaching
 from bot.engine import Answer
@@ -28,7 +26,7 @@ from bot.review import Candidate, ReviewItem, Vote
 from bot.telegram import cards, render, wording
 from bot.telegram.admin import admins_only
 from bot.telegram.context import SanadContext, Services
-from bot.telegram.sending import NO_PREVIEW, reply
+from bot.telegram.sending import edit, reply
 
 REVIEW_BUTTON = "r:"
 VOTE_BUTTON = "v:"
@@ -137,15 +135,8 @@ def _failed(heading: str, exc: teaching.TeachError) -> str:
 
 
 async def _edit(message: object, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    if not isinstance(message, Message):
-        return
-    try:
-        await message.edit_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    if isinstance(message, Message):
+        await edit(message.edit_text, text, markup)
 
 
 # -- readers' votes ----------------------------------------------------------------------------

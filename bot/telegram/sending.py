@@ -8,10 +8,12 @@ the meantime, or the question was deleted.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import ChatMigrated
+from telegram.error import BadRequest, ChatMigrated
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -45,3 +47,20 @@ async def _send(message: Message, text: str, markup: InlineKeyboardMarkup | None
 def seconds(delay: int | float | dt.timedelta) -> float:
     """A retry_after as seconds, whether PTB gives it as a number or a timedelta."""
     return delay.total_seconds() if isinstance(delay, dt.timedelta) else float(delay)
+
+
+async def edit(
+    edit_text: Callable[..., Awaitable[Any]], text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """Show `text` in place of a message (a message's or a button press's edit_text).
+
+    A press that leads to what the message already shows is no error: Telegram says "not
+    modified", and there is nothing to do.
+    """
+    try:
+        await edit_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
