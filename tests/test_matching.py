@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-import sys
 
 import pytest
-from conftest import REPO, Site
+from conftest import Site
 
+from bench.eval_arcd import ARCD, evaluate_engine, read_arcd, split_sentences
 from bot.analysis import GROUP, answer_cues, fact_terms, question_kind
 from bot.engine import Engine
 from bot.matching import COVERED, FEATURES, OTHER_ANSWER, Query, Reranker, held_back
 from bot.text import light_stem, normalize, readings, root, stem
-
-sys.path.insert(0, str(REPO))
-from bench.eval_arcd import ARCD, evaluate_engine, read_arcd, split_sentences
 
 # A small knowledge base whose facts share words, so that only the right cues separate them.
 SUMMIT = """\

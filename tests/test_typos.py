@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import random
-import sys
 from collections.abc import AsyncIterator
 
 import pytest
-from conftest import REPO, Site
+from conftest import Site
 
-from bot.engine import Engine
-from bot.matching import Query
-from bot.text import light_stem, normalize, stem
-from bot.typos import Vocabulary, allowed_edits, skeleton
-
-sys.path.insert(0, str(REPO))
 from bench.typo_quality import (
     answered_right,
     questions,
@@ -24,6 +17,10 @@ from bench.typo_quality import (
     typo_cases,
     typo_copies,
 )
+from bot.engine import Engine
+from bot.matching import Query
+from bot.text import light_stem, normalize, stem
+from bot.typos import Vocabulary, allowed_edits, skeleton
 
 # (answered right, refused) floors on the typo'd copies, a few points under what
 # `python -m bench.typo_quality` measures (README: "Matching and its quality"): 0.84 and 0.57
