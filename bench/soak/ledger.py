@@ -70,7 +70,6 @@ class Ledger:
     open: int = 0
     position: int = 0
     activity: int = 0  # calls other than getUpdates, seen so far
-    inline_messages: int = 0
 
     # -- debts ----------------------------------------------------------------------------
 
@@ -163,7 +162,6 @@ class Ledger:
         if self.answered[query_id] == 1 and query_id in self.queries:
             self._paid(self.queries[query_id])
         for result in call.params.get("results") or []:
-            self.inline_messages += 1
             for button in _buttons(result.get("reply_markup")):
                 self.on_button(Button(None, None, button["callback_data"], button["text"]))
 
