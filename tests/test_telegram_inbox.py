@@ -10,19 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakebotapi import BotProcess, FakeBotAPI, kill_during_bursts
-from test_telegram_run import free_port, post, wait_listening
+from fakebotapi import FakeBotAPI, kill_during_bursts
+from test_telegram_run import QUESTION, free_port, make_bot, post, wait_listening
 
 from bot.store import Store
 
-ARTICLE = """\
-id: eclipse
-title: "كسوف الشمس"
-sentences:
-  - id: s1
-    text: "يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس."
-"""
-QUESTION = "متى يحدث كسوف الشمس؟"
 DAY = 24 * 3600
 CONCURRENT_UPDATES = 16  # telegram.concurrent_updates, by default
 
@@ -31,12 +23,6 @@ CONCURRENT_UPDATES = 16  # telegram.concurrent_updates, by default
 def api() -> Iterator[FakeBotAPI]:
     with FakeBotAPI() as server:
         yield server
-
-
-def make_bot(api: FakeBotAPI, root: Path, **kwargs: object) -> BotProcess:
-    bot = BotProcess(api, root, **kwargs)  # type: ignore[arg-type]
-    bot.write_knowledge("eclipse.yaml", ARTICLE)
-    return bot
 
 
 def inbox(root: Path) -> list[tuple[int, bool]]:

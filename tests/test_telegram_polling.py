@@ -9,15 +9,7 @@ from pathlib import Path
 
 import pytest
 from fakebotapi import BotProcess, FakeBotAPI
-
-ARTICLE = """\
-id: eclipse
-title: "كسوف الشمس"
-sentences:
-  - id: s1
-    text: "يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس."
-"""
-QUESTION = "متى يحدث كسوف الشمس؟"
+from test_telegram_run import ARTICLE, QUESTION
 
 
 @pytest.fixture
