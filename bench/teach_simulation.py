@@ -40,13 +40,12 @@ from pathlib import Path
 
 import yaml
 
+from bench.blind import BLIND
 from bot import config as configuration
 from bot.engine import Engine
 from bot.teaching import TeachError, teach
 from bot.text import normalize
 
-REPO = Path(__file__).resolve().parent.parent
-BLIND = REPO / "tests" / "data" / "blind"
 SPLITS = ("random", "A", "B")
 RIGHT, WRONG, REFUSED = "right", "wrong", "refused"
 

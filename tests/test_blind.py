@@ -13,13 +13,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DATA
 
-from bench.blind import halves
+from bench.blind import BLIND, halves
 from bot import config as configuration
 from bot.engine import Engine
 
-BLIND = DATA / "blind"
 # Per half: answered right at least, wrong at most, out of scope answered at most, and right
 # or among the suggestions at least.
 FLOORS = {"A": (0.43, 0.06, 0.18, 0.82), "B": (0.46, 0.06, 0.23, 0.84)}
