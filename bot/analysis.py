@@ -18,18 +18,21 @@ from bot.text import analyse, normalize
 # Separates the groups of FactTerms.asked: the keywords first, then each editor question.
 GROUP = " | "
 
-# A year, a month (Gregorian and Levantine names), or a word that dates something.
+# A year, a month (Gregorian and Levantine names), a day of the week, or a word that dates
+# something: news dates by the day («صدرت يوم الاثنين»).
 _DATE = re.compile(
     r"\b(?:1\d\d\d|20\d\d|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|"
-    r"ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|ايلول|تشرين|عام|سنه|القرن|قرن|ه|ق م)\b"
+    r"ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|ايلول|تشرين|عام|سنه|القرن|قرن|ه|ق م|"
+    r"[وفبل]?(?:ال)?(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه)|امس|غدا)\b"
 )
 # A digit, or a number written as a word (normalised: مئة is مءه, or ميه as readers write
-# it), whole: أثنى or الفائدة hold no number.
+# it), whole: أثنى or الفائدة hold no number. An ordinal counts too: «ثالث لقب» answers كم لقبًا.
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(
     r"\b[وفبل]?(?:ال)?(?:واحد|اثن(?:ان|ين|تان|تين)|ثلاث|اربع|خمس|ست|سبع|ثماني?|تسع|عشر|"
     r"(?:ثلاث|اربع|خمس|ست|سبع|ثمان|تسع)?ما?[يء]ه|ما?[يء]ت(?:ين|ان|ي|ا)|ما?[يء]ات|الف|الاف|"
-    r"الفين|مليون|ملايين|مليار|مليارات|نصف|ربع)(?:ه|ين|ون|ات)?\b"
+    r"الفين|مليون|ملايين|مليار|مليارات|نصف|ربع|ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر)"
+    r"(?:ه|ين|ون|ات)?\b"
 )
 
 
@@ -57,19 +60,38 @@ _TYPE_OF = {word: kind for kind, words in _TYPES.items() for word in words.split
 # of money, an age, a reason.
 _MONEY = re.compile(
     r"\b[وفبل]?(?:ال)?(?:دولار|دولارات|دينار|دنانير|جنيه|جنيهات|درهم|دراهم|ريال|ريالات|يورو|"
-    r"اورو|ليره|ليرات|فرنك|روبل)\b"
+    r"اورو|ليره|ليرات|فرنك|روبل|سنت|سنتات|سنتيم|قرش|قروش|فلس|مليم|هلله)\b"
 )
 _AGE = re.compile(r"\b(?:من العمر|عمره|عمرها|عمرهم|\d+ عاما|\d+ سنه|سن \d+)\b")
 _REASON = re.compile(
     r"\b(?:بسبب|لان|لانه|لانها|لانهم|نظرا|بفعل|جراء|نتيجه|يعزو|يعزون|عزا|تعزو|بهدف|لاجل|"
     r"اجل|لكي|بداعي|سبب|اسباب|يرجع|ترجع|ارجع|مما|لذلك|ولذلك|لذا|اثر|عندما|حين|اذا)\b"
 )
-# Question words (normalised) that narrow what a number must be of.
-_ASKS_AGE = re.compile(r"\b(?:عمر|عمره|عمرها|سن|سنه|سنها|يبلغ من العمر)\b")
-_ASKS_MONEY = re.compile(
-    r"\b[وفبل]?(?:ال)?(?:راتب|رواتب|راتبه|يتقاضى|تتقاضى|اجر|اجره|سعر|ثمن|كلفه|تكلفه|قيمه|"
-    r"مبلغ|ميزانيه|تمويل|غرامه|رسوم|مكافاه|جايزه|بكم)\b"
+
+
+def _any_word(words: str, prefix: str = r"\b") -> re.Pattern[str]:
+    """A pattern for any of these words as written, matched in normalised text.
+
+    Written as a reader spells them and normalised here, so that «يتقاضى» finds «يتقاضي».
+    """
+    alternatives = "|".join(sorted({normalize(w) for w in words.split()}, key=len, reverse=True))
+    return re.compile(rf"{prefix}(?:{alternatives})\b")
+
+
+# Question words that narrow what a number must be of. Not سنة: normalised, سنّه (his age)
+# is سنه (a year), and «كم طفلًا كل سنة» asks a count.
+_ASKS_AGE = _any_word("عمر عمره عمرها سن سنها")
+_ASKS_MONEY = _any_word(
+    "راتب رواتب راتبه يتقاضى تتقاضى يتقاضون أجر أجره سعر ثمن كلفة تكلفة كلف كلفت تكلفت يكلف "
+    "قيمة مبلغ ميزانية تمويل غرامة رسوم مكافأة جائزة جايزة بكم",
+    r"\b[وفبل]?(?:ال)?",
 )
+# The noun a question opens with, after its question word («ما هي نسبة»).
+_OPENING = r"^(?:\S+ ){0,2}?(?:ال)?"
+# Nouns after ما/أي that ask for a figure: «ما عدد»، «ما نسبة»، «ما معدل» want a number.
+_ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مساحة مسافة معدل متوسط", _OPENING)
+# Nouns after ما that ask for a reason: «ما سبب»، «ما أسباب».
+_ASKS_REASON = _any_word("سبب أسباب دافع دوافع", _OPENING)
 # The cue each kind of question wants in its answer.
 _WANTED = {"why": "r", "when": "d", "how_many": "n"}
 
@@ -86,6 +108,10 @@ def wanted_cue(text: str) -> str | None:
         return "a"
     if kind in ("how_many", "what", "which") and _ASKS_MONEY.search(folded):
         return "m"
+    if kind in ("what", "which") and _ASKS_NUMBER.search(folded):
+        return "n"
+    if kind == "what" and _ASKS_REASON.search(folded):
+        return "r"
     return _WANTED.get(kind or "")
 
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import Site
 
 from bench.eval_arcd import ARCD, evaluate_engine, read_arcd, split_sentences
-from bot.analysis import GROUP, answer_cues, fact_terms, question_kind
+from bot.analysis import GROUP, answer_cues, fact_terms, question_kind, wanted_cue
 from bot.engine import Engine
 from bot.matching import COVERED, FEATURES, OTHER_ANSWER, Query, Reranker, held_back
 from bot.text import light_stem, normalize, readings, root, stem
@@ -79,6 +79,27 @@ async def summit(site: Site) -> Engine:
 )
 def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kind: str) -> None:
     assert question_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "cue"),
+    [
+        ("كم عمر الوزيرة؟", "a"),
+        ("كم طفلًا تستقبل المستشفيات كل سنة؟", "n"),  # سنة is a year here, not an age
+        ("كم يتقاضى الموظفون شهريًا؟", "m"),  # ى as written, ي once normalised
+        ("قديش كلّفت المحطة؟", "m"),
+        ("كم قيمة الجائزة؟", "m"),
+        ("ما عدد المنخرطين في الاتحاد؟", "n"),
+        ("ما هي نسبة النجاح؟", "n"),
+        ("ما المسافة بين المحطة والمدينة؟", "n"),
+        ("ما سبب تأجيل القمة؟", "r"),
+        ("متى عقدت القمة؟", "d"),
+        ("ما الذي قاله الوزير عن عدد الضحايا؟", None),  # the figure is not what is asked
+        ("من حضر القمة؟", None),
+    ],
+)
+def test_the_question_says_what_its_answer_must_hold(question: str, cue: str | None) -> None:
+    assert wanted_cue(question) == cue
 
 
 def test_dialect_function_words_are_not_read_as_what_is_asked() -> None:
@@ -166,7 +187,10 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
     ("text", "cues"),
     [
         ("عقد الرئيسان القمة يوم 12 آذار/ مارس 2023.", "dn"),
-        ("تأسست المدينة في القرن الثالث.", "d"),
+        ("تأسست المدينة في القرن الثالث.", "dn"),  # an ordinal is a figure too
+        ("وهو ثالث لقب فردي يحصل عليه.", "n"),
+        ("وفق النشرة الصادرة يوم الاثنين.", "dn"),  # news dates by the day; اثنين is two too
+        ("بسعر 2.9 سنت للكيلوواط ساعة.", "nm"),
         ("حضر القمة نحو ثلاثمئة صحفي.", "n"),
         ("حضرها مئات الصحفيين ومائتا مصور.", "n"),  # hamza on ya, or on the line
         ("وزع مية كتاب.", "n"),  # as readers write مئة

@@ -99,7 +99,7 @@ async def test_what_the_knowledge_does_not_hold_is_refused(shipped: Engine, name
 
 
 # Floors with meaning on, the default (README: "Matching by meaning"): (right, refused).
-MEANING_FLOORS = {"shipped": (TARGET, TARGET), "heldout": (0.82, 0.86)}
+MEANING_FLOORS = {"shipped": (TARGET, TARGET), "heldout": (0.86, 0.87)}
 
 
 async def test_with_meaning_the_sets_hold_their_floors(shipped_site: Site) -> None:
