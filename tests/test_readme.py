@@ -122,3 +122,29 @@ def test_the_second_command_is_what_ci_runs() -> None:
     commands = [line.strip() for line in ci.splitlines() if not line.lstrip().startswith("#")]
     assert command in commands, f".ci/run does not run `{command}`"
     assert os.access(REPO / ".ci" / "run", os.X_OK)
+
+
+def heading_anchors(text: str) -> set[str]:
+    """The anchors GitHub makes of a page's headings: lower case, punctuation dropped, a hyphen
+    for each space."""
+    headings = re.findall(r"^#+ (.+)$", re.sub(r"```.*?```", "", text, flags=re.S), re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_every_link_between_the_readme_and_docs_leads_somewhere() -> None:
+    """The README is a guide that sends readers to docs/ for the detail: a renamed page or
+    heading would leave them at a dead link."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    dead = []
+    for page in pages:
+        text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+        for link in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", link):
+                continue
+            path, _, anchor = link.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if not target.exists():
+                dead.append(f"{page.name}: {link} (no such file)")
+            elif anchor and anchor not in heading_anchors(target.read_text(encoding="utf-8")):
+                dead.append(f"{page.name}: {link} (no such heading)")
+    assert not dead, "\n".join(dead)
