@@ -9,20 +9,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
-from bot import meaning, vectors
+from bot import meaning, publishing, vectors
 from bot.config import Config
 from bot.knowledge import (
     KnowledgeError,
+    KnowledgeFolderMissing,
+    KnowledgeInvalid,
     StepProgress,
     file_digest,
     knowledge_files,
@@ -31,10 +34,12 @@ from bot.knowledge import (
     read_paths,
 )
 from bot.matching import Matcher, Meaning, ScoredFact
+from bot.outbox import Outbox
 from bot.review import ReviewQueue
 from bot.store import ArticleRow, KnowledgeFiles, LoadReport, StaleLoad, Store, StoredFile
-from bot.subscriptions import Subscriptions
+from bot.subscriptions import News, Subscriptions
 from bot.text import content_tokens, is_small_talk, well_formed
+from bot.updates import UpdateInbox
 from bot.workers import process_pool
 
 # Suggestions offered when the best fact is not good enough to answer.
@@ -43,29 +48,6 @@ SUGGESTIONS = 3
 INLINE_TEXTS = 48
 LOG = logging.getLogger("sanad.engine")
 T = TypeVar("T")
-
-
-class KnowledgeInvalid(Exception):
-    """A load was refused; the knowledge served before stays served."""
-
-    def __init__(self, errors: list[KnowledgeError]) -> None:
-        super().__init__(f"{len(errors)} error(s) in the knowledge files")
-        self.errors = errors
-
-    def __reduce__(self) -> tuple[type[KnowledgeInvalid], tuple[list[KnowledgeError]]]:
-        # Loads may run in another process; the errors must survive the trip back.
-        return KnowledgeInvalid, (self.errors,)
-
-
-class KnowledgeFolderMissing(KnowledgeInvalid):
-    """The configured knowledge folder does not exist: a setup problem, not a bad file."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__([KnowledgeError(str(folder), 1, "the knowledge folder does not exist")])
-        self.folder = folder
-
-    def __reduce__(self) -> tuple[type[KnowledgeFolderMissing], tuple[Path]]:  # type: ignore[override]
-        return KnowledgeFolderMissing, (self.folder,)
 
 
 @dataclass(frozen=True)
@@ -127,6 +109,16 @@ class Answer:
         }
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """What `Engine.load_or_keep` did: loaded (`report`), or kept the old knowledge (`kept`)."""
+
+    # What the load changed; None when nothing was stale, or when the load failed.
+    report: LoadReport | None = None
+    # Why the load failed, when the knowledge loaded before is served instead.
+    kept: Exception | None = None
+
+
 class Engine:
     """Knowledge in, answers out; safe to share between concurrent readers."""
 
@@ -143,7 +135,10 @@ class Engine:
         # After each load, compute the new texts' vectors in the background (the bot).
         self.fill_in_background = False
         self.store = Store(config.database)
-        self.subscriptions = Subscriptions(self.store)
+        self._subscriptions = Subscriptions(self.store)
+        # What a news sender and an update inbox may touch of the database, and no more.
+        self.outbox = Outbox(self.store, self._subscriptions)
+        self.updates = UpdateInbox(self.store)
         self.matcher = Matcher(candidates=config["matching.candidates"])
         self.min_score = float(config["matching.min_score"])
         self.min_margin = float(config["matching.min_margin"])
@@ -296,6 +291,38 @@ class Engine:
             return await self.reload()
         return None
 
+    async def load_or_keep(self) -> Freshness:
+        """Load when stale; when that fails, keep serving the knowledge loaded before.
+
+        The one rule for every start (`sanad ask`, `chat`, `review`, `teach`, the bot): a
+        bad file, a missing folder or a failing disk never takes away knowledge already
+        loaded. With nothing loaded to keep, the failure is raised.
+        """
+        try:
+            return Freshness(report=await self.ensure_loaded())
+        except (KnowledgeInvalid, OSError, sqlite3.Error) as exc:
+            if await self.store.loaded_at() is None:
+                raise
+            return Freshness(kept=exc)
+
+    async def publish(
+        self, name: str, content: bytes, *, expected_digest: str | None = None
+    ) -> LoadReport:
+        """Save `content` as the knowledge file `name` and load it, only if valid.
+
+        Checked alone and against the other files, written atomically, put back when the
+        load still fails (bot/publishing.py); raises publishing.PublishRejected. Callers
+        publish one at a time.
+        """
+        return await publishing.publish(self, name, content, expected_digest=expected_digest)
+
+    async def file_of(self, article_id: str) -> Path | None:
+        """The knowledge file that holds `article_id`, as last loaded; None when none does."""
+        for name, stored in (await self.store.files()).items():
+            if article_id in stored.article_ids:
+                return self.config.knowledge_dir.parent / name
+        return None
+
     # -- answering ---------------------------------------------------------------------------
 
     async def ask(
@@ -339,6 +366,19 @@ class Engine:
             if answered and self.review.low_margin(scored):
                 self._log(self.review.note_low_margin(question, scored[0], chat_id, user_id))
         return Answer(question, answered, items, suggestions, outcome)
+
+    def shown(self, answer: Answer) -> Answer:
+        """What a reader is shown: the best answer, then only the next that clear the bar.
+
+        `ask` ranks `top` facts whatever their score (bench/ measures rankings with it);
+        every front end shows the answers after the first only when they clear
+        `matching.min_score`. An abstention's suggestions stay as they are.
+        """
+        if not answer.answered or not answer.answers:
+            return answer
+        best, *rest = answer.answers
+        sure = tuple(item for item in rest if item.score >= self.min_score)
+        return replace(answer, answers=(best, *sure))
 
     # -- meaning ----------------------------------------------------------------------------
 
@@ -488,6 +528,46 @@ class Engine:
         counts.update(await self.store.question_counts(since=_start_of_today()))
         counts.update(await self.store.unsent_counts(since=_start_of_today()))
         return counts
+
+    async def record_unsent(
+        self, update_id: int | None, chat_id: int | None, method: str, error: str
+    ) -> None:
+        """Count a reply the platform refused for good, so /stats can say it was lost."""
+        await self.store.record_unsent(update_id, chat_id, method, error)
+
+    # -- subscriptions and chats ---------------------------------------------------------------
+
+    async def resolve_topic(self, topic: str | None) -> tuple[str, str]:
+        """The stored key and label of a topic: all news for None; raises UnknownTopic."""
+        return await self._subscriptions.resolve(topic)
+
+    async def subscribe(self, chat_id: int, kind: str, title: str, topic: str | None) -> bool:
+        """Subscribe a chat to a topic (None: all news); False when it already was."""
+        return await self._subscriptions.subscribe(chat_id, kind, title, topic)
+
+    async def unsubscribe(self, chat_id: int, topic: str | None) -> int:
+        """Remove one subscription, or all of the chat's when topic is None; how many went."""
+        return await self._subscriptions.unsubscribe(chat_id, topic)
+
+    async def subscriptions_of(self, chat_id: int) -> list[str]:
+        """The chat's subscriptions as written; ALL_NEWS ('') stands for all news."""
+        return await self._subscriptions.of(chat_id)
+
+    async def news(self, article_id: str) -> News | None:
+        """What a subscribed chat receives about an article; None once it was removed."""
+        return await self._subscriptions.news(article_id)
+
+    async def subscription_stats(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Subscribed chats by kind (stopped chats by reason), and the outbox by state."""
+        return await self._subscriptions.stats()
+
+    async def chat_left(self, chat_id: int, reason: str) -> None:
+        """The chat blocked or removed the bot: no more news there, what was due failed."""
+        await self.store.deactivate_chat(chat_id, reason)
+
+    async def chat_migrated(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its subscriptions and due news follow it."""
+        await self.store.migrate_chat(old_id, new_id)
 
 
 def _unasked(question: str) -> Outcome | None:

@@ -168,8 +168,7 @@ async def _rendered(services: Services, answer: Answer) -> tuple[str, InlineKeyb
 
 def _good(services: Services, answer: Answer) -> list[AnswerItem]:
     """The best answer and those after it that clear the engine's own bar."""
-    best, *rest = answer.answers
-    return [best, *(item for item in rest if item.score >= services.engine.min_score)]
+    return list(services.engine.shown(answer).answers)
 
 
 @always_answered
