@@ -251,9 +251,9 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
         if question == "-":
             for line in sys.stdin:
                 answer = await engine.ask(_readable(line.rstrip("\n")), args.top)
-                _print_answer(answer, args.json, show, flush=True)
+                _print_answer(engine.shown(answer), args.json, show, flush=True)
             return 0
-        _print_answer(await engine.ask(question, args.top), args.json, show)
+        _print_answer(engine.shown(await engine.ask(question, args.top)), args.json, show)
         return 0
 
     return _with_engine(config, run)
