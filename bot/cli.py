@@ -27,8 +27,9 @@ from bot.distill import distill as draft_knowledge
 from bot.engine import Answer, AnswerItem, Engine, KnowledgeFolderMissing, KnowledgeInvalid
 from bot.knowledge import ANALYSING, READING, printable, read_paths
 from bot.messages import right_to_left, text_answer, text_item
+from bot.records import LoadReport
 from bot.review import ReviewItem
-from bot.store import ForeignDatabase, LoadReport
+from bot.store import ForeignDatabase
 
 # A setup problem (exit 2) for every verb, not an error in a knowledge file (exit 1).
 FOLDER_MISSING = "the knowledge folder does not exist"

@@ -35,8 +35,9 @@ from bot.knowledge import (
 )
 from bot.matching import Matcher, Meaning, ScoredFact
 from bot.outbox import Outbox
+from bot.records import ArticleRow, KnowledgeFiles, LoadReport, StoredFile
 from bot.review import ReviewQueue
-from bot.store import ArticleRow, KnowledgeFiles, LoadReport, StaleLoad, Store, StoredFile
+from bot.store import StaleLoad, Store
 from bot.subscriptions import News, Subscriptions
 from bot.text import content_tokens, is_small_talk, well_formed
 from bot.updates import UpdateInbox

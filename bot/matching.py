@@ -40,7 +40,8 @@ from bot.text import content_tokens, light_stem, optional, readings, root, small
 if TYPE_CHECKING:
     import numpy as np
 
-    from bot.store import FactRow, Store
+    from bot.records import FactRow
+    from bot.store import Store
     from bot.vectors import FactVectors
 
 # The articles whose facts all become candidates, and how many articles are ranked to judge

@@ -7,7 +7,8 @@ for good, postponed, or its chat gone or moved.
 
 from __future__ import annotations
 
-from bot.store import Delivery, Store
+from bot.records import Delivery
+from bot.store import Store
 from bot.subscriptions import News, Subscriptions
 
 

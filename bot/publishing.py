@@ -21,7 +21,7 @@ from bot.knowledge import Article, KnowledgeError, KnowledgeInvalid, read_text
 
 if TYPE_CHECKING:
     from bot.engine import Engine
-    from bot.store import LoadReport
+    from bot.records import LoadReport
 
 MAX_SIZE = 1024 * 1024  # bytes: a knowledge file is text; anything bigger is a mistake
 

@@ -16,7 +16,7 @@ import secrets
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
@@ -25,7 +25,8 @@ import aiosqlite
 
 from bot.analysis import FactTerms, TermsTable, article_terms, fact_terms
 from bot.index import ARTICLE_WEIGHTS, FACT_WEIGHTS, KnowledgeIndex, Postings, Ranker
-from bot.knowledge import ANALYSING, Article, Fact, Sentence, StepProgress
+from bot.knowledge import ANALYSING, Article, Fact, StepProgress
+from bot.records import ArticleRow, Delivery, FactRow, KnowledgeFiles, LoadReport, StoredFile
 from bot.text import normalize
 from bot.workers import process_pool
 
@@ -322,65 +323,6 @@ def _schema_tables() -> frozenset[str]:
 
 
 _TABLES = _schema_tables()
-
-
-@dataclass
-class LoadReport:
-    """What a load changed, by article id."""
-
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    @property
-    def unchanged(self) -> bool:
-        """Nothing to report: the bot says so instead of listing three empty lines."""
-        return not (self.added or self.changed or self.removed)
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """A knowledge file as last loaded: its hash and the articles it held."""
-
-    digest: str
-    article_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class KnowledgeFiles:
-    """The knowledge folder as read for a load: every file's hash, and the re-read articles."""
-
-    digests: dict[str, str]
-    unchanged: frozenset[str]
-    articles: list[Article]
-    # The stored files (path: hash) it was read against; a load committed since voids it.
-    based_on: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    """An article's header, as shown under an answer."""
-
-    id: str
-    title: str
-    url: str | None
-    published: str | None
-    topics: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FactRow:
-    """A stored fact with what answering needs of its article."""
-
-    rowid: int
-    article_id: str
-    fact_id: str
-    statement: str
-    questions: tuple[str, ...]
-    keywords: tuple[str, ...]
-    source: tuple[str, ...]
-    quotes: tuple[str, ...]
-    article: ArticleRow
 
 
 class Store:
@@ -965,16 +907,6 @@ def _stored_file(row: tuple) -> StoredFile:
     return StoredFile(row[1], tuple(json.loads(row[2]) if row[2] else ()))
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """One article due to one subscribed chat."""
-
-    id: int
-    chat_id: int
-    article_id: str
-    attempts: int
-
-
 def _plan_deliveries(db: sqlite3.Connection, added: Sequence[str]) -> None:
     """Queue each new article for every subscribed chat, inside the load's transaction.
 
@@ -1247,6 +1179,3 @@ def _fact_row(row: tuple) -> FactRow:
         quotes=tuple(json.loads(row[7])),
         article=_article_row((row[1], *row[8:])),
     )
-
-
-__all__ = ["ArticleRow", "FactRow", "LoadReport", "Sentence", "Store"]

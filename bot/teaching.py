@@ -30,7 +30,7 @@ from bot.text import normalize
 
 if TYPE_CHECKING:
     from bot.engine import Engine
-    from bot.store import LoadReport
+    from bot.records import LoadReport
 
 _NULL = "tag:yaml.org,2002:null"
 

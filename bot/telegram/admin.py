@@ -15,7 +15,7 @@ from telegram import Document, Update
 from bot import publishing
 from bot.engine import KnowledgeInvalid
 from bot.knowledge import KNOWLEDGE_SUFFIXES
-from bot.store import LoadReport
+from bot.records import LoadReport
 from bot.telegram import cards, render, retry, wording
 from bot.telegram.context import Handler, SanadContext
 from bot.telegram.sending import reply

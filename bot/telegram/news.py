@@ -34,7 +34,7 @@ from telegram.ext import ExtBot
 
 from bot.engine import Engine
 from bot.outbox import Outbox
-from bot.store import Delivery
+from bot.records import Delivery
 from bot.subscriptions import ALL_NEWS, News, UnknownTopic
 from bot.telegram import render, retry, wording
 from bot.telegram.buttons import always_answered
