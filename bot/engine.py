@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from bot import meaning, publishing, vectors
+from bot import loading, meaning, publishing, vectors
 from bot.config import Config
 from bot.knowledge import (
     KnowledgeError,
@@ -36,6 +36,7 @@ from bot.knowledge import (
 from bot.matching import Matcher, Meaning, ScoredFact
 from bot.outbox import Outbox
 from bot.records import ArticleRow, KnowledgeFiles, LoadReport, StoredFile
+from bot.retrieval import Retrieval, Written
 from bot.review import ReviewQueue
 from bot.store import StaleLoad, Store
 from bot.subscriptions import News, Subscriptions
@@ -136,6 +137,7 @@ class Engine:
         # After each load, compute the new texts' vectors in the background (the bot).
         self.fill_in_background = False
         self.store = Store(config.database)
+        self.retrieval = Retrieval(self.store)
         self._subscriptions = Subscriptions(self.store)
         # What a news sender and an update inbox may touch of the database, and no more.
         self.outbox = Outbox(self.store, self._subscriptions)
@@ -151,7 +153,7 @@ class Engine:
         # the event loop goes on meanwhile (ctypes lets go of the interpreter's lock).
         self._embedding: ThreadPoolExecutor | None = None
         self._filling: asyncio.Task[int] | None = None
-        self.review = ReviewQueue(self.store, self.matcher, config)
+        self.review = ReviewQueue(self.store, self.retrieval, self.matcher, config)
         self._load_lock = asyncio.Lock()
         self._logging: set[asyncio.Task[None]] = set()
         # The first failure to record a question (a read-only or full disk), if any. Answering
@@ -251,7 +253,7 @@ class Engine:
                 report = await loop.run_in_executor(self._loader, _reload_in_child, self.config)
             if not report.unchanged:
                 # The next question is answered from the new knowledge, not the one before.
-                await self.store.refresh_index()
+                await self.retrieval.refresh()
                 if self.semantic:
                     await self._vectors.refresh(self.store)
                 if self.fill_in_background:
@@ -265,7 +267,7 @@ class Engine:
             stored = await self.store.files()
             found = await asyncio.to_thread(self.read_knowledge, stored, progress)
             try:
-                return await self.store.replace_knowledge(found, progress)
+                return await loading.load(self.store, self.retrieval, found, progress)
             except StaleLoad:
                 continue
 
@@ -346,7 +348,7 @@ class Engine:
         found = (
             []
             if unasked
-            else await self.matcher.match(self.store, question, wanted, await self._meaning())
+            else await self.matcher.match(self.retrieval, question, wanted, await self._meaning())
         )
         scored = found[: max(top, 2)]
         answered = self._confident(scored)
@@ -500,7 +502,7 @@ class Engine:
         near = [q for s in scored for q in s.fact.questions[:1]]
         if near:
             return tuple(dict.fromkeys(near))[:3]
-        return tuple(name for name, _ in (await self.store.topics())[:5])
+        return tuple(name for name, _ in (await self.retrieval.topics())[:5])
 
     async def items_for(self, article_id: str) -> list[AnswerItem]:
         """Every fact of one article as answer items (for 'more from this article')."""
@@ -516,7 +518,7 @@ class Engine:
 
     async def topics(self) -> list[tuple[str, int]]:
         """Every topic with its article count, for /topics and for readers the bot cannot answer."""
-        return await self.store.topics()
+        return await self.retrieval.topics()
 
     async def articles_about(self, topic: str) -> list[ArticleRow]:
         """The articles under one topic (names compared after normalisation), newest first."""
@@ -605,12 +607,22 @@ def _start_of_today() -> float:
     return time.mktime((now.tm_year, now.tm_mon, now.tm_mday, 0, 0, 0, 0, 0, -1))
 
 
+# The postings the loader process last committed, by database: it stays up between the
+# bot's reloads, each through an engine of its own, and updating them costs less than
+# reading them back. Only the loader process (Engine.separate_loads) keeps any here.
+_LOADER_WROTE: dict[Path, Written] = {}
+
+
 def _reload_in_child(config: Config) -> LoadReport:
     """A reload in a process of its own (see Engine.separate_loads)."""
 
     async def reload() -> LoadReport:
         # Only the load: the parent opens the new index for its readers, this process has none.
         async with Engine(config) as engine:
-            return await engine._reload_here()
+            engine.retrieval.wrote(_LOADER_WROTE.get(config.database))
+            report = await engine._reload_here()
+            if engine.retrieval.written is not None:
+                _LOADER_WROTE[config.database] = engine.retrieval.written
+            return report
 
     return asyncio.run(reload())

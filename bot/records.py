@@ -6,6 +6,7 @@ them needs the store itself to name what it was given.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.knowledge import Article
@@ -78,3 +79,20 @@ class Delivery:
     chat_id: int
     article_id: str
     attempts: int
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """The rowids of the facts and articles a load deleted."""
+
+    facts: list[int]
+    articles: list[int]
+
+
+@dataclass(frozen=True)
+class Inserted:
+    """What a load inserted, as retrieval's postings take it: (rowid, indexed columns)."""
+
+    facts: list[tuple[int, Sequence[str]]]
+    articles: list[tuple[int, Sequence[str]]]
+    article_ids: dict[int, str]
