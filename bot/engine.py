@@ -40,7 +40,7 @@ from bot.retrieval import Retrieval, Written
 from bot.review import ReviewQueue
 from bot.store import StaleLoad, Store
 from bot.subscriptions import News, Subscriptions
-from bot.text import content_tokens, is_small_talk, well_formed
+from bot.text import is_small_talk, stopwords, tokens, well_formed
 from bot.updates import UpdateInbox
 from bot.workers import process_pool
 
@@ -343,7 +343,8 @@ class Engine:
         When unsure, the facts close enough to offer are the answer's `answers`.
         """
         question = well_formed(question).strip()
-        unasked = _unasked(question)
+        words = tokens(question)  # normalised once, for the checks below and the question log
+        unasked = _unasked(words)
         wanted = max(top, 2, SUGGESTIONS)
         found = (
             []
@@ -365,7 +366,10 @@ class Engine:
                 if scored
                 else None
             )
-            self._log(self.store.log_question(question, answered, best, chat_id, user_id))
+            normalized = " ".join(words)
+            self._log(
+                self.store.log_question(question, normalized, answered, best, chat_id, user_id)
+            )
             if answered and self.review.low_margin(scored):
                 self._log(self.review.note_low_margin(question, scored[0], chat_id, user_id))
         return Answer(question, answered, items, suggestions, outcome)
@@ -573,11 +577,12 @@ class Engine:
         await self.store.migrate_chat(old_id, new_id)
 
 
-def _unasked(question: str) -> Outcome | None:
+def _unasked(words: list[str]) -> Outcome | None:
     """Small talk or an empty question, told apart before any lookup; None for a question."""
-    if is_small_talk(question):
+    if is_small_talk(words):
         return Outcome.SMALL_TALK
-    return None if content_tokens(question) else Outcome.EMPTY
+    stop = stopwords()
+    return None if any(w not in stop for w in words) else Outcome.EMPTY
 
 
 def _item(scored: ScoredFact) -> AnswerItem:

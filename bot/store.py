@@ -609,12 +609,13 @@ class Store:
     async def log_question(
         self,
         question: str,
+        normalized: str,
         answered: bool,
         best: tuple[str, str, float] | None,
         chat_id: int | None = None,
         user_id: int | None = None,
     ) -> None:
-        """Record one question, so /stats and the review queue can count it."""
+        """Record one question (and its `normalize`d form), for /stats and the review queue."""
         article_id, fact_id, score = best or (None, None, None)
         await self.wdb.execute(
             "INSERT INTO asked (at, chat_id, user_id, question, normalized, answered, "
@@ -624,7 +625,7 @@ class Store:
                 chat_id,
                 user_id,
                 question,
-                normalize(question),
+                normalized,
                 int(answered),
                 article_id,
                 fact_id,
