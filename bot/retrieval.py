@@ -50,7 +50,7 @@ class Retrieval:
     """The index readers answer from, the facts it points at, and the postings loads update."""
 
     def __init__(self, store: Store) -> None:
-        self.store = store
+        self._store = store
         self._index: KnowledgeIndex | None = None
         self._opening: asyncio.Task[KnowledgeIndex] | None = None
         self._checked = 0.0
@@ -65,7 +65,7 @@ class Retrieval:
         if self._index is not None and now - self._checked < INDEX_CHECK:
             return self._index
         self._checked = now
-        generation = await self.store.generation()
+        generation = await self._store.generation()
         if self._index is not None and self._index.generation == generation:
             return self._index
         if self._opening is None:
@@ -84,7 +84,8 @@ class Retrieval:
     async def _open(self) -> KnowledgeIndex:
         try:
             previous = self._index.terms if self._index is not None else None
-            blobs, loaded, read = await self.store.index_rows(partial(TermsTable.to_read, previous))
+            wanted = partial(TermsTable.to_read, previous)
+            blobs, loaded, read = await self._store.index_rows(wanted)
             terms = partial(TermsTable.build, previous, loaded, read)
             index = await asyncio.to_thread(_open_index, blobs, terms)
             self._index = index
@@ -94,7 +95,7 @@ class Retrieval:
 
     async def facts(self, rowids: Sequence[int]) -> dict[int, FactRow]:
         """Facts by rowid with their quotes and article, for the index's hits."""
-        return await self.store.facts(rowids)
+        return await self._store.facts(rowids)
 
     async def topics(self) -> list[tuple[str, int]]:
         """Every topic with its article count, most covered first.
@@ -105,7 +106,7 @@ class Retrieval:
         generation = self._index.generation if self._index is not None else None
         if generation is not None and self._topics is not None and self._topics[0] == generation:
             return list(self._topics[1])
-        rows = await self.store.topics()
+        rows = await self._store.topics()
         if generation is not None:
             self._topics = (generation, rows)
         return list(rows)
