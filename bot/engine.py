@@ -1,7 +1,9 @@
 """The engine: the one object the command line and the Telegram adapter talk to.
 
-It owns the store and the matcher, decides when to abstain, loads knowledge all-or-nothing,
-and keeps unanswered questions for the editors.
+It owns the store, retrieval's live index and the matcher, decides when to abstain, loads
+and publishes knowledge all-or-nothing, keeps unanswered questions for the editors, and
+answers for subscriptions and chats. Front ends call its methods; the news sender and the
+update inbox get narrow objects of their own (`outbox`, `updates`), never the store.
 """
 
 from __future__ import annotations
