@@ -558,7 +558,7 @@ class Engine:
         """Remove one subscription, or all of the chat's when topic is None; how many went."""
         return await self._subscriptions.unsubscribe(chat_id, topic)
 
-    async def subscriptions_of(self, chat_id: int) -> list[str]:
+    async def chat_subscriptions(self, chat_id: int) -> list[str]:
         """The chat's subscriptions as written; ALL_NEWS ('') stands for all news."""
         return await self._subscriptions.of(chat_id)
 

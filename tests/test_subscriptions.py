@@ -39,14 +39,14 @@ async def test_topics_match_after_normalisation(engine: Engine) -> None:
     subs = engine
     assert await subs.subscribe(1, "private", "", "روسيَا") is True
     assert await subs.subscribe(1, "private", "", "روسيا") is False
-    assert await subs.subscriptions_of(1) == ["روسيا"]
+    assert await subs.chat_subscriptions(1) == ["روسيا"]
 
 
 async def test_unknown_topic_lists_known_ones(engine: Engine) -> None:
     with pytest.raises(UnknownTopic) as raised:
         await engine.subscribe(1, "private", "", "اليابان")
     assert raised.value.known == ["روسيا"]
-    assert await engine.subscriptions_of(1) == []
+    assert await engine.chat_subscriptions(1) == []
 
 
 async def test_new_articles_are_planned_once_for_matching_chats(engine: Engine) -> None:
@@ -93,8 +93,8 @@ async def test_migration_keeps_subscriptions_and_due_news(engine: Engine) -> Non
     add(engine, "a2", "روسيا")
     await engine.reload()
     await engine.store.migrate_chat(-5, -1005)
-    assert await engine.subscriptions_of(-1005) == ["روسيا"]
-    assert await engine.subscriptions_of(-5) == []
+    assert await engine.chat_subscriptions(-1005) == ["روسيا"]
+    assert await engine.chat_subscriptions(-5) == []
     due = await engine.store.due_deliveries(time.time(), 10)
     assert [(d.chat_id, d.article_id) for d in due] == [(-1005, "a2")]
 
@@ -115,8 +115,8 @@ async def test_migrations_at_once_each_move_their_group(engine: Engine) -> None:
         store.migrate_chat(-6, -1006),
         store.add_vectors([(b"key", b"vector")]),
     )
-    assert await engine.subscriptions_of(-1006) == [ALL_NEWS]
-    assert await engine.subscriptions_of(-1007) == [ALL_NEWS]
+    assert await engine.chat_subscriptions(-1006) == [ALL_NEWS]
+    assert await engine.chat_subscriptions(-1007) == [ALL_NEWS]
     due = await store.due_deliveries(time.time(), 10)
     assert sorted((d.chat_id, d.article_id) for d in due) == [(-1007, "a2"), (-1006, "a2")]
 
@@ -153,7 +153,7 @@ async def test_a_schema_upgrade_sends_no_old_article_as_news(tmp_path: Path) -> 
     async with Engine(config) as engine:
         assert (await engine.reload()).added == ["a1"]
         assert await engine.store.due_deliveries(time.time(), 10) == []
-        assert await engine.subscriptions_of(8) == [""]
+        assert await engine.chat_subscriptions(8) == [""]
 
 
 async def test_a_topic_added_by_a_reload_can_be_subscribed_at_once(engine: Engine) -> None:

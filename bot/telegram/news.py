@@ -162,7 +162,7 @@ async def _unsubscribe(engine: Engine, chat: Target, topic: str | None) -> Reply
 
 
 async def _list(engine: Engine, chat: Target, topic: str | None) -> Reply:
-    labels = await engine.subscriptions_of(chat.id)
+    labels = await engine.chat_subscriptions(chat.id)
     if not labels:
         return render.plain(wording.NO_SUBSCRIPTIONS), None
     names = [wording.ALL_NEWS if label == ALL_NEWS else label for label in labels]
