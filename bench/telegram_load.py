@@ -166,7 +166,7 @@ async def engine_baseline(config_path: Path, asked: list[str], count: int) -> di
 
 async def sure_by_words(engine: Engine, question: str) -> bool:
     """Whether matching answers this without embedding it (bot/matching.py Matcher.gather)."""
-    found = await engine.matcher.gather(engine.store, Query.parse(question))
+    found = await engine.matcher.gather(engine.retrieval, Query.parse(question))
     return bool(found.by_words) and found.by_words[0].score >= SURE and found.by_words[0].holds
 
 

@@ -67,7 +67,7 @@ async def candidates(
             await engine.reload()
             engine.matcher.reranker = Reranker((0.0,) * len(FEATURES), 0.0, 0.0)
             for q in questions:
-                ranked = await engine.matcher.rank(engine.store, Query.parse(q.text))
+                ranked = await engine.matcher.rank(engine.retrieval, Query.parse(q.text))
                 x = np.array([r.features for r in ranked], dtype=float).reshape(-1, len(FEATURES))
                 y = np.array([text[r.row.article_id, r.row.fact_id] == q.gold for r in ranked])
                 known = ranked[0].known if ranked else 0.0

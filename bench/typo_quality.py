@@ -105,7 +105,7 @@ async def answered_right(engine: Engine, cases: list[tuple[str, str, str]]) -> t
         answer = await engine.ask(question, record=False)
         best = answer.answers[0] if answer.answered else None
         right += best is not None and (best.article_id, best.fact_id) == (article, fact)
-        top = await engine.matcher.match(engine.store, question, 1)
+        top = await engine.matcher.match(engine.retrieval, question, 1)
         first += bool(top) and (top[0].fact.article_id, top[0].fact.fact_id) == (article, fact)
     return right / len(cases), first / len(cases)
 

@@ -27,8 +27,9 @@ from bot.distill import distill as draft_knowledge
 from bot.engine import Answer, AnswerItem, Engine, KnowledgeFolderMissing, KnowledgeInvalid
 from bot.knowledge import ANALYSING, READING, printable, read_paths
 from bot.messages import right_to_left, text_answer, text_item
+from bot.records import LoadReport
 from bot.review import ReviewItem
-from bot.store import ForeignDatabase, LoadReport
+from bot.store import ForeignDatabase
 
 # A setup problem (exit 2) for every verb, not an error in a knowledge file (exit 1).
 FOLDER_MISSING = "the knowledge folder does not exist"
@@ -251,9 +252,9 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
         if question == "-":
             for line in sys.stdin:
                 answer = await engine.ask(_readable(line.rstrip("\n")), args.top)
-                _print_answer(answer, args.json, show, flush=True)
+                _print_answer(engine.shown(answer), args.json, show, flush=True)
             return 0
-        _print_answer(await engine.ask(question, args.top), args.json, show)
+        _print_answer(engine.shown(await engine.ask(question, args.top)), args.json, show)
         return 0
 
     return _with_engine(config, run)
@@ -406,24 +407,21 @@ def teach(config: configuration.Config, args: argparse.Namespace) -> int:
 async def _ensure_loaded(engine: Engine) -> None:
     """Load when stale; when that fails, answer from the knowledge loaded before, if any."""
     try:
-        await engine.ensure_loaded()
-    except KnowledgeFolderMissing as exc:
-        problem = f"{exc.folder}: {FOLDER_MISSING}"
-    except KnowledgeInvalid as exc:
-        first = exc.errors[0]
-        more = (
-            f" (and {len(exc.errors) - 1} more; run 'sanad validate')"
-            if len(exc.errors) > 1
-            else ""
-        )
-        problem = f"{first}{more}"
-    except (OSError, sqlite3.Error) as exc:  # a full disk, a read-only file
-        problem = _storage_problem(exc, engine.config.database)
-    else:
-        return
-    if await engine.store.loaded_at() is None:
-        raise UsageError(f"cannot load the knowledge: {problem}")
-    _warn(f"kept the loaded knowledge: {problem}")
+        freshness = await engine.load_or_keep()
+    except (KnowledgeInvalid, OSError, sqlite3.Error) as exc:
+        raise UsageError(f"cannot load the knowledge: {_load_problem(exc, engine)}") from None
+    if freshness.kept is not None:
+        _warn(f"kept the loaded knowledge: {_load_problem(freshness.kept, engine)}")
+
+
+def _load_problem(exc: Exception, engine: Engine) -> str:
+    """Why a load failed, in one line: the folder, the first error, or the disk."""
+    if isinstance(exc, KnowledgeFolderMissing):
+        return f"{exc.folder}: {FOLDER_MISSING}"
+    if isinstance(exc, KnowledgeInvalid):
+        more = len(exc.errors) - 1
+        return f"{exc.errors[0]}" + (f" (and {more} more; run 'sanad validate')" if more else "")
+    return _storage_problem(exc, engine.config.database)  # a full disk, a read-only file
 
 
 def _warn(message: str) -> None:

@@ -1,7 +1,9 @@
 """The engine: the one object the command line and the Telegram adapter talk to.
 
-It owns the store and the matcher, decides when to abstain, loads knowledge all-or-nothing,
-and keeps unanswered questions for the editors.
+It owns the store, retrieval's live index and the matcher, decides when to abstain, loads
+and publishes knowledge all-or-nothing, keeps unanswered questions for the editors, and
+answers for subscriptions and chats. Front ends call its methods; the news sender and the
+update inbox get narrow objects of their own (`outbox`, `updates`), never the store.
 """
 
 from __future__ import annotations
@@ -9,20 +11,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
-from bot import meaning, vectors
+from bot import loading, meaning, publishing, vectors
 from bot.config import Config
 from bot.knowledge import (
     KnowledgeError,
+    KnowledgeFolderMissing,
+    KnowledgeInvalid,
     StepProgress,
     file_digest,
     knowledge_files,
@@ -31,10 +36,14 @@ from bot.knowledge import (
     read_paths,
 )
 from bot.matching import Matcher, Meaning, ScoredFact
+from bot.outbox import Outbox
+from bot.records import ArticleRow, KnowledgeFiles, LoadReport, StoredFile
+from bot.retrieval import Retrieval, Written
 from bot.review import ReviewQueue
-from bot.store import ArticleRow, KnowledgeFiles, LoadReport, StaleLoad, Store, StoredFile
-from bot.subscriptions import Subscriptions
-from bot.text import content_tokens, is_small_talk, well_formed
+from bot.store import StaleLoad, Store
+from bot.subscriptions import News, Subscriptions
+from bot.text import is_small_talk, stopwords, tokens, well_formed
+from bot.updates import UpdateInbox
 from bot.workers import process_pool
 
 # Suggestions offered when the best fact is not good enough to answer.
@@ -43,29 +52,6 @@ SUGGESTIONS = 3
 INLINE_TEXTS = 48
 LOG = logging.getLogger("sanad.engine")
 T = TypeVar("T")
-
-
-class KnowledgeInvalid(Exception):
-    """A load was refused; the knowledge served before stays served."""
-
-    def __init__(self, errors: list[KnowledgeError]) -> None:
-        super().__init__(f"{len(errors)} error(s) in the knowledge files")
-        self.errors = errors
-
-    def __reduce__(self) -> tuple[type[KnowledgeInvalid], tuple[list[KnowledgeError]]]:
-        # Loads may run in another process; the errors must survive the trip back.
-        return KnowledgeInvalid, (self.errors,)
-
-
-class KnowledgeFolderMissing(KnowledgeInvalid):
-    """The configured knowledge folder does not exist: a setup problem, not a bad file."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__([KnowledgeError(str(folder), 1, "the knowledge folder does not exist")])
-        self.folder = folder
-
-    def __reduce__(self) -> tuple[type[KnowledgeFolderMissing], tuple[Path]]:  # type: ignore[override]
-        return KnowledgeFolderMissing, (self.folder,)
 
 
 @dataclass(frozen=True)
@@ -127,6 +113,16 @@ class Answer:
         }
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """What `Engine.load_or_keep` did: loaded (`report`), or kept the old knowledge (`kept`)."""
+
+    # What the load changed; None when nothing was stale, or when the load failed.
+    report: LoadReport | None = None
+    # Why the load failed, when the knowledge loaded before is served instead.
+    kept: Exception | None = None
+
+
 class Engine:
     """Knowledge in, answers out; safe to share between concurrent readers."""
 
@@ -143,7 +139,11 @@ class Engine:
         # After each load, compute the new texts' vectors in the background (the bot).
         self.fill_in_background = False
         self.store = Store(config.database)
-        self.subscriptions = Subscriptions(self.store)
+        self.retrieval = Retrieval(self.store)
+        self._subscriptions = Subscriptions(self.store)
+        # What a news sender and an update inbox may touch of the database, and no more.
+        self.outbox = Outbox(self.store, self._subscriptions)
+        self.updates = UpdateInbox(self.store)
         self.matcher = Matcher(candidates=config["matching.candidates"])
         self.min_score = float(config["matching.min_score"])
         self.min_margin = float(config["matching.min_margin"])
@@ -155,7 +155,7 @@ class Engine:
         # the event loop goes on meanwhile (ctypes lets go of the interpreter's lock).
         self._embedding: ThreadPoolExecutor | None = None
         self._filling: asyncio.Task[int] | None = None
-        self.review = ReviewQueue(self.store, self.matcher, config)
+        self.review = ReviewQueue(self.store, self.retrieval, self.matcher, config)
         self._load_lock = asyncio.Lock()
         self._logging: set[asyncio.Task[None]] = set()
         # The first failure to record a question (a read-only or full disk), if any. Answering
@@ -255,7 +255,7 @@ class Engine:
                 report = await loop.run_in_executor(self._loader, _reload_in_child, self.config)
             if not report.unchanged:
                 # The next question is answered from the new knowledge, not the one before.
-                await self.store.refresh_index()
+                await self.retrieval.refresh()
                 if self.semantic:
                     await self._vectors.refresh(self.store)
                 if self.fill_in_background:
@@ -269,7 +269,7 @@ class Engine:
             stored = await self.store.files()
             found = await asyncio.to_thread(self.read_knowledge, stored, progress)
             try:
-                return await self.store.replace_knowledge(found, progress)
+                return await loading.load(self.store, self.retrieval, found, progress)
             except StaleLoad:
                 continue
 
@@ -296,6 +296,38 @@ class Engine:
             return await self.reload()
         return None
 
+    async def load_or_keep(self) -> Freshness:
+        """Load when stale; when that fails, keep serving the knowledge loaded before.
+
+        The one rule for every start (`sanad ask`, `chat`, `review`, `teach`, the bot): a
+        bad file, a missing folder or a failing disk never takes away knowledge already
+        loaded. With nothing loaded to keep, the failure is raised.
+        """
+        try:
+            return Freshness(report=await self.ensure_loaded())
+        except (KnowledgeInvalid, OSError, sqlite3.Error) as exc:
+            if await self.store.loaded_at() is None:
+                raise
+            return Freshness(kept=exc)
+
+    async def publish(
+        self, name: str, content: bytes, *, expected_digest: str | None = None
+    ) -> LoadReport:
+        """Save `content` as the knowledge file `name` and load it, only if valid.
+
+        Checked alone and against the other files, written atomically, put back when the
+        load still fails (bot/publishing.py); raises publishing.PublishRejected. Callers
+        publish one at a time.
+        """
+        return await publishing.publish(self, name, content, expected_digest=expected_digest)
+
+    async def file_of(self, article_id: str) -> Path | None:
+        """The knowledge file that holds `article_id`, as last loaded; None when none does."""
+        for name, stored in (await self.store.files()).items():
+            if article_id in stored.article_ids:
+                return self.config.knowledge_dir.parent / name
+        return None
+
     # -- answering ---------------------------------------------------------------------------
 
     async def ask(
@@ -313,12 +345,13 @@ class Engine:
         When unsure, the facts close enough to offer are the answer's `answers`.
         """
         question = well_formed(question).strip()
-        unasked = _unasked(question)
+        words = tokens(question)  # normalised once, for the checks below and the question log
+        unasked = _unasked(words)
         wanted = max(top, 2, SUGGESTIONS)
         found = (
             []
             if unasked
-            else await self.matcher.match(self.store, question, wanted, await self._meaning())
+            else await self.matcher.match(self.retrieval, question, wanted, await self._meaning())
         )
         scored = found[: max(top, 2)]
         answered = self._confident(scored)
@@ -335,10 +368,26 @@ class Engine:
                 if scored
                 else None
             )
-            self._log(self.store.log_question(question, answered, best, chat_id, user_id))
+            normalized = " ".join(words)
+            self._log(
+                self.store.log_question(question, normalized, answered, best, chat_id, user_id)
+            )
             if answered and self.review.low_margin(scored):
                 self._log(self.review.note_low_margin(question, scored[0], chat_id, user_id))
         return Answer(question, answered, items, suggestions, outcome)
+
+    def shown(self, answer: Answer) -> Answer:
+        """What a reader is shown: the best answer, then only the next that clear the bar.
+
+        `ask` ranks `top` facts whatever their score (bench/ measures rankings with it);
+        every front end shows the answers after the first only when they clear
+        `matching.min_score`. An abstention's suggestions stay as they are.
+        """
+        if not answer.answered or not answer.answers:
+            return answer
+        best, *rest = answer.answers
+        sure = tuple(item for item in rest if item.score >= self.min_score)
+        return replace(answer, answers=(best, *sure))
 
     # -- meaning ----------------------------------------------------------------------------
 
@@ -459,7 +508,7 @@ class Engine:
         near = [q for s in scored for q in s.fact.questions[:1]]
         if near:
             return tuple(dict.fromkeys(near))[:3]
-        return tuple(name for name, _ in (await self.store.topics())[:5])
+        return tuple(name for name, _ in (await self.retrieval.topics())[:5])
 
     async def items_for(self, article_id: str) -> list[AnswerItem]:
         """Every fact of one article as answer items (for 'more from this article')."""
@@ -475,7 +524,7 @@ class Engine:
 
     async def topics(self) -> list[tuple[str, int]]:
         """Every topic with its article count, for /topics and for readers the bot cannot answer."""
-        return await self.store.topics()
+        return await self.retrieval.topics()
 
     async def articles_about(self, topic: str) -> list[ArticleRow]:
         """The articles under one topic (names compared after normalisation), newest first."""
@@ -489,12 +538,53 @@ class Engine:
         counts.update(await self.store.unsent_counts(since=_start_of_today()))
         return counts
 
+    async def record_unsent(
+        self, update_id: int | None, chat_id: int | None, method: str, error: str
+    ) -> None:
+        """Count a reply the platform refused for good, so /stats can say it was lost."""
+        await self.store.record_unsent(update_id, chat_id, method, error)
 
-def _unasked(question: str) -> Outcome | None:
+    # -- subscriptions and chats ---------------------------------------------------------------
+
+    async def resolve_topic(self, topic: str | None) -> tuple[str, str]:
+        """The stored key and label of a topic: all news for None; raises UnknownTopic."""
+        return await self._subscriptions.resolve(topic)
+
+    async def subscribe(self, chat_id: int, kind: str, title: str, topic: str | None) -> bool:
+        """Subscribe a chat to a topic (None: all news); False when it already was."""
+        return await self._subscriptions.subscribe(chat_id, kind, title, topic)
+
+    async def unsubscribe(self, chat_id: int, topic: str | None) -> int:
+        """Remove one subscription, or all of the chat's when topic is None; how many went."""
+        return await self._subscriptions.unsubscribe(chat_id, topic)
+
+    async def chat_subscriptions(self, chat_id: int) -> list[str]:
+        """The chat's subscriptions as written; ALL_NEWS ('') stands for all news."""
+        return await self._subscriptions.of(chat_id)
+
+    async def news(self, article_id: str) -> News | None:
+        """What a subscribed chat receives about an article; None once it was removed."""
+        return await self._subscriptions.news(article_id)
+
+    async def subscription_stats(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Subscribed chats by kind (stopped chats by reason), and the outbox by state."""
+        return await self._subscriptions.stats()
+
+    async def chat_left(self, chat_id: int, reason: str) -> None:
+        """The chat blocked or removed the bot: no more news there, what was due failed."""
+        await self.store.deactivate_chat(chat_id, reason)
+
+    async def chat_migrated(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its subscriptions and due news follow it."""
+        await self.store.migrate_chat(old_id, new_id)
+
+
+def _unasked(words: list[str]) -> Outcome | None:
     """Small talk or an empty question, told apart before any lookup; None for a question."""
-    if is_small_talk(question):
+    if is_small_talk(words):
         return Outcome.SMALL_TALK
-    return None if content_tokens(question) else Outcome.EMPTY
+    stop = stopwords()
+    return None if any(w not in stop for w in words) else Outcome.EMPTY
 
 
 def _item(scored: ScoredFact) -> AnswerItem:
@@ -524,12 +614,22 @@ def _start_of_today() -> float:
     return time.mktime((now.tm_year, now.tm_mon, now.tm_mday, 0, 0, 0, 0, 0, -1))
 
 
+# The postings the loader process last committed, by database: it stays up between the
+# bot's reloads, each through an engine of its own, and updating them costs less than
+# reading them back. Only the loader process (Engine.separate_loads) keeps any here.
+_LOADER_WROTE: dict[Path, Written] = {}
+
+
 def _reload_in_child(config: Config) -> LoadReport:
     """A reload in a process of its own (see Engine.separate_loads)."""
 
     async def reload() -> LoadReport:
         # Only the load: the parent opens the new index for its readers, this process has none.
         async with Engine(config) as engine:
-            return await engine._reload_here()
+            engine.retrieval.wrote(_LOADER_WROTE.get(config.database))
+            report = await engine._reload_here()
+            if engine.retrieval.written is not None:
+                _LOADER_WROTE[config.database] = engine.retrieval.written
+            return report
 
     return asyncio.run(reload())

@@ -111,6 +111,29 @@ class KnowledgeError:
         return printable(f"{self.path}:{self.line}: {self.message}")
 
 
+class KnowledgeInvalid(Exception):
+    """A load was refused; the knowledge served before stays served."""
+
+    def __init__(self, errors: list[KnowledgeError]) -> None:
+        super().__init__(f"{len(errors)} error(s) in the knowledge files")
+        self.errors = errors
+
+    def __reduce__(self) -> tuple[type[KnowledgeInvalid], tuple[list[KnowledgeError]]]:
+        # Loads may run in another process; the errors must survive the trip back.
+        return KnowledgeInvalid, (self.errors,)
+
+
+class KnowledgeFolderMissing(KnowledgeInvalid):
+    """The configured knowledge folder does not exist: a setup problem, not a bad file."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__([KnowledgeError(str(folder), 1, "the knowledge folder does not exist")])
+        self.folder = folder
+
+    def __reduce__(self) -> tuple[type[KnowledgeFolderMissing], tuple[Path]]:  # type: ignore[override]
+        return KnowledgeFolderMissing, (self.folder,)
+
+
 # Characters that move the cursor, clear the screen or end a line when printed.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 

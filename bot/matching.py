@@ -40,7 +40,8 @@ from bot.text import content_tokens, light_stem, optional, readings, root, small
 if TYPE_CHECKING:
     import numpy as np
 
-    from bot.store import FactRow, Store
+    from bot.records import FactRow
+    from bot.retrieval import Retrieval
     from bot.vectors import FactVectors
 
 # The articles whose facts all become candidates, and how many articles are ranked to judge
@@ -335,7 +336,7 @@ class Matcher:
         self.judge = judge
 
     async def match(
-        self, store: Store, question: str, top: int, meaning: Meaning | None = None
+        self, store: Retrieval, question: str, top: int, meaning: Meaning | None = None
     ) -> list[ScoredFact]:
         """The best `top` facts for question, best first (no threshold applied here)."""
         ranked = (await self.rank(store, Query.parse(question), meaning))[:top]
@@ -343,7 +344,7 @@ class Matcher:
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
     async def rank(
-        self, store: Store, query: Query, meaning: Meaning | None = None
+        self, store: Retrieval, query: Query, meaning: Meaning | None = None
     ) -> list[Ranked]:
         """Every candidate for query, best first: by words, then by meaning where it counts."""
         found = await self.gather(store, query, meaning)
@@ -352,7 +353,7 @@ class Matcher:
         return self._by_meaning(query, found)
 
     async def gather(
-        self, store: Store, query: Query, meaning: Meaning | None = None, sure: float = SURE
+        self, store: Retrieval, query: Query, meaning: Meaning | None = None, sure: float = SURE
     ) -> Gathered:
         """The candidates by words, and, unless that is sure (`sure`), by meaning too."""
         if not query.readings:

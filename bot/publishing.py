@@ -15,10 +15,13 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.engine import Engine, KnowledgeInvalid
-from bot.knowledge import Article, KnowledgeError, read_text
-from bot.store import LoadReport
+from bot.knowledge import Article, KnowledgeError, KnowledgeInvalid, read_text
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+    from bot.records import LoadReport
 
 MAX_SIZE = 1024 * 1024  # bytes: a knowledge file is text; anything bigger is a mistake
 

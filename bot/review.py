@@ -32,6 +32,7 @@ from typing import Any
 
 from bot.config import Config
 from bot.matching import Matcher, ScoredFact
+from bot.retrieval import Retrieval
 from bot.store import Store
 from bot.text import normalize
 
@@ -181,8 +182,11 @@ class Day:
 class ReviewQueue:
     """The queue over the store's database; one per engine."""
 
-    def __init__(self, store: Store, matcher: Matcher, config: Config) -> None:
+    def __init__(
+        self, store: Store, retrieval: Retrieval, matcher: Matcher, config: Config
+    ) -> None:
         self.store = store
+        self.retrieval = retrieval
         self.matcher = matcher
         self.days = int(config["review.days"])
         self.margin = float(config["review.margin"])
@@ -317,7 +321,7 @@ class ReviewQueue:
             if fact is not None and (article_id, fact_id) not in refused:
                 key = (article_id, fact_id)
                 chosen.setdefault(key, Candidate(*key, fact.statement, fact.article.title, None))
-        for scored in await self.matcher.match(self.store, item.question, limit + len(refused)):
+        for scored in await self.matcher.match(self.retrieval, item.question, limit + len(refused)):
             key = (scored.fact.article_id, scored.fact.fact_id)
             if key not in refused and key not in chosen:
                 chosen[key] = Candidate(

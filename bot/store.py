@@ -11,23 +11,21 @@ import asyncio
 import contextlib
 import functools
 import json
-import os
 import secrets
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import aiosqlite
 
-from bot.analysis import FactTerms, TermsTable, article_terms, fact_terms
-from bot.index import ARTICLE_WEIGHTS, FACT_WEIGHTS, KnowledgeIndex, Postings, Ranker
-from bot.knowledge import ANALYSING, Article, Fact, Sentence, StepProgress
+from bot.records import ArticleRow, Deleted, Delivery, FactRow, Inserted, StoredFile
 from bot.text import normalize
-from bot.workers import process_pool
+
+if TYPE_CHECKING:
+    from bot.loading import ArticleRows, KnowledgeWrite, UpdatePostings
+    from bot.retrieval import Written
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -171,9 +169,7 @@ _TERMS = """SELECT f.rowid, f.article_id, f.id, i.stems, i.lights, i.roots, i.as
 _TERMS_OF = _TERMS + " WHERE f.article_id IN (SELECT value FROM json_each(?))"
 
 _VECTOR_TEXTS = "SELECT rowid, statement, questions FROM facts ORDER BY rowid"
-
-# How often, at most, readers look whether another process has loaded new knowledge.
-INDEX_CHECK = 0.25
+_VERSIONS = "SELECT id, digest, path FROM articles"
 
 # Bumped whenever the knowledge tables or the index change shape. An older database then
 # drops its knowledge, which is read again from the files; the question log and the
@@ -208,7 +204,7 @@ class CorruptDatabase(sqlite3.DatabaseError):
     """A stored value that does not decode (bad UTF-8, JSON or postings): not ours to guess."""
 
 
-def _decoding(read: Callable[P, R]) -> Callable[P, R]:
+def decoding(read: Callable[P, R]) -> Callable[P, R]:
     """Report a stored value that cannot be decoded as a database error, not a traceback."""
 
     @functools.wraps(read)
@@ -324,65 +320,6 @@ def _schema_tables() -> frozenset[str]:
 _TABLES = _schema_tables()
 
 
-@dataclass
-class LoadReport:
-    """What a load changed, by article id."""
-
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    @property
-    def unchanged(self) -> bool:
-        """Nothing to report: the bot says so instead of listing three empty lines."""
-        return not (self.added or self.changed or self.removed)
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """A knowledge file as last loaded: its hash and the articles it held."""
-
-    digest: str
-    article_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class KnowledgeFiles:
-    """The knowledge folder as read for a load: every file's hash, and the re-read articles."""
-
-    digests: dict[str, str]
-    unchanged: frozenset[str]
-    articles: list[Article]
-    # The stored files (path: hash) it was read against; a load committed since voids it.
-    based_on: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    """An article's header, as shown under an answer."""
-
-    id: str
-    title: str
-    url: str | None
-    published: str | None
-    topics: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FactRow:
-    """A stored fact with what answering needs of its article."""
-
-    rowid: int
-    article_id: str
-    fact_id: str
-    statement: str
-    questions: tuple[str, ...]
-    keywords: tuple[str, ...]
-    source: tuple[str, ...]
-    quotes: tuple[str, ...]
-    article: ArticleRow
-
-
 class Store:
     """The SQLite database: open once, share across the engine.
 
@@ -394,10 +331,6 @@ class Store:
         self.path = path
         self._db: aiosqlite.Connection | None = None
         self._wdb: aiosqlite.Connection | None = None
-        self._index: KnowledgeIndex | None = None
-        self._opening: asyncio.Task[KnowledgeIndex] | None = None
-        self._checked = 0.0
-        self._topics: tuple[int, list[tuple[str, int]]] | None = None
         self._transactions = asyncio.Lock()
 
     async def open(self) -> None:
@@ -495,62 +428,45 @@ class Store:
                  FROM files f LEFT JOIN articles a ON a.path = f.path GROUP BY f.path"""
         return {row[0]: _stored_file(row) for row in await self.fetch_all(sql)}
 
-    async def replace_knowledge(
-        self, found: KnowledgeFiles, progress: StepProgress | None = None
-    ) -> LoadReport:
-        """Make the stored knowledge equal to the folder, redoing only what changed.
+    async def article_versions(self) -> dict[str, tuple[str, str]]:
+        """Every loaded article's hash and file (id: (digest, path)): what a load compares."""
+        return {row[0]: (row[1], row[2]) for row in await self.fetch_all(_VERSIONS)}
 
-        Articles of unchanged files stay as they are; re-read articles are compared by
-        content. The work runs in a thread, in one transaction on its own connection:
-        readers see the old knowledge until the commit, then all of the new. Raises
-        StaleLoad when another load committed after `found` was read.
+    async def write_knowledge(self, load: KnowledgeWrite) -> Written | None:
+        """Write one load in one transaction on its own connection; the postings it wrote.
+
+        Readers see the old knowledge until the commit, then all of the new. Raises
+        StaleLoad when what is stored is no longer what the load was compared against.
         """
-        async with self.db.execute("SELECT id, digest, path FROM articles") as cur:
-            old = {row[0]: (row[1], row[2]) async for row in cur}
-        return await asyncio.to_thread(self._replace, found, old, progress)
+        return await asyncio.to_thread(self._write, load)
 
-    def _replace(
-        self,
-        found: KnowledgeFiles,
-        old: dict[str, tuple[str, str]],
-        progress: StepProgress | None = None,
-    ) -> LoadReport:
-        kept = {i for i, (_, path) in old.items() if path in found.unchanged}
-        new = {a.id: (a, a.digest()) for a in found.articles}
-        report = LoadReport(
-            added=sorted(i for i in new if i not in old),
-            changed=sorted(i for i in new if i in old and old[i][0] != new[i][1]),
-            removed=sorted(i for i in old if i not in new and i not in kept),
-        )
-        moved = [(a.path, i) for i, (a, _) in new.items() if i in old and old[i][1] != a.path]
-        # The stemming runs before the write lock is taken, so question logs are not held up.
-        rows = _analyse_all([new[i] for i in report.added + report.changed], progress)
+    def _write(self, load: KnowledgeWrite) -> Written | None:
         db = sqlite3.connect(self.path, isolation_level=None)
         try:
             db.execute("PRAGMA foreign_keys=ON")
             db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             db.execute("BEGIN IMMEDIATE")
             # What the report was computed against must still be what is stored.
-            now = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, digest, path FROM articles")}
-            if now != old or dict(db.execute("SELECT path, digest FROM files")) != found.based_on:
+            now = {r[0]: (r[1], r[2]) for r in db.execute(_VERSIONS)}
+            files = dict(db.execute("SELECT path, digest FROM files"))
+            if now != load.old or files != load.found.based_on:
                 raise StaleLoad("another load committed meanwhile")
+            report = load.report
             gone = _delete_articles(db, report.changed + report.removed)
-            written = _update_postings(db, self.path, gone, _insert_articles(db, rows))
-            db.executemany("UPDATE articles SET path = ? WHERE id = ?", moved)
+            written = _write_postings(db, load.postings, gone, _insert_articles(db, load.rows))
+            db.executemany("UPDATE articles SET path = ? WHERE id = ?", load.moved)
             _plan_deliveries(db, report.added)
             db.execute("DELETE FROM files")
-            db.executemany("INSERT INTO files VALUES (?, ?)", found.digests.items())
+            db.executemany("INSERT INTO files VALUES (?, ?)", load.found.digests.items())
             db.execute("INSERT OR REPLACE INTO meta VALUES ('loaded_at', ?)", (str(time.time()),))
             db.execute("COMMIT")
-            if written is not None:
-                _LAST_WRITTEN[self.path] = written
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
         finally:
             db.close()
-        return report
+        return written
 
     async def loaded_at(self) -> float | None:
         """When the knowledge was last loaded; None before the first load."""
@@ -560,62 +476,35 @@ class Store:
 
     # -- reading -----------------------------------------------------------------------------
 
-    async def index(self) -> KnowledgeIndex:
-        """Retrieval's index as of the last committed load.
-
-        A load through this store's engine opens the new index before it returns
-        (refresh_index); one made by another process is noticed by a small read at most
-        every INDEX_CHECK seconds, not per question (a read costs a thread hop). While the
-        new index opens, questions are answered from the previous one.
-        """
-        now = time.monotonic()
-        if self._index is not None and now - self._checked < INDEX_CHECK:
-            return self._index
-        self._checked = now
+    async def generation(self) -> int:
+        """The postings' generation: a number each load draws anew (0 before any load)."""
         async with self.db.execute("SELECT value FROM meta WHERE key = 'generation'") as cur:
             row = await cur.fetchone()
-        generation = int(row[0]) if row else 0
-        if self._index is not None and self._index.generation == generation:
-            return self._index
-        if self._opening is None:
-            self._opening = asyncio.create_task(self._open_index())
-        if self._index is not None:
-            return self._index
-        return await asyncio.shield(self._opening)
+        return int(row[0]) if row else 0
 
-    async def refresh_index(self) -> KnowledgeIndex:
-        """Open the index of the knowledge just committed, for the next question to use."""
-        if self._opening is not None:
-            await asyncio.shield(self._opening)
-        self._opening = asyncio.create_task(self._open_index())
-        return await asyncio.shield(self._opening)
+    async def index_rows(
+        self, wanted: Callable[[dict[str, float]], list[str] | None]
+    ) -> tuple[dict[str, bytes], dict[str, float], list[Row]]:
+        """What opening retrieval's index reads, in one transaction (so all of one load).
 
-    async def _open_index(self) -> KnowledgeIndex:
+        The postings (name: data), each article's load time, and the terms rows of the
+        articles `wanted` names given those times (all of them when it says None).
+        """
+        await self.db.execute("BEGIN")
         try:
-            previous = self._index.terms if self._index is not None else None
-            # One read transaction: the postings and the terms of the same load.
-            await self.db.execute("BEGIN")
-            try:
-                blobs: dict[str, bytes] = dict(
-                    await self.fetch_all("SELECT name, data FROM postings")
-                )
-                loaded: dict[str, float] = dict(
-                    await self.fetch_all("SELECT id, loaded_at FROM articles")
-                )
-                wanted = TermsTable.to_read(previous, loaded)
-                read: list[Row] = []
-                if wanted is None:
-                    read = await self.fetch_all(_TERMS)
-                elif wanted:
-                    read = await self.fetch_all(_TERMS_OF, (json.dumps(wanted),))
-            finally:
-                await self.db.execute("COMMIT")
-            terms = partial(TermsTable.build, previous, loaded, read)
-            index = await asyncio.to_thread(_open_index, blobs, terms)
-            self._index = index
-            return index
+            blobs: dict[str, bytes] = dict(await self.fetch_all("SELECT name, data FROM postings"))
+            loaded: dict[str, float] = dict(
+                await self.fetch_all("SELECT id, loaded_at FROM articles")
+            )
+            articles = wanted(loaded)
+            read: list[Row] = []
+            if articles is None:
+                read = await self.fetch_all(_TERMS)
+            elif articles:
+                read = await self.fetch_all(_TERMS_OF, (json.dumps(articles),))
         finally:
-            self._opening = None
+            await self.db.execute("COMMIT")
+        return blobs, loaded, read
 
     async def facts(self, rowids: Sequence[int]) -> dict[int, FactRow]:
         """Facts by rowid with their quotes and article, read in one query for one answer."""
@@ -663,22 +552,12 @@ class Store:
         return {row[0]: _article_row(row) for row in rows}
 
     async def topics(self) -> list[tuple[str, int]]:
-        """Every topic with the number of articles under it, most covered first.
-
-        Every abstention offers topics, so they are kept until the index shows a new load:
-        grouping every article's topics again costs more than answering.
-        """
-        generation = self._index.generation if self._index is not None else None
-        if generation is not None and self._topics is not None and self._topics[0] == generation:
-            return list(self._topics[1])
+        """Every topic with the number of articles under it, most covered first."""
         sql = (
             "SELECT min(name), count(DISTINCT article_id) AS n FROM topics "
             "GROUP BY normalized ORDER BY n DESC, min(name)"
         )
-        rows = [(row[0], row[1]) for row in await self.db.execute_fetchall(sql)]
-        if generation is not None:
-            self._topics = (generation, rows)
-        return list(rows)
+        return [(row[0], row[1]) for row in await self.db.execute_fetchall(sql)]
 
     async def articles_with_topic(self, topic: str) -> list[str]:
         """Ids of the articles under a topic, compared after normalisation as readers type it."""
@@ -730,12 +609,13 @@ class Store:
     async def log_question(
         self,
         question: str,
+        normalized: str,
         answered: bool,
         best: tuple[str, str, float] | None,
         chat_id: int | None = None,
         user_id: int | None = None,
     ) -> None:
-        """Record one question, so /stats and the review queue can count it."""
+        """Record one question (and its `normalize`d form), for /stats and the review queue."""
         article_id, fact_id, score = best or (None, None, None)
         await self.wdb.execute(
             "INSERT INTO asked (at, chat_id, user_id, question, normalized, answered, "
@@ -745,7 +625,7 @@ class Store:
                 chat_id,
                 user_id,
                 question,
-                normalize(question),
+                normalized,
                 int(answered),
                 article_id,
                 fact_id,
@@ -959,20 +839,10 @@ class Store:
         return cursor.rowcount
 
 
-@_decoding
+@decoding
 def _stored_file(row: tuple) -> StoredFile:
     """A files row (path, digest, article ids as JSON) as a StoredFile."""
     return StoredFile(row[1], tuple(json.loads(row[2]) if row[2] else ()))
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One article due to one subscribed chat."""
-
-    id: int
-    chat_id: int
-    article_id: str
-    attempts: int
 
 
 def _plan_deliveries(db: sqlite3.Connection, added: Sequence[str]) -> None:
@@ -998,68 +868,7 @@ def _plan_deliveries(db: sqlite3.Connection, added: Sequence[str]) -> None:
     db.execute("INSERT OR IGNORE INTO announced SELECT value FROM json_each(?)", (ids,))
 
 
-@dataclass(frozen=True)
-class _ArticleRows:
-    article: Article
-    digest: str
-    facts: tuple[Fact, ...]
-    terms: tuple[FactTerms, ...]
-    index: tuple[str, str]
-
-
-# Below this many articles a load analyses them here; above, on every core (starting worker
-# processes costs about half a second, analysing 10,000 articles about 15 s on one core).
-PARALLEL_FROM = 2000
-# Pieces each worker's share is cut into, so progress shows while the workers run.
-PIECES = 10
-
-
-def _analyse_all(
-    articles: list[tuple[Article, str]], progress: StepProgress | None = None
-) -> list[_ArticleRows]:
-    """Each article's rows, in order; a large load spreads the stemming over the cores."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(articles) < PARALLEL_FROM or workers < 2:
-        chunks = [articles[i : i + 1] for i in range(len(articles))]
-        return _analysed(map(_analyse, chunks), len(articles), progress)
-    size = -(-len(articles) // (workers * PIECES))
-    chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
-    with process_pool(workers) as pool:
-        return _analysed(pool.map(_analyse, chunks), len(articles), progress)
-
-
-def _analysed(
-    pieces: Iterable[list[_ArticleRows]], total: int, progress: StepProgress | None
-) -> list[_ArticleRows]:
-    """The pieces' rows in order, each finished piece told to `progress`."""
-    rows: list[_ArticleRows] = []
-    for piece in pieces:
-        rows.extend(piece)
-        if progress is not None:
-            progress(ANALYSING, len(rows), total)
-    return rows
-
-
-def _analyse(articles: list[tuple[Article, str]]) -> list[_ArticleRows]:
-    return [_article_rows(article, digest) for article, digest in articles]
-
-
-def _article_rows(article: Article, digest: str) -> _ArticleRows:
-    """Everything to insert for one article, with its index terms computed up front."""
-    facts = article.served_facts()
-    terms = tuple(
-        fact_terms(
-            f.statement, (article.sentence_text(s) for s in f.source), f.questions, f.keywords
-        )
-        for f in facts
-    )
-    said = [s.text for s in article.sentences]
-    for f in article.facts:
-        said += [f.statement, *f.questions, *f.keywords]
-    return _ArticleRows(article, digest, facts, terms, article_terms(article.title, said))
-
-
-def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> _Inserted:
+def _insert_articles(db: sqlite3.Connection, rows: Sequence[ArticleRows]) -> Inserted:
     """Insert whole articles with a few executemany calls: the load's hot path."""
     (rowid,) = db.execute("SELECT coalesce(max(rowid), 0) FROM facts").fetchone()
     (article_rowid,) = db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
@@ -1106,17 +915,17 @@ def _insert_articles(db: sqlite3.Connection, rows: Sequence[_ArticleRows]) -> _I
         facts,
     )
     db.executemany("INSERT INTO fact_terms VALUES (?, ?, ?, ?, ?, ?)", index)
-    return _Inserted(
+    return Inserted(
         facts=[(row[0], row[1:5]) for row in index],
         articles=[(row[0], row[1:3]) for row in article_index],
         article_ids={row[0]: row[3] for row in article_index},
     )
 
 
-def _delete_articles(db: sqlite3.Connection, article_ids: Sequence[str]) -> _Deleted:
+def _delete_articles(db: sqlite3.Connection, article_ids: Sequence[str]) -> Deleted:
     """Delete whole articles (their facts, sentences and terms go with them)."""
     ids = json.dumps(list(article_ids))
-    gone = _Deleted(
+    gone = Deleted(
         facts=[
             r
             for (r,) in db.execute(
@@ -1135,106 +944,32 @@ def _delete_articles(db: sqlite3.Connection, article_ids: Sequence[str]) -> _Del
     return gone
 
 
-@dataclass(frozen=True)
-class _Deleted:
-    """The rowids of the facts and articles a load deleted."""
-
-    facts: list[int]
-    articles: list[int]
-
-
-@dataclass(frozen=True)
-class _Inserted:
-    """What a load inserted, as retrieval's postings take it: (rowid, indexed columns)."""
-
-    facts: list[tuple[int, Sequence[str]]]
-    articles: list[tuple[int, Sequence[str]]]
-    article_ids: dict[int, str]
-
-
-@dataclass(frozen=True)
-class _Written:
-    """Retrieval's postings as one load wrote them."""
-
-    generation: int
-    facts: Postings
-    articles: Postings
-    article_ids: dict[int, str]
-
-
-# The postings this process last committed, by database. The bot's loader process stays up
-# between reloads, and reading the postings back would cost more than updating them.
-_LAST_WRITTEN: dict[Path, _Written] = {}
-
-
-def _update_postings(
-    db: sqlite3.Connection, path: Path, gone: _Deleted, new: _Inserted
-) -> _Written | None:
+def _write_postings(
+    db: sqlite3.Connection, postings: UpdatePostings, gone: Deleted, new: Inserted
+) -> Written | None:
     """Bring retrieval's postings in line with the load, in its transaction."""
     if not (gone.facts or gone.articles or new.facts or new.articles):
         return None
     (generation,) = db.execute(
         "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'), 0)"
     ).fetchone()
-    last = _LAST_WRITTEN.get(path)
-    if last is None or last.generation != generation:
-        last = _read_written(dict(db.execute("SELECT name, data FROM postings")))
-    removed = set(gone.articles)
-    ids = {k: v for k, v in last.article_ids.items() if k not in removed}
-    ids.update(new.article_ids)
-    written = _Written(
-        secrets.randbits(62) + 1,
-        last.facts.updated(FACT_WEIGHTS, gone.facts, new.facts),
-        last.articles.updated(ARTICLE_WEIGHTS, gone.articles, new.articles),
-        ids,
-    )
-    db.executemany(
-        "INSERT OR REPLACE INTO postings VALUES (?, ?)",
-        [
-            ("facts", written.facts.to_bytes()),
-            ("articles", written.articles.to_bytes()),
-            ("article_ids", json.dumps(ids, ensure_ascii=False).encode()),
-            ("generation", str(written.generation).encode()),
-        ],
-    )
+
+    def stored() -> dict[str, bytes]:
+        return dict(db.execute("SELECT name, data FROM postings"))
+
+    written = postings(generation, stored, gone, new)
+    db.executemany("INSERT OR REPLACE INTO postings VALUES (?, ?)", written.rows())
     db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(written.generation),))
     return written
 
 
-@_decoding
-def _read_written(blobs: dict[str, bytes]) -> _Written:
-    ids = json.loads(blobs.get("article_ids", b"{}"))
-    return _Written(
-        int(blobs.get("generation", b"0")),
-        _postings(blobs, "facts"),
-        _postings(blobs, "articles"),
-        {int(k): v for k, v in ids.items()},
-    )
-
-
-def _postings(blobs: dict[str, bytes], name: str) -> Postings:
-    return Postings.from_bytes(blobs[name]) if name in blobs else Postings.empty()
-
-
-@_decoding
-def _open_index(blobs: dict[str, bytes], terms: Callable[[], TermsTable]) -> KnowledgeIndex:
-    written = _read_written(blobs)
-    return KnowledgeIndex(
-        generation=written.generation,
-        facts=Ranker(written.facts),
-        articles=Ranker(written.articles),
-        article_ids=written.article_ids,
-        terms=terms(),
-    )
-
-
-@_decoding
+@decoding
 def _article_row(row: tuple) -> ArticleRow:
     """An article header from (id, title, url, published, topics as JSON)."""
     return ArticleRow(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])))
 
 
-@_decoding
+@decoding
 def _fact_row(row: tuple) -> FactRow:
     return FactRow(
         rowid=row[0],
@@ -1247,6 +982,3 @@ def _fact_row(row: tuple) -> FactRow:
         quotes=tuple(json.loads(row[7])),
         article=_article_row((row[1], *row[8:])),
     )
-
-
-__all__ = ["ArticleRow", "FactRow", "LoadReport", "Sentence", "Store"]

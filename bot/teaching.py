@@ -25,11 +25,12 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.knowledge import Article, KnowledgeError, read_text
+from bot.publishing import PublishRejected
 from bot.text import normalize
 
 if TYPE_CHECKING:
     from bot.engine import Engine
-    from bot.store import LoadReport
+    from bot.records import LoadReport
 
 _NULL = "tag:yaml.org,2002:null"
 
@@ -315,10 +316,10 @@ def digest(content: bytes) -> str:
 
 async def locate(engine: Engine, article_id: str) -> Path:
     """The knowledge file that holds `article_id`, as last loaded."""
-    for name, stored in (await engine.store.files()).items():
-        if article_id in stored.article_ids:
-            return engine.config.knowledge_dir.parent / name
-    raise TeachError(f"no article '{article_id}' in the loaded knowledge")
+    path = await engine.file_of(article_id)
+    if path is None:
+        raise TeachError(f"no article '{article_id}' in the loaded knowledge")
+    return path
 
 
 async def teach(
@@ -335,8 +336,6 @@ async def teach(
     changed since is refused rather than edited blind. The caller serialises knowledge
     writes (the bot's upload lock; the command line is one process).
     """
-    from bot.publishing import PublishRejected, publish
-
     path = await locate(engine, article_id)
     folder = engine.config.knowledge_dir
     shown = str(path.relative_to(folder.parent))
@@ -357,8 +356,7 @@ async def teach(
     report = None
     if edit.added:
         try:
-            report = await publish(
-                engine,
+            report = await engine.publish(
                 str(path.relative_to(folder)),
                 edit.text.encode("utf-8"),
                 expected_digest=digest(content),

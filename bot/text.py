@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -111,9 +112,11 @@ def smalltalk() -> frozenset[str]:
     return _word_list("smalltalk_ar.txt")
 
 
-def is_small_talk(text: str) -> bool:
-    """Greetings, thanks or chit-chat, and no other word that could ask about the news."""
-    words = tokens(text)
+def is_small_talk(words: Sequence[str]) -> bool:
+    """Greetings, thanks or chit-chat, and no other word that could ask about the news.
+
+    `words` as `tokens` reads them: the caller has normalised the text once already.
+    """
     chat, stop = smalltalk(), stopwords()
     return any(w in chat for w in words) and all(w in chat or w in stop for w in words)
 

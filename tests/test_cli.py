@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ECLIPSE, TREATY, Run, Site, run_sanad
+from conftest import CLINIC, ECLIPSE, TREATY, Run, Site, run_sanad
 
 from bot.messages import EMPTY_QUESTION, NOT_FOUND, SMALL_TALK
 
@@ -155,6 +155,34 @@ def test_ask_top_gives_at_most_k_answers_best_first(sanad: Sanad, site: Site) ->
     assert 1 <= len(answer["answers"]) <= 3
     scores = [a["score"] for a in answer["answers"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_top_shows_after_the_best_only_answers_that_clear_min_score(
+    sanad: Sanad, site: Site
+) -> None:
+    """The bar the bot applies to its next answers applies to `ask --top` too."""
+    site.write("clinic.yaml", CLINIC)
+    question = "ماذا افتتحت البلدية؟"
+
+    def ask_with(min_score: float) -> list[dict[str, object]]:
+        site.config_path.write_text(
+            "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n"
+            f"matching:\n  semantic: false\n  min_score: {min_score}\n",
+            encoding="utf-8",
+        )
+        answer = json.loads(sanad("ask", "--json", "--top", "4", question).stdout)
+        assert answer["answered"]
+        answers: list[dict[str, object]] = answer["answers"]
+        return answers
+
+    ranked = ask_with(0)
+    scores = [float(str(a["score"])) for a in ranked]
+    assert len(ranked) >= 2 and scores[-1] < scores[0]
+    bar = (scores[0] + scores[-1]) / 2
+    shown = ask_with(bar)
+    # The best first whatever the bar; after it, the same ranking without what falls below.
+    assert shown == [ranked[0], *(a for a in ranked[1:] if float(str(a["score"])) >= bar)]
+    assert len(shown) < len(ranked)
 
 
 @pytest.mark.parametrize("top", ["0", "-1", "two"])

@@ -219,3 +219,23 @@ async def test_a_file_that_cannot_be_read_is_a_knowledge_error(
         "knowledge/treaty.yaml:1: cannot read the file: Permission denied",
     ]
     assert (await engine.ask(DATE_QUESTION, record=False)).answered
+
+
+async def test_load_or_keep_keeps_what_was_loaded_and_raises_with_nothing_to_keep(
+    site: Site,
+) -> None:
+    """The one rule of every start: a failed load never takes away the loaded knowledge."""
+    site.write("broken.yaml", "id: broken\ntitle: x\n")
+    async with site.engine() as engine:
+        with pytest.raises(KnowledgeInvalid):
+            await engine.load_or_keep()  # nothing loaded: nothing to keep
+    (site.knowledge / "broken.yaml").unlink()
+    async with site.engine() as engine:
+        freshness = await engine.load_or_keep()
+        assert freshness.report is not None and freshness.report.added == ["treaty"]
+        assert freshness.kept is None
+        site.write("broken.yaml", "id: broken\ntitle: x\n")
+        kept = await engine.load_or_keep()
+        assert kept.report is None and isinstance(kept.kept, KnowledgeInvalid)
+        assert kept.kept.errors[0].path == "knowledge/broken.yaml"
+        assert (await engine.ask(DATE_QUESTION, record=False)).answered

@@ -77,9 +77,9 @@ async def test_a_load_by_another_connection_is_noticed_by_readers(site: Site) ->
         assert "19 حزيران" in before
         site.write("treaty.yaml", TREATY.replace("في 19 حزيران/ يونيو 2024.", "في حزيران 2024."))
         await writer.reload()
-        reader.store._checked = 0.0  # as if INDEX_CHECK seconds had passed
-        await reader.store.index()  # notices the load: the new index opens meanwhile
-        opening = reader.store._opening
+        reader.retrieval._checked = 0.0  # as if INDEX_CHECK seconds had passed
+        await reader.retrieval.index()  # notices the load: the new index opens meanwhile
+        opening = reader.retrieval._opening
         assert opening is not None
         await opening
         after = (await reader.ask(question, record=False)).answers[0].statement

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import Site, run_sanad
 
-from bot import store
+from bot import loading
 from bot.knowledge import ANALYSING, READING
 
 FILES = 40
@@ -70,7 +70,7 @@ async def test_a_reload_reports_only_the_files_that_changed(many: Site) -> None:
 async def test_analysis_spread_over_workers_reports_its_pieces_in_order(
     many: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(loading, "PARALLEL_FROM", 10)
     calls: list[tuple[str, int, int]] = []
     async with many.engine() as engine:
         await engine.reload(progress=lambda *call: calls.append(call))

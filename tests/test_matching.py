@@ -255,7 +255,7 @@ async def test_a_question_close_to_an_editors_question_wins(summit: Engine) -> N
     ],
 )
 async def test_scores_are_between_0_and_100_best_first(summit: Engine, question: str) -> None:
-    scored = await summit.matcher.match(summit.store, question, 10)
+    scored = await summit.matcher.match(summit.retrieval, question, 10)
     assert scored
     scores = [s.score for s in scored]
     assert all(0 <= s <= 100 for s in scores)
@@ -286,8 +286,8 @@ async def test_a_count_is_held_back_when_the_fact_holding_the_question_names_no_
     summit: Engine,
 ) -> None:
     # Every word is in summit-topics, which names no figure: the count is not known.
-    listed = await summit.matcher.match(summit.store, "ناقش الرئيسان في القمة ملفات؟", 1)
-    counted = await summit.matcher.match(summit.store, "كم ملفا ناقش الرئيسان في القمة؟", 1)
+    listed = await summit.matcher.match(summit.retrieval, "ناقش الرئيسان في القمة ملفات؟", 1)
+    counted = await summit.matcher.match(summit.retrieval, "كم ملفا ناقش الرئيسان في القمة؟", 1)
     assert listed[0].fact.fact_id == counted[0].fact.fact_id == "summit-topics"
     assert counted[0].score <= OTHER_ANSWER * listed[0].score + 1
 

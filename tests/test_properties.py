@@ -27,9 +27,9 @@ from bot import messages
 from bot.distill import DistillError
 from bot.engine import AnswerItem, Engine, Outcome
 from bot.knowledge import KnowledgeError
+from bot.records import LoadReport
 from bot.review import Candidate as ReviewCandidate
 from bot.review import ReviewItem
-from bot.store import LoadReport
 from bot.subscriptions import News
 from bot.telegram import cards, drafts, news, render, wording
 from bot.text import analyse, normalize, smalltalk, tokens

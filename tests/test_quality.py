@@ -72,7 +72,7 @@ async def test_readers_questions_about_the_shipped_knowledge_are_answered_right(
         got = (answer.answers[0].article_id, answer.answers[0].fact_id) if answer.answered else None
         if got != (article, fact):
             misses.append(f"{question} -> {got}, wanted {fact}")
-        best = await shipped.matcher.match(shipped.store, question, 1)
+        best = await shipped.matcher.match(shipped.retrieval, question, 1)
         first += bool(best) and (best[0].fact.article_id, best[0].fact.fact_id) == (article, fact)
     right, ranked_first = 1 - len(misses) / len(cases), first / len(cases)
     print(

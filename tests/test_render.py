@@ -7,7 +7,7 @@ from fakebotapi import check_html
 
 from bot.engine import AnswerItem
 from bot.knowledge import KnowledgeError
-from bot.store import LoadReport
+from bot.records import LoadReport
 from bot.telegram import render
 from bot.telegram.keyboards import MAX_DATA, CallbackData
 

@@ -173,7 +173,7 @@ async def test_an_older_database_gains_the_unsent_table_and_keeps_its_data(
     path = tmp_path / "sanad.sqlite3"
     store = Store(path)
     await store.open()
-    await store.log_question("سؤال", False, None)
+    await store.log_question("سؤال", "سؤال", False, None)
     await store.close()
     older = sqlite3.connect(path)
     older.execute("DROP TABLE unsent")  # as a database made before the table existed

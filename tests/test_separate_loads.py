@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.store
+import bot.loading
 from bot import config as configuration
 from bot.engine import Engine, KnowledgeInvalid
 
@@ -71,8 +71,8 @@ async def test_a_large_load_analysed_on_every_core_answers_the_same(
     }
     for article_id, text in texts.items():
         write(config, article_id, text)
-    monkeypatch.setattr(bot.store, "PARALLEL_FROM", 1)  # the worker processes, at any size
-    monkeypatch.setattr(bot.store.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(bot.loading, "PARALLEL_FROM", 1)  # the worker processes, at any size
+    monkeypatch.setattr(bot.loading.os, "cpu_count", lambda: 2)
     async with Engine(config) as engine:
         assert sorted((await engine.reload()).added) == sorted(texts)
         answer = await engine.ask("كم تبلغ مسافة سباق الماراثون؟", record=False)

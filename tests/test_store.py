@@ -226,11 +226,11 @@ async def test_reranking_terms_are_read_again_only_for_the_articles_a_load_wrote
     site.write("eclipse.yaml", ECLIPSE)
     async with site.engine() as engine:
         await engine.reload()
-        before = (await engine.store.index()).terms
+        before = (await engine.retrieval.index()).terms
         assert set(before.articles) == {"eclipse", "treaty"}
         site.write("treaty.yaml", TREATY.replace("19 حزيران", "20 حزيران"))
         await engine.reload()
-        after = (await engine.store.index()).terms
+        after = (await engine.retrieval.index()).terms
         assert after.articles["eclipse"] is before.articles["eclipse"]
         treaty = after.candidates([], ["treaty"])
         assert any(" 20 " in f" {row.terms.stems} " for row in treaty)
@@ -238,6 +238,6 @@ async def test_reranking_terms_are_read_again_only_for_the_articles_a_load_wrote
         assert set(after.rows) == {row[0] for _, rows in after.articles.values() for row in rows}
         (site.knowledge / "eclipse.yaml").unlink()
         await engine.reload()
-        left = (await engine.store.index()).terms
+        left = (await engine.retrieval.index()).terms
         assert set(left.articles) == {"treaty"}
         assert {row.article_id for row in left.candidates(left.rows, [])} == {"treaty"}

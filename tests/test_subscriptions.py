@@ -36,21 +36,21 @@ def add(engine: Engine, article_id: str, topic: str) -> None:
 
 
 async def test_topics_match_after_normalisation(engine: Engine) -> None:
-    subs = engine.subscriptions
+    subs = engine
     assert await subs.subscribe(1, "private", "", "روسيَا") is True
     assert await subs.subscribe(1, "private", "", "روسيا") is False
-    assert await subs.of(1) == ["روسيا"]
+    assert await subs.chat_subscriptions(1) == ["روسيا"]
 
 
 async def test_unknown_topic_lists_known_ones(engine: Engine) -> None:
     with pytest.raises(UnknownTopic) as raised:
-        await engine.subscriptions.subscribe(1, "private", "", "اليابان")
+        await engine.subscribe(1, "private", "", "اليابان")
     assert raised.value.known == ["روسيا"]
-    assert await engine.subscriptions.of(1) == []
+    assert await engine.chat_subscriptions(1) == []
 
 
 async def test_new_articles_are_planned_once_for_matching_chats(engine: Engine) -> None:
-    subs = engine.subscriptions
+    subs = engine
     await subs.subscribe(1, "private", "", None)
     await subs.subscribe(-5, "group", "g", "روسيا")
     await subs.subscribe(-100, "channel", "c", "روسيا")
@@ -73,8 +73,8 @@ async def test_new_articles_are_planned_once_for_matching_chats(engine: Engine) 
 
 async def test_sent_failed_and_postponed(engine: Engine) -> None:
     store = engine.store
-    await engine.subscriptions.subscribe(1, "private", "", ALL_NEWS)
-    await engine.subscriptions.subscribe(2, "private", "", ALL_NEWS)
+    await engine.subscribe(1, "private", "", ALL_NEWS)
+    await engine.subscribe(2, "private", "", ALL_NEWS)
     add(engine, "a2", "روسيا")
     await engine.reload()
     first, second = await store.due_deliveries(time.time(), 10)
@@ -84,17 +84,17 @@ async def test_sent_failed_and_postponed(engine: Engine) -> None:
     assert await store.next_due_at() > time.time() + 30
     await store.deactivate_chat(2, "blocked")
     assert await store.outbox_counts() == {"pending": 0, "sent": 1, "failed": 1}
-    kinds, _ = await engine.subscriptions.stats()
+    kinds, _ = await engine.subscription_stats()
     assert kinds == {"inactive: blocked": 1, "private": 1}
 
 
 async def test_migration_keeps_subscriptions_and_due_news(engine: Engine) -> None:
-    await engine.subscriptions.subscribe(-5, "group", "g", "روسيا")
+    await engine.subscribe(-5, "group", "g", "روسيا")
     add(engine, "a2", "روسيا")
     await engine.reload()
     await engine.store.migrate_chat(-5, -1005)
-    assert await engine.subscriptions.of(-1005) == ["روسيا"]
-    assert await engine.subscriptions.of(-5) == []
+    assert await engine.chat_subscriptions(-1005) == ["روسيا"]
+    assert await engine.chat_subscriptions(-5) == []
     due = await engine.store.due_deliveries(time.time(), 10)
     assert [(d.chat_id, d.article_id) for d in due] == [(-1005, "a2")]
 
@@ -105,7 +105,7 @@ async def test_migrations_at_once_each_move_their_group(engine: Engine) -> None:
     They share one write connection: a second BEGIN while one was open used to fail.
     """
     for chat_id in (-6, -7):
-        await engine.subscriptions.subscribe(chat_id, "group", "g", None)
+        await engine.subscribe(chat_id, "group", "g", None)
     add(engine, "a2", "روسيا")
     await engine.reload()
     store = engine.store
@@ -115,18 +115,18 @@ async def test_migrations_at_once_each_move_their_group(engine: Engine) -> None:
         store.migrate_chat(-6, -1006),
         store.add_vectors([(b"key", b"vector")]),
     )
-    assert await engine.subscriptions.of(-1006) == [ALL_NEWS]
-    assert await engine.subscriptions.of(-1007) == [ALL_NEWS]
+    assert await engine.chat_subscriptions(-1006) == [ALL_NEWS]
+    assert await engine.chat_subscriptions(-1007) == [ALL_NEWS]
     due = await store.due_deliveries(time.time(), 10)
     assert sorted((d.chat_id, d.article_id) for d in due) == [(-1007, "a2"), (-1006, "a2")]
 
 
 async def test_news_message_content(engine: Engine) -> None:
-    news = await engine.subscriptions.news("a1")
+    news = await engine.news("a1")
     assert news is not None
     assert news.title == "خبر a1"
     assert news.facts == ("هذه جملة الخبر a1.",)
-    assert await engine.subscriptions.news("gone") is None
+    assert await engine.news("gone") is None
 
 
 async def test_an_article_loaded_before_is_never_news_again(engine: Engine) -> None:
@@ -135,7 +135,7 @@ async def test_an_article_loaded_before_is_never_news_again(engine: Engine) -> N
     saved = path.read_text(encoding="utf-8")
     path.unlink()
     await engine.reload()
-    await engine.subscriptions.subscribe(7, "private", "", None)
+    await engine.subscribe(7, "private", "", None)
     path.write_text(saved, encoding="utf-8")
     assert (await engine.reload()).added == ["a1"]
     assert await engine.store.due_deliveries(time.time(), 10) == []
@@ -148,12 +148,12 @@ async def test_a_schema_upgrade_sends_no_old_article_as_news(tmp_path: Path) -> 
     config = configuration.load(tmp_path / "config.yaml")
     async with Engine(config) as engine:
         await engine.reload()
-        await engine.subscriptions.subscribe(8, "private", "", None)
+        await engine.subscribe(8, "private", "", None)
         await engine.store.wdb.execute("PRAGMA user_version = 1")  # an older shape
     async with Engine(config) as engine:
         assert (await engine.reload()).added == ["a1"]
         assert await engine.store.due_deliveries(time.time(), 10) == []
-        assert await engine.subscriptions.of(8) == [""]
+        assert await engine.chat_subscriptions(8) == [""]
 
 
 async def test_a_topic_added_by_a_reload_can_be_subscribed_at_once(engine: Engine) -> None:
@@ -162,4 +162,4 @@ async def test_a_topic_added_by_a_reload_can_be_subscribed_at_once(engine: Engin
     add(engine, "a2", "اليابان")
     await engine.reload()
     assert sorted(name for name, _ in await engine.store.topics()) == ["اليابان", "روسيا"]
-    assert await engine.subscriptions.subscribe(9, "private", "", "اليابان") is True
+    assert await engine.subscribe(9, "private", "", "اليابان") is True

@@ -104,7 +104,7 @@ async def vote(site: Site) -> AsyncIterator[Engine]:
 
 
 async def test_exact_readings_win_over_near_ones(vote: Engine) -> None:
-    index = await vote.store.index()
+    index = await vote.retrieval.index()
     assert index.nearest([light_stem(normalize("المدارس"))]) is None  # held: never corrected
     assert index.nearest([light_stem(normalize("المدرسسة"))]) is not None
     for question, fact in [("لماذا أغلقت المدارس؟", "schools"), ("أين افتتحت المدرسة؟", "school")]:
@@ -123,7 +123,7 @@ async def test_a_misspelt_word_is_read_as_the_word_meant_but_counts_less(vote: E
     assert misspelt.answered and misspelt.answers[0].fact_id == "elections"
     # Half known: a corrected word is not as sure as a word spelt right.
     assert misspelt.answers[0].score < right.answers[0].score
-    index = await vote.store.index()
+    index = await vote.retrieval.index()
     query = Query.parse("متى جرت الانتحابات في ليون؟")
     _, counts = index.term_counts(query.lookups())
     resolved = query.resolve(lambda terms: any(k[0] in terms for k in counts), index.nearest)

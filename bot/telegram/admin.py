@@ -15,7 +15,7 @@ from telegram import Document, Update
 from bot import publishing
 from bot.engine import KnowledgeInvalid
 from bot.knowledge import KNOWLEDGE_SUFFIXES
-from bot.store import LoadReport
+from bot.records import LoadReport
 from bot.telegram import cards, render, retry, wording
 from bot.telegram.context import Handler, SanadContext
 from bot.telegram.sending import reply
@@ -61,7 +61,7 @@ async def stats_command(update: Update, context: SanadContext) -> None:
     """Articles, facts, questions today and in total, subscribers and the news outbox."""
     assert update.effective_message is not None
     engine = context.services.engine
-    subscribers, outbox = await engine.subscriptions.stats()
+    subscribers, outbox = await engine.subscription_stats()
     progress = await engine.vector_progress()
     meaning = (progress.done, progress.total) if engine.semantic else None
     text = render.stats(await engine.stats(), subscribers, outbox, meaning)
@@ -99,7 +99,7 @@ async def publish(context: SanadContext, name: str, content: bytes) -> tuple[boo
     loads); the caller holds `upload_lock`.
     """
     try:
-        report = await publishing.publish(context.services.engine, name, content)
+        report = await context.services.engine.publish(name, content)
     except publishing.PublishRejected as exc:
         return False, render.errors(render.say(wording.UPLOAD_REJECTED, name=name), exc.errors)
     saved = render.say(wording.UPLOAD_SAVED, name=name)

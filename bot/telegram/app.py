@@ -223,22 +223,24 @@ def _post_init(
         """
         engine = await Engine(config).open()
         try:
-            report = await engine.ensure_loaded()
-        except KnowledgeInvalid as exc:
-            if await engine.store.loaded_at() is None:
-                await engine.close()
-                raise
+            freshness = await engine.load_or_keep()
+        except BaseException:
+            await engine.close()
+            raise
+        report, kept = freshness.report, freshness.kept
+        if isinstance(kept, KnowledgeInvalid):
             LOG.warning(
-                "kept the loaded knowledge: %s (%d error(s))", exc.errors[0], len(exc.errors)
+                "kept the loaded knowledge: %s (%d error(s))", kept.errors[0], len(kept.errors)
             )
-        else:
-            if report is not None:
-                LOG.info(
-                    "knowledge loaded: %d added, %d changed, %d removed",
-                    len(report.added),
-                    len(report.changed),
-                    len(report.removed),
-                )
+        elif kept is not None:
+            LOG.warning("kept the loaded knowledge: %s", kept)
+        elif report is not None:
+            LOG.info(
+                "knowledge loaded: %d added, %d changed, %d removed",
+                len(report.added),
+                len(report.changed),
+                len(report.removed),
+            )
         # From now on readers are served: later loads run in a process of their own, and
         # sentence vectors are computed in the background after each (one worker process,
         # leaving the other core to answering).
@@ -252,8 +254,7 @@ def _post_init(
             callback_data=CallbackData(),
             sender=news.Sender(
                 application.bot,
-                engine.store,
-                engine.subscriptions,
+                engine.outbox,
                 news.Pace(
                     float(config["news.per_second"]),
                     config["news.group_per_minute"],
@@ -263,7 +264,7 @@ def _post_init(
         )
         application.bot_data[SERVICES].sender.start()
         await _set_commands(application, config)
-        await queue.replay(engine.store, application.bot)
+        await queue.replay(engine.updates, application.bot)
         me = application.bot
         LOG.info("running as @%s (id %s)", me.username, me.id)
 
@@ -334,7 +335,7 @@ async def _count_unsent(context: SanadContext, update: object, error: TelegramEr
     chat = update.effective_chat
     method = error.method if isinstance(error, Unsent) else type(error).__name__
     try:
-        await context.services.engine.store.record_unsent(
+        await context.services.engine.record_unsent(
             update.update_id, chat.id if chat else None, method, error.message
         )
     except Exception:  # the count is for admins; never let it hide the failure above

@@ -26,7 +26,7 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import SimpleUpdateProcessor
 
-from bot.store import Store
+from bot.updates import UpdateInbox
 
 LOG = logging.getLogger("sanad.telegram")
 
@@ -49,20 +49,20 @@ class Inbox:
     """The inbox table as the Telegram side sees it: keep, replay, mark handled, prune."""
 
     def __init__(self) -> None:
-        self._store: Store | None = None
+        self._table: UpdateInbox | None = None
         self._bot_id = 0
         self._pruned_at = 0.0
 
-    async def open(self, store: Store, bot: Bot) -> list[Update]:
+    async def open(self, table: UpdateInbox, bot: Bot) -> list[Update]:
         """Start keeping updates for `bot`; the ones a previous run left unhandled, in order."""
-        self._store = store
+        self._table = table
         self._bot_id = bot.id
         await self._prune()
         unhandled = []
-        for update_id, payload in await store.inbox_unhandled(self._bot_id):
+        for update_id, payload in await table.unhandled(self._bot_id):
             update = self._read(update_id, payload, bot)
             if update is None:
-                await store.inbox_handled(self._bot_id, update_id)
+                await table.handled(self._bot_id, update_id)
             else:
                 unhandled.append(update)
         if unhandled:
@@ -72,24 +72,24 @@ class Inbox:
     async def keep(self, update: Update) -> bool:
         """Write the update down before it is queued; False when it was kept before."""
         payload = json.dumps(update.to_dict(), ensure_ascii=False)
-        return await self.store.inbox_keep(self._bot_id, update.update_id, payload)
+        return await self.table.keep(self._bot_id, update.update_id, payload)
 
     async def handled(self, update: Update) -> None:
         """The update's handlers are done: never handle it again."""
-        await self.store.inbox_handled(self._bot_id, update.update_id)
+        await self.table.handled(self._bot_id, update.update_id)
         if time.time() - self._pruned_at > PRUNE_EVERY:
             await self._prune()
 
     @property
-    def store(self) -> Store:
-        """The engine's store, once the bot has opened it (post_init)."""
-        if self._store is None:
+    def table(self) -> UpdateInbox:
+        """The engine's update inbox, once the bot has opened it (post_init)."""
+        if self._table is None:
             raise RuntimeError("the inbox is not open")
-        return self._store
+        return self._table
 
     async def _prune(self) -> None:
         self._pruned_at = time.time()
-        await self.store.inbox_prune(self._pruned_at - REMEMBER)
+        await self.table.prune(self._pruned_at - REMEMBER)
 
     @staticmethod
     def _read(update_id: int, payload: str, bot: Bot) -> Update | None:
@@ -121,9 +121,9 @@ class InboxQueue(asyncio.Queue[object]):
         except sqlite3.Error as exc:
             raise InboxUnavailable(f"cannot keep update {update.update_id}: {exc}") from exc
 
-    async def replay(self, store: Store, bot: Bot) -> None:
+    async def replay(self, table: UpdateInbox, bot: Bot) -> None:
         """Open the inbox and queue what the last run left unhandled, ahead of new updates."""
-        for update in await self.inbox.open(store, bot):
+        for update in await self.inbox.open(table, bot):
             await super().put(update)
 
 

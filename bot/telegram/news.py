@@ -32,8 +32,10 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot.store import Delivery, Store
-from bot.subscriptions import ALL_NEWS, News, Subscriptions, UnknownTopic
+from bot.engine import Engine
+from bot.outbox import Outbox
+from bot.records import Delivery
+from bot.subscriptions import ALL_NEWS, News, UnknownTopic
 from bot.telegram import render, retry, wording
 from bot.telegram.buttons import always_answered
 from bot.telegram.context import SanadContext
@@ -92,7 +94,7 @@ async def subscribe_button(update: Update, context: SanadContext) -> None:
     ):
         await query.answer(wording.SUBSCRIBE_ADMINS_ONLY, show_alert=True)
         return
-    text, markup = await _subscribe(context.services.engine.subscriptions, chat, topic)
+    text, markup = await _subscribe(context.services.engine, chat, topic)
     await query.answer()
     await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
@@ -100,7 +102,7 @@ async def subscribe_button(update: Update, context: SanadContext) -> None:
 Reply = tuple[str, InlineKeyboardMarkup | None]
 # The chat a command came from, or a channel named in it and looked up with getChat.
 Target = Chat | ChatFullInfo
-Action = Callable[[Subscriptions, Target, str | None], Awaitable[Reply]]
+Action = Callable[[Engine, Target, str | None], Awaitable[Reply]]
 
 
 async def _change(
@@ -133,25 +135,25 @@ async def _change(
         )
         await _reply(message, render.plain(refusal))
         return
-    text, markup = await action(context.services.engine.subscriptions, target, topic)
+    text, markup = await action(context.services.engine, target, topic)
     await _reply(message, text, markup)
 
 
-async def _subscribe(subs: Subscriptions, chat: Target, topic: str | None) -> Reply:
+async def _subscribe(engine: Engine, chat: Target, topic: str | None) -> Reply:
     title = chat.title or chat.full_name or chat.username or ""
     try:
-        added = await subs.subscribe(chat.id, chat.type, title, topic)
+        added = await engine.subscribe(chat.id, chat.type, title, topic)
     except UnknownTopic as exc:
         return render.say(wording.UNKNOWN_TOPIC, topic=exc.topic), _topic_buttons(exc.known)
     if not added:
         return render.plain(wording.ALREADY_SUBSCRIBED), None
-    key, label = await subs.resolve(topic)
+    key, label = await engine.resolve_topic(topic)
     done = wording.SUBSCRIBED_ALL if key == ALL_NEWS else wording.SUBSCRIBED
     return _done(chat, done, topic=label), None
 
 
-async def _unsubscribe(subs: Subscriptions, chat: Target, topic: str | None) -> Reply:
-    removed = await subs.unsubscribe(chat.id, topic)
+async def _unsubscribe(engine: Engine, chat: Target, topic: str | None) -> Reply:
+    removed = await engine.unsubscribe(chat.id, topic)
     if not removed:
         return render.plain(wording.NOT_SUBSCRIBED), None
     if topic is None:
@@ -159,8 +161,8 @@ async def _unsubscribe(subs: Subscriptions, chat: Target, topic: str | None) -> 
     return _done(chat, wording.UNSUBSCRIBED, topic=topic), None
 
 
-async def _list(subs: Subscriptions, chat: Target, topic: str | None) -> Reply:
-    labels = await subs.of(chat.id)
+async def _list(engine: Engine, chat: Target, topic: str | None) -> Reply:
+    labels = await engine.chat_subscriptions(chat.id)
     if not labels:
         return render.plain(wording.NO_SUBSCRIPTIONS), None
     names = [wording.ALL_NEWS if label == ALL_NEWS else label for label in labels]
@@ -261,11 +263,10 @@ async def membership(update: Update, context: SanadContext) -> None:
     change: ChatMemberUpdated | None = update.my_chat_member
     if change is None:
         return
-    store = context.services.engine.store
     status = change.new_chat_member.status
     if status in GONE:
         reason = "blocked" if change.chat.type == ChatType.PRIVATE else "removed"
-        await store.deactivate_chat(change.chat.id, reason)
+        await context.services.engine.chat_left(change.chat.id, reason)
         LOG.info("chat %s: %s", change.chat.id, reason)
 
 
@@ -274,7 +275,7 @@ async def migrated(update: Update, context: SanadContext) -> None:
     message = update.effective_message
     if message is None or message.migrate_to_chat_id is None:
         return
-    await context.services.engine.store.migrate_chat(message.chat.id, message.migrate_to_chat_id)
+    await context.services.engine.chat_migrated(message.chat.id, message.migrate_to_chat_id)
     LOG.info("chat %s migrated to %s", message.chat.id, message.migrate_to_chat_id)
 
 
@@ -324,12 +325,9 @@ class Sender:
     """Drains the outbox; started in post_init, stopped (after the send in flight) at exit."""
 
     # ExtBot, not Bot: only it takes rate_limit_args, which tell our retrier to try once.
-    def __init__(
-        self, bot: ExtBot[dict[str, Any]], store: Store, subs: Subscriptions, pace: Pace
-    ) -> None:
+    def __init__(self, bot: ExtBot[dict[str, Any]], outbox: Outbox, pace: Pace) -> None:
         self.bot = bot
-        self.store = store
-        self.subs = subs
+        self.outbox = outbox
         self.pace = pace
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -357,7 +355,7 @@ class Sender:
 
     async def _round(self) -> float:
         """Send what is due and allowed now; how long to wait before looking again."""
-        due = await self.store.due_deliveries(time.time(), 1000)
+        due = await self.outbox.due_deliveries(time.time(), 1000)
         if not due:
             return 1.0
         wait = 1.0
@@ -371,7 +369,7 @@ class Sender:
                 wait = min(wait, ready - now)
                 continue
             if delivery.article_id not in texts:
-                news = await self.subs.news(delivery.article_id)
+                news = await self.outbox.news(delivery.article_id)
                 texts[delivery.article_id] = message(news) if news is not None else None
             await self.pace.wait_turn()
             await self._deliver(delivery, texts[delivery.article_id])
@@ -380,7 +378,7 @@ class Sender:
 
     async def _deliver(self, delivery: Delivery, text: str | None) -> None:
         if text is None:
-            await self.store.mark_failed(delivery.id, "the article was removed")
+            await self.outbox.mark_failed(delivery.id, "the article was removed")
             return
         try:
             self.pace.sent(delivery.chat_id)
@@ -393,22 +391,22 @@ class Sender:
             )
         except RetryAfter as exc:
             until = time.time() + seconds(exc.retry_after)
-            await self.store.postpone(delivery.id, delivery.chat_id, until, "429")
+            await self.outbox.postpone(delivery.id, delivery.chat_id, until, "429")
             LOG.warning("chat %s: 429, retry after %s", delivery.chat_id, exc.retry_after)
         except ChatMigrated as exc:
-            await self.store.migrate_chat(delivery.chat_id, exc.new_chat_id)
+            await self.outbox.migrate_chat(delivery.chat_id, exc.new_chat_id)
             LOG.info("chat %s migrated to %s", delivery.chat_id, exc.new_chat_id)
         except Forbidden as exc:
-            await self.store.deactivate_chat(delivery.chat_id, f"forbidden: {exc.message}")
+            await self.outbox.deactivate_chat(delivery.chat_id, f"forbidden: {exc.message}")
         except BadRequest as exc:
             if "chat not found" in exc.message.lower():
-                await self.store.deactivate_chat(delivery.chat_id, "chat not found")
+                await self.outbox.deactivate_chat(delivery.chat_id, "chat not found")
             else:
-                await self.store.mark_failed(delivery.id, exc.message)
+                await self.outbox.mark_failed(delivery.id, exc.message)
         except TelegramError as exc:  # network trouble: try this chat again a little later
-            await self.store.postpone(delivery.id, delivery.chat_id, time.time() + 5, exc.message)
+            await self.outbox.postpone(delivery.id, delivery.chat_id, time.time() + 5, exc.message)
         else:
-            await self.store.mark_sent(delivery.id)
+            await self.outbox.mark_sent(delivery.id)
 
 
 def message(news: News) -> str:

@@ -152,7 +152,7 @@ async def _rendered(services: Services, answer: Answer) -> tuple[str, InlineKeyb
     if answer.outcome in DECLINED:  # small talk, or nothing asked: say how to ask
         return render.plain(DECLINED[answer.outcome]), None
     if answer.answered:
-        best, *others = _good(services, answer)
+        best, *others = services.engine.shown(answer).answers
         return render.answer(best), keyboards.answer(best, others, services.callback_data)
     if answer.answers:
         markup = keyboards.suggested(answer.answers, answer.question, services.callback_data)
@@ -164,12 +164,6 @@ async def _rendered(services: Services, answer: Answer) -> tuple[str, InlineKeyb
     topic_names = [s for s in answer.suggestions if s in known]
     markup = keyboards.suggestions(questions, topic_names, services.callback_data)
     return render.not_found(True), markup
-
-
-def _good(services: Services, answer: Answer) -> list[AnswerItem]:
-    """The best answer and those after it that clear the engine's own bar."""
-    best, *rest = answer.answers
-    return [best, *(item for item in rest if item.score >= services.engine.min_score)]
 
 
 @always_answered
@@ -281,7 +275,7 @@ async def inline(update: Update, context: SanadContext) -> None:
             ),
             reply_markup=keyboards.more(item, services.callback_data),
         )
-        for item in _good(services, answer)
+        for item in services.engine.shown(answer).answers
     ]
     await query.answer(results, cache_time=60)
 

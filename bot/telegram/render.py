@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from bot.engine import AnswerItem
 from bot.knowledge import KnowledgeError
 from bot.messages import NOT_FOUND, NOT_SURE, PUBLISHED, SOURCE, TRY_INSTEAD
-from bot.store import LoadReport
+from bot.records import LoadReport
 from bot.telegram import wording
 
 LIMIT = 4096  # Telegram's maximum message length
