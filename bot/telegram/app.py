@@ -31,7 +31,7 @@ from telegram.ext import (
 
 from bot.config import Config, ConfigError
 from bot.engine import Engine, KnowledgeInvalid
-from bot.telegram import admin, drafts, news, readers, render, review, wording
+from bot.telegram import admin, drafts, news, outbox, readers, render, review, wording
 from bot.telegram.context import SERVICES, SanadContext, Services
 from bot.telegram.flood import FloodGate
 from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue
@@ -250,11 +250,11 @@ def _post_init(
             engine=engine,
             flood=FloodGate(config["flood.questions"], float(config["flood.seconds"])),
             callback_data=CallbackData(),
-            sender=news.Sender(
+            sender=outbox.Sender(
                 application.bot,
                 engine.store,
                 engine.subscriptions,
-                news.Pace(
+                outbox.Pace(
                     float(config["news.per_second"]),
                     config["news.group_per_minute"],
                     float(config["news.private_seconds"]),
