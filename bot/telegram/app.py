@@ -31,7 +31,7 @@ from telegram.ext import (
 
 from bot.config import Config, ConfigError
 from bot.engine import Engine, KnowledgeInvalid
-from bot.telegram import admin, drafts, news, outbox, readers, render, review, wording
+from bot.telegram import admin, buttons, drafts, news, outbox, readers, render, review, wording
 from bot.telegram.context import SERVICES, SanadContext, Services
 from bot.telegram.flood import FloodGate
 from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue
@@ -191,12 +191,13 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(filters.UpdateType.CHANNEL_POST & filters.COMMAND, news.channel_post),
         ChatMemberHandler(news.membership, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.StatusUpdate.MIGRATE, news.migrated),
-        # Before the general button handler, which would take these presses too.
-        CallbackQueryHandler(news.subscribe_button, pattern=f"^{news.SUBSCRIBE_BUTTON}"),
-        CallbackQueryHandler(drafts.publish_button, pattern=f"^{drafts.PUBLISH_BUTTON}"),
-        CallbackQueryHandler(review.review_button, pattern=f"^{review.REVIEW_BUTTON}"),
-        CallbackQueryHandler(review.vote_button, pattern=f"^{review.VOTE_BUTTON}"),
-        CallbackQueryHandler(readers.button),
+        # Each press matches one of these, by its data's prefix (bot/telegram/buttons.py).
+        CallbackQueryHandler(news.subscribe_button, pattern=buttons.pattern(buttons.SUBSCRIBE)),
+        CallbackQueryHandler(drafts.publish_button, pattern=buttons.pattern(buttons.PUBLISH)),
+        CallbackQueryHandler(review.review_button, pattern=buttons.pattern(buttons.REVIEW)),
+        CallbackQueryHandler(review.vote_button, pattern=buttons.pattern(buttons.VOTE)),
+        CallbackQueryHandler(readers.button, pattern=buttons.pattern(*buttons.READERS)),
+        CallbackQueryHandler(buttons.unknown, pattern=buttons.UNKNOWN),
         InlineQueryHandler(readers.inline),
         MessageHandler(private & filters.Document.FileExtension("txt"), drafts.document),
         MessageHandler(private & filters.Document.ALL, admin.document),

@@ -28,13 +28,12 @@ from telegram.error import TelegramError
 
 from bot.subscriptions import ALL_NEWS, Subscriptions, UnknownTopic
 from bot.telegram import render, wording
-from bot.telegram.buttons import always_answered
+from bot.telegram.buttons import SUBSCRIBE, always_answered
 from bot.telegram.context import SanadContext
 from bot.telegram.sending import reply
 from bot.text import normalize
 
 LOG = logging.getLogger("sanad.news")
-SUBSCRIBE_BUTTON = "s:"
 MANAGERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
 
@@ -73,7 +72,7 @@ async def subscribe_button(update: Update, context: SanadContext) -> None:
     """A topic button under "unknown topic": subscribe this chat to that topic."""
     query = update.callback_query
     assert query is not None and query.data
-    topic = query.data.removeprefix(SUBSCRIBE_BUTTON)
+    topic = query.data.removeprefix(SUBSCRIBE)
     if not isinstance(query.message, Message) or not normalize(topic):
         # An inline message has no chat to subscribe, and no button of ours names no topic.
         await query.answer(wording.GONE, show_alert=True)
@@ -169,9 +168,9 @@ def _done(chat: Target, template: str, **values: str) -> str:
 
 def _topic_buttons(names: Sequence[str]) -> InlineKeyboardMarkup | None:
     rows = [
-        [InlineKeyboardButton(render.label(name), callback_data=SUBSCRIBE_BUTTON + name)]
+        [InlineKeyboardButton(render.label(name), callback_data=SUBSCRIBE + name)]
         for name in names[:20]
-        if len((SUBSCRIBE_BUTTON + name).encode("utf-8")) <= 64
+        if len((SUBSCRIBE + name).encode("utf-8")) <= 64
     ]
     return InlineKeyboardMarkup(rows) if rows else None
 

@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 
 from bot.engine import Answer, AnswerItem
 from bot.messages import DECLINED
-from bot.telegram import keyboards, render, review, wording
+from bot.telegram import buttons, keyboards, render, review, wording
 from bot.telegram.buttons import always_answered
 from bot.telegram.context import SanadContext, Services
 from bot.telegram.flood import Verdict
@@ -197,23 +197,23 @@ async def _show(
     """The message a press leads to; a string is a note to show instead; None: gone."""
     engine = context.services.engine
     data = context.services.callback_data
-    if press.kind == keyboards.FACT and len(press.args) == 2:
+    if press.kind == buttons.FACT and len(press.args) == 2:
         item = await engine.item(*press.args)
         return (render.answer(item), keyboards.more(item, data)) if item else None
-    if press.kind == keyboards.ARTICLE:
+    if press.kind == buttons.ARTICLE:
         items = await engine.items_for(press.args[0])
         if not items:
             return None
         return render.article_header(items[0]), keyboards.facts(items[:MAX_BUTTONS], data)
-    if press.kind == keyboards.TOPIC:
+    if press.kind == buttons.TOPIC:
         found = await engine.articles_about(press.args[0])
         if not found:
             return None
         rows = [(a.id, a.title) for a in found[:MAX_BUTTONS]]
         return render.topic_header(press.args[0]), keyboards.articles(rows, data)
-    if press.kind == keyboards.QUESTION:
+    if press.kind == buttons.QUESTION:
         return await _pressed_question(update, context, press.args[0])
-    if press.kind == keyboards.SUGGESTED and len(press.args) == 3:
+    if press.kind == buttons.SUGGESTED and len(press.args) == 3:
         return await _pressed_suggestion(update, context, *press.args)
     return None
 
