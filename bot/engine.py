@@ -144,11 +144,11 @@ class Engine:
         self.fill_in_background = False
         self.store = Store(config.database)
         self.subscriptions = Subscriptions(self.store)
-        self.matcher = Matcher(candidates=config["matching.candidates"])
-        self.min_score = float(config["matching.min_score"])
-        self.min_margin = float(config["matching.min_margin"])
-        self.suggest_score = float(config["matching.suggest_score"])
-        self.semantic = bool(config["matching.semantic"])
+        self.matcher = Matcher(candidates=config.matching.candidates)
+        self.min_score = config.matching.min_score
+        self.min_margin = config.matching.min_margin
+        self.suggest_score = config.matching.suggest_score
+        self.semantic = config.matching.semantic
         self._vectors = vectors.Holder(meaning.E5_NAME)
         self._questions: meaning.QuestionCache | None = None
         # The sentence model runs in one thread of its own: its C engine is not shared, and

@@ -184,8 +184,8 @@ class ReviewQueue:
     def __init__(self, store: Store, matcher: Matcher, config: Config) -> None:
         self.store = store
         self.matcher = matcher
-        self.days = int(config["review.days"])
-        self.margin = float(config["review.margin"])
+        self.days = config.review.days
+        self.margin = config.review.margin
 
     async def open(self) -> None:
         """Create the queue's tables, so a database from before the queue gains them."""

@@ -125,7 +125,7 @@ async def answer_question(update: Update, context: SanadContext, question: str) 
         if verdict is Verdict.WARN:
             await reply(message, render.plain(wording.SLOW_DOWN))
         return
-    if len(question) > services.config["telegram.max_question"]:
+    if len(question) > services.config.telegram.max_question:
         await reply(message, render.plain(wording.TOO_LONG))
         return
     answer = await services.engine.ask(question, _top(services), chat_id=chat.id, user_id=user.id)
@@ -144,7 +144,7 @@ def _asker(message: Message, user_id: int) -> int:
 
 
 def _top(services: Services) -> int:
-    return 1 + int(services.config["telegram.next_answers"])
+    return 1 + services.config.telegram.next_answers
 
 
 async def _rendered(services: Services, answer: Answer) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -256,7 +256,7 @@ async def inline(update: Update, context: SanadContext) -> None:
     query = update.inline_query
     assert query is not None
     services = context.services
-    limit = services.config["telegram.max_question"]
+    limit = services.config.telegram.max_question
     question = render.strip_controls(query.query).strip()[:limit]
     if not question:
         button = InlineQueryResultsButton(text=wording.INLINE_EMPTY, start_parameter="inline")

@@ -149,7 +149,7 @@ async def with_votes(
     markup: InlineKeyboardMarkup | None,
 ) -> InlineKeyboardMarkup | None:
     """`markup` with 👍 and 👎 under it, for an answer (unless `telegram.feedback` is off)."""
-    if not answer.answered or not services.config["telegram.feedback"]:
+    if not answer.answered or not services.config.telegram.feedback:
         return markup
     best = answer.answers[0]
     answer_id = await services.engine.review.shown(
