@@ -186,7 +186,8 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(filters.UpdateType.CHANNEL_POST & filters.COMMAND, news.channel_post),
         ChatMemberHandler(news.membership, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.StatusUpdate.MIGRATE, news.migrated),
-        # Each press matches one of these, by its data's prefix (bot/telegram/buttons.py).
+        # A press matches exactly one of these, by its data's prefix (bot/telegram/buttons.py):
+        # their order does not matter (tests/test_buttons.py).
         CallbackQueryHandler(news.subscribe_button, pattern=buttons.pattern(buttons.SUBSCRIBE)),
         CallbackQueryHandler(drafts.publish_button, pattern=buttons.pattern(buttons.PUBLISH)),
         CallbackQueryHandler(review.review_button, pattern=buttons.pattern(buttons.REVIEW)),

@@ -1,7 +1,8 @@
 """Inline keyboards under answers, and the callback data their buttons carry.
 
 Telegram allows 64 bytes of callback data per button. A button's data names what to show —
-a fact, an article's facts, a topic's articles, a question to ask — directly when it fits;
+a fact, an article's facts, a topic's articles, a question to ask — after its kind's prefix
+(bot/telegram/buttons.py), directly when it fits;
 longer data (Arabic questions, long ids) is kept in a bounded in-memory table and the button
 carries its key. After a restart such a key is unknown and the reader is told to ask again.
 """
