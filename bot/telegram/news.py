@@ -109,7 +109,7 @@ async def _change(
         name, _, topic_text = rest.partition(" ")
         channel, refusal = await _channel_for(context.bot, name, update)
         if channel is None:
-            await reply(message, refusal)
+            await reply(message, refusal, quote=False)
             return
         target = channel
         topic = topic_text.strip() or None
@@ -126,7 +126,8 @@ async def _change(
         await reply(message, render.plain(refusal))
         return
     text, markup = await action(context.services.engine.subscriptions, target, topic)
-    await reply(message, text, markup)
+    # In a private chat the reply simply follows the command; elsewhere it quotes the command.
+    await reply(message, text, markup, quote=chat.type != ChatType.PRIVATE)
 
 
 async def _subscribe(subs: Subscriptions, chat: Target, topic: str | None) -> Reply:
