@@ -433,7 +433,7 @@ async def _ensure_vectors(engine: Engine) -> None:
     missing = await engine.vectors_missing()
     if not missing:
         return
-    if missing <= engine.config["matching.wait_vectors"]:
+    if missing <= engine.config.matching.wait_vectors:
         await _fill_vectors(engine)
     else:
         print(

@@ -1,14 +1,16 @@
-"""config.yaml: every setting declared once, with its type, default and help text.
+"""config.yaml: every setting declared once, with its type, default, help text and limits.
 
-The README's settings table is this table; a test keeps the two in step.
+The README's settings table is this table; a test keeps the two in step. Loading checks each
+value against its setting and hands the code one frozen, typed view (`Config`): the code
+reads `config.matching.min_score` as a float, never a string key or a cast.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 import yaml
 
@@ -224,38 +226,105 @@ _BY_KEY = {s.key: s for s in SETTINGS}
 _SECTIONS = {s.key.split(".")[0] for s in SETTINGS if "." in s.key}
 
 
+# -- the typed view: one field per setting, of its type (tests/test_config.py keeps the two in
+# step). A number that may be written whole (`(int, float)`) is a float here, a path a Path,
+# a list a frozenset, and a value with choices the choice as declared (its letter case).
+
+
+@dataclass(frozen=True)
+class Telegram:
+    """`telegram.*`: reaching the Bot API, and how the bot answers there."""
+
+    token_env: str
+    base_url: str
+    base_file_url: str
+    concurrent_updates: int
+    connection_pool: int
+    timeout: float
+    attempts: int
+    retry_delay: float
+    next_answers: int
+    max_question: int
+    log_level: str
+    feedback: bool
+
+
+@dataclass(frozen=True)
+class Flood:
+    """`flood.*`: how many questions one reader may ask in a while."""
+
+    questions: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """`webhook.*`: where Telegram posts updates instead of the bot polling for them."""
+
+    url: str
+    listen: str
+    port: int
+    path: str
+    secret_env: str
+
+
+@dataclass(frozen=True)
+class News:
+    """`news.*`: the pace of news messages to subscribed chats."""
+
+    per_second: float
+    group_per_minute: int
+    private_seconds: float
+
+
+@dataclass(frozen=True)
+class Matching:
+    """`matching.*`: when a fact is good enough to answer with, or to suggest."""
+
+    min_score: float
+    min_margin: float
+    candidates: int
+    semantic: bool
+    suggest_score: float
+    wait_vectors: int
+
+
+@dataclass(frozen=True)
+class Review:
+    """`review.*`: what goes into the editors' review queue."""
+
+    days: int
+    margin: float
+
+
 @dataclass(frozen=True)
 class Config:
-    """Validated settings, with paths already resolved."""
+    """Validated settings, typed, with paths already resolved: `config.matching.min_score`."""
 
-    path: Path
-    values: dict[str, Any]
-
-    def __getitem__(self, key: str) -> Any:
-        return self.values[key]
-
-    @property
-    def knowledge_dir(self) -> Path:
-        """The knowledge folder, resolved against the config file's folder when relative."""
-        return Path(self.values["knowledge_dir"])
-
-    @property
-    def database(self) -> Path:
-        """The SQLite file, resolved against the config file's folder when relative."""
-        return Path(self.values["database"])
-
-    @property
-    def admins(self) -> frozenset[int]:
-        """Admins by numeric user id: a username can be changed and taken by someone else."""
-        return frozenset(self.values["admins"])
+    path: Path  # the config file they were read from
+    knowledge_dir: Path
+    database: Path
+    admins: frozenset[int]  # by numeric user id: a username can be changed and taken
+    telegram: Telegram
+    flood: Flood
+    webhook: Webhook
+    news: News
+    matching: Matching
+    review: Review
 
     def token(self) -> str:
         """The bot token from the environment: never stored in the file."""
-        name = self.values["telegram.token_env"]
+        name = self.telegram.token_env
         token = os.environ.get(name, "").strip()
         if not token:
             raise ConfigError(f"the bot token is missing: set the environment variable {name}")
         return token
+
+
+# Each section of config.yaml and the class of its part of the view, read off Config's fields.
+_SECTION_TYPES: dict[str, Any] = {
+    name: kind for name, kind in get_type_hints(Config).items() if is_dataclass(kind)
+}
 
 
 def default_path() -> Path:
@@ -283,7 +352,7 @@ def load(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: config file not found")
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys to values")
-    return Config(path=path, values=_resolve(_flatten(raw, path), path.parent))
+    return _typed(path, _flatten(raw, path))
 
 
 def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -323,12 +392,28 @@ def _has_type(value: Any, setting: Setting) -> bool:
     return isinstance(value, setting.type)
 
 
-def _resolve(flat: dict[str, Any], base: Path) -> dict[str, Any]:
-    values = {s.key: flat.get(s.key, s.default) for s in SETTINGS}
-    for setting in SETTINGS:
-        if setting.path:
-            values[setting.key] = str((base / Path(values[setting.key]).expanduser()).resolve())
-    return values
+def _typed(path: Path, flat: dict[str, Any]) -> Config:
+    """The typed view of checked values: a setting left out takes its default."""
+    values = {s.key: _as_typed(s, flat.get(s.key, s.default), path.parent) for s in SETTINGS}
+    sections = {
+        name: kind(**{k.split(".")[1]: v for k, v in values.items() if k.startswith(name + ".")})
+        for name, kind in _SECTION_TYPES.items()
+    }
+    plain = {k: v for k, v in values.items() if "." not in k}
+    return Config(path=path, **plain, **sections)
+
+
+def _as_typed(setting: Setting, value: Any, base: Path) -> Any:
+    """A checked value as its field in the typed view holds it."""
+    if setting.path:
+        return (base / Path(value).expanduser()).resolve()
+    if setting.choices:
+        return value.upper()
+    if setting.type == (int, float):
+        return float(value)
+    if setting.type is list:
+        return frozenset(value)
+    return value
 
 
 def _shown(value: Any) -> str:

@@ -144,11 +144,11 @@ class Engine:
         # What a news sender and an update inbox may touch of the database, and no more.
         self.outbox = Outbox(self.store, self._subscriptions)
         self.updates = UpdateInbox(self.store)
-        self.matcher = Matcher(candidates=config["matching.candidates"])
-        self.min_score = float(config["matching.min_score"])
-        self.min_margin = float(config["matching.min_margin"])
-        self.suggest_score = float(config["matching.suggest_score"])
-        self.semantic = bool(config["matching.semantic"])
+        self.matcher = Matcher(candidates=config.matching.candidates)
+        self.min_score = config.matching.min_score
+        self.min_margin = config.matching.min_margin
+        self.suggest_score = config.matching.suggest_score
+        self.semantic = config.matching.semantic
         self._vectors = vectors.Holder(meaning.E5_NAME)
         self._questions: meaning.QuestionCache | None = None
         # The sentence model runs in one thread of its own: its C engine is not shared, and

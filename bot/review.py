@@ -188,8 +188,8 @@ class ReviewQueue:
         self.store = store
         self.retrieval = retrieval
         self.matcher = matcher
-        self.days = int(config["review.days"])
-        self.margin = float(config["review.margin"])
+        self.days = config.review.days
+        self.margin = config.review.margin
 
     async def open(self) -> None:
         """Create the queue's tables, so a database from before the queue gains them."""

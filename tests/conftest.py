@@ -185,3 +185,11 @@ def api() -> Iterator[FakeBotAPI]:
     """A fake Bot API server for a test module; its bot process is the module's own."""
     with FakeBotAPI() as server:
         yield server
+
+
+@pytest.fixture
+def own_api() -> Iterator[FakeBotAPI]:
+    """A fake Bot API server of one test's own, for a test that starts and stops its own bot:
+    no other bot may take its updates, nor it theirs."""
+    with FakeBotAPI() as server:
+        yield server

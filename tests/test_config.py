@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin, get_type_hints
 
 import pytest
 from conftest import REPO
 
 from bot import cli
 from bot import config as configuration
-from bot.config import SETTINGS, ConfigError
+from bot.config import SETTINGS, Config, ConfigError, Setting
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -36,6 +37,33 @@ def load(tmp_path: Path, text: str) -> configuration.Config:
     path = tmp_path / "config.yaml"
     path.write_text(text, encoding="utf-8")
     return configuration.load(path)
+
+
+def typed(loaded: Config, key: str) -> Any:
+    """The typed view's value for a dotted key: `matching.min_score`, loaded.matching.min_score."""
+    value: Any = loaded
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def fields_of_the_view() -> dict[str, Any]:
+    """Each field of the typed view, by the dotted key it holds, with its declared type."""
+    found = {}
+    for name, kind in get_type_hints(Config).items():
+        if dataclasses.is_dataclass(kind):
+            found.update({f"{name}.{k}": v for k, v in get_type_hints(kind).items()})
+        elif name != "path":  # the file the settings came from, not a setting
+            found[name] = kind
+    return found
+
+
+def field_type(setting: Setting) -> Any:
+    """The type the view holds a setting's value in: a whole-or-not number is a float."""
+    if setting.path:
+        return Path
+    kinds = {str: str, int: int, (int, float): float, bool: bool, list: frozenset[int]}
+    return kinds[setting.type]  # type: ignore[index]
 
 
 # -- the README keeps up with the code --------------------------------------------------------
@@ -89,15 +117,39 @@ def test_defaults_apply_and_paths_resolve_against_the_config_folder(tmp_path: Pa
     assert loaded.knowledge_dir == tmp_path / "knowledge"
     assert loaded.database == tmp_path / "data" / "sanad.sqlite3"
     assert loaded.admins == frozenset({42})
-    assert loaded["matching.min_score"] == 55
-    assert loaded["telegram.base_url"] == "https://api.telegram.org/bot"
+    assert loaded.matching.min_score == 55.0 and isinstance(loaded.matching.min_score, float)
+    assert loaded.telegram.base_url == "https://api.telegram.org/bot"
 
 
 def test_an_empty_file_means_all_defaults(tmp_path: Path) -> None:
     loaded = load(tmp_path, "# nothing set\n")
-    assert {s.key: loaded[s.key] for s in SETTINGS if not s.path} == {
-        s.key: s.default for s in SETTINGS if not s.path
+    assert {s.key: typed(loaded, s.key) for s in SETTINGS if not s.path} == {
+        s.key: frozenset(s.default) if s.type is list else s.default for s in SETTINGS if not s.path
     }
+
+
+def test_every_setting_has_a_field_of_its_type_in_the_typed_view(tmp_path: Path) -> None:
+    fields = fields_of_the_view()
+    assert sorted(fields) == sorted(s.key for s in SETTINGS)
+    loaded = load(tmp_path, "")
+    for setting in SETTINGS:
+        assert fields[setting.key] == field_type(setting), setting.key
+        kind = get_origin(fields[setting.key]) or fields[setting.key]
+        assert isinstance(typed(loaded, setting.key), kind), setting.key
+
+
+def test_the_typed_view_is_frozen(tmp_path: Path) -> None:
+    loaded = load(tmp_path, "")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        loaded.matching.min_score = 0.0  # type: ignore[misc]
+
+
+def test_a_choice_in_any_letter_case_is_read_as_declared(tmp_path: Path) -> None:
+    assert load(tmp_path, "telegram:\n  log_level: debug\n").telegram.log_level == "DEBUG"
+    for setting in SETTINGS:
+        if setting.choices:
+            assert setting.default in setting.choices, setting.key
+            assert all(c == c.upper() for c in setting.choices), setting.key
 
 
 def test_a_missing_default_config_means_defaults(
@@ -134,6 +186,10 @@ def test_the_environment_chooses_the_config(
             "'matching.candidates' must be a whole number, not True",
         ),
         ("matching:\n  min_score: [1]\n", "'matching.min_score' must be a number, not [1]"),
+        (
+            "telegram:\n  log_level: LOUD\n",
+            "'telegram.log_level' must be one of DEBUG, INFO, WARNING or ERROR, not 'LOUD'",
+        ),
         ("matching: []\n", "'matching' must be a mapping"),
         ("[1, 2]\n", "the config must be a mapping of keys to values"),
     ],

@@ -31,7 +31,7 @@ from bot.records import LoadReport
 from bot.review import Candidate as ReviewCandidate
 from bot.review import ReviewItem
 from bot.subscriptions import News
-from bot.telegram import cards, drafts, news, render, wording
+from bot.telegram import cards, drafts, outbox, render, wording
 from bot.text import analyse, normalize, smalltalk, tokens
 
 BOUNDED = settings(
@@ -302,7 +302,7 @@ def test_lists_of_outside_values_are_escaped_and_cut_whole(
 def test_a_news_message_is_valid_html_within_the_limit(
     title: str, facts: list[str], url: str | None, published: str | None
 ) -> None:
-    text = news.message(News("a", title, url, published, tuple(facts)))
+    text = outbox.message(News("a", title, url, published, tuple(facts)))
     parsed = accepted(text)
     assert set(parsed.tags) <= {"b", "a"} and parsed.links == links(url)
 

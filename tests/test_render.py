@@ -8,7 +8,7 @@ from fakebotapi import check_html
 from bot.engine import AnswerItem
 from bot.knowledge import KnowledgeError
 from bot.records import LoadReport
-from bot.telegram import render
+from bot.telegram import buttons, render
 from bot.telegram.keyboards import MAX_DATA, CallbackData
 
 
@@ -138,16 +138,16 @@ def test_stats_shows_subscribers_by_kind_stopped_chats_and_the_outbox() -> None:
 
 def test_callback_data_fits_telegrams_64_bytes_and_round_trips() -> None:
     data = CallbackData(size=2)
-    short = data.encode("f", "treaty", "date")
+    short = data.encode(buttons.FACT, "treaty", "date")
     assert short == "f:treaty date"
     long_question = "متى أبرمت روسيا وكوريا الشمالية معاهدة الشراكة الإستراتيجية الشاملة؟"
-    keyed = data.encode("q", long_question)
+    keyed = data.encode(buttons.QUESTION, long_question)
     assert len(keyed.encode()) <= MAX_DATA
     press = data.decode(keyed)
     assert press is not None and press.args == (long_question,)
     assert data.decode(short) is not None and data.decode(short).args == ("treaty", "date")  # type: ignore[union-attr]
-    data.encode("q", long_question + "1")
-    data.encode("q", long_question + "2")
+    data.encode(buttons.QUESTION, long_question + "1")
+    data.encode(buttons.QUESTION, long_question + "2")
     assert data.decode(keyed) is None  # forgotten: only the most recent are kept
 
 

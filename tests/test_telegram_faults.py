@@ -240,13 +240,6 @@ STARTUP = [
 ]
 
 
-@pytest.fixture
-def own_api() -> Iterator[FakeBotAPI]:
-    """A server of the test's own: start-up faults must not reach the module's bot."""
-    with FakeBotAPI() as server:
-        yield server
-
-
 @pytest.mark.parametrize(("method", "kind"), STARTUP)
 def test_start_up_outlives(own_api: FakeBotAPI, tmp_path: Path, method: str, kind: str) -> None:
     own_api.fail(method, times=times(kind), **KINDS[kind])

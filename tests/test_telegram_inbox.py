@@ -6,7 +6,6 @@ import collections
 import signal
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,6 @@ DAY = 24 * 3600
 CONCURRENT_UPDATES = 16  # telegram.concurrent_updates, by default
 
 
-@pytest.fixture
-def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI() as server:
-        yield server
-
-
 def inbox(root: Path) -> list[tuple[int, bool]]:
     """(update_id, handled) for each row of the bot's inbox."""
     with sqlite3.connect(root / "data" / "sanad.sqlite3") as db:
@@ -33,7 +26,7 @@ def inbox(root: Path) -> list[tuple[int, bool]]:
 
 
 @pytest.mark.slow
-def test_sigkill_during_bursts_loses_no_question(api: FakeBotAPI, tmp_path: Path) -> None:
+def test_sigkill_during_bursts_loses_no_question(own_api: FakeBotAPI, tmp_path: Path) -> None:
     """20 bursts of 100 questions, each cut by SIGKILL at a random moment.
 
     None may be lost. A question is answered twice only when the kill fell between Telegram
@@ -42,9 +35,9 @@ def test_sigkill_during_bursts_loses_no_question(api: FakeBotAPI, tmp_path: Path
     (each holds its slot until it is marked). Replaying what was handled, or what Telegram
     sent again, would double most of each burst.
     """
-    bot = make_bot(api, tmp_path).start()
+    bot = make_bot(own_api, tmp_path).start()
     try:
-        report = kill_during_bursts(api, bot, QUESTION, kills=20, burst=100, max_delay=0.6)
+        report = kill_during_bursts(own_api, bot, QUESTION, kills=20, burst=100, max_delay=0.6)
     finally:
         bot.stop()
     print(f"\nSIGKILL during bursts: {report}")
@@ -56,53 +49,53 @@ def test_sigkill_during_bursts_loses_no_question(api: FakeBotAPI, tmp_path: Path
 
 
 def test_a_stop_in_a_burst_leaves_the_rest_for_the_next_start(
-    api: FakeBotAPI, tmp_path: Path
+    own_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    bot = make_bot(api, tmp_path, config="  concurrent_updates: 2\n").start()
-    mark = api.mark()
-    updates = [{"message": api.message(api.private(500 + i), QUESTION)} for i in range(60)]
-    api.inject_many(updates)
-    api.wait_calls("sendMessage", 3, after=mark, timeout=30)
+    bot = make_bot(own_api, tmp_path, config="  concurrent_updates: 2\n").start()
+    mark = own_api.mark()
+    updates = [{"message": own_api.message(own_api.private(500 + i), QUESTION)} for i in range(60)]
+    own_api.inject_many(updates)
+    own_api.wait_calls("sendMessage", 3, after=mark, timeout=30)
     assert bot.stop(signal.SIGTERM) == 0
-    stopped = len(api.sent("sendMessage", after=mark))
+    stopped = len(own_api.sent("sendMessage", after=mark))
     assert stopped < len(updates), "the burst was over before the stop; nothing to show"
     bot.start()
-    api.wait_calls("sendMessage", len(updates), after=mark, timeout=60)
+    own_api.wait_calls("sendMessage", len(updates), after=mark, timeout=60)
     time.sleep(1)
-    replies = collections.Counter(c.chat_id for c in api.sent("sendMessage", after=mark))
+    replies = collections.Counter(c.chat_id for c in own_api.sent("sendMessage", after=mark))
     assert sorted(replies) == [500 + i for i in range(60)]
     assert set(replies.values()) == {1}
     assert "left unhandled by the last run" in bot.log()
     assert bot.stop() == 0
 
 
-def test_an_update_sent_again_is_handled_once(api: FakeBotAPI, tmp_path: Path) -> None:
+def test_an_update_sent_again_is_handled_once(own_api: FakeBotAPI, tmp_path: Path) -> None:
     """A webhook delivery repeated (Telegram retries when unsure) is answered once."""
     port = free_port()
     config = f"webhook:\n  url: https://bot.example.org/hook\n  listen: 127.0.0.1\n  port: {port}\n"
     secret = "s3cret-webhook-token"
-    bot = make_bot(api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": secret})
+    bot = make_bot(own_api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": secret})
     bot.start(ready="setWebhook")
     try:
         wait_listening(port)
         url = f"http://127.0.0.1:{port}/telegram"
-        update = {"update_id": 41, "message": api.message(api.private(6), QUESTION)}
-        mark = api.mark()
+        update = {"update_id": 41, "message": own_api.message(own_api.private(6), QUESTION)}
+        mark = own_api.mark()
         assert post(url, update, secret) == 200
         assert inbox(tmp_path)[0][0] == 41  # kept before Telegram was answered
-        api.wait_for("sendMessage", chat_id=6, after=mark, timeout=30)
+        own_api.wait_for("sendMessage", chat_id=6, after=mark, timeout=30)
         assert post(url, update, secret) == 200
-        api.assert_quiet(6, after=api.mark(), wait=1.0)
+        own_api.assert_quiet(6, after=own_api.mark(), wait=1.0)
     finally:
         assert bot.stop() == 0
-    assert len(api.sent("sendMessage", chat_id=6)) == 1
+    assert len(own_api.sent("sendMessage", chat_id=6)) == 1
 
 
-def test_handled_updates_are_forgotten_after_a_day(api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(api, tmp_path).start()
-    mark = api.mark()
-    api.send_text(api.private(7), QUESTION)
-    api.wait_for("sendMessage", chat_id=7, after=mark, timeout=30)
+def test_handled_updates_are_forgotten_after_a_day(own_api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(own_api, tmp_path).start()
+    mark = own_api.mark()
+    own_api.send_text(own_api.private(7), QUESTION)
+    own_api.wait_for("sendMessage", chat_id=7, after=mark, timeout=30)
     assert bot.stop() == 0
     (kept,) = inbox(tmp_path)
     assert kept[1]

@@ -99,7 +99,9 @@ def wait_news(api: FakeBotAPI, after: int, chats: set, timeout: float = 15) -> c
 
 def test_private_chat_subscribes_lists_and_unsubscribes(api: FakeBotAPI, bot: BotProcess) -> None:
     chat = api.private(501)
-    assert wording.SUBSCRIBED_ALL in shown(say(api, chat, "/subscribe"))
+    subscribed = say(api, chat, "/subscribe")
+    assert wording.SUBSCRIBED_ALL in shown(subscribed)
+    assert subscribed.reply_to is None  # a private chat's reply follows the command unquoted
     assert wording.ALREADY_SUBSCRIBED in shown(say(api, chat, "/subscribe"))
     assert "روسيا" in shown(say(api, chat, "/subscribe روسيا"))
     listed = shown(say(api, chat, "/subscriptions"))
@@ -134,6 +136,7 @@ def test_in_a_group_only_admins_change_subscriptions(api: FakeBotAPI, bot: BotPr
     group = api.group(-601)
     refused = say(api, group, "/subscribe", user_id=602)
     assert wording.SUBSCRIBE_ADMINS_ONLY in shown(refused)
+    assert refused.reply_to is not None  # in a group, the reply quotes whose command it answers
     assert wording.NO_SUBSCRIPTIONS.split(".")[0] in shown(say(api, group, "/subscriptions", 602))
     api.set_member(-601, 603, "administrator")
     assert wording.SUBSCRIBED_ALL in shown(say(api, group, "/subscribe", user_id=603))

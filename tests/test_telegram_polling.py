@@ -13,14 +13,8 @@ from test_telegram_run import ARTICLE, QUESTION
 
 
 @pytest.fixture
-def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-def bot(api: FakeBotAPI, tmp_path: Path) -> Iterator[BotProcess]:
-    process = BotProcess(api, tmp_path)
+def bot(own_api: FakeBotAPI, tmp_path: Path) -> Iterator[BotProcess]:
+    process = BotProcess(own_api, tmp_path)
     process.write_knowledge("eclipse.yaml", ARTICLE)
     with process:
         yield process
@@ -55,21 +49,21 @@ def replies_by_question(api: FakeBotAPI, after: int) -> collections.Counter:
 
 
 def test_updates_that_cannot_be_read_are_skipped_once_and_the_rest_answered(
-    api: FakeBotAPI, bot: BotProcess, tmp_path: Path
+    own_api: FakeBotAPI, bot: BotProcess, tmp_path: Path
 ) -> None:
-    mark = api.mark()
-    good = [{"message": api.message(api.private(100 + i), QUESTION)} for i in range(10)]
-    bad = [old_poll(), chatless(api)]
-    api.inject_many(good[:5] + bad + good[5:])
-    api.wait_calls("sendMessage", len(good), after=mark, timeout=60)
+    mark = own_api.mark()
+    good = [{"message": own_api.message(own_api.private(100 + i), QUESTION)} for i in range(10)]
+    bad = [old_poll(), chatless(own_api)]
+    own_api.inject_many(good[:5] + bad + good[5:])
+    own_api.wait_calls("sendMessage", len(good), after=mark, timeout=60)
     time.sleep(2)  # time enough for a wedged poller to spin thousands of times
 
-    replies = replies_by_question(api, mark)
+    replies = replies_by_question(own_api, mark)
     asked = [(u["message"]["chat"]["id"], u["message"]["message_id"]) for u in good]
     assert [replies[q] for q in asked] == [1] * len(good)
     assert sum(replies.values()) == len(good)
     # Long polling: a call that returned the batch, one that confirms it and waits.
-    assert len(api.sent("getUpdates", after=mark)) <= 5
+    assert len(own_api.sent("getUpdates", after=mark)) <= 5
 
     log = bot.log()
     for update in bad:
@@ -83,24 +77,24 @@ def test_updates_that_cannot_be_read_are_skipped_once_and_the_rest_answered(
     # They were confirmed: a restart does not fetch them again.
     assert bot.stop() == 0
     bot.start()
-    mark = api.mark()
-    api.send_text(api.private(200), QUESTION)
-    api.wait_for("sendMessage", chat_id=200, after=mark, timeout=30)
+    mark = own_api.mark()
+    own_api.send_text(own_api.private(200), QUESTION)
+    own_api.wait_for("sendMessage", chat_id=200, after=mark, timeout=30)
     assert all(bot.log().count(f"skipped update {u['update_id']}:") == 1 for u in bad)
 
 
 def test_batches_ending_in_or_made_of_unreadable_updates_are_confirmed(
-    api: FakeBotAPI, bot: BotProcess
+    own_api: FakeBotAPI, bot: BotProcess
 ) -> None:
-    mark = api.mark()
-    api.inject_many([{"message": api.message(api.private(300), QUESTION)}, old_poll()])
-    api.wait_for("sendMessage", chat_id=300, after=mark, timeout=30)
-    api.inject_many([old_poll(), old_poll()])
+    mark = own_api.mark()
+    own_api.inject_many([{"message": own_api.message(own_api.private(300), QUESTION)}, old_poll()])
+    own_api.wait_for("sendMessage", chat_id=300, after=mark, timeout=30)
+    own_api.inject_many([old_poll(), old_poll()])
     time.sleep(1)
-    api.send_text(api.private(301), QUESTION)
-    api.wait_for("sendMessage", chat_id=301, after=mark, timeout=30)
+    own_api.send_text(own_api.private(301), QUESTION)
+    own_api.wait_for("sendMessage", chat_id=301, after=mark, timeout=30)
     time.sleep(1)
-    assert len(api.sent("getUpdates", after=mark)) <= 8
+    assert len(own_api.sent("getUpdates", after=mark)) <= 8
     assert bot.log().count("skipped update") == 3, bot.log()
 
 
@@ -113,19 +107,21 @@ def test_batches_ending_in_or_made_of_unreadable_updates_are_confirmed(
     ],
 )
 def test_a_failing_get_updates_backs_off_and_polling_recovers(
-    api: FakeBotAPI, bot: BotProcess, fault: Callable[[FakeBotAPI], None]
+    own_api: FakeBotAPI, bot: BotProcess, fault: Callable[[FakeBotAPI], None]
 ) -> None:
-    mark = api.mark()
-    fault(api)
-    api.send_text(api.private(400), QUESTION)  # ends the long poll in flight: the first failure
-    api.wait_for("sendMessage", chat_id=400, after=mark, timeout=30)
-    failed = [call for call in api.sent("getUpdates") if call.fault]
+    mark = own_api.mark()
+    fault(own_api)
+    own_api.send_text(
+        own_api.private(400), QUESTION
+    )  # ends the long poll in flight: the first failure
+    own_api.wait_for("sendMessage", chat_id=400, after=mark, timeout=30)
+    failed = [call for call in own_api.sent("getUpdates") if call.fault]
     assert len(failed) == 3
-    delivered = api.sent("getUpdates", after=failed[-1].index + 1)[0]
+    delivered = own_api.sent("getUpdates", after=failed[-1].index + 1)[0]
     assert delivered.at - failed[1].at >= 2.5  # waits of 1.5 s, then 2.25 s: no spinning
-    mark = api.mark()
-    api.send_text(api.private(401), QUESTION)
-    api.wait_for("sendMessage", chat_id=401, after=mark, timeout=30)
+    mark = own_api.mark()
+    own_api.send_text(own_api.private(401), QUESTION)
+    own_api.wait_for("sendMessage", chat_id=401, after=mark, timeout=30)
     log = bot.log()
     assert log.count("retrying") == 3, log
     assert "Traceback" not in log and "CRITICAL" not in log

@@ -13,7 +13,7 @@ import pytest
 from fakebotapi import BOT_USERNAME, BotProcess, Call, FakeBotAPI, check_html
 
 from bot.messages import NOT_FOUND
-from bot.telegram import drafts, keyboards, news, review, wording
+from bot.telegram import buttons, wording
 from bot.telegram.keyboards import CallbackData
 
 TREATY = """\
@@ -264,22 +264,13 @@ def test_a_short_suggestion_shows_its_fact_and_subscribes_to_nothing(
     ("s:") and was read as /subscribe to a topic named after the fact."""
     chat, user = api.private(4005), api.user(4005)
     _, reply = ask(api, chat, UNKNOWN_QUESTION, user=user)
-    data = CallbackData().encode(keyboards.SUGGESTED, "treaty-2024", "kursk", "عن ماذا؟")
-    assert not data.startswith(keyboards.KEY)  # carried whole, as the bot would send it
+    data = CallbackData().encode(buttons.SUGGESTED, "treaty-2024", "kursk", "عن ماذا؟")
+    assert not data.startswith(buttons.KEY)  # carried whole, as the bot would send it
     mark = api.mark()
     api.press(user, reply.result, data)
     edit = api.wait_for("editMessageText", chat_id=chat["id"], after=mark)
     assert "كورسك" in check_html(edit.text).text
     api.assert_quiet(chat["id"], after=edit.index + 1)
-
-
-def test_button_data_prefixes_name_one_handler_each() -> None:
-    kinds = [keyboards.FACT, keyboards.ARTICLE, keyboards.TOPIC, keyboards.QUESTION]
-    kinds += [keyboards.SUGGESTED, keyboards.KEY]
-    prefixes = [k + ":" for k in kinds]
-    prefixes += [news.SUBSCRIBE_BUTTON, drafts.PUBLISH_BUTTON]
-    prefixes += [review.REVIEW_BUTTON, review.VOTE_BUTTON]
-    assert len(set(prefixes)) == len(prefixes), prefixes
 
 
 def test_a_question_button_asks_it(api: FakeBotAPI, bot: BotProcess) -> None:

@@ -9,7 +9,6 @@ import sqlite3
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,12 +26,6 @@ sentences:
 QUESTION = "متى يحدث كسوف الشمس؟"
 
 
-@pytest.fixture
-def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI() as server:
-        yield server
-
-
 def make_bot(api: FakeBotAPI, root: Path, **kwargs: object) -> BotProcess:
     bot = BotProcess(api, root, **kwargs)  # type: ignore[arg-type]
     bot.write_knowledge("eclipse.yaml", ARTICLE)
@@ -45,37 +38,37 @@ def finished(bot: BotProcess) -> tuple[int, list[str]]:
     return status, bot.log().strip().splitlines()
 
 
-def test_a_missing_token_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(api, tmp_path, env={"TELEGRAM_BOT_TOKEN": ""}).start(wait=False)
+def test_a_missing_token_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(own_api, tmp_path, env={"TELEGRAM_BOT_TOKEN": ""}).start(wait=False)
     status, lines = finished(bot)
     assert status == 2
     assert lines == [
         "sanad: the bot token is missing: set the environment variable TELEGRAM_BOT_TOKEN"
     ]
-    assert not api.sent()
+    assert not own_api.sent()
 
 
-def test_a_refused_token_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(api, tmp_path, env={"TELEGRAM_BOT_TOKEN": "42:wrong"}).start(wait=False)
+def test_a_refused_token_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(own_api, tmp_path, env={"TELEGRAM_BOT_TOKEN": "42:wrong"}).start(wait=False)
     status, lines = finished(bot)
     assert status == 2
     assert lines[-1] == "sanad: the Bot API refused the token in $TELEGRAM_BOT_TOKEN"
     assert "42:wrong" not in bot.log()
 
 
-def test_an_unreachable_server_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(api, tmp_path, config="  retry_delay: 0.05\n")  # tried 5 times first
+def test_an_unreachable_server_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(own_api, tmp_path, config="  retry_delay: 0.05\n")  # tried 5 times first
     bot.write_config()
-    api.stop()
+    own_api.stop()
     bot.start(wait=False)
     status, lines = finished(bot)
     assert status == 1
     assert lines[-1].startswith("sanad: cannot reach the Bot API at http://127.0.0.1:")
-    assert api.token not in bot.log()
+    assert own_api.token not in bot.log()
 
 
-def test_invalid_knowledge_at_first_start_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(api, tmp_path)
+def test_invalid_knowledge_at_first_start_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(own_api, tmp_path)
     bot.write_knowledge("broken.yaml", "id: broken\ntitle: x\n")
     bot.start(wait=False)
     status, lines = finished(bot)
@@ -83,8 +76,8 @@ def test_invalid_knowledge_at_first_start_is_one_line(api: FakeBotAPI, tmp_path:
     assert lines[-1].startswith("sanad: cannot load the knowledge: knowledge/broken.yaml:1:")
 
 
-def test_a_bad_log_level_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(api, tmp_path, config="  log_level: LOUD\n").start(wait=False)
+def test_a_bad_log_level_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> None:
+    bot = make_bot(own_api, tmp_path, config="  log_level: LOUD\n").start(wait=False)
     status, lines = finished(bot)
     assert status == 2
     assert len(lines) == 1 and "'telegram.log_level' must be one of" in lines[0]
@@ -92,27 +85,29 @@ def test_a_bad_log_level_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_stop_signal_stops_cleanly_and_the_token_is_never_logged(
-    api: FakeBotAPI, tmp_path: Path, sig: signal.Signals
+    own_api: FakeBotAPI, tmp_path: Path, sig: signal.Signals
 ) -> None:
-    bot = make_bot(api, tmp_path, config="  log_level: DEBUG\n").start()
-    mark = api.mark()
-    api.send_text(api.private(1), QUESTION)
-    assert "كسوف" in api.wait_for("sendMessage", chat_id=1, after=mark).text
+    bot = make_bot(own_api, tmp_path, config="  log_level: DEBUG\n").start()
+    mark = own_api.mark()
+    own_api.send_text(own_api.private(1), QUESTION)
+    assert "كسوف" in own_api.wait_for("sendMessage", chat_id=1, after=mark).text
     assert bot.stop(sig) == 0
     log = bot.log()
     assert "sanad.telegram: stopped" in log
     assert "Traceback" not in log
-    assert api.token not in log and api.token.split(":")[1] not in log
+    assert own_api.token not in log and own_api.token.split(":")[1] not in log
     assert "getUpdates" in log  # DEBUG logging was on, and redacted rather than silenced
 
 
-def test_a_restart_keeps_serving_from_the_same_database(api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(api, tmp_path).start()
+def test_a_restart_keeps_serving_from_the_same_database(
+    own_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    bot = make_bot(own_api, tmp_path).start()
     assert bot.stop() == 0
     bot.start()
-    mark = api.mark()
-    api.send_text(api.private(2), QUESTION)
-    assert "كسوف" in api.wait_for("sendMessage", chat_id=2, after=mark).text
+    mark = own_api.mark()
+    own_api.send_text(own_api.private(2), QUESTION)
+    assert "كسوف" in own_api.wait_for("sendMessage", chat_id=2, after=mark).text
     assert "knowledge loaded" not in bot.log().split("Application started")[-1]
     assert bot.stop() == 0
 
@@ -148,7 +143,7 @@ def post(url: str, update: dict, secret: str) -> int:
         return exc.code
 
 
-def test_webhook_mode(api: FakeBotAPI, tmp_path: Path) -> None:
+def test_webhook_mode(own_api: FakeBotAPI, tmp_path: Path) -> None:
     port = free_port()
     config = (
         "webhook:\n"
@@ -158,29 +153,29 @@ def test_webhook_mode(api: FakeBotAPI, tmp_path: Path) -> None:
         "  path: hook\n"
     )
     secret = "s3cret-webhook-token"
-    bot = make_bot(api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": secret})
+    bot = make_bot(own_api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": secret})
     bot.start(ready="setWebhook")
     try:
-        registered = api.sent("setWebhook")[0].params
+        registered = own_api.sent("setWebhook")[0].params
         assert registered["url"] == "https://bot.example.org/hook"
         assert registered["secret_token"] == secret
-        assert not api.sent("getUpdates")
+        assert not own_api.sent("getUpdates")
         wait_listening(port)
-        message = api.message(api.private(3), QUESTION)
+        message = own_api.message(own_api.private(3), QUESTION)
         url = f"http://127.0.0.1:{port}/hook"
         assert post(url, {"update_id": 1, "message": message}, "wrong") == 403
-        mark = api.mark()
+        mark = own_api.mark()
         assert post(url, {"update_id": 2, "message": message}, secret) == 200
-        reply = api.wait_for("sendMessage", chat_id=3, after=mark)
+        reply = own_api.wait_for("sendMessage", chat_id=3, after=mark)
         assert "كسوف" in check_html(reply.text).text
     finally:
         assert bot.stop() == 0
     assert secret not in bot.log()
 
 
-def test_webhook_mode_needs_its_secret(api: FakeBotAPI, tmp_path: Path) -> None:
+def test_webhook_mode_needs_its_secret(own_api: FakeBotAPI, tmp_path: Path) -> None:
     config = "webhook:\n  url: https://bot.example.org/hook\n"
-    bot = make_bot(api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": ""})
+    bot = make_bot(own_api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": ""})
     status, lines = finished(bot.start(wait=False))
     assert status == 2
     assert lines == [
@@ -189,20 +184,20 @@ def test_webhook_mode_needs_its_secret(api: FakeBotAPI, tmp_path: Path) -> None:
 
 
 def test_a_failure_of_our_own_is_apologised_for_and_the_bot_goes_on(
-    api: FakeBotAPI, tmp_path: Path
+    own_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    bot = make_bot(api, tmp_path).start()
+    bot = make_bot(own_api, tmp_path).start()
     try:
         database = sqlite3.connect(tmp_path / "data" / "sanad.sqlite3")
         database.executescript("DROP TABLE facts;")
         database.close()
-        mark = api.mark()
-        api.send_text(api.private(4), QUESTION)
-        reply = api.wait_for("sendMessage", chat_id=4, after=mark)
+        mark = own_api.mark()
+        own_api.send_text(own_api.private(4), QUESTION)
+        reply = own_api.wait_for("sendMessage", chat_id=4, after=mark)
         assert wording.FAILED in check_html(reply.text).text
         assert "while handling update" in bot.log()
-        mark = api.mark()
-        api.send_text(api.private(4), "/start")
-        assert "سند" in api.wait_for("sendMessage", chat_id=4, after=mark).text
+        mark = own_api.mark()
+        own_api.send_text(own_api.private(4), "/start")
+        assert "سند" in own_api.wait_for("sendMessage", chat_id=4, after=mark).text
     finally:
         assert bot.stop() == 0

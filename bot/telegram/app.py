@@ -31,7 +31,7 @@ from telegram.ext import (
 
 from bot.config import Config, ConfigError
 from bot.engine import Engine, KnowledgeInvalid
-from bot.telegram import admin, drafts, news, readers, render, review, wording
+from bot.telegram import admin, buttons, drafts, news, outbox, readers, render, review, wording
 from bot.telegram.context import SERVICES, SanadContext, Services
 from bot.telegram.flood import FloodGate
 from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue
@@ -42,7 +42,6 @@ from bot.telegram.retry import ApiRequest, Policy, Retrying, Unsent
 from bot.telegram.sending import reply
 
 LOG = logging.getLogger("sanad.telegram")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # Seconds a reply may wait for a free connection: a burst queues rather than fails.
 POOL_TIMEOUT = 30.0
 
@@ -51,19 +50,16 @@ def run(config: Config) -> int:
     """Run the bot until a stop signal; a problem at start-up is one line and an exit status."""
     token = config.token()
     secret = _webhook_secret(config)
-    level = config["telegram.log_level"].upper()
-    if level not in LOG_LEVELS:
-        raise ConfigError(f"{config.path}: 'telegram.log_level' must be one of {LOG_LEVELS}")
     # Opt in to PTB's v23 behaviour now: durations as timedelta, without deprecation noise.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
-    setup_logging(level, secrets=[token, secret])
+    setup_logging(config.telegram.log_level, secrets=[token, secret])
     application = build(config, token)
     try:
         _serve(application, config, secret)
     except InvalidToken:
-        return _fail(f"the Bot API refused the token in ${config['telegram.token_env']}", 2)
+        return _fail(f"the Bot API refused the token in ${config.telegram.token_env}", 2)
     except NetworkError as exc:
-        where = config["telegram.base_url"]
+        where = config.telegram.base_url
         return _fail(f"cannot reach the Bot API at {where}: {exc.message}".replace(token, "***"), 1)
     except TelegramError as exc:
         return _fail(f"the Bot API refused to start: {exc.message}".replace(token, "***"), 1)
@@ -79,12 +75,13 @@ def _serve(
     application: Application[Any, Any, Any, Any, Any, Any], config: Config, secret: str | None
 ) -> None:
     """Poll or serve the webhook until a stop signal; the event loop is left open."""
-    if config["webhook.url"]:
+    webhook = config.webhook
+    if webhook.url:
         application.run_webhook(
-            listen=config["webhook.listen"],
-            port=config["webhook.port"],
-            url_path=config["webhook.path"],
-            webhook_url=config["webhook.url"],
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path=webhook.path,
+            webhook_url=webhook.url,
             secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
             close_loop=False,
@@ -114,9 +111,9 @@ def _fail(message: str, status: int) -> int:
 
 def _webhook_secret(config: Config) -> str | None:
     """The webhook's secret token from the environment; required when a webhook is set."""
-    if not config["webhook.url"]:
+    if not config.webhook.url:
         return None
-    name = config["webhook.secret_env"]
+    name = config.webhook.secret_env
     secret = os.environ.get(name, "").strip()
     if not secret:
         raise ConfigError(f"the webhook secret is missing: set the environment variable {name}")
@@ -137,7 +134,7 @@ def build(config: Config, token: str) -> Application[Any, Any, Any, Any, Any, An
         .bot(_bot(config, token))
         .update_queue(queue)
         .context_types(ContextTypes(context=SanadContext))
-        .concurrent_updates(InboxProcessor(max(1, config["telegram.concurrent_updates"]), inbox))
+        .concurrent_updates(InboxProcessor(config.telegram.concurrent_updates, inbox))
         .post_init(_post_init(config, queue))
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
@@ -150,20 +147,18 @@ def build(config: Config, token: str) -> Application[Any, Any, Any, Any, Any, An
 
 def _bot(config: Config, token: str) -> PollingBot:
     """The bot with its HTTP settings and retry policy (the builder's cannot go with a bot)."""
-    timeout = float(config["telegram.timeout"])
+    telegram = config.telegram
     return PollingBot(
         token,
-        base_url=config["telegram.base_url"],
-        base_file_url=config["telegram.base_file_url"],
+        base_url=telegram.base_url,
+        base_file_url=telegram.base_file_url,
         request=ApiRequest(
-            connection_pool_size=max(1, config["telegram.connection_pool"]),
-            read_timeout=timeout,
+            connection_pool_size=telegram.connection_pool,
+            read_timeout=telegram.timeout,
             pool_timeout=POOL_TIMEOUT,
         ),
-        get_updates_request=ApiRequest(connection_pool_size=1, read_timeout=timeout),
-        rate_limiter=Retrying(
-            Policy(config["telegram.attempts"], float(config["telegram.retry_delay"]))
-        ),
+        get_updates_request=ApiRequest(connection_pool_size=1, read_timeout=telegram.timeout),
+        rate_limiter=Retrying(Policy(telegram.attempts, telegram.retry_delay)),
     )
 
 
@@ -191,12 +186,14 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(filters.UpdateType.CHANNEL_POST & filters.COMMAND, news.channel_post),
         ChatMemberHandler(news.membership, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.StatusUpdate.MIGRATE, news.migrated),
-        # Before the general button handler, which would take these presses too.
-        CallbackQueryHandler(news.subscribe_button, pattern=f"^{news.SUBSCRIBE_BUTTON}"),
-        CallbackQueryHandler(drafts.publish_button, pattern=f"^{drafts.PUBLISH_BUTTON}"),
-        CallbackQueryHandler(review.review_button, pattern=f"^{review.REVIEW_BUTTON}"),
-        CallbackQueryHandler(review.vote_button, pattern=f"^{review.VOTE_BUTTON}"),
-        CallbackQueryHandler(readers.button),
+        # A press matches exactly one of these, by its data's prefix (bot/telegram/buttons.py):
+        # their order does not matter (tests/test_buttons.py).
+        CallbackQueryHandler(news.subscribe_button, pattern=buttons.pattern(buttons.SUBSCRIBE)),
+        CallbackQueryHandler(drafts.publish_button, pattern=buttons.pattern(buttons.PUBLISH)),
+        CallbackQueryHandler(review.review_button, pattern=buttons.pattern(buttons.REVIEW)),
+        CallbackQueryHandler(review.vote_button, pattern=buttons.pattern(buttons.VOTE)),
+        CallbackQueryHandler(readers.button, pattern=buttons.pattern(*buttons.READERS)),
+        CallbackQueryHandler(buttons.unknown, pattern=buttons.UNKNOWN),
         InlineQueryHandler(readers.inline),
         MessageHandler(private & filters.Document.FileExtension("txt"), drafts.document),
         MessageHandler(private & filters.Document.ALL, admin.document),
@@ -250,15 +247,15 @@ def _post_init(
         application.bot_data[SERVICES] = Services(
             config=config,
             engine=engine,
-            flood=FloodGate(config["flood.questions"], float(config["flood.seconds"])),
+            flood=FloodGate(config.flood.questions, config.flood.seconds),
             callback_data=CallbackData(),
-            sender=news.Sender(
+            sender=outbox.Sender(
                 application.bot,
                 engine.outbox,
-                news.Pace(
-                    float(config["news.per_second"]),
-                    config["news.group_per_minute"],
-                    float(config["news.private_seconds"]),
+                outbox.Pace(
+                    config.news.per_second,
+                    config.news.group_per_minute,
+                    config.news.private_seconds,
                 ),
             ),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackContext, ExtBot
@@ -14,9 +14,7 @@ from bot.config import Config
 from bot.engine import Engine
 from bot.telegram.flood import FloodGate
 from bot.telegram.keyboards import CallbackData
-
-if TYPE_CHECKING:
-    from bot.telegram.news import Sender
+from bot.telegram.outbox import Sender
 
 SERVICES = "services"
 # A coroutine function, not any awaitable: PTB's handlers schedule what they return as a task.

@@ -42,11 +42,10 @@ from telegram.error import BadRequest
 from bot.distill import DistillError, distill
 from bot.knowledge import Article, read_text
 from bot.telegram import admin, render, retry, wording
-from bot.telegram.buttons import always_answered
+from bot.telegram.buttons import PUBLISH, always_answered
 from bot.telegram.context import SanadContext
 from bot.telegram.sending import NO_PREVIEW, reply
 
-PUBLISH_BUTTON = "d:"
 DRAFT_DAYS = 7
 CAPTION_TITLE = 200  # characters of the title in the caption (a caption holds 1024)
 _KEY = re.compile(r"[0-9a-f]{10}")
@@ -169,7 +168,7 @@ async def _draft(message: Message, context: SanadContext, text: str, option_line
     article = articles[0]
     name = f"{article.id}.yaml"
     key = await asyncio.to_thread(_keep, drafts_folder(context), name, draft)
-    button = InlineKeyboardButton(wording.PUBLISH_DRAFT, callback_data=PUBLISH_BUTTON + key)
+    button = InlineKeyboardButton(wording.PUBLISH_DRAFT, callback_data=PUBLISH + key)
     await message.reply_document(
         draft.encode("utf-8"),
         filename=name,
@@ -244,7 +243,7 @@ async def publish_button(update: Update, context: SanadContext) -> None:
     if not context.services.is_admin(update):
         await query.answer(wording.ADMINS_ONLY, show_alert=True)
         return
-    key = (query.data or "").removeprefix(PUBLISH_BUTTON)
+    key = (query.data or "").removeprefix(PUBLISH)
     folder = drafts_folder(context)
     async with context.services.upload_lock:  # one publication or upload at a time
         found = await asyncio.to_thread(_find, folder, key)

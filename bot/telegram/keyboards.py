@@ -1,7 +1,8 @@
 """Inline keyboards under answers, and the callback data their buttons carry.
 
 Telegram allows 64 bytes of callback data per button. A button's data names what to show —
-a fact, an article's facts, a topic's articles, a question to ask — directly when it fits;
+a fact, an article's facts, a topic's articles, a question to ask — after its kind's prefix
+(bot/telegram/buttons.py), directly when it fits;
 longer data (Arabic questions, long ids) is kept in a bounded in-memory table and the button
 carries its key. After a restart such a key is unknown and the reader is told to ask again.
 """
@@ -17,16 +18,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engine import AnswerItem
 from bot.telegram import render, wording
+from bot.telegram.buttons import ARTICLE, FACT, KEY, QUESTION, SUGGESTED, TOPIC
 
 MAX_DATA = 64
-# One letter each, and none a topic button's "s:" (bot/telegram/news.py), a publish "d:",
-# a review card's "r:" or a vote's "v:": the first handler whose prefix matches takes the press.
-FACT, ARTICLE, TOPIC, QUESTION, SUGGESTED, KEY = "f", "a", "t", "q", "g", "k"
 
 
 @dataclass(frozen=True)
 class Press:
-    """What a pressed button asks for: a kind and its argument(s)."""
+    """What a pressed button asks for: a kind (the data's prefix) and its argument(s)."""
 
     kind: str
     args: tuple[str, ...]
@@ -42,10 +41,10 @@ class CallbackData:
 
     def encode(self, kind: str, *args: str) -> str:
         """Button data within Telegram's 64 bytes; longer data is kept here behind a short key."""
-        data = kind + ":" + " ".join(args)
+        data = kind + " ".join(args)
         if len(data.encode("utf-8")) <= MAX_DATA:
             return data
-        key = f"{KEY}:{next(self._keys):x}"
+        key = f"{KEY}{next(self._keys):x}"
         self._long[key] = data
         if len(self._long) > self.size:
             self._long.popitem(last=False)
@@ -53,12 +52,13 @@ class CallbackData:
 
     def decode(self, data: str) -> Press | None:
         """The press, or None when the data is a key this process no longer knows."""
-        if data.startswith(KEY + ":"):
+        if data.startswith(KEY):
             found = self._long.get(data)
             if found is None:
                 return None
             data = found
-        kind, _, rest = data.partition(":")
+        head, _, rest = data.partition(":")
+        kind = head + ":"
         if kind in (QUESTION, TOPIC):
             return Press(kind, (rest,))
         if kind == SUGGESTED:  # article, fact, then the question, which has spaces

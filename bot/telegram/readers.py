@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 
 from bot.engine import Answer, AnswerItem
 from bot.messages import DECLINED
-from bot.telegram import keyboards, render, review, wording
+from bot.telegram import buttons, keyboards, render, review, wording
 from bot.telegram.buttons import always_answered
 from bot.telegram.context import SanadContext, Services
 from bot.telegram.flood import Verdict
@@ -125,7 +125,7 @@ async def answer_question(update: Update, context: SanadContext, question: str) 
         if verdict is Verdict.WARN:
             await reply(message, render.plain(wording.SLOW_DOWN))
         return
-    if len(question) > services.config["telegram.max_question"]:
+    if len(question) > services.config.telegram.max_question:
         await reply(message, render.plain(wording.TOO_LONG))
         return
     answer = await services.engine.ask(question, _top(services), chat_id=chat.id, user_id=user.id)
@@ -144,7 +144,7 @@ def _asker(message: Message, user_id: int) -> int:
 
 
 def _top(services: Services) -> int:
-    return 1 + int(services.config["telegram.next_answers"])
+    return 1 + services.config.telegram.next_answers
 
 
 async def _rendered(services: Services, answer: Answer) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -191,23 +191,23 @@ async def _show(
     """The message a press leads to; a string is a note to show instead; None: gone."""
     engine = context.services.engine
     data = context.services.callback_data
-    if press.kind == keyboards.FACT and len(press.args) == 2:
+    if press.kind == buttons.FACT and len(press.args) == 2:
         item = await engine.item(*press.args)
         return (render.answer(item), keyboards.more(item, data)) if item else None
-    if press.kind == keyboards.ARTICLE:
+    if press.kind == buttons.ARTICLE:
         items = await engine.items_for(press.args[0])
         if not items:
             return None
         return render.article_header(items[0]), keyboards.facts(items[:MAX_BUTTONS], data)
-    if press.kind == keyboards.TOPIC:
+    if press.kind == buttons.TOPIC:
         found = await engine.articles_about(press.args[0])
         if not found:
             return None
         rows = [(a.id, a.title) for a in found[:MAX_BUTTONS]]
         return render.topic_header(press.args[0]), keyboards.articles(rows, data)
-    if press.kind == keyboards.QUESTION:
+    if press.kind == buttons.QUESTION:
         return await _pressed_question(update, context, press.args[0])
-    if press.kind == keyboards.SUGGESTED and len(press.args) == 3:
+    if press.kind == buttons.SUGGESTED and len(press.args) == 3:
         return await _pressed_suggestion(update, context, *press.args)
     return None
 
@@ -250,7 +250,7 @@ async def inline(update: Update, context: SanadContext) -> None:
     query = update.inline_query
     assert query is not None
     services = context.services
-    limit = services.config["telegram.max_question"]
+    limit = services.config.telegram.max_question
     question = render.strip_controls(query.query).strip()[:limit]
     if not question:
         button = InlineQueryResultsButton(text=wording.INLINE_EMPTY, start_parameter="inline")

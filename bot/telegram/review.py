@@ -25,12 +25,11 @@ from bot.engine import Answer
 from bot.review import Candidate, ReviewItem, Vote
 from bot.telegram import cards, render, wording
 from bot.telegram.admin import admins_only
+from bot.telegram.buttons import REVIEW, VOTE, always_answered
 from bot.telegram.context import SanadContext, Services
 from bot.telegram.sending import edit, reply
 
-REVIEW_BUTTON = "r:"
-VOTE_BUTTON = "v:"
-_VOTE = re.compile(r"v:(\d{1,18}):([01])\Z")
+_VOTE = re.compile(re.escape(VOTE) + r"(\d{1,18}):([01])\Z")
 
 
 @admins_only
@@ -58,7 +57,7 @@ async def _card(services: Services, position: int) -> tuple[str, InlineKeyboardM
     labels = [render.label(wording.TEACH_TO + c.statement) for c in candidates]
     labels += [wording.DISMISS, wording.SKIP]
     rows = [
-        [InlineKeyboardButton(label, callback_data=REVIEW_BUTTON + token)]
+        [InlineKeyboardButton(label, callback_data=REVIEW + token)]
         for label, token in zip(labels, tokens, strict=True)
     ]
     return cards.card(item, position, len(items), candidates), InlineKeyboardMarkup(rows)
@@ -80,6 +79,7 @@ async def _teach_action(
     }
 
 
+@always_answered
 async def review_button(update: Update, context: SanadContext) -> None:
     """A press on a card: teach, dismiss or skip, once; anyone but an admin is refused."""
     query = update.callback_query
@@ -88,7 +88,7 @@ async def review_button(update: Update, context: SanadContext) -> None:
     if not services.is_admin(update):
         await query.answer(wording.ADMINS_ONLY, show_alert=True)
         return
-    token = (query.data or "").removeprefix(REVIEW_BUTTON)
+    token = (query.data or "").removeprefix(REVIEW)
     action = await services.engine.review.redeem(token)
     if action is None:
         await query.answer(wording.REVIEW_SPENT, show_alert=True)
@@ -149,20 +149,21 @@ async def with_votes(
     markup: InlineKeyboardMarkup | None,
 ) -> InlineKeyboardMarkup | None:
     """`markup` with 👍 and 👎 under it, for an answer (unless `telegram.feedback` is off)."""
-    if not answer.answered or not services.config["telegram.feedback"]:
+    if not answer.answered or not services.config.telegram.feedback:
         return markup
     best = answer.answers[0]
     answer_id = await services.engine.review.shown(
         answer.question, best.article_id, best.fact_id, chat_id
     )
     row = [
-        InlineKeyboardButton(wording.HELPFUL, callback_data=f"{VOTE_BUTTON}{answer_id}:1"),
-        InlineKeyboardButton(wording.UNHELPFUL, callback_data=f"{VOTE_BUTTON}{answer_id}:0"),
+        InlineKeyboardButton(wording.HELPFUL, callback_data=f"{VOTE}{answer_id}:1"),
+        InlineKeyboardButton(wording.UNHELPFUL, callback_data=f"{VOTE}{answer_id}:0"),
     ]
     rows = list(markup.inline_keyboard) if markup is not None else []
     return InlineKeyboardMarkup([*rows, row])
 
 
+@always_answered
 async def vote_button(update: Update, context: SanadContext) -> None:
     """👍 or 👎 under an answer: one vote per reader, a second press changes it."""
     query = update.callback_query

@@ -18,10 +18,15 @@ from telegram.error import BadRequest, ChatMigrated
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
-    """Reply to `message` with HTML, in the chat the group moved to if it became a supergroup."""
+async def reply(
+    message: Message, text: str, markup: InlineKeyboardMarkup | None = None, *, quote: bool = True
+) -> Message:
+    """Reply to `message` with HTML, in the chat the group moved to if it became a supergroup.
+
+    The reply quotes `message` unless `quote` is False.
+    """
     try:
-        return await _send(message, text, markup)
+        return await _send(message, text, markup, quote)
     except ChatMigrated as exc:  # the question's message is not in the new chat: no quote
         return await message.get_bot().send_message(
             exc.new_chat_id,
@@ -32,7 +37,9 @@ async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None
         )
 
 
-async def _send(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> Message:
+async def _send(
+    message: Message, text: str, markup: InlineKeyboardMarkup | None, quote: bool
+) -> Message:
     # Still answer when the question was deleted meanwhile, rather than fail.
     quoting = ReplyParameters(message.message_id, allow_sending_without_reply=True)
     return await message.reply_text(
@@ -40,7 +47,8 @@ async def _send(message: Message, text: str, markup: InlineKeyboardMarkup | None
         parse_mode=ParseMode.HTML,
         reply_markup=markup,
         link_preview_options=NO_PREVIEW,
-        reply_parameters=quoting,
+        reply_parameters=quoting if quote else None,
+        do_quote=False,  # no quote unless reply_parameters says so (PTB quotes in groups)
     )
 
 
