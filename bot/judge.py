@@ -65,18 +65,20 @@ class Judge:
 
     @classmethod
     @cache
-    def shipped(cls) -> Judge:
-        """The judge trained with the package, read once per process."""
+    def shipped(cls, word_features: tuple[str, ...]) -> Judge:
+        """The judge trained with the package, read once per process.
+
+        `word_features` names the features the lexical pass computes (bot/matching.py), so
+        that weights trained on others are refused rather than misread.
+        """
         raw = resources.files("bot").joinpath("data/meaning.json").read_text(encoding="utf-8")
-        return cls.from_json(json.loads(raw))
+        return cls.from_json(json.loads(raw), word_features)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Judge:
+    def from_json(cls, data: dict[str, Any], word_features: tuple[str, ...]) -> Judge:
         """A judge from its JSON; refused when trained on other features than the code computes."""
-        from bot.matching import FEATURES  # matching imports this module
-
         trained = (tuple(data["rank_features"]), tuple(data["judge_features"]))
-        if trained != ((*FEATURES, *MEANING_FEATURES), JUDGE_FEATURES):
+        if trained != ((*word_features, *MEANING_FEATURES), JUDGE_FEATURES):
             raise ValueError("bot/data/meaning.json was trained on other features")
         return cls(tuple(data["rank_weights"]), tuple(data["weights"]), float(data["bias"]))
 

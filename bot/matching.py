@@ -415,7 +415,7 @@ class Matcher:
 
     def _by_meaning(self, query: Query, found: Gathered) -> list[Ranked]:
         """Score every candidate by the judge (bot/judge.py), best first."""
-        judge = self.judge or Judge.shipped()
+        judge = self.judge or Judge.shipped(FEATURES)
         ranked = found.candidates
         candidates = judged_candidates(found)
         scores = judge.scores(candidates, query.wanted)
