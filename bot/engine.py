@@ -37,8 +37,8 @@ from bot.knowledge import (
 )
 from bot.matching import Matcher, Meaning, ScoredFact
 from bot.outbox import Outbox
-from bot.records import ArticleRow, KnowledgeFiles, LoadReport, StoredFile
-from bot.retrieval import Retrieval, Written
+from bot.records import ArticleRow, KnowledgeFiles, LoadReport, StoredFile, Written
+from bot.retrieval import Retrieval
 from bot.review import ReviewQueue
 from bot.store import StaleLoad, Store
 from bot.subscriptions import News, Subscriptions
@@ -319,7 +319,15 @@ class Engine:
         load still fails (bot/publishing.py); raises publishing.PublishRejected. Callers
         publish one at a time.
         """
-        return await publishing.publish(self, name, content, expected_digest=expected_digest)
+        folder = self.config.knowledge_dir
+        return await publishing.publish(
+            folder,
+            lambda: self.read_knowledge().articles,
+            self.reload,
+            name,
+            content,
+            expected_digest=expected_digest,
+        )
 
     async def file_of(self, article_id: str) -> Path | None:
         """The knowledge file that holds `article_id`, as last loaded; None when none does."""

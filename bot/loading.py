@@ -11,34 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bot.analysis import FactTerms, article_terms, fact_terms
-from bot.knowledge import ANALYSING, Article, Fact, StepProgress
-from bot.records import Deleted, Inserted, KnowledgeFiles, LoadReport
+from bot.analysis import article_terms, fact_terms
+from bot.knowledge import ANALYSING, Article, StepProgress
+from bot.records import ArticleRows, KnowledgeFiles, KnowledgeWrite, LoadReport
 from bot.workers import process_pool
 
 if TYPE_CHECKING:
-    from bot.retrieval import Retrieval, Written
+    from bot.retrieval import Retrieval
     from bot.store import Store
-
-# Retrieval's postings after a load: from the generation stored (its rows read on demand),
-# the rowids deleted and the rows inserted (Retrieval.updated).
-UpdatePostings = Callable[[int, Callable[[], dict[str, bytes]], Deleted, Inserted], "Written"]
-
-
-@dataclass(frozen=True)
-class KnowledgeWrite:
-    """Everything one load writes, and what it was compared against (stale if changed)."""
-
-    found: KnowledgeFiles
-    old: dict[str, tuple[str, str]]  # article id: (hash, file) as stored when compared
-    report: LoadReport
-    moved: list[tuple[str, str]]  # (new file, article id) of articles whose file was renamed
-    rows: list[ArticleRows]
-    postings: UpdatePostings
 
 
 async def load(
@@ -75,17 +58,6 @@ def _compare_and_analyse(
     moved = [(a.path, i) for i, (a, _) in new.items() if i in old and old[i][1] != a.path]
     rows = analyse_all([new[i] for i in report.added + report.changed], progress)
     return report, moved, rows
-
-
-@dataclass(frozen=True)
-class ArticleRows:
-    """One article as the store inserts it: its facts with their terms, and its own terms."""
-
-    article: Article
-    digest: str
-    facts: tuple[Fact, ...]
-    terms: tuple[FactTerms, ...]
-    index: tuple[str, str]
 
 
 # Below this many articles a load analyses them here; above, on every core (starting worker

@@ -14,14 +14,18 @@ import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.knowledge import Article, KnowledgeError, KnowledgeInvalid, read_text
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
     from bot.records import LoadReport
+
+# The articles of every file in the folder now (raises KnowledgeInvalid), and a reload.
+ReadFolder = Callable[[], list[Article]]
+Reload = Callable[[], Awaitable["LoadReport"]]
 
 MAX_SIZE = 1024 * 1024  # bytes: a knowledge file is text; anything bigger is a mistake
 
@@ -36,18 +40,23 @@ class PublishRejected(Exception):
 
 
 async def publish(
-    engine: Engine, name: str, content: bytes, *, expected_digest: str | None = None
+    folder: Path,
+    read: ReadFolder,
+    reload: Reload,
+    name: str,
+    content: bytes,
+    *,
+    expected_digest: str | None = None,
 ) -> LoadReport:
-    """Save `content` as `name` (relative to the knowledge folder) and load it, if valid.
+    """Save `content` as `name` (relative to `folder`) and load it with `reload`, if valid.
 
     `expected_digest`: the hash the file must still have on disk (None: any, or absent), so
     an edit made from an older copy never overwrites newer work. Callers serialise
     publishing (one at a time).
     """
-    folder = engine.config.knowledge_dir
     target = folder / name
     display = str(target.relative_to(folder.parent))
-    problems = await asyncio.to_thread(_problems, engine, content, display)
+    problems = await asyncio.to_thread(_problems, read, content, display)
     if problems:
         raise PublishRejected(problems)
     previous = target.read_bytes() if target.exists() else None
@@ -60,13 +69,13 @@ async def publish(
         )
     await asyncio.to_thread(write_atomically, target, content)
     try:
-        return await engine.reload()
+        return await reload()
     except KnowledgeInvalid as exc:  # the folder changed under us: put it back as it was
         await asyncio.to_thread(_restore, target, previous)
         raise PublishRejected(exc.errors) from None
 
 
-def _problems(engine: Engine, content: bytes, display: str) -> list[KnowledgeError]:
+def _problems(read: ReadFolder, content: bytes, display: str) -> list[KnowledgeError]:
     """Errors of the file on its own, then ids it would share with other files."""
     if len(content) > MAX_SIZE:
         return [KnowledgeError(display, 1, "the file is too big")]
@@ -78,7 +87,7 @@ def _problems(engine: Engine, content: bytes, display: str) -> list[KnowledgeErr
     if errors:
         return errors
     try:
-        current = engine.read_knowledge().articles
+        current = read()
     except KnowledgeInvalid as exc:
         return exc.errors
     return _clashes(articles, current, display)

@@ -6,10 +6,13 @@ them needs the store itself to name what it was given.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.knowledge import Article
+from bot.analysis import FactTerms
+from bot.index import Postings
+from bot.knowledge import Article, Fact
 
 
 @dataclass
@@ -96,3 +99,50 @@ class Inserted:
     facts: list[tuple[int, Sequence[str]]]
     articles: list[tuple[int, Sequence[str]]]
     article_ids: dict[int, str]
+
+
+@dataclass(frozen=True)
+class ArticleRows:
+    """One article as the store inserts it: its facts with their terms, and its own terms."""
+
+    article: Article
+    digest: str
+    facts: tuple[Fact, ...]
+    terms: tuple[FactTerms, ...]
+    index: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Written:
+    """Retrieval's postings as one load wrote them."""
+
+    generation: int
+    facts: Postings
+    articles: Postings
+    article_ids: dict[int, str]
+
+    def rows(self) -> list[tuple[str, bytes]]:
+        """The postings table's rows (name, data), as `read_written` reads them back."""
+        return [
+            ("facts", self.facts.to_bytes()),
+            ("articles", self.articles.to_bytes()),
+            ("article_ids", json.dumps(self.article_ids, ensure_ascii=False).encode()),
+            ("generation", str(self.generation).encode()),
+        ]
+
+
+# Retrieval's postings after a load: from the generation stored (its rows read on demand),
+# the rowids deleted and the rows inserted (Retrieval.updated).
+UpdatePostings = Callable[[int, Callable[[], dict[str, bytes]], Deleted, Inserted], Written]
+
+
+@dataclass(frozen=True)
+class KnowledgeWrite:
+    """Everything one load writes, and what it was compared against (stale if changed)."""
+
+    found: KnowledgeFiles
+    old: dict[str, tuple[str, str]]  # article id: (hash, file) as stored when compared
+    report: LoadReport
+    moved: list[tuple[str, str]]  # (new file, article id) of articles whose file was renamed
+    rows: list[ArticleRows]
+    postings: UpdatePostings

@@ -15,35 +15,15 @@ import json
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 
 from bot.analysis import TermsTable
 from bot.index import ARTICLE_WEIGHTS, FACT_WEIGHTS, KnowledgeIndex, Postings, Ranker
-from bot.records import Deleted, FactRow, Inserted
+from bot.records import Deleted, FactRow, Inserted, Written
 from bot.store import Store, decoding
 
 # How often, at most, readers look whether another process has loaded new knowledge.
 INDEX_CHECK = 0.25
-
-
-@dataclass(frozen=True)
-class Written:
-    """Retrieval's postings as one load wrote them."""
-
-    generation: int
-    facts: Postings
-    articles: Postings
-    article_ids: dict[int, str]
-
-    def rows(self) -> list[tuple[str, bytes]]:
-        """The postings table's rows (name, data), as `read_written` reads them back."""
-        return [
-            ("facts", self.facts.to_bytes()),
-            ("articles", self.articles.to_bytes()),
-            ("article_ids", json.dumps(self.article_ids, ensure_ascii=False).encode()),
-            ("generation", str(self.generation).encode()),
-        ]
 
 
 class Retrieval:

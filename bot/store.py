@@ -16,16 +16,23 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 import aiosqlite
 
-from bot.records import ArticleRow, Deleted, Delivery, FactRow, Inserted, StoredFile
+from bot.records import (
+    ArticleRow,
+    ArticleRows,
+    Deleted,
+    Delivery,
+    FactRow,
+    Inserted,
+    KnowledgeWrite,
+    StoredFile,
+    UpdatePostings,
+    Written,
+)
 from bot.text import normalize
-
-if TYPE_CHECKING:
-    from bot.loading import ArticleRows, KnowledgeWrite, UpdatePostings
-    from bot.retrieval import Written
 
 P = ParamSpec("P")
 R = TypeVar("R")
