@@ -193,16 +193,17 @@ def readings(token: str) -> list[str]:
     Without an attached conjunction and preposition (وب، فل، ك...), the future سـ or the
     prefix of a present-tense verb (يشرب as شرب); without a dialect's tense prefix or
     negation (هيرجع and ماجاش as يرجع، رجع and جا), and with the letters readers most often
-    confuse swapped (ض/ظ، د/ذ، ز/ذ); a dialect word as its Modern Standard equivalent (حكى
-    as تحدث, جا as جاء). Stripping ب/ل/ك or هـ from every word would break words that
-    start with those letters (بيت، لبنان، هيكل), so matching tries these readings only for
-    a word the knowledge does not hold as written.
+    confuse swapped (ض/ظ، د/ذ، ز/ذ); a dialect word, with or without its article, as its
+    Modern Standard equivalent (حكى as تحدث, جا as جاء, الماتش as مباراة). Stripping ب/ل/ك
+    or هـ from every word would break words that start with those letters (بيت، لبنان، هيكل),
+    so matching tries these readings only for a word the knowledge does not hold as written.
     """
     clitics = (_PREPOSITION, _AND, _FUTURE, _PRESENT)
     found = [m.group(1) for m in (r.match(token) for r in clitics) if m]
     bare = [token, *found, *_spoken(token)]
     bare = list(dict.fromkeys(bare))
-    standard = [w for b in bare for w in dialect().get(b, ())]
+    # A dialect word is listed bare: الماتش is looked up as ماتش.
+    standard = [w for b in bare for key in (b, strip_clitics(b)) for w in dialect().get(key, ())]
     misspelt = [b.translate(swap) for b in bare for swap in _CONFUSED if b.translate(swap) != b]
     return list(dict.fromkeys(bare + standard + misspelt))
 

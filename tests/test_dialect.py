@@ -136,6 +136,42 @@ def test_a_dialect_verb_is_read_as_its_standard_equivalent() -> None:
     assert "فعل" in readings(normalize("سوى"))
 
 
+# Everyday nouns the dialects borrow or keep (a hospital, a nurse, a car park, a match) meet
+# the standard words a news article uses.
+TOWN = """\
+id: town
+title: "أخبار المدينة"
+sentences:
+  - id: s1
+    text: "يضم المستشفى الجديد 40 ممرضا و12 طبيبا."
+  - id: s2
+    text: "يتسع الموقف الجديد لخمسمئة سيارة قرب المحطة."
+  - id: s3
+    text: "انتهت المباراة النهائية بفوز الفريق المحلي بهدفين."
+  - id: s4
+    text: "أغلقت البلدية الجسر القديم أمام الحافلات حتى نهاية الشهر."
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("شحال من فرملي فالسبيطار الجديد؟", "s1"),  # Maghrebi: nurse, hospital
+        ("قديش طوموبيل بيساع الباركينغ الجديد؟", "s2"),  # loanwords: car, parking
+        ("الماتش الفينال خلص كام جول؟", "s3"),  # Egyptian: match, final, goal
+        ("ليش الكوبري مسكر قدام الباصات؟", "s4"),  # Levantine and Egyptian: bridge, closed, bus
+    ],
+)
+async def test_everyday_dialect_nouns_find_the_standard_fact(
+    site: Site, question: str, fact: str
+) -> None:
+    site.write("town.yaml", TOWN)
+    async with site.engine() as engine:
+        await engine.reload()
+        answer = await engine.ask(question, record=False)
+    assert answer.answers and answer.answers[0].fact_id == fact, question
+
+
 def test_the_words_as_written_come_first_so_standard_words_keep_their_letters() -> None:
     # هيكل and بيروت start like a dialect's prefixed verb: read as written when held.
     for word in ("هيكل", "بيروت", "كيان"):
