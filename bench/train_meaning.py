@@ -13,7 +13,8 @@ The data, gathered through the real engine with the sentence model (bot/meaning.
 
 The ranker is fitted pairwise like the lexical reranker; the judge by logistic regression on
 whether the best candidate is right, then shifted so that `--threshold` (a probability chosen
-from the printed curve of half A) reads as the default min_score.
+from the printed curve of half A) reads as the default min_score. ARCD's figures are also
+given cross-validated: five folds by paragraph, each fitted without its questions.
 
     python -m bench.train_meaning               # prints figures, writes the weights
     python -m bench.train_meaning --dry-run     # prints only
@@ -188,7 +189,7 @@ def figures(judge: Judge, cases: list[Case], floor: float, suggest: float) -> di
     return {
         "right": sum(s >= floor and ok for s, ok, _ in results) / len(asked),
         "wrong": sum(s >= floor and not ok for s, ok, _ in results) / len(asked),
-        "out_of_scope_answered": sum(s >= floor for s in refused) / len(other),
+        "out_of_scope_answered": sum(s >= floor for s in refused) / max(1, len(other)),
         "right_or_suggested": sum(
             (s >= floor and ok) or (s >= suggest and any(top)) for s, ok, top in results
         )
@@ -212,23 +213,20 @@ def main(argv: list[str] | None = None) -> int:
         print("the sentence model cannot load: nothing to train")
         return 0
     if args.reuse and GATHERED.exists():
-        a, b, arcd = pickle.loads(GATHERED.read_bytes())
+        a, b, arcd, paragraphs = pickle.loads(GATHERED.read_bytes())
     else:
         a, b = blind_cases()
-        arcd = ([], [])
+        arcd: tuple[list[Case], list[Case]] = ([], [])
+        paragraphs: list[str] = []
         if ARCD.exists():
-            positives, negatives, _ = arcd_cases()
+            positives, negatives, paragraphs = arcd_cases()
             arcd = (positives, negatives)
         else:
             print(f"{ARCD} is absent: training on the blind set's half A alone")
-        GATHERED.write_bytes(pickle.dumps((a, b, arcd)))
-    cases, weights = list(a) + arcd[0], [BLIND_WEIGHT] * len(a) + [1.0] * len(arcd[0])
-    rank_weights = fit_ranker(cases, weights)
-    unjudged = Judge(tuple(rank_weights), (0.0,) * len(JUDGE_FEATURES), 0.0)
-    judge_weights, bias = fit_judge(unjudged, cases, weights)
-    # Shift: the chosen probability reads as the default min_score.
-    shift = _logit(OPERATING_SCORE / 100) - _logit(args.threshold)
-    judge = Judge(tuple(rank_weights), tuple(judge_weights), bias + shift)
+        GATHERED.write_bytes(pickle.dumps((a, b, arcd, paragraphs)))
+    judge = fit(a, arcd[0], args.threshold)
+    if arcd[0]:
+        cross_validate(a, arcd[0], paragraphs, args.threshold, args.suggest)
     print("min_score  set   right  wrong  oos answered  right or suggested  ranked first")
     sets = [("A", a), ("B", b)] + ([("ARCD", arcd[0] + arcd[1])] if arcd[0] else [])
     for floor in (15, 20, 25, 30, 35):
@@ -242,10 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dry_run:
         shipped = {
             "rank_features": [*FEATURES, *MEANING_FEATURES],
-            "rank_weights": [round(float(v), 4) for v in rank_weights],
+            "rank_weights": [round(float(v), 4) for v in judge.rank_weights],
             "judge_features": list(JUDGE_FEATURES),
-            "weights": [round(float(v), 4) for v in judge_weights],
-            "bias": round(bias + shift, 4),
+            "weights": [round(float(v), 4) for v in judge.weights],
+            "bias": round(judge.bias, 4),
             "trained": "bench/train_meaning.py on ARCD train and half A of tests/data/blind",
             "threshold": args.threshold,
             "half_b_at_default": figures(judge, b, OPERATING_SCORE, args.suggest),
@@ -253,6 +251,36 @@ def main(argv: list[str] | None = None) -> int:
         WEIGHTS.write_text(json.dumps(shipped, ensure_ascii=False, indent=1) + "\n")
         print(f"wrote {WEIGHTS.relative_to(REPO)}")
     return 0
+
+
+def fit(blind: list[Case], arcd: list[Case], threshold: float) -> Judge:
+    """The ranker and the judge fitted on these questions, the judge shifted to `threshold`."""
+    cases, weights = blind + arcd, [BLIND_WEIGHT] * len(blind) + [1.0] * len(arcd)
+    rank_weights = fit_ranker(cases, weights)
+    unjudged = Judge(tuple(rank_weights), (0.0,) * len(JUDGE_FEATURES), 0.0)
+    judge_weights, bias = fit_judge(unjudged, cases, weights)
+    # Shift: the chosen probability reads as the default min_score.
+    shift = _logit(OPERATING_SCORE / 100) - _logit(threshold)
+    return Judge(tuple(rank_weights), tuple(judge_weights), bias + shift)
+
+
+def cross_validate(
+    blind: list[Case], arcd: list[Case], paragraphs: list[str], threshold: float, suggest: float
+) -> None:
+    """ARCD's figures with each fold of paragraphs left out of training, then tested on."""
+    order = list(dict.fromkeys(paragraphs))
+    fold = {p: i % FOLDS for i, p in enumerate(order)}
+    right = first = 0.0
+    for k in range(FOLDS):
+        held = [c for c, p in zip(arcd, paragraphs, strict=True) if fold[p] == k]
+        kept = [c for c, p in zip(arcd, paragraphs, strict=True) if fold[p] != k]
+        f = figures(fit(blind, kept, threshold), held, OPERATING_SCORE, suggest)
+        right += f["right"] * len(held)
+        first += f["ranked_first"] * len(held)
+    print(
+        f"ARCD, {FOLDS} folds by paragraph: answered right at the default {right / len(arcd):.3f}, "
+        f"ranked first {first / len(arcd):.3f}"
+    )
 
 
 def _logit(p: float) -> float:
