@@ -18,6 +18,7 @@ given cross-validated: five folds by paragraph, each fitted without its question
 
     python -m bench.train_meaning               # prints figures, writes the weights
     python -m bench.train_meaning --dry-run     # prints only
+    python -m bench.train_meaning --shipped     # the shipped weights' figures, nothing fitted
 
 Vectors are kept between runs in ~/.cache/sanad/vectors.sqlite3 (texts embedded once).
 """
@@ -208,6 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="refit on the questions gathered by the last run"
     )
+    parser.add_argument(
+        "--shipped",
+        action="store_true",
+        help="fit nothing: print the figures of the weights in bot/data/meaning.json",
+    )
     args = parser.parse_args(argv)
     if meaning.load() is None:
         print("the sentence model cannot load: nothing to train")
@@ -224,9 +230,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"{ARCD} is absent: training on the blind set's half A alone")
         GATHERED.write_bytes(pickle.dumps((a, b, arcd, paragraphs)))
-    judge = fit(a, arcd[0], args.threshold)
-    if arcd[0]:
-        cross_validate(a, arcd[0], paragraphs, args.threshold, args.suggest)
+    if args.shipped:
+        judge = Judge.shipped(FEATURES)
+    else:
+        judge = fit(a, arcd[0], args.threshold)
+        if arcd[0]:
+            cross_validate(a, arcd[0], paragraphs, args.threshold, args.suggest)
     print("min_score  set   right  wrong  oos answered  right or suggested  ranked first")
     sets = [("A", a), ("B", b)] + ([("ARCD", arcd[0] + arcd[1])] if arcd[0] else [])
     for floor in (15, 20, 25, 30, 35):
@@ -237,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{f['out_of_scope_answered']:12.3f}  {f['right_or_suggested']:18.3f}  "
                 f"{f['ranked_first']:.3f}"
             )
-    if not args.dry_run:
+    if not (args.dry_run or args.shipped):
         shipped = {
             "rank_features": [*FEATURES, *MEANING_FEATURES],
             "rank_weights": [round(float(v), 4) for v in judge.rank_weights],
