@@ -9,11 +9,13 @@ knowledge, and the script prints the share answered right (right fact first and 
 threshold), the share whose right fact ranks first (threshold aside) and the share of refusal
 inputs refused.
 
-    python -m bench.typo_quality
+    python -m bench.typo_quality             # by words, as the tests hold it
+    python -m bench.typo_quality --meaning   # the default configuration: meaning on
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import random
 import re
@@ -105,7 +107,7 @@ async def answered_right(engine: Engine, cases: list[tuple[str, str, str]]) -> t
         answer = await engine.ask(question, record=False)
         best = answer.answers[0] if answer.answered else None
         right += best is not None and (best.article_id, best.fact_id) == (article, fact)
-        top = await engine.matcher.match(engine.retrieval, question, 1)
+        top = await engine.matcher.match(engine.retrieval, question, 1, await engine._meaning())
         first += bool(top) and (top[0].fact.article_id, top[0].fact.fact_id) == (article, fact)
     return right / len(cases), first / len(cases)
 
@@ -137,15 +139,18 @@ async def measure(engine: Engine) -> list[str]:
     return rows
 
 
-async def main() -> None:
+async def main(meaning: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "config.yaml"
         path.write_text(
-            f"knowledge_dir: {REPO / 'knowledge'}\ndatabase: {folder}/sanad.sqlite3\n",
+            f"knowledge_dir: {REPO / 'knowledge'}\ndatabase: {folder}/sanad.sqlite3\n"
+            f"matching:\n  semantic: {str(meaning).lower()}\n",
             encoding="utf-8",
         )
         async with Engine(configuration.load(path)) as engine:
             await engine.reload()
+            if meaning:
+                await engine.fill_vectors()
             rows = await measure(engine)
     print("| set | right / first | typo'd: right / first | refused | typo'd: refused |")
     print("| --- | --- | --- | --- | --- |")
@@ -153,4 +158,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--meaning", action="store_true", help="compare meanings too (default)")
+    asyncio.run(main(parser.parse_args().meaning))

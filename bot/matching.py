@@ -103,8 +103,11 @@ ASKED_WEIGHT = 3.0
 # (tests/data/refusals.yaml) while checking ARCD, where nearly every word is known.
 KNOWN_POWER = 2.0
 # How much of a word read as a near word the knowledge holds (a typo corrected, see
-# Query.resolve) counts as known.
-NEAR_KNOWN = 0.5
+# Query.resolve) counts as known. From 0.5 to 0.75, the shipped set with a typo in each
+# question is answered right 0.816 -> 0.857 with meaning on (bench/typo_quality.py) and no
+# more refusals are answered; by words alone, 0.837 -> 0.878 right and one more of its 36
+# typo'd refusals answered.
+NEAR_KNOWN = 0.75
 
 
 @dataclass(frozen=True)

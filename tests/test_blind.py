@@ -2,8 +2,8 @@
 
 Half A was used to train the meaning ranker and the judge (bench/train_meaning.py); half B
 was not. Both are measured, with meaning on as by default, and held to floors just under
-what they measure now (README: "Matching and its quality"), so a change that makes either
-worse fails here.
+what they measure now (docs/matching.md, "Blind set, halves A and B"), so a change that makes
+either worse fails here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.engine import Engine
 
 # Per half: answered right at least, wrong at most, out of scope answered at most, and right
 # or among the suggestions at least.
-FLOORS = {"A": (0.47, 0.09, 0.16, 0.8), "B": (0.48, 0.05, 0.21, 0.84)}
+FLOORS = {"A": (0.49, 0.09, 0.16, 0.8), "B": (0.5, 0.06, 0.21, 0.84)}
 
 
 @pytest.fixture

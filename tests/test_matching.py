@@ -342,7 +342,7 @@ async def test_arcd_quality_stays_above_its_floor() -> None:
     """The whole train split through the real engine, by words and by meaning (a minute).
 
     By words, measured 0.672 / 0.885. With meaning (the default) the judge abstains on more
-    of ARCD's questions, which all have an answer (README: "Matching by meaning"): measured
+    of ARCD's questions, which all have an answer (docs/matching.md, "ARCD"): measured
     0.642 / 0.791, and ranking alone improves.
     """
     paragraphs, questions = read_arcd(ARCD)

@@ -5,7 +5,7 @@ and looked at while it was tuned, and `heldout_questions.yaml` / `heldout_refusa
 written blind from the knowledge as it stood before its editors' questions were enriched,
 in readers' own words (dialect included). The figures are printed (`pytest -s`) and held
 to floors: the 0.9 targets on the first set, and just under what the matcher measures now on
-the held-out set (README: "Matching and its quality"), so a change that makes either worse
+the held-out set (docs/matching.md, "Shipped sets"), so a change that makes either worse
 fails here.
 """
 
@@ -98,7 +98,7 @@ async def test_what_the_knowledge_does_not_hold_is_refused(shipped: Engine, name
     assert refused >= FLOORS[name][2], "\n".join(answered)
 
 
-# Floors with meaning on, the default (README: "Matching by meaning"): (right, refused).
+# Floors with meaning on, the default (docs/matching.md, "Shipped sets"): (right, refused).
 MEANING_FLOORS = {"shipped": (TARGET, TARGET), "heldout": (0.86, 0.87)}
 
 
