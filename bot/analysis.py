@@ -9,7 +9,7 @@ question never re-reads or re-stems the knowledge.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -98,13 +98,18 @@ _WANTED = {"why": "r", "when": "d", "how_many": "n"}
 
 
 def wanted_cue(text: str) -> str | None:
-    """The kind of answer a question wants the fact to hold, as a cue letter (see _cues).
+    """The kind of answer a question wants the fact to hold, as a cue letter (see _cues)."""
+    words = normalize(text).split()
+    return wanted_in(words, asking_in(words)[0])
+
+
+def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
+    """wanted_cue of a question already normalised into words, whose kind is known.
 
     An age or an amount of money is a number of a kind: كم عمر wants an age, not any
     figure the fact holds about the same person.
     """
-    kind, _ = asking(text)
-    folded = normalize(text)
+    folded = " ".join(words)
     if kind in ("how_many", "what", "which", None) and _ASKS_AGE.search(folded):
         return "a"
     if kind in ("how_many", "what", "which") and _ASKS_MONEY.search(folded):
@@ -209,12 +214,17 @@ def question_kind(text: str) -> str | None:
 
 
 def asking(text: str) -> tuple[str | None, str | None]:
-    """The question's kind, and the noun after أي that named it (None when there is none).
+    """The question's kind, and the noun after أي that named it (None when there is none)."""
+    return asking_in(normalize(text).split())
+
+
+def asking_in(normalised: Sequence[str]) -> tuple[str | None, str | None]:
+    """asking() of a question already normalised into words.
 
     في أي عاصمة asks where and في أي عام when: that noun names the kind of answer, which a
     fact may give only by its instance (بيونغ يانغ، 2024).
     """
-    words = normalize(text).split()[:5]
+    words = normalised[:5]
     for i, word in enumerate(words):
         kind = _KIND_OF.get(word)
         following = words[i + 1] if i + 1 < len(words) else ""

@@ -359,7 +359,9 @@ class Engine:
         found = (
             []
             if unasked
-            else await self.matcher.match(self.retrieval, question, wanted, await self._meaning())
+            else await self.matcher.match(
+                self.retrieval, question, wanted, await self._meaning(), words=words
+            )
         )
         scored = found[: max(top, 2)]
         answered = self._confident(scored)

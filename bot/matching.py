@@ -33,9 +33,18 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.analysis import GROUP, CandidateRow, asking, wanted_cue
+from bot.analysis import GROUP, CandidateRow, asking_in, wanted_in
 from bot.judge import Candidate, Judge
-from bot.text import content_tokens, light_stem, optional, readings, root, smalltalk, stem
+from bot.text import (
+    light_stem,
+    optional,
+    readings,
+    root,
+    smalltalk,
+    stem,
+    stopwords,
+    tokens,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -137,19 +146,29 @@ class Query:
     wanted: str | None = None
 
     @classmethod
-    def parse(cls, question: str) -> Query:
-        """Readings of each content word and the question's kind; nothing for small talk."""
-        words = content_tokens(question)
-        if all(word in smalltalk() for word in words):
+    def parse(cls, question: str, words: Sequence[str] | None = None) -> Query:
+        """Readings of each content word and the question's kind; nothing for small talk.
+
+        `words`: the question already normalised into words (tokens()), when the caller has
+        them; the text itself is kept as written, for the sentence model.
+        """
+        folded = tokens(question) if words is None else list(words)
+        stop = stopwords()
+        content = [w for w in folded if w not in stop]
+        if all(word in smalltalk() for word in content):
             return cls(question, None, ())
-        kind, typed = asking(question)
+        kind, typed = asking_in(folded)
         readings_of = (
             tuple(dict.fromkeys((stem(r), light_stem(r), root(r)) for r in readings(w)))
-            for w in words
+            for w in content
         )
-        dropped = {i for i, w in enumerate(words) if w == typed or optional(w)}
+        dropped = {i for i, w in enumerate(content) if w == typed or optional(w)}
         return cls(
-            question, kind, tuple(readings_of), frozenset(dropped), wanted=wanted_cue(question)
+            question,
+            kind,
+            tuple(readings_of),
+            frozenset(dropped),
+            wanted=wanted_in(folded, kind),
         )
 
     @cached_property
@@ -342,10 +361,19 @@ class Matcher:
         self.judge = judge
 
     async def match(
-        self, store: Retrieval, question: str, top: int, meaning: Meaning | None = None
+        self,
+        store: Retrieval,
+        question: str,
+        top: int,
+        meaning: Meaning | None = None,
+        *,
+        words: Sequence[str] | None = None,
     ) -> list[ScoredFact]:
-        """The best `top` facts for question, best first (no threshold applied here)."""
-        ranked = (await self.rank(store, Query.parse(question), meaning))[:top]
+        """The best `top` facts for question, best first (no threshold applied here).
+
+        `words`: the question normalised into words, when the caller has them already.
+        """
+        ranked = (await self.rank(store, Query.parse(question, words), meaning))[:top]
         facts = await store.facts([r.row.rowid for r in ranked])
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
