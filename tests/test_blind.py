@@ -41,6 +41,7 @@ def test_the_set_is_as_large_as_promised() -> None:
     assert len(list((BLIND / "articles").glob("*.yaml"))) >= 6
 
 
+@pytest.mark.slow
 async def test_readers_own_words(blind: Engine) -> None:
     for half, (questions, refusals) in halves().items():
         await measure(blind, half, questions, refusals)

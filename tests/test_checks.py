@@ -44,6 +44,7 @@ def test_ci_runs_the_checks_after_the_tests_and_ruff() -> None:
     assert [line for line in lines if line in order] == order
 
 
+@pytest.mark.slow
 def test_mypy_refuses_an_untyped_function(tmp_path: Path) -> None:
     (tmp_path / "untyped.py").write_text("def double(x):\n    return x * 2\n")
     args = ["--config-file", str(PYPROJECT), "--cache-dir", str(tmp_path / "cache"), "untyped.py"]
@@ -77,6 +78,7 @@ def _function(name: str, alike: int, returned: int) -> str:
     return f"def {name}(text: str, total: int) -> int:\n{body}\n    return total + {returned}\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("alike", "refused"), [(6, True), (5, False)])
 def test_the_duplicate_check_refuses_six_repeated_lines(
     tmp_path: Path, alike: int, refused: bool
@@ -91,6 +93,7 @@ def test_the_duplicate_check_refuses_six_repeated_lines(
     assert ("R0801" in checked.stdout) == refused
 
 
+@pytest.mark.slow
 def test_the_duplicate_check_runs_nothing_else(tmp_path: Path) -> None:
     """pylint here is only the duplicate check: ruff and mypy own style and types."""
     (tmp_path / "messy.py").write_text(

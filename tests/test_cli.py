@@ -15,6 +15,9 @@ from conftest import CLINIC, ECLIPSE, TREATY, Run, Site, run_sanad
 
 from bot.messages import EMPTY_QUESTION, NOT_FOUND, SMALL_TALK
 
+# Out of the quick loop: each test starts real `sanad` processes (about 17 s in all).
+pytestmark = pytest.mark.slow
+
 Sanad = Callable[..., Run]
 
 DATE_QUESTION = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"

@@ -19,6 +19,9 @@ from conftest import Run, Site
 from bot import config as configuration
 from bot.store import APPLICATION_ID
 
+# Out of the quick loop: each test starts real `sanad` processes (about 7 s in all).
+pytestmark = pytest.mark.slow
+
 Sanad = Callable[..., Run]
 QUESTION = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"
 

@@ -16,6 +16,9 @@ from conftest import REPO, Run, Site
 
 from bot.messages import right_to_left
 
+# Out of the quick loop: each test starts real `sanad` processes, some on a terminal.
+pytestmark = pytest.mark.slow
+
 Sanad = Callable[..., Run]
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK
 DATE_QUESTION = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"

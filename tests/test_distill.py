@@ -405,6 +405,7 @@ async def test_the_sample_article_round_trips_into_answers(tmp_path: Path) -> No
 # -- the command line ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_cli_prints_a_draft_with_the_options_given(tmp_path: Path) -> None:
     done = run_sanad(
         "distill",
@@ -434,6 +435,7 @@ def test_the_cli_prints_a_draft_with_the_options_given(tmp_path: Path) -> None:
     assert yaml.safe_load(from_stdin.stdout)["facts"] == yaml.safe_load(done.stdout)["facts"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -456,6 +458,7 @@ def test_the_cli_refuses_a_file_in_one_line(
     assert line.startswith(f"sanad: {path}: ") and message in line
 
 
+@pytest.mark.slow
 def test_the_cli_refuses_bad_options_as_usage_errors(tmp_path: Path) -> None:
     for option, value in (("--published", "2025-13-01"), ("--url", "x"), ("--id", "A B")):
         done = run_sanad("distill", str(TRICKY), option, value, cwd=tmp_path)

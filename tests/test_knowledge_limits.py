@@ -41,6 +41,7 @@ def test_a_billion_laughs_file_is_refused_before_it_is_expanded(tmp_path: Path) 
     assert [(e.path, e.line) for e in errors] == [("big.yaml", 8)]
 
 
+@pytest.mark.slow
 def test_an_article_of_many_sentences_reads_whole() -> None:
     # Quadratic before (a list scanned per sentence and per fact): 62,000 took minutes.
     count = 30_000
@@ -87,6 +88,7 @@ def test_control_characters_in_errors_are_escaped(tmp_path: Path) -> None:
     assert printable("عربي\tو\u2028x\x9b") == r"عربي\tو\u2028x\x9b"
 
 
+@pytest.mark.slow
 def test_errors_are_sorted_by_file_whatever_order_the_paths_are_given(site: Site) -> None:
     site.write("z.yaml", "id: z\n")
     site.write("a.yaml", "id: a\n")
@@ -117,6 +119,7 @@ async def test_validate_and_load_blame_a_duplicate_id_on_the_same_file(site: Sit
             path.unlink()
 
 
+@pytest.mark.slow
 async def test_a_link_out_of_the_knowledge_folder_is_an_error_naming_it(site: Site) -> None:
     os.symlink(site.config_path, site.knowledge / "config.yaml")
     inside = site.write("inner/eclipse.yaml", ECLIPSE)

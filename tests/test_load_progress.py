@@ -111,6 +111,7 @@ def on_a_terminal(site: Site, *args: str) -> tuple[str, str]:
     return out.decode(), shown.decode().replace("\r", "\n")
 
 
+@pytest.mark.slow
 def test_sanad_load_shows_a_bar_per_step_on_a_terminal(many: Site) -> None:
     out, shown = on_a_terminal(many, "load")
     total = FILES + 1
@@ -120,6 +121,7 @@ def test_sanad_load_shows_a_bar_per_step_on_a_terminal(many: Site) -> None:
     assert shown.index(READING) < shown.index(ANALYSING)
 
 
+@pytest.mark.slow
 def test_sanad_validate_shows_the_reading_bar_on_a_terminal(many: Site) -> None:
     out, shown = on_a_terminal(many, "validate")
     assert out == ""
@@ -127,6 +129,7 @@ def test_sanad_validate_shows_the_reading_bar_on_a_terminal(many: Site) -> None:
     assert f"ok: {FILES + 1} article(s)" in shown
 
 
+@pytest.mark.slow
 def test_no_bar_when_standard_error_is_not_a_terminal(many: Site) -> None:
     run = run_sanad("--config", str(many.config_path), "load", cwd=Path(many.root))
     assert run.returncode == 0, run.stderr

@@ -137,6 +137,7 @@ def test_ask_embeds_a_small_knowledge_base_before_answering(
     assert answer["answers"][0]["fact_id"] == "s1"  # type: ignore[index]
 
 
+@pytest.mark.slow
 def test_an_unsure_answer_offers_the_closest_facts_as_suggestions(
     site: Site, sanad: Callable[..., Run]
 ) -> None:
@@ -148,6 +149,7 @@ def test_an_unsure_answer_offers_the_closest_facts_as_suggestions(
     assert all(0 < item["score"] < 25 for item in suggested)  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 def test_meaning_can_be_switched_off(site: Site, sanad: Callable[..., Run]) -> None:
     meaning_on(site)
     site.config_path.write_text(

@@ -102,6 +102,7 @@ async def test_what_the_knowledge_does_not_hold_is_refused(shipped: Engine, name
 MEANING_FLOORS = {"shipped": (TARGET, TARGET), "heldout": (0.86, 0.87)}
 
 
+@pytest.mark.slow
 async def test_with_meaning_the_sets_hold_their_floors(shipped_site: Site) -> None:
     """Both sets again with vectors filled, as `sanad ask` and the bot answer by default."""
     shipped_site.config_path.write_text(

@@ -57,6 +57,7 @@ def test_the_readme_opens_with_two_commands() -> None:
     assert install_and_test == "pip install '.[test]' && pytest"
 
 
+@pytest.mark.slow
 def test_the_first_command_installs_and_answers_from_the_shipped_knowledge(
     tmp_path: Path,
 ) -> None:

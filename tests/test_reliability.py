@@ -27,6 +27,10 @@ from conftest import WORDS_ONLY, Run, run_sanad
 
 from bot.store import APPLICATION_ID
 
+# Out of the quick loop: real `sanad` processes killed, run together and short of disk
+# (about 15 s).
+pytestmark = pytest.mark.slow
+
 WORDS = [
     "روسيا",
     "كوريا",
@@ -174,7 +178,6 @@ def counted(report: dict[str, list[str]], label: str) -> int:
 # -- SIGKILL during a load ---------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_a_load_killed_at_any_moment_leaves_the_old_or_the_new_knowledge_whole(
     tmp_path: Path,
 ) -> None:

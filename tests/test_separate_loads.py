@@ -103,6 +103,7 @@ def running(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_the_loader_process_ends_when_the_process_that_started_it_is_killed(
     config: configuration.Config,

@@ -157,6 +157,7 @@ def held_a_while(path: Path) -> bool:
     return writer_holds_the_lock(path)
 
 
+@pytest.mark.slow
 async def test_a_load_killed_mid_transaction_leaves_the_previous_knowledge(
     sanad: Callable[..., Run], site: Site
 ) -> None:
@@ -204,6 +205,7 @@ async def test_topics_of_articles_and_facts_are_stored(engine: Engine, site: Sit
     assert dict(await engine.topics()) == {"معاهدات": 1, "علوم": 1}
 
 
+@pytest.mark.slow
 async def test_readers_get_the_old_knowledge_while_a_load_runs(site: Site) -> None:
     async with site.engine() as engine:
         await engine.reload()

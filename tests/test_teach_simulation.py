@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bench.teach_simulation import REFUSED, RIGHT, read_set, rows, simulate, split
+
+# Out of the quick loop: the simulation teaches and asks over the blind set (about 5 s).
+pytestmark = pytest.mark.slow
 
 
 async def test_taught_questions_are_answered_and_refusals_hold(tmp_path: Path) -> None:

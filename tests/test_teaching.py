@@ -189,6 +189,7 @@ def test_an_invalid_file_is_refused() -> None:
 PARAPHRASE = "ما الذي يجعل الشمس تختفي عن الأنظار نهارًا؟"
 
 
+@pytest.mark.slow
 def test_review_teach_and_dismiss_from_the_command_line(sanad: Sanad, site: Site) -> None:
     site.write(
         "eclipse.yaml",
@@ -235,6 +236,7 @@ def test_review_teach_and_dismiss_from_the_command_line(sanad: Sanad, site: Site
     assert back["count"] == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -252,6 +254,7 @@ def test_teach_refuses_an_unknown_fact_in_one_line(
     assert (site.knowledge / "treaty.yaml").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_teach_refuses_a_result_that_would_not_validate(sanad: Sanad, site: Site) -> None:
     sanad("load")
     site.write("copy.yaml", (site.knowledge / "treaty.yaml").read_text(encoding="utf-8"))

@@ -12,6 +12,9 @@ from fakebotapi import BotProcess, Call, FakeBotAPI, check_html
 from bot.messages import NOT_FOUND
 from bot.telegram import wording
 
+# Out of the quick loop: a real `sanad run` takes admin commands and uploads (about 1.5 s).
+pytestmark = pytest.mark.slow
+
 ADMIN = 111
 STRANGER = 222
 

@@ -17,6 +17,9 @@ from bot.messages import NOT_FOUND
 from bot.telegram import wording
 from bot.telegram.drafts import Options, parse_options
 
+# Out of the quick loop: a real `sanad run` drafts, publishes and restarts (about 4 s).
+pytestmark = pytest.mark.slow
+
 ADMIN = 111
 STRANGER = 222
 DATA = Path(__file__).resolve().parent / "data"

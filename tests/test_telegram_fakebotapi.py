@@ -78,6 +78,7 @@ async def test_a_fault_can_be_limited_to_a_method(api: FakeBotAPI, bot: Bot) -> 
             await bot.send_message(78, "x")
 
 
+@pytest.mark.slow
 async def test_long_polling_waits_for_updates_and_honours_the_offset(
     api: FakeBotAPI, bot: Bot
 ) -> None:

@@ -22,6 +22,9 @@ from fakebotapi import BAD_JSON, HTML_PAGE, RESET, SLOW, BotProcess, Call, FakeB
 
 from bot.telegram import wording
 
+# Out of the quick loop: a real `sanad run` waits out each fault (about a minute in all).
+pytestmark = pytest.mark.slow
+
 ADMIN = 900
 QUESTION = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"
 TIMEOUT = 2.0  # telegram.timeout for these bots: a SLOW fault answers later than this
@@ -198,9 +201,7 @@ def test_an_upload_whose_download_fails(api: FakeBotAPI, bot: BotProcess) -> Non
     assert no_faults_left(api)
 
 
-@pytest.mark.parametrize(
-    "kind", [pytest.param(k, marks=pytest.mark.slow) if k == "slow" else k for k in KINDS]
-)
+@pytest.mark.parametrize("kind", KINDS)
 def test_polling(api: FakeBotAPI, bot: BotProcess, kind: str) -> None:
     """A getUpdates whose answer is lost leaves its updates for the next one.
 

@@ -48,6 +48,7 @@ def test_sigkill_during_bursts_loses_no_question(own_api: FakeBotAPI, tmp_path: 
     assert all(handled for _, handled in inbox(tmp_path))
 
 
+@pytest.mark.slow
 def test_a_stop_in_a_burst_leaves_the_rest_for_the_next_start(
     own_api: FakeBotAPI, tmp_path: Path
 ) -> None:
@@ -69,6 +70,7 @@ def test_a_stop_in_a_burst_leaves_the_rest_for_the_next_start(
     assert bot.stop() == 0
 
 
+@pytest.mark.slow
 def test_an_update_sent_again_is_handled_once(own_api: FakeBotAPI, tmp_path: Path) -> None:
     """A webhook delivery repeated (Telegram retries when unsure) is answered once."""
     port = free_port()
@@ -91,6 +93,7 @@ def test_an_update_sent_again_is_handled_once(own_api: FakeBotAPI, tmp_path: Pat
     assert len(own_api.sent("sendMessage", chat_id=6)) == 1
 
 
+@pytest.mark.slow
 def test_handled_updates_are_forgotten_after_a_day(own_api: FakeBotAPI, tmp_path: Path) -> None:
     bot = make_bot(own_api, tmp_path).start()
     mark = own_api.mark()

@@ -13,6 +13,9 @@ from fakebotapi import BotProcess, FakeBotAPI, check_html
 
 from bot.messages import NOT_SURE
 
+# Out of the quick loop: a real `sanad run` with meaning on, its model loaded (about 3 s).
+pytestmark = pytest.mark.slow
+
 ADMIN = 111
 READER = 333
 

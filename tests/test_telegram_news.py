@@ -16,6 +16,10 @@ from fakebotapi import BOT_ID, BotProcess, Call, FakeBotAPI, check_html
 
 from bot.telegram import wording
 
+# Out of the quick loop: real `sanad run` processes broadcast, are killed and start again
+# (about 20 s).
+pytestmark = pytest.mark.slow
+
 ADMIN = 111
 NEWS_MARK = "📰"
 FAST = "news:\n  per_second: 30\n  private_seconds: 0.2\n"

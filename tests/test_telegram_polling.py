@@ -11,6 +11,9 @@ import pytest
 from fakebotapi import BotProcess, FakeBotAPI
 from test_telegram_run import ARTICLE, QUESTION
 
+# Out of the quick loop: a real `sanad run` backs off from failing polls (about 20 s).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def bot(own_api: FakeBotAPI, tmp_path: Path) -> Iterator[BotProcess]:

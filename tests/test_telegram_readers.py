@@ -181,6 +181,7 @@ def test_a_group_answers_a_reply_to_the_bot(api: FakeBotAPI, bot: BotProcess) ->
     assert "كورسك" in check_html(reply.text).text
 
 
+@pytest.mark.slow
 def test_a_group_is_quiet_otherwise(api: FakeBotAPI, bot: BotProcess) -> None:
     group, user = api.group(-2004), api.user(2004)
     mark = api.mark()
@@ -381,6 +382,7 @@ def test_other_messages_in_private(api: FakeBotAPI, bot: BotProcess) -> None:
     assert wording.UNKNOWN_COMMAND in reply.text
 
 
+@pytest.mark.slow
 def test_flood_control_answers_then_warns_once_then_waits(api: FakeBotAPI, bot: BotProcess) -> None:
     chat = api.private(7001)
     mark = api.mark()
@@ -394,6 +396,7 @@ def test_flood_control_answers_then_warns_once_then_waits(api: FakeBotAPI, bot: 
     assert sum(TREATY_STATEMENT in t for t in texts) == FLOOD_LIMIT
 
 
+@pytest.mark.slow
 def test_the_bot_survives_server_errors(api: FakeBotAPI, bot: BotProcess) -> None:
     chat = api.private(8001)
     api.fail(chat["id"], 500, "Internal Server Error", methods=("sendMessage",))
@@ -409,6 +412,7 @@ def test_the_bot_survives_server_errors(api: FakeBotAPI, bot: BotProcess) -> Non
     assert f"sendMessage to chat {chat['id']}: Internal Server Error; trying again" in bot.log()
 
 
+@pytest.mark.slow
 def test_a_429_on_a_reply_waits_and_sends_it(api: FakeBotAPI, bot: BotProcess) -> None:
     chat = api.private(8002)
     api.fail(

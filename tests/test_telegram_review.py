@@ -16,6 +16,9 @@ from fakebotapi import BotProcess, Call, FakeBotAPI, check_html
 from bot.messages import NOT_FOUND, NOT_SURE
 from bot.telegram import wording
 
+# Out of the quick loop: a real `sanad run` takes votes and teaches (about 1.5 s).
+pytestmark = pytest.mark.slow
+
 ADMIN = 111
 STRANGER = 222
 

@@ -16,6 +16,9 @@ from fakebotapi import BotProcess, FakeBotAPI, check_html
 
 from bot.telegram import wording
 
+# Out of the quick loop: each test starts and stops a `sanad run` of its own (about 7 s).
+pytestmark = pytest.mark.slow
+
 ARTICLE = """\
 id: eclipse
 title: "كسوف الشمس"
