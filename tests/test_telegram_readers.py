@@ -91,6 +91,8 @@ TREATY_QUESTION = "متى أبرمت معاهدة الشراكة الإسترا�
 TREATY_STATEMENT = "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024."
 TREATY_QUOTE = "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024 في بيونغ يانغ."
 UNKNOWN_QUESTION = "ما عاصمة البرازيل وكم عدد سكانها؟"
+# Close to the eclipse article by words, not answered by it: facts to suggest, no answer.
+UNSURE_QUESTION = "ما مدة كسوف الشمس؟"
 FLOOD_LIMIT = 4
 
 
@@ -306,6 +308,19 @@ def test_inline_mode_offers_rendered_answers(api: FakeBotAPI, bot: BotProcess) -
     edit = api.wait_for("editMessageText", after=mark)
     assert edit.params["inline_message_id"] == "inline-msg-1"
     check_html(edit.text)
+
+
+def test_inline_mode_when_unsure_offers_the_close_facts_under_a_button_that_says_so(
+    api: FakeBotAPI, bot: BotProcess
+) -> None:
+    mark = api.mark()
+    api.inline_query(api.user(5003), UNSURE_QUESTION)
+    call = api.wait_for("answerInlineQuery", after=mark)
+    assert call.params["button"]["text"] == wording.INLINE_NOT_SURE
+    results = call.params["results"]
+    assert 1 <= len(results) <= 3
+    shown = check_html(results[0]["input_message_content"]["message_text"])
+    assert "كسوف" in shown.text
 
 
 @pytest.mark.parametrize("text", ["", "   ", UNKNOWN_QUESTION])

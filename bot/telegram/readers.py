@@ -245,7 +245,8 @@ async def inline(update: Update, context: SanadContext) -> None:
     """`@bot QUESTION` in any chat: the best few answers, each sent as the rendered answer.
 
     Inline queries arrive while the reader is still typing, so they are not logged as
-    questions; the reader can ask in a private chat when nothing fits.
+    questions; the reader can ask in a private chat when nothing fits. When unsure, the close
+    facts are the results, under a button that says so.
     """
     query = update.inline_query
     assert query is not None
@@ -261,23 +262,30 @@ async def inline(update: Update, context: SanadContext) -> None:
         button = InlineQueryResultsButton(text=wording.INLINE_EMPTY, start_parameter="inline")
         await query.answer([], button=button, cache_time=300)
         return
-    if not answer.answered:
+    if not answer.answered and not answer.answers:
         button = InlineQueryResultsButton(text=wording.INLINE_NOT_FOUND, start_parameter="ask")
         await query.answer([], button=button, cache_time=30)
         return
-    results = [
-        InlineQueryResultArticle(
-            id=_result_id(item),
-            title=render.label(item.statement, 100),
-            description=render.label(item.title, 100),
-            input_message_content=InputTextMessageContent(
-                render.answer(item), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
-            ),
-            reply_markup=keyboards.more(item, services.callback_data),
-        )
-        for item in services.engine.shown(answer).answers
-    ]
-    await query.answer(results, cache_time=60)
+    results = [_inline_result(item, services) for item in services.engine.shown(answer).answers]
+    if answer.answered:
+        await query.answer(results, cache_time=60)
+        return
+    # Unsure: the close facts are offered under a button that says so, never as the answer.
+    button = InlineQueryResultsButton(text=wording.INLINE_NOT_SURE, start_parameter="ask")
+    await query.answer(results, button=button, cache_time=30)
+
+
+def _inline_result(item: AnswerItem, services: Services) -> InlineQueryResultArticle:
+    """One fact as an inline result: sent as its full answer, with its quote and source."""
+    return InlineQueryResultArticle(
+        id=_result_id(item),
+        title=render.label(item.statement, 100),
+        description=render.label(item.title, 100),
+        input_message_content=InputTextMessageContent(
+            render.answer(item), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+        ),
+        reply_markup=keyboards.more(item, services.callback_data),
+    )
 
 
 def _result_id(item: AnswerItem) -> str:
