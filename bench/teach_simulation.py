@@ -20,8 +20,8 @@ even positions, taught; half B, the odd positions and never tuned on, measured).
     python -m bench.teach_simulation --articles 2          # the first two articles only
 
 About a minute on 2 shared cores. Measured (docs/editors.md, "What teaching buys"): the taught
-half goes from 0.42-0.52 right to 0.98-1.00, every question taught answered right; the other
-half's share right gains 0.01-0.02; out of scope answered goes from 0.18 to 0.19-0.26.
+half goes from 0.50 right to 0.97-0.98, every question taught answered right; the other
+half's share right gains 0.00-0.03; out of scope answered goes from 0.18 to 0.24.
 """
 
 from __future__ import annotations
