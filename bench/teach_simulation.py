@@ -21,7 +21,7 @@ even positions, taught; half B, the odd positions and never tuned on, measured).
 
 About a minute on 2 shared cores. Measured (docs/editors.md, "What teaching buys"): the taught
 half goes from 0.50 right to 0.97-0.98, every question taught answered right; the other
-half's share right gains 0.00-0.03; out of scope answered goes from 0.18 to 0.24.
+half's share right gains 0.00-0.03; out of scope answered goes from 0.18 to 0.23.
 """
 
 from __future__ import annotations

@@ -93,8 +93,8 @@ _OPENING = r"^(?:\S+ ){0,2}?(?:ال)?"
 _ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مساحة مسافة معدل متوسط", _OPENING)
 # Nouns after ما that ask for a reason: «ما سبب»، «ما أسباب».
 _ASKS_REASON = _any_word("سبب أسباب دافع دوافع", _OPENING)
-# The cue each kind of question wants in its answer.
-_WANTED = {"why": "r", "when": "d", "how_many": "n"}
+# The cue each kind of question wants in its answer, unless its words ask for more (an age).
+KIND_CUES = {"why": "r", "when": "d", "how_many": "n"}
 
 
 def wanted_cue(text: str) -> str | None:
@@ -118,7 +118,7 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
         return "n"
     if kind == "what" and _ASKS_REASON.search(folded):
         return "r"
-    return _WANTED.get(kind or "")
+    return KIND_CUES.get(kind or "")
 
 
 class FactTerms(NamedTuple):

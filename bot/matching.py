@@ -33,7 +33,7 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.analysis import GROUP, CandidateRow, asking_in, wanted_in
+from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, wanted_in
 from bot.judge import Candidate, Judge
 from bot.text import (
     light_stem,
@@ -490,7 +490,7 @@ class Matcher:
                 asked = max(asked, close * (1.0 if _same_kind(query.kind, kind) else OTHER_KIND))
         points = score(model, features, asked, weigh.known)
         fits = _fits(query.kind, cues, kinds)
-        holds = not query.wanted or query.wanted in cues or query.kind in kinds.split()
+        holds = not query.wanted or query.wanted in cues or _asked_of(query, kinds)
         return Ranked(row, features, asked, weigh.known, fits, round(points, 2), holds)
 
 
@@ -563,6 +563,15 @@ def _holds(counts: dict[tuple[str, str], int], terms: Iterable[str]) -> bool:
     In any column: a light stem of the question may be the Snowball stem of a fact's word.
     """
     return any(counts.get((term, column)) for term in terms for column in _COLUMNS)
+
+
+def _asked_of(query: Query, kinds: str) -> bool:
+    """Whether an editor asked this fact a question of the query's kind, for its wanted cue.
+
+    An editor's كم question says the fact gives a number, not an age or an amount: after
+    «كم دقيقة يوفر الجسر؟» is taught, «كم عمر المحافظ؟» must still find the age itself.
+    """
+    return query.kind in kinds.split() and query.wanted == KIND_CUES.get(query.kind or "")
 
 
 def _fits(kind: str | None, cues: str, kinds: str) -> bool:

@@ -102,6 +102,39 @@ def test_the_question_says_what_its_answer_must_hold(question: str, cue: str | N
     assert wanted_cue(question) == cue
 
 
+BRIDGE = """\
+id: bridge
+title: "جسر جديد في المدينة"
+sentences:
+  - id: s1
+    text: "يوفر الجسر الجديد عشرين دقيقة على السائقين في أوقات الزحام."
+facts:
+  - id: saved
+    statement: "يوفر الجسر الجديد عشرين دقيقة على السائقين في أوقات الزحام."
+    source: [s1]
+    questions: ["كم دقيقة يوفر الجسر الجديد؟"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "holds"),
+    [
+        ("كم دقيقة يوفر الجسر؟", True),  # a number: the fact holds one
+        ("كم عمر الجسر الجديد؟", False),  # an age: an editor's كم question does not give one
+        ("كم كلفة الجسر الجديد؟", False),  # an amount of money: nor does it give one
+    ],
+)
+async def test_an_editors_question_word_does_not_stand_for_an_age_or_an_amount(
+    site: Site, question: str, holds: bool
+) -> None:
+    site.write("bridge.yaml", BRIDGE)
+    async with site.engine() as engine:
+        await engine.reload()
+        found = await engine.matcher.gather(engine.retrieval, Query.parse(question))
+    assert found.by_words[0].row.fact_id == "saved"
+    assert found.by_words[0].holds is holds
+
+
 def test_dialect_function_words_are_not_read_as_what_is_asked() -> None:
     # Unknown to the knowledge, they would count as words it never mentions.
     query = Query.parse("هاد الاتفاق مش رح يتأجل، مو هيك؟")
