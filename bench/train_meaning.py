@@ -218,8 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     if meaning.load() is None:
         print("the sentence model cannot load: nothing to train")
         return 0
-    if args.reuse and GATHERED.exists():
-        a, b, arcd, paragraphs = pickle.loads(GATHERED.read_bytes())
+    saved = pickle.loads(GATHERED.read_bytes()) if args.reuse and GATHERED.exists() else None
+    if saved is not None and len(saved) == 4:  # an older run kept fewer: gather again
+        a, b, arcd, paragraphs = saved
     else:
         a, b = blind_cases()
         arcd: tuple[list[Case], list[Case]] = ([], [])
