@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
+import struct
 import subprocess
 import sys
+import termios
 import textwrap
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -168,6 +172,39 @@ def run_sanad(
         check=False,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def on_a_terminal(site: Site, *args: str, terminal: str = "stderr") -> tuple[str, str]:
+    """`sanad ARGS` with one stream ("stdout" or "stderr") on a 100-column pseudo-terminal.
+
+    Returns the other stream, and what the terminal showed with every line ending (a bar's
+    carriage return included) made a newline. The process must succeed.
+    """
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, terminal: follower}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(site.config_path), *args],
+        cwd=site.root,
+        stdin=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if k != "SANAD_CONFIG"},
+        **streams,
+    )
+    os.close(follower)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: every writer closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    out, err = process.communicate(timeout=120)
+    piped = (err if terminal == "stdout" else out).decode()
+    assert process.returncode == 0, shown.decode() + piped
+    return piped, shown.decode().replace("\r\n", "\n").replace("\r", "\n")
 
 
 @pytest.fixture

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
-import subprocess
-import sys
 import tomllib
 from collections.abc import Callable
 
 import pytest
-from conftest import REPO, Run, Site
+from conftest import REPO, Run, Site, on_a_terminal
 
 from bot.messages import right_to_left
 
@@ -88,28 +84,6 @@ def test_chat_marks_its_greeting_prompt_and_answers(sanad: Sanad) -> None:
 
 def test_a_terminal_gets_marks_by_default(site: Site) -> None:
     """On a real pseudo-terminal, with no flag, the Arabic lines come marked."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(site.config_path), "ask", DATE_QUESTION],
-        cwd=site.root,
-        stdin=subprocess.DEVNULL,
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        env={k: v for k, v in os.environ.items() if k != "SANAD_CONFIG"},
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the process closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    _, err = process.communicate(timeout=120)
-    assert process.returncode == 0, err
-    shown = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    _, shown = on_a_terminal(site, "ask", DATE_QUESTION, terminal="stdout")
     assert "19 حزيران/ يونيو 2024" in shown
     assert_marked(shown)

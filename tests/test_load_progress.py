@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
-import struct
-import subprocess
-import sys
-import termios
 from pathlib import Path
 
 import pytest
-from conftest import Site, run_sanad
+from conftest import Site, on_a_terminal, run_sanad
 
 from bot import loading
 from bot.knowledge import ANALYSING, READING
@@ -81,34 +75,6 @@ async def test_analysis_spread_over_workers_reports_its_pieces_in_order(
     assert [done for done, _ in analysed] == sorted({done for done, _ in analysed})
     assert analysed[-1] == (total, total)
     assert answer.answered
-
-
-def on_a_terminal(site: Site, *args: str) -> tuple[str, str]:
-    """Run `sanad ARGS` with standard error on a 100-column pseudo-terminal."""
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(site.config_path), *args],
-        cwd=site.root,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=follower,
-        env={k: v for k, v in os.environ.items() if k != "SANAD_CONFIG"},
-    )
-    os.close(follower)
-    shown = bytearray()
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: every writer closed the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(leader)
-    out, _ = process.communicate(timeout=120)
-    assert process.returncode == 0, shown.decode()
-    return out.decode(), shown.decode().replace("\r", "\n")
 
 
 @pytest.mark.slow
