@@ -145,6 +145,14 @@ def shipped_site(tmp_path: Path) -> Site:
     return made
 
 
+@pytest.fixture
+async def shipped(shipped_site: Site) -> AsyncIterator[Engine]:
+    """An engine with the shipped knowledge loaded, by words."""
+    async with shipped_site.engine() as engine:
+        await engine.reload()
+        yield engine
+
+
 @dataclass
 class Run:
     """A finished `sanad` process."""

@@ -11,8 +11,6 @@ fails here.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 import yaml
 from conftest import DATA, Site
@@ -37,13 +35,6 @@ def questions(name: str) -> list[tuple[str, str, str]]:
 
 def refusals(name: str) -> list[str]:
     return yaml.safe_load((DATA / REFUSALS[name]).read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-async def shipped(shipped_site: Site) -> AsyncIterator[Engine]:
-    async with shipped_site.engine() as engine:
-        await engine.reload()
-        yield engine
 
 
 @pytest.mark.parametrize("name", QUESTIONS)

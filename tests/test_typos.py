@@ -145,13 +145,6 @@ def test_typo_copies_are_made_the_same_on_every_run_with_one_typo_each() -> None
     assert typo("بماذا هنأ كيم بوتين؟", random.Random(1)) != "بماذا هنأ كيم بوتين؟"
 
 
-@pytest.fixture
-async def shipped(shipped_site: Site) -> AsyncIterator[Engine]:
-    async with shipped_site.engine() as engine:
-        await engine.reload()
-        yield engine
-
-
 @pytest.mark.parametrize("name", FLOORS)
 async def test_questions_with_a_typo_are_still_answered_and_refusals_refused(
     shipped: Engine, name: str
