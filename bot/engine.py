@@ -41,7 +41,7 @@ from bot.records import ArticleRow, KnowledgeFiles, LoadReport, StoredFile, Writ
 from bot.retrieval import Retrieval
 from bot.review import ReviewQueue
 from bot.store import StaleLoad, Store
-from bot.subscriptions import News, Subscriptions
+from bot.subscriptions import Subscriptions
 from bot.text import is_small_talk, stopwords, tokens, well_formed
 from bot.updates import UpdateInbox
 from bot.workers import process_pool
@@ -571,10 +571,6 @@ class Engine:
     async def chat_subscriptions(self, chat_id: int) -> list[str]:
         """The chat's subscriptions as written; ALL_NEWS ('') stands for all news."""
         return await self._subscriptions.of(chat_id)
-
-    async def news(self, article_id: str) -> News | None:
-        """What a subscribed chat receives about an article; None once it was removed."""
-        return await self._subscriptions.news(article_id)
 
     async def subscription_stats(self) -> tuple[dict[str, int], dict[str, int]]:
         """Subscribed chats by kind (stopped chats by reason), and the outbox by state."""

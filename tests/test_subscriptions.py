@@ -122,11 +122,11 @@ async def test_migrations_at_once_each_move_their_group(engine: Engine) -> None:
 
 
 async def test_news_message_content(engine: Engine) -> None:
-    news = await engine.news("a1")
+    news = await engine.outbox.news("a1")
     assert news is not None
     assert news.title == "خبر a1"
     assert news.facts == ("هذه جملة الخبر a1.",)
-    assert await engine.news("gone") is None
+    assert await engine.outbox.news("gone") is None
 
 
 async def test_an_article_loaded_before_is_never_news_again(engine: Engine) -> None:
