@@ -19,16 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fakebotapi import BotProcess, FakeBotAPI, kill_during_bursts  # noqa: E402
-
-ARTICLE = """\
-id: eclipse
-title: "كسوف الشمس"
-sentences:
-  - id: s1
-    text: "يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس."
-"""
-QUESTION = "متى يحدث كسوف الشمس؟"
+from fakebotapi import (  # noqa: E402
+    ONE_SENTENCE_QUESTION,
+    FakeBotAPI,
+    kill_during_bursts,
+    one_sentence_bot,
+)
 
 
 def main() -> int:
@@ -39,14 +35,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=None, help="for the kill moments")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, FakeBotAPI() as api:
-        bot = BotProcess(api, Path(folder))
-        bot.write_knowledge("eclipse.yaml", ARTICLE)
-        bot.start()
+        bot = one_sentence_bot(api, Path(folder)).start()
         try:
             report = kill_during_bursts(
                 api,
                 bot,
-                QUESTION,
+                ONE_SENTENCE_QUESTION,
                 kills=args.kills,
                 burst=args.burst,
                 max_delay=args.max_delay,

@@ -1099,6 +1099,25 @@ class KillReport:
         return f"{line} (sent {middle:.0f} ms median, {gaps[-1]:.0f} ms most before the kill)"
 
 
+# The one-sentence article and the question it answers, for runs where what is asked does
+# not matter: start-up, polling, crashes and restarts (tests and bench/kill_restart.py).
+ONE_SENTENCE = """\
+id: eclipse
+title: "كسوف الشمس"
+sentences:
+  - id: s1
+    text: "يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس."
+"""
+ONE_SENTENCE_QUESTION = "متى يحدث كسوف الشمس؟"
+
+
+def one_sentence_bot(api: FakeBotAPI, root: Path, **kwargs: object) -> BotProcess:
+    """A bot (not yet started) whose knowledge is the one-sentence article."""
+    bot = BotProcess(api, root, **kwargs)  # type: ignore[arg-type]
+    bot.write_knowledge("eclipse.yaml", ONE_SENTENCE)
+    return bot
+
+
 def kill_during_bursts(
     api: FakeBotAPI,
     bot: BotProcess,

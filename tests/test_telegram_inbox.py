@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from fakebotapi import FakeBotAPI, kill_during_bursts
-from test_telegram_run import QUESTION, free_port, make_bot, post, wait_listening
+from fakebotapi import ONE_SENTENCE_QUESTION, FakeBotAPI, kill_during_bursts, one_sentence_bot
+from test_telegram_run import free_port, post, wait_listening
 
 from bot.store import Store
 
@@ -35,9 +35,11 @@ def test_sigkill_during_bursts_loses_no_question(own_api: FakeBotAPI, tmp_path: 
     (each holds its slot until it is marked). Replaying what was handled, or what Telegram
     sent again, would double most of each burst.
     """
-    bot = make_bot(own_api, tmp_path).start()
+    bot = one_sentence_bot(own_api, tmp_path).start()
     try:
-        report = kill_during_bursts(own_api, bot, QUESTION, kills=20, burst=100, max_delay=0.6)
+        report = kill_during_bursts(
+            own_api, bot, ONE_SENTENCE_QUESTION, kills=20, burst=100, max_delay=0.6
+        )
     finally:
         bot.stop()
     print(f"\nSIGKILL during bursts: {report}")
@@ -52,9 +54,12 @@ def test_sigkill_during_bursts_loses_no_question(own_api: FakeBotAPI, tmp_path: 
 def test_a_stop_in_a_burst_leaves_the_rest_for_the_next_start(
     own_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    bot = make_bot(own_api, tmp_path, config="  concurrent_updates: 2\n").start()
+    bot = one_sentence_bot(own_api, tmp_path, config="  concurrent_updates: 2\n").start()
     mark = own_api.mark()
-    updates = [{"message": own_api.message(own_api.private(500 + i), QUESTION)} for i in range(60)]
+    updates = [
+        {"message": own_api.message(own_api.private(500 + i), ONE_SENTENCE_QUESTION)}
+        for i in range(60)
+    ]
     own_api.inject_many(updates)
     own_api.wait_calls("sendMessage", 3, after=mark, timeout=30)
     assert bot.stop(signal.SIGTERM) == 0
@@ -76,12 +81,17 @@ def test_an_update_sent_again_is_handled_once(own_api: FakeBotAPI, tmp_path: Pat
     port = free_port()
     config = f"webhook:\n  url: https://bot.example.org/hook\n  listen: 127.0.0.1\n  port: {port}\n"
     secret = "s3cret-webhook-token"
-    bot = make_bot(own_api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": secret})
+    bot = one_sentence_bot(
+        own_api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": secret}
+    )
     bot.start(ready="setWebhook")
     try:
         wait_listening(port)
         url = f"http://127.0.0.1:{port}/telegram"
-        update = {"update_id": 41, "message": own_api.message(own_api.private(6), QUESTION)}
+        update = {
+            "update_id": 41,
+            "message": own_api.message(own_api.private(6), ONE_SENTENCE_QUESTION),
+        }
         mark = own_api.mark()
         assert post(url, update, secret) == 200
         assert inbox(tmp_path)[0][0] == 41  # kept before Telegram was answered
@@ -95,9 +105,9 @@ def test_an_update_sent_again_is_handled_once(own_api: FakeBotAPI, tmp_path: Pat
 
 @pytest.mark.slow
 def test_handled_updates_are_forgotten_after_a_day(own_api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(own_api, tmp_path).start()
+    bot = one_sentence_bot(own_api, tmp_path).start()
     mark = own_api.mark()
-    own_api.send_text(own_api.private(7), QUESTION)
+    own_api.send_text(own_api.private(7), ONE_SENTENCE_QUESTION)
     own_api.wait_for("sendMessage", chat_id=7, after=mark, timeout=30)
     assert bot.stop() == 0
     (kept,) = inbox(tmp_path)

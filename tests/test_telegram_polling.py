@@ -8,8 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from fakebotapi import BotProcess, FakeBotAPI
-from test_telegram_run import ARTICLE, QUESTION
+from fakebotapi import ONE_SENTENCE, ONE_SENTENCE_QUESTION, BotProcess, FakeBotAPI
 
 # Out of the quick loop: a real `sanad run` backs off from failing polls (about 20 s).
 pytestmark = pytest.mark.slow
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def bot(own_api: FakeBotAPI, tmp_path: Path) -> Iterator[BotProcess]:
     process = BotProcess(own_api, tmp_path)
-    process.write_knowledge("eclipse.yaml", ARTICLE)
+    process.write_knowledge("eclipse.yaml", ONE_SENTENCE)
     with process:
         yield process
 
@@ -40,7 +39,7 @@ def old_poll() -> dict:
 
 
 def chatless(api: FakeBotAPI) -> dict:
-    message = api.message(api.private(77), QUESTION)
+    message = api.message(api.private(77), ONE_SENTENCE_QUESTION)
     del message["chat"]
     return {"message": message}
 
@@ -55,7 +54,10 @@ def test_updates_that_cannot_be_read_are_skipped_once_and_the_rest_answered(
     own_api: FakeBotAPI, bot: BotProcess, tmp_path: Path
 ) -> None:
     mark = own_api.mark()
-    good = [{"message": own_api.message(own_api.private(100 + i), QUESTION)} for i in range(10)]
+    good = [
+        {"message": own_api.message(own_api.private(100 + i), ONE_SENTENCE_QUESTION)}
+        for i in range(10)
+    ]
     bad = [old_poll(), chatless(own_api)]
     own_api.inject_many(good[:5] + bad + good[5:])
     own_api.wait_calls("sendMessage", len(good), after=mark, timeout=60)
@@ -81,7 +83,7 @@ def test_updates_that_cannot_be_read_are_skipped_once_and_the_rest_answered(
     assert bot.stop() == 0
     bot.start()
     mark = own_api.mark()
-    own_api.send_text(own_api.private(200), QUESTION)
+    own_api.send_text(own_api.private(200), ONE_SENTENCE_QUESTION)
     own_api.wait_for("sendMessage", chat_id=200, after=mark, timeout=30)
     assert all(bot.log().count(f"skipped update {u['update_id']}:") == 1 for u in bad)
 
@@ -90,11 +92,13 @@ def test_batches_ending_in_or_made_of_unreadable_updates_are_confirmed(
     own_api: FakeBotAPI, bot: BotProcess
 ) -> None:
     mark = own_api.mark()
-    own_api.inject_many([{"message": own_api.message(own_api.private(300), QUESTION)}, old_poll()])
+    own_api.inject_many(
+        [{"message": own_api.message(own_api.private(300), ONE_SENTENCE_QUESTION)}, old_poll()]
+    )
     own_api.wait_for("sendMessage", chat_id=300, after=mark, timeout=30)
     own_api.inject_many([old_poll(), old_poll()])
     time.sleep(1)
-    own_api.send_text(own_api.private(301), QUESTION)
+    own_api.send_text(own_api.private(301), ONE_SENTENCE_QUESTION)
     own_api.wait_for("sendMessage", chat_id=301, after=mark, timeout=30)
     time.sleep(1)
     assert len(own_api.sent("getUpdates", after=mark)) <= 8
@@ -115,7 +119,7 @@ def test_a_failing_get_updates_backs_off_and_polling_recovers(
     mark = own_api.mark()
     fault(own_api)
     own_api.send_text(
-        own_api.private(400), QUESTION
+        own_api.private(400), ONE_SENTENCE_QUESTION
     )  # ends the long poll in flight: the first failure
     own_api.wait_for("sendMessage", chat_id=400, after=mark, timeout=30)
     failed = [call for call in own_api.sent("getUpdates") if call.fault]
@@ -123,7 +127,7 @@ def test_a_failing_get_updates_backs_off_and_polling_recovers(
     delivered = own_api.sent("getUpdates", after=failed[-1].index + 1)[0]
     assert delivered.at - failed[1].at >= 2.5  # waits of 1.5 s, then 2.25 s: no spinning
     mark = own_api.mark()
-    own_api.send_text(own_api.private(401), QUESTION)
+    own_api.send_text(own_api.private(401), ONE_SENTENCE_QUESTION)
     own_api.wait_for("sendMessage", chat_id=401, after=mark, timeout=30)
     log = bot.log()
     assert log.count("retrying") == 3, log

@@ -12,27 +12,18 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from fakebotapi import BotProcess, FakeBotAPI, check_html
+from fakebotapi import (
+    ONE_SENTENCE_QUESTION,
+    BotProcess,
+    FakeBotAPI,
+    check_html,
+    one_sentence_bot,
+)
 
 from bot.telegram import wording
 
 # Out of the quick loop: each test starts and stops a `sanad run` of its own (about 7 s).
 pytestmark = pytest.mark.slow
-
-ARTICLE = """\
-id: eclipse
-title: "كسوف الشمس"
-sentences:
-  - id: s1
-    text: "يحدث كسوف الشمس عندما يمر القمر بين الأرض والشمس."
-"""
-QUESTION = "متى يحدث كسوف الشمس؟"
-
-
-def make_bot(api: FakeBotAPI, root: Path, **kwargs: object) -> BotProcess:
-    bot = BotProcess(api, root, **kwargs)  # type: ignore[arg-type]
-    bot.write_knowledge("eclipse.yaml", ARTICLE)
-    return bot
 
 
 def finished(bot: BotProcess) -> tuple[int, list[str]]:
@@ -42,7 +33,7 @@ def finished(bot: BotProcess) -> tuple[int, list[str]]:
 
 
 def test_a_missing_token_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(own_api, tmp_path, env={"TELEGRAM_BOT_TOKEN": ""}).start(wait=False)
+    bot = one_sentence_bot(own_api, tmp_path, env={"TELEGRAM_BOT_TOKEN": ""}).start(wait=False)
     status, lines = finished(bot)
     assert status == 2
     assert lines == [
@@ -52,7 +43,9 @@ def test_a_missing_token_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> Non
 
 
 def test_a_refused_token_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(own_api, tmp_path, env={"TELEGRAM_BOT_TOKEN": "42:wrong"}).start(wait=False)
+    bot = one_sentence_bot(own_api, tmp_path, env={"TELEGRAM_BOT_TOKEN": "42:wrong"}).start(
+        wait=False
+    )
     status, lines = finished(bot)
     assert status == 2
     assert lines[-1] == "sanad: the Bot API refused the token in $TELEGRAM_BOT_TOKEN"
@@ -60,7 +53,7 @@ def test_a_refused_token_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> Non
 
 
 def test_an_unreachable_server_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(own_api, tmp_path, config="  retry_delay: 0.05\n")  # tried 5 times first
+    bot = one_sentence_bot(own_api, tmp_path, config="  retry_delay: 0.05\n")  # tried 5 times first
     bot.write_config()
     own_api.stop()
     bot.start(wait=False)
@@ -71,7 +64,7 @@ def test_an_unreachable_server_is_one_line(own_api: FakeBotAPI, tmp_path: Path) 
 
 
 def test_invalid_knowledge_at_first_start_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(own_api, tmp_path)
+    bot = one_sentence_bot(own_api, tmp_path)
     bot.write_knowledge("broken.yaml", "id: broken\ntitle: x\n")
     bot.start(wait=False)
     status, lines = finished(bot)
@@ -80,7 +73,7 @@ def test_invalid_knowledge_at_first_start_is_one_line(own_api: FakeBotAPI, tmp_p
 
 
 def test_a_bad_log_level_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(own_api, tmp_path, config="  log_level: LOUD\n").start(wait=False)
+    bot = one_sentence_bot(own_api, tmp_path, config="  log_level: LOUD\n").start(wait=False)
     status, lines = finished(bot)
     assert status == 2
     assert len(lines) == 1 and "'telegram.log_level' must be one of" in lines[0]
@@ -90,9 +83,9 @@ def test_a_bad_log_level_is_one_line(own_api: FakeBotAPI, tmp_path: Path) -> Non
 def test_a_stop_signal_stops_cleanly_and_the_token_is_never_logged(
     own_api: FakeBotAPI, tmp_path: Path, sig: signal.Signals
 ) -> None:
-    bot = make_bot(own_api, tmp_path, config="  log_level: DEBUG\n").start()
+    bot = one_sentence_bot(own_api, tmp_path, config="  log_level: DEBUG\n").start()
     mark = own_api.mark()
-    own_api.send_text(own_api.private(1), QUESTION)
+    own_api.send_text(own_api.private(1), ONE_SENTENCE_QUESTION)
     assert "كسوف" in own_api.wait_for("sendMessage", chat_id=1, after=mark).text
     assert bot.stop(sig) == 0
     log = bot.log()
@@ -105,11 +98,11 @@ def test_a_stop_signal_stops_cleanly_and_the_token_is_never_logged(
 def test_a_restart_keeps_serving_from_the_same_database(
     own_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    bot = make_bot(own_api, tmp_path).start()
+    bot = one_sentence_bot(own_api, tmp_path).start()
     assert bot.stop() == 0
     bot.start()
     mark = own_api.mark()
-    own_api.send_text(own_api.private(2), QUESTION)
+    own_api.send_text(own_api.private(2), ONE_SENTENCE_QUESTION)
     assert "كسوف" in own_api.wait_for("sendMessage", chat_id=2, after=mark).text
     assert "knowledge loaded" not in bot.log().split("Application started")[-1]
     assert bot.stop() == 0
@@ -156,7 +149,9 @@ def test_webhook_mode(own_api: FakeBotAPI, tmp_path: Path) -> None:
         "  path: hook\n"
     )
     secret = "s3cret-webhook-token"
-    bot = make_bot(own_api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": secret})
+    bot = one_sentence_bot(
+        own_api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": secret}
+    )
     bot.start(ready="setWebhook")
     try:
         registered = own_api.sent("setWebhook")[0].params
@@ -164,7 +159,7 @@ def test_webhook_mode(own_api: FakeBotAPI, tmp_path: Path) -> None:
         assert registered["secret_token"] == secret
         assert not own_api.sent("getUpdates")
         wait_listening(port)
-        message = own_api.message(own_api.private(3), QUESTION)
+        message = own_api.message(own_api.private(3), ONE_SENTENCE_QUESTION)
         url = f"http://127.0.0.1:{port}/hook"
         assert post(url, {"update_id": 1, "message": message}, "wrong") == 403
         mark = own_api.mark()
@@ -178,7 +173,7 @@ def test_webhook_mode(own_api: FakeBotAPI, tmp_path: Path) -> None:
 
 def test_webhook_mode_needs_its_secret(own_api: FakeBotAPI, tmp_path: Path) -> None:
     config = "webhook:\n  url: https://bot.example.org/hook\n"
-    bot = make_bot(own_api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": ""})
+    bot = one_sentence_bot(own_api, tmp_path, config=config, env={"TELEGRAM_WEBHOOK_SECRET": ""})
     status, lines = finished(bot.start(wait=False))
     assert status == 2
     assert lines == [
@@ -189,13 +184,13 @@ def test_webhook_mode_needs_its_secret(own_api: FakeBotAPI, tmp_path: Path) -> N
 def test_a_failure_of_our_own_is_apologised_for_and_the_bot_goes_on(
     own_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    bot = make_bot(own_api, tmp_path).start()
+    bot = one_sentence_bot(own_api, tmp_path).start()
     try:
         database = sqlite3.connect(tmp_path / "data" / "sanad.sqlite3")
         database.executescript("DROP TABLE facts;")
         database.close()
         mark = own_api.mark()
-        own_api.send_text(own_api.private(4), QUESTION)
+        own_api.send_text(own_api.private(4), ONE_SENTENCE_QUESTION)
         reply = own_api.wait_for("sendMessage", chat_id=4, after=mark)
         assert wording.FAILED in check_html(reply.text).text
         assert "while handling update" in bot.log()
