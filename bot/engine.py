@@ -253,6 +253,8 @@ class Engine:
                     self._loader = process_pool(1)
                 loop = asyncio.get_running_loop()
                 report = await loop.run_in_executor(self._loader, _reload_in_child, self.config)
+            if report.changed or report.removed:
+                await vectors.prune(self.store, meaning.E5_NAME)
             if not report.unchanged:
                 # The next question is answered from the new knowledge, not the one before.
                 await self.retrieval.refresh()

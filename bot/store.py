@@ -30,6 +30,7 @@ from bot.records import (
     KnowledgeWrite,
     StoredFile,
     UpdatePostings,
+    VectorText,
     Written,
 )
 from bot.text import normalize
@@ -584,7 +585,7 @@ class Store:
 
     # -- sentence vectors --------------------------------------------------------------------
 
-    async def vector_texts(self) -> list[tuple[int, str, str]]:
+    async def vector_texts(self) -> list[VectorText]:
         """What meaning compares: (fact rowid, statement, editors' questions as JSON)."""
         return [tuple(row) for row in await self.db.execute_fetchall(_VECTOR_TEXTS)]
 
@@ -602,6 +603,27 @@ class Store:
         async with self.db.execute(sql) as cur:
             row = await cur.fetchone()
         return str(row[0] if row else "")
+
+    async def keep_vectors(self, keys_of: Callable[[list[VectorText]], set[bytes]]) -> int:
+        """Delete the vectors whose keys `keys_of` leaves out, given the texts stored now.
+
+        Read and deleted in one transaction: a load committed in between by another process
+        could otherwise lose a vector it needs. Returns how many were deleted.
+        """
+        async with self._transaction() as db:
+            texts = cast(list[VectorText], list(await db.execute_fetchall(_VECTOR_TEXTS)))
+            keep = await asyncio.to_thread(keys_of, texts)
+            await db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS kept_vectors (key BLOB PRIMARY KEY) WITHOUT ROWID"
+            )
+            await db.executemany(
+                "INSERT OR IGNORE INTO kept_vectors VALUES (?)", ((k,) for k in keep)
+            )
+            cursor = await db.execute(
+                "DELETE FROM vectors WHERE key NOT IN (SELECT key FROM kept_vectors)"
+            )
+            await db.execute("DELETE FROM kept_vectors")
+            return cursor.rowcount
 
     async def add_vectors(self, rows: Sequence[tuple[bytes, bytes]]) -> None:
         """Keep vectors just computed; a text embedded twice (two processes) is kept once."""

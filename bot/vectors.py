@@ -108,6 +108,15 @@ def wanted(model: str, texts: Sequence[tuple[int, str, str]]) -> list[tuple[byte
     return [(key, kind, text) for key, (kind, text) in found.items()]
 
 
+async def prune(store: Store, model: str) -> int:
+    """Drop the vectors no fact needs any more (an edited or removed text); how many.
+
+    A reload recomputes only new texts (texts are keyed by their hash), so the old text's
+    vector would otherwise stay, and a knowledge base edited daily would only grow.
+    """
+    return await store.keep_vectors(lambda texts: {key for key, _, _ in wanted(model, texts)})
+
+
 async def missing(store: Store, model: str) -> list[tuple[bytes, str, str]]:
     """The texts that have no vector yet."""
     have = await store.vector_keys()

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import ECLIPSE, Site
+from conftest import CLINIC, ECLIPSE, Site
 
 from bot import meaning
 from bot.engine import Engine
@@ -77,3 +77,34 @@ async def test_the_texts_missing_are_counted_again_after_a_reload(
     assert await engine.vectors_missing() == 1
     progress = await engine.vector_progress()
     assert progress.total == progress.done + 1
+
+
+async def stored_keys(engine: Engine) -> set[bytes]:
+    async with engine.store.db.execute("SELECT key FROM vectors") as cursor:
+        return {row[0] async for row in cursor}
+
+
+async def test_an_edited_text_leaves_no_vector_behind_and_an_unchanged_one_keeps_its_own(
+    site: Site, engine: Engine
+) -> None:
+    await engine.fill_vectors(workers=1)
+    before = await stored_keys(engine)
+    site.write("eclipse.yaml", ECLIPSE.replace("سبع دقائق ونصف", "سبع دقائق ونصف الدقيقة"))
+    assert (await engine.reload()).changed == ["eclipse"]
+    # The edited sentence's old vector is gone; the untouched one is not embedded again.
+    kept = await stored_keys(engine)
+    assert kept < before and len(before - kept) == 1
+    assert await engine.fill_vectors(workers=1) == 1
+    assert len(await stored_keys(engine)) == len(before)
+    (site.knowledge / "eclipse.yaml").unlink()
+    assert (await engine.reload()).removed == ["eclipse"]
+    assert len(await stored_keys(engine)) == len(before) - 2
+    assert await engine.vectors_missing() == 0
+
+
+async def test_a_load_that_only_adds_keeps_every_vector(site: Site, engine: Engine) -> None:
+    await engine.fill_vectors(workers=1)
+    before = await stored_keys(engine)
+    site.write("clinic.yaml", CLINIC)
+    assert (await engine.reload()).added == ["clinic"]
+    assert await stored_keys(engine) == before
