@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
-from bot.text import analyse, normalize
+from bot.text import analyse, normalize, stopwords
+from bot.typos import Vocabulary
 
 # Separates the groups of FactTerms.asked: the keywords first, then each editor question.
 GROUP = " | "
@@ -211,6 +213,24 @@ class TermsTable:
 def question_kind(text: str) -> str | None:
     """What a question asks for, from its first question word: 'when', 'how_many', ..."""
     return asking(text)[0]
+
+
+@cache
+def _question_words() -> Vocabulary:
+    return Vocabulary((word, 1) for word in _KIND_OF)
+
+
+def respelt(words: Sequence[str]) -> list[str]:
+    """The question's words, its first read as the question word a slip away: لمااذ as لماذا.
+
+    Only the first word: most questions open with their question word, and a word a slip
+    away from one elsewhere is more often a word of its own. Misspelt, it would be read as
+    a content word the knowledge lacks, and the kind of answer asked for would be lost.
+    """
+    if not words or words[0] in _KIND_OF or words[0] in stopwords():
+        return list(words)
+    near = _question_words().nearest([words[0]])
+    return [near[0], *words[1:]] if near else list(words)
 
 
 def asking(text: str) -> tuple[str | None, str | None]:

@@ -33,7 +33,7 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, wanted_in
+from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, wanted_in
 from bot.judge import Candidate, Judge
 from bot.text import (
     light_stem,
@@ -152,7 +152,7 @@ class Query:
         `words`: the question already normalised into words (tokens()), when the caller has
         them; the text itself is kept as written, for the sentence model.
         """
-        folded = tokens(question) if words is None else list(words)
+        folded = respelt(tokens(question) if words is None else words)
         stop = stopwords()
         content = [w for w in folded if w not in stop]
         if all(word in smalltalk() for word in content):

@@ -63,6 +63,24 @@ def test_a_misspelt_word_meets_the_word_meant(written: str, meant: str | None) -
     assert (found[0] if found else None) == meant
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("لمااذ لا نرى كسوفا كل شهر؟", "why"),
+        ("ايمتىى عيد تحرير كوريا؟", "when"),
+        ("كيفااش نشوف النتيجة؟", "how"),
+        ("متى الكسوف؟", "when"),
+        ("مدرسة المدينة الكبيرة", None),
+    ],
+)
+def test_a_misspelt_question_word_still_says_what_is_asked(question: str, kind: str | None) -> None:
+    parsed = Query.parse(question)
+    assert parsed.kind == kind
+    # Read as the question word, it is no longer taken for a word the knowledge lacks.
+    first = stem(normalize(question.split()[0]))
+    assert (first in [word[0][0] for word in parsed.readings]) == (kind is None)
+
+
 def test_dots_cost_less_than_another_slip() -> None:
     words = Vocabulary([("شمال", 1), ("سماء", 50)])
     # سمال: شمال with its dots lost (half an edit), سماء with ء for ل (no slip at all).
