@@ -208,7 +208,9 @@ class Query:
         A word held by no stem or light stem of its readings is read as the nearest word the
         knowledge does hold (a letter dropped, swapped, doubled or missing its dots:
         bot/typos.py), when there is one, else by its root if that is held: a misspelt word
-        often keeps a root that some other word has. Only those words pay for the search.
+        often keeps a root that some other word has. Its light stem is tried first, then its
+        stem, then its rough root, which finds the slip when the stemmers keep a suffix the
+        word meant lacks (عكسريا for عسكرية). Only those words pay for the search.
         """
         chosen: list[tuple[tuple[str, str, str], ...]] = []
         near = set()
@@ -220,7 +222,7 @@ class Query:
             if i in self.optional:
                 continue
             rooted = next((r for r in word if holds(r)), None)
-            found = nearest([key for r in word for key in r[1::-1]]) if nearest else None
+            found = nearest([key for r in word for key in (r[1], r[0], r[2])]) if nearest else None
             if found:
                 # Held by its rough root, the word was known already: the near reading only
                 # reads it better (المركزيةة as المركزية rather than by its root مركز).
