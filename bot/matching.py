@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, wanted_in
 from bot.judge import Candidate, Judge
 from bot.text import (
+    in_standard,
     light_stem,
     optional,
     readings,
@@ -412,7 +413,10 @@ class Matcher:
         by_words = self._held_back(list(ranked), rowids)
         if meaning is None or (by_words and by_words[0].score >= sure and by_words[0].holds):
             return Gathered(by_words, ranked, None)
-        vector = await meaning.embed(query.text)
+        # The model reads the standard language better than the dialects.
+        vector = await meaning.embed(
+            in_standard(query.text, lambda w: _holds(counts, (stem(w), light_stem(w))))
+        )
         seen = {r.row.rowid for r in ranked}
         nearest = meaning.vectors.nearest(vector, MEANING_CANDIDATES, SCAN_LIMIT)
         if more := [rowid for rowid in nearest if rowid not in seen]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -38,6 +38,8 @@ SPELLING_FOLDS = {
 _FOLD = str.maketrans({**SPELLING_FOLDS, "ؤ": "ء", "ئ": "ء", "ک": "ك", "ی": "ي"})
 # Anything that is neither a letter nor a digit separates words (Arabic punctuation included).
 _NON_WORD = re.compile(r"[^\w]+|_")
+# A word's punctuation before and after it («الماتش؟»).
+_EDGES = re.compile(r"^(\W*)(.*?)(\W*)$")
 # Clitics written attached to the next word: conjunctions و/ف, prepositions ب/ل/ك and the
 # article ال. Only stripped when enough of a word remains to still mean something.
 _ARTICLE = re.compile(r"^(?:[وف]?(?:[بكل]?ال|لل))(?=..)")
@@ -140,12 +142,46 @@ def dialect() -> dict[str, tuple[str, ...]]:
     Modern Standard word (ايه is آية, عايز is a name): matching drops it unless the
     knowledge holds it (see optional()).
     """
+    return {normalize(word): tuple(normalize(w) for w in meant) for word, meant in _dialect_lines()}
+
+
+@lru_cache(maxsize=1)
+def _dialect_lines() -> list[tuple[str, list[str]]]:
+    """dialect_ar.txt as written: each dialect word with its standard words."""
     pairs = (line.split("=") for line in _data_lines("dialect_ar.txt"))
-    return {
-        normalize(p[0]): tuple(normalize(w) for w in p[1].split("،") if w.strip())
-        for p in pairs
-        if len(p) == 2
-    }
+    return [(p[0], [w.strip() for w in p[1].split("،") if w.strip()]) for p in pairs if len(p) == 2]
+
+
+@lru_cache(maxsize=1)
+def _standard_spelling() -> dict[str, str]:
+    """Each dialect word, normalised, with its first standard word as editors spell it."""
+    return {normalize(word): meant[0] for word, meant in _dialect_lines() if meant}
+
+
+def in_standard(text: str, held: Callable[[str], bool]) -> str:
+    """The text with its dialect words in Modern Standard Arabic, for the sentence model.
+
+    The model reads the standard language far better than the dialects (وش اسم الشركة اللي
+    نفذت is read as ما اسم الشركة الذي نفذت). A word the knowledge holds as written (`held`,
+    given the normalised word) stays as it is: الدار in الدار البيضاء is not دار (did).
+    Every other word stays as written, diacritics and all.
+    """
+    standard = _standard_spelling()
+    out = []
+    for word in text.split():
+        edges = _EDGES.match(word)
+        lead, core, trail = edges.groups() if edges else ("", word, "")
+        folded = normalize(core)
+        meant = None
+        if folded and not held(folded):
+            bare = strip_clitics(folded)
+            for form in (folded, bare, *_spoken(folded)):
+                if form in standard:
+                    article = "ال" if form == bare != folded and folded.startswith("ال") else ""
+                    meant = article + standard[form]
+                    break
+        out.append(f"{lead}{meant}{trail}" if meant else word)
+    return " ".join(out)
 
 
 def optional(token: str) -> bool:

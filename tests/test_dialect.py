@@ -8,7 +8,7 @@ from conftest import Site
 from bot.analysis import question_kind
 from bot.engine import Engine
 from bot.matching import Query
-from bot.text import normalize, readings, stem
+from bot.text import in_standard, normalize, readings, stem
 
 # Facts in Modern Standard Arabic that share their subject (الوفد), so that only the verb a
 # dialect question uses tells them apart.
@@ -190,3 +190,28 @@ def test_a_dialect_function_word_that_is_a_standard_word_is_dropped_unless_held(
     # Held, آية is a word of the knowledge and stays.
     held.add(stem(normalize("ايه")))
     assert stem(normalize("ايه")) in query.resolve(lambda terms: terms[0] in held).stems
+
+
+@pytest.mark.parametrize(
+    ("question", "standard"),
+    [
+        ("وش اسم الشركة اللي نفّذت المشروع؟", "ما اسم الشركة الذي نفّذت المشروع؟"),
+        ("مين جاب الجون؟", "من أحضر الهدف؟"),
+        ("منين جا الماتش؟", "من أين جاء المباراة؟"),
+        ("قديش سعر التذكرة؟", "كم سعر التذكرة؟"),
+        # Nothing of the dialects: as written, diacritics and all.
+        ("متى يُفتتح المستشفى؟", "متى يُفتتح المستشفى؟"),
+    ],
+)
+def test_the_sentence_model_reads_a_dialect_question_in_standard_words(
+    question: str, standard: str
+) -> None:
+    assert in_standard(question, lambda word: False) == standard
+
+
+def test_a_dialect_word_the_knowledge_holds_stays_as_written() -> None:
+    # دار is a Maghrebi "did"; in الدار البيضاء it is the city's name.
+    question = "محطة الدار البيضاء هتشتغل إمتى؟"
+    assert in_standard(question, lambda word: False) == "محطة الفعل البيضاء هتشتغل متى؟"
+    held = in_standard(question, lambda word: word == normalize("الدار"))
+    assert held == "محطة الدار البيضاء هتشتغل متى؟"

@@ -159,3 +159,11 @@ def test_meaning_can_be_switched_off(site: Site, sanad: Callable[..., Run]) -> N
     answer = ask_json(sanad, PARAPHRASE)
     assert answer["answered"] is False
     assert "vector" not in sanad("load").stderr
+
+
+async def test_the_model_is_given_a_dialect_question_in_standard_words(engine: Engine) -> None:
+    await engine.fill_vectors(workers=1)
+    answer = await engine.ask(PARAPHRASE, record=False)
+    assert (answer.answers[0].article_id, answer.answers[0].fact_id) == ("clinic", "s1")
+    assert engine._questions is not None
+    assert list(engine._questions._vectors) == ["أين فتحوا العيادة الجديدة؟"]
