@@ -61,9 +61,11 @@ _TYPES = {
 _TYPE_OF = {word: kind for kind, words in _TYPES.items() for word in words.split()}
 # What else a fact may hold, for the questions that ask for it (normalised words): an amount
 # of money, an age, a reason.
+# A cup's rounds named by a fraction hold no figure: «نصف النهائي» (normalised), the semi-final.
+_ROUNDS = re.compile(r"\b(?:ال)?(?:نصف|ربع|ثمن) (?:ال)?نهاءي\b")
 _MONEY = re.compile(
     r"\b[وفبل]?(?:ال)?(?:دولار|دولارات|دينار|دنانير|جنيه|جنيهات|درهم|دراهم|ريال|ريالات|يورو|"
-    r"اورو|ليره|ليرات|فرنك|روبل|سنت|سنتات|سنتيم|قرش|قروش|فلس|مليم|هلله)\b"
+    r"اورو|ليره|ليرات|فرنك|روبل|سنت|سنتات|سنتيم|قرش|قروش|فلس|مليم|هلله)ا?\b"
 )
 _AGE = re.compile(r"\b(?:من العمر|عمره|عمرها|عمرهم|\d+ عاما|\d+ سنه|سن \d+)\b")
 _REASON = re.compile(
@@ -114,7 +116,9 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
     folded = " ".join(words)
     if kind in ("how_many", "what", "which", None) and _ASKS_AGE.search(folded):
         return "a"
-    if kind in ("how_many", "what", "which") and _ASKS_MONEY.search(folded):
+    if kind in ("how_many", "what", "which") and (
+        _ASKS_MONEY.search(folded) or _MONEY.search(folded)
+    ):
         return "m"
     if kind in ("what", "which") and _ASKS_NUMBER.search(folded):
         return "n"
@@ -264,7 +268,7 @@ def answer_cues(text: str) -> str:
 
 def _cues(folded: str) -> str:
     # A digit is found far faster than the number words, and most figures are digits.
-    number = _DIGIT.search(folded) or _NUMBER.search(folded)
+    number = _DIGIT.search(folded) or _NUMBER.search(_ROUNDS.sub(" ", folded))
     return (
         ("d" if _DATE.search(folded) else "")
         + ("n" if number else "")

@@ -89,6 +89,8 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم يتقاضى الموظفون شهريًا؟", "m"),  # ى as written, ي once normalised
         ("قديش كلّفت المحطة؟", "m"),
         ("كم قيمة الجائزة؟", "m"),
+        ("كم خسر التاجر بالجنيه؟", "m"),  # a currency asks an amount of money
+        ("كم دولارًا دفعت الشركة؟", "m"),
         ("ما عدد المنخرطين في الاتحاد؟", "n"),
         ("ما هي نسبة النجاح؟", "n"),
         ("ما المسافة بين المحطة والمدينة؟", "n"),
@@ -230,6 +232,9 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("ناقش الرئيسان ملف الطاقة.", ""),
         ("حضر القمة ثمانون صحفيا.", "n"),
         ("أثنى الرئيس على خفض الفائدة.", ""),  # whole number words only: not أثنى nor الفائدة
+        ("أقصاه الفريق في نصف النهائي.", ""),  # a cup's round, no figure
+        ("بلغ الإنتاج نصف مليون طن.", "n"),
+        ("دفع 300 جنيهًا.", "nm"),
     ],
 )
 def test_a_fact_knows_whether_it_holds_a_date_or_a_number(text: str, cues: str) -> None:
