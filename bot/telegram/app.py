@@ -170,6 +170,8 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
+    # What may speak to the bot in a group; readers.group_text checks that it is this bot.
+    addressed = filters.Entity("mention") | filters.Entity("text_mention") | filters.REPLY
     return [
         CommandHandler("start", readers.start),
         CommandHandler("help", readers.help_command),
@@ -198,10 +200,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(private & filters.Document.FileExtension("txt"), drafts.document),
         MessageHandler(private & filters.Document.ALL, admin.document),
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, readers.private_text),
-        MessageHandler(
-            groups & filters.TEXT & ~filters.COMMAND & (filters.Entity("mention") | filters.REPLY),
-            readers.group_text,
-        ),
+        MessageHandler(groups & filters.TEXT & ~filters.COMMAND & addressed, readers.group_text),
         MessageHandler(private & filters.COMMAND, readers.unknown_command),
         MessageHandler(
             private & ~filters.TEXT & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,

@@ -24,6 +24,7 @@ from bot.telegram.flood import Verdict
 from bot.telegram.sending import NO_PREVIEW, edit, reply
 
 MAX_BUTTONS = 12  # facts, articles or topics listed under one message
+MENTIONS: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
 
 
 async def start(update: Update, context: SanadContext) -> None:
@@ -78,24 +79,39 @@ async def group_text(update: Update, context: SanadContext) -> None:
 
 
 def _addressed(message: Message, bot_id: int, username: str) -> str | None:
-    """The question when the message speaks to the bot (mention or reply), else None."""
+    """The question when the message speaks to the bot (mention or reply), else None.
+
+    A mention is `@username` or the bot's name linked to it (a text_mention, which some
+    clients insert); the mentions are taken out of the question.
+    """
     text = message.text or ""
-    mention = f"@{username}".casefold()
-    mentions = [
-        entity
-        for entity, value in message.parse_entities([MessageEntity.MENTION]).items()
-        if value.casefold() == mention
-    ]
+    mentions = _own_mentions(message.parse_entities(MENTIONS), bot_id, username)
     if mentions:
-        for entity in sorted(mentions, key=lambda e: e.offset, reverse=True):
-            value = message.parse_entity(entity)
-            start = text.find(value)
-            text = text[:start] + text[start + len(value) :]
-        return text
+        return _without(text, mentions)
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
         return text
     return None
+
+
+def _own_mentions(
+    entities: dict[MessageEntity, str], bot_id: int, username: str
+) -> list[MessageEntity]:
+    """The mentions among `entities` (entity -> its text) that name this bot."""
+    mention = f"@{username}".casefold()
+    return [
+        entity
+        for entity, value in entities.items()
+        if (entity.user.id == bot_id if entity.user else value.casefold() == mention)
+    ]
+
+
+def _without(text: str, entities: list[MessageEntity]) -> str:
+    """`text` with the spans of `entities` cut out (their offsets count UTF-16 code units)."""
+    units = text.encode("utf-16-le")
+    for entity in sorted(entities, key=lambda e: e.offset, reverse=True):
+        units = units[: 2 * entity.offset] + units[2 * (entity.offset + entity.length) :]
+    return units.decode("utf-16-le")
 
 
 async def not_text(update: Update, context: SanadContext) -> None:

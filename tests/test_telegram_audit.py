@@ -1,0 +1,88 @@
+"""How the bot meets readers on Telegram in the less common cases, end to end.
+
+A real `sanad run` against the fake Bot API server, one bot for the module; each test speaks
+from chats of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fakebotapi import BOT_ID, BOT_USERNAME, BotProcess, Call, FakeBotAPI, check_html
+
+pytestmark = pytest.mark.slow
+
+ADMIN = 901
+QUESTION = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"
+STATEMENT = "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024."
+TREATY = """\
+id: treaty
+title: "معاهدة بين بلدين"
+topics: [معاهدات]
+sentences:
+  - id: s1
+    text: "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024 في بيونغ يانغ."
+facts:
+  - id: treaty-date
+    statement: "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024."
+    questions: ["متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"]
+    source: [s1]
+"""
+COMET = """\
+id: comet
+title: "مذنّب يقترب من الأرض"
+topics: [معاهدات]
+sentences:
+  - id: s1
+    text: "يقترب مذنّب لامع من الأرض في الشهر المقبل."
+"""
+ME = {"id": BOT_ID, "is_bot": True, "first_name": "سند", "username": BOT_USERNAME}
+PHOTO = [{"file_id": "photo", "file_unique_id": "p", "width": 90, "height": 90}]
+
+
+@pytest.fixture(scope="module")
+def bot(api: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+    config = "news:\n  per_second: 30\n  private_seconds: 0.2\n"
+    process = BotProcess(api, tmp_path_factory.mktemp("audit"), admins=(ADMIN,), config=config)
+    process.write_knowledge("treaty.yaml", TREATY)
+    with process:
+        yield process
+    assert " ERROR " not in process.log(), process.log()
+
+
+def shown(call: Call) -> str:
+    return check_html(call.text).text.replace("\u200f", "")
+
+
+def send(api: FakeBotAPI, update: dict) -> Call:
+    """Inject `update` (one message) and wait for the bot's message to its chat."""
+    chat = next(iter(update.values()))["chat"]
+    mark = api.mark()
+    api.inject(update)
+    return api.wait_for("sendMessage", chat_id=chat["id"], after=mark)
+
+
+def say(api: FakeBotAPI, chat: dict, text: str, **extra: object) -> Call:
+    return send(api, {"message": api.message(chat, text, **extra)})  # type: ignore[arg-type]
+
+
+def test_a_group_answers_a_mention_by_name(api: FakeBotAPI, bot: BotProcess) -> None:
+    """A client that links the bot's name (text_mention) rather than typing @username."""
+    group = api.group(-3101)
+    mention = {"type": "text_mention", "offset": 0, "length": 3, "user": ME}
+    message = api.message(group, "سند، " + QUESTION, user=api.user(3101), entities=[mention])
+    reply = send(api, {"message": message})
+    assert reply.reply_to == message["message_id"]
+    assert STATEMENT in shown(reply)
+
+
+def test_a_group_stays_quiet_when_someone_else_is_mentioned_by_name(
+    api: FakeBotAPI, bot: BotProcess
+) -> None:
+    group = api.group(-3102)
+    someone = api.user(3199, "سعاد")
+    mention = {"type": "text_mention", "offset": 0, "length": 4, "user": someone}
+    mark = api.mark()
+    api.send_text(group, "سعاد، " + QUESTION, user=api.user(3102), entities=[mention])
+    api.assert_quiet(group["id"], after=mark, wait=1.0)
