@@ -86,3 +86,30 @@ def test_a_group_stays_quiet_when_someone_else_is_mentioned_by_name(
     mark = api.mark()
     api.send_text(group, "سعاد، " + QUESTION, user=api.user(3102), entities=[mention])
     api.assert_quiet(group["id"], after=mark, wait=1.0)
+
+
+def test_a_photos_caption_in_a_private_chat_is_a_question(api: FakeBotAPI, bot: BotProcess) -> None:
+    chat = api.private(3103)
+    message = api.message(chat, None, photo=PHOTO, caption=QUESTION)
+    reply = send(api, {"message": message})
+    assert reply.reply_to == message["message_id"]
+    assert STATEMENT in shown(reply)
+
+
+def test_a_photos_caption_in_a_group_is_answered_when_it_mentions_the_bot(
+    api: FakeBotAPI, bot: BotProcess
+) -> None:
+    group, user = api.group(-3104), api.user(3104)
+    caption = f"{QUESTION} @{BOT_USERNAME}"
+    at = len(QUESTION) + 1
+    entities = [{"type": "mention", "offset": at, "length": len(BOT_USERNAME) + 1}]
+    message = api.message(
+        group, None, user=user, photo=PHOTO, caption=caption, caption_entities=entities
+    )
+    reply = send(api, {"message": message})
+    assert reply.reply_to == message["message_id"]
+    assert STATEMENT in shown(reply)
+    # Without the mention, a captioned photo is none of the bot's business.
+    mark = api.mark()
+    api.inject({"message": api.message(group, None, user=user, photo=PHOTO, caption=QUESTION)})
+    api.assert_quiet(group["id"], after=mark, wait=1.0)

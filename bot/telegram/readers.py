@@ -64,9 +64,9 @@ async def ask_command(update: Update, context: SanadContext) -> None:
 
 
 async def private_text(update: Update, context: SanadContext) -> None:
-    """In a private chat every text that is not a command is a question."""
+    """In a private chat every text that is not a command is a question, a photo's caption too."""
     assert update.effective_message is not None
-    await answer_question(update, context, update.effective_message.text or "")
+    await answer_question(update, context, _said(update.effective_message)[0])
 
 
 async def group_text(update: Update, context: SanadContext) -> None:
@@ -84,14 +84,21 @@ def _addressed(message: Message, bot_id: int, username: str) -> str | None:
     A mention is `@username` or the bot's name linked to it (a text_mention, which some
     clients insert); the mentions are taken out of the question.
     """
-    text = message.text or ""
-    mentions = _own_mentions(message.parse_entities(MENTIONS), bot_id, username)
+    text, entities = _said(message)
+    mentions = _own_mentions(entities, bot_id, username)
     if mentions:
         return _without(text, mentions)
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
         return text
     return None
+
+
+def _said(message: Message) -> tuple[str, dict[MessageEntity, str]]:
+    """What the message says, its text or else its caption, with the mentions in it."""
+    if message.text is not None:
+        return message.text, message.parse_entities(MENTIONS)
+    return message.caption or "", message.parse_caption_entities(MENTIONS)
 
 
 def _own_mentions(
@@ -115,7 +122,7 @@ def _without(text: str, entities: list[MessageEntity]) -> str:
 
 
 async def not_text(update: Update, context: SanadContext) -> None:
-    """A sticker, photo or voice note in a private chat: say we read text only."""
+    """A sticker, voice note or photo without a caption in a private chat: we read text only."""
     assert update.effective_message is not None
     await reply(update.effective_message, render.plain(wording.TEXT_ONLY))
 
