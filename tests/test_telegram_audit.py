@@ -113,3 +113,21 @@ def test_a_photos_caption_in_a_group_is_answered_when_it_mentions_the_bot(
     mark = api.mark()
     api.inject({"message": api.message(group, None, user=user, photo=PHOTO, caption=QUESTION)})
     api.assert_quiet(group["id"], after=mark, wait=1.0)
+
+
+def test_an_answer_sent_through_inline_mode_is_not_asked_again(
+    api: FakeBotAPI, bot: BotProcess
+) -> None:
+    """Picking an inline result in the bot's own chat, or as a reply to it in a group, posts
+    the rendered answer as the reader's message: it is not a question to the bot."""
+    chat = api.private(3105)
+    group, user = api.group(-3105), api.user(3105)
+    answer = say(api, group, "/ask " + QUESTION, user=user)
+    mark = api.mark()
+    text = STATEMENT + "\nالمصدر: معاهدة بين بلدين"
+    api.send_text(chat, text, via_bot=ME)
+    api.send_text(group, text, user=user, via_bot=ME, reply_to=answer.result)
+    api.assert_quiet(chat["id"], after=mark, wait=1.0)
+    api.assert_quiet(group["id"], after=mark, wait=0.1)
+    # A message the reader typed in the same chats still gets its answer.
+    assert STATEMENT in shown(say(api, chat, QUESTION))

@@ -65,8 +65,10 @@ async def ask_command(update: Update, context: SanadContext) -> None:
 
 async def private_text(update: Update, context: SanadContext) -> None:
     """In a private chat every text that is not a command is a question, a photo's caption too."""
-    assert update.effective_message is not None
-    await answer_question(update, context, _said(update.effective_message)[0])
+    message = update.effective_message
+    assert message is not None
+    if not _sent_through_me(message, context.bot.id):
+        await answer_question(update, context, _said(message)[0])
 
 
 async def group_text(update: Update, context: SanadContext) -> None:
@@ -74,8 +76,13 @@ async def group_text(update: Update, context: SanadContext) -> None:
     message = update.effective_message
     assert message is not None
     question = _addressed(message, context.bot.id, context.bot.username)
-    if question is not None:
+    if question is not None and not _sent_through_me(message, context.bot.id):
         await answer_question(update, context, question)
+
+
+def _sent_through_me(message: Message, bot_id: int) -> bool:
+    """A result of our inline mode that the reader posted: our own answer, not a question."""
+    return message.via_bot is not None and message.via_bot.id == bot_id
 
 
 def _addressed(message: Message, bot_id: int, username: str) -> str | None:
