@@ -131,3 +131,13 @@ def test_an_answer_sent_through_inline_mode_is_not_asked_again(
     api.assert_quiet(group["id"], after=mark, wait=0.1)
     # A message the reader typed in the same chats still gets its answer.
     assert STATEMENT in shown(say(api, chat, QUESTION))
+
+
+def test_the_bots_own_name_in_a_private_question_is_not_part_of_it(
+    api: FakeBotAPI, bot: BotProcess
+) -> None:
+    chat = api.private(3106)
+    message = api.message(chat, f"@{BOT_USERNAME} {QUESTION}")
+    reply = send(api, {"message": message})
+    assert reply.reply_to == message["message_id"]
+    assert STATEMENT in shown(reply)

@@ -64,11 +64,17 @@ async def ask_command(update: Update, context: SanadContext) -> None:
 
 
 async def private_text(update: Update, context: SanadContext) -> None:
-    """In a private chat every text that is not a command is a question, a photo's caption too."""
+    """In a private chat every text that is not a command is a question, a photo's caption too.
+
+    The bot's own @name, typed out of habit from groups or inline mode, is no part of it.
+    """
     message = update.effective_message
     assert message is not None
-    if not _sent_through_me(message, context.bot.id):
-        await answer_question(update, context, _said(message)[0])
+    if _sent_through_me(message, context.bot.id):
+        return
+    text, entities = _said(message)
+    mentions = _own_mentions(entities, context.bot.id, context.bot.username)
+    await answer_question(update, context, _without(text, mentions))
 
 
 async def group_text(update: Update, context: SanadContext) -> None:
