@@ -6,6 +6,7 @@ from chats of its own.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -65,6 +66,14 @@ def send(api: FakeBotAPI, update: dict) -> Call:
 
 def say(api: FakeBotAPI, chat: dict, text: str, **extra: object) -> Call:
     return send(api, {"message": api.message(chat, text, **extra)})  # type: ignore[arg-type]
+
+
+def wait_for_log(bot: BotProcess, line: str, timeout: float = 10) -> None:
+    """Wait until the bot logs `line`: updates without a reply are handled in any order."""
+    deadline = time.monotonic() + timeout
+    while line not in bot.log():
+        assert time.monotonic() < deadline, f"{line!r} not logged:\n{bot.log()}"
+        time.sleep(0.05)
 
 
 def test_a_group_answers_a_mention_by_name(api: FakeBotAPI, bot: BotProcess) -> None:
@@ -141,3 +150,26 @@ def test_the_bots_own_name_in_a_private_question_is_not_part_of_it(
     reply = send(api, {"message": message})
     assert reply.reply_to == message["message_id"]
     assert STATEMENT in shown(reply)
+
+
+def test_a_reader_who_blocks_the_bot_and_comes_back_gets_news_again(
+    api: FakeBotAPI, bot: BotProcess
+) -> None:
+    """Unblocking (my_chat_member back to "member") lets the subscriptions the chat still
+    lists take effect again, rather than list news that never comes."""
+    chat = api.private(3107)
+    assert "كل الأخبار" in shown(say(api, chat, "/subscribe"))
+    member = {"user": ME, "status": "member"}
+    kicked = {"user": ME, "status": "kicked", "until_date": 0}
+    for old, new, logged in ((member, kicked, "blocked"), (kicked, member, "back")):
+        change = {"chat": chat, "from": api.user(3107), "date": int(time.time())}
+        api.inject({"my_chat_member": {**change, "old_chat_member": old, "new_chat_member": new}})
+        wait_for_log(bot, f"chat 3107: {logged}")
+    assert "كل الأخبار" in shown(say(api, chat, "/subscriptions"))
+    bot.write_knowledge("comet.yaml", COMET)
+    mark = api.mark()
+    assert "أُضيف" in shown(say(api, api.private(ADMIN), "/reload"))
+    news = api.wait_for(
+        "sendMessage", chat_id=chat["id"], after=mark, where=lambda c: "مذنّب" in c.text
+    )
+    assert "message_id" in (news.result or {})
