@@ -124,6 +124,28 @@ def test_a_photos_caption_in_a_group_is_answered_when_it_mentions_the_bot(
     api.assert_quiet(group["id"], after=mark, wait=1.0)
 
 
+def test_ask_as_a_photos_caption_is_answered_and_another_bots_is_not(
+    api: FakeBotAPI, bot: BotProcess
+) -> None:
+    group, user = api.group(-3108), api.user(3108)
+
+    def photo(command: str) -> dict:
+        entities = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        caption = f"{command} {QUESTION}"
+        return api.message(
+            group, None, user=user, photo=PHOTO, caption=caption, caption_entities=entities
+        )
+
+    for command in ("/ask", f"/ask@{BOT_USERNAME}"):
+        message = photo(command)
+        reply = send(api, {"message": message})
+        assert reply.reply_to == message["message_id"]
+        assert STATEMENT in shown(reply)
+    mark = api.mark()
+    api.inject({"message": photo("/ask@other_bot")})
+    api.assert_quiet(group["id"], after=mark, wait=1.0)
+
+
 def test_an_answer_sent_through_inline_mode_is_not_asked_again(
     api: FakeBotAPI, bot: BotProcess
 ) -> None:

@@ -181,6 +181,10 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("help", readers.help_command),
         CommandHandler("topics", readers.topics),
         CommandHandler("ask", readers.ask_command),
+        MessageHandler(
+            filters.UpdateType.MESSAGES & filters.CaptionRegex(r"(?i)^/ask(@\w+)?(\s|$)"),
+            readers.ask_command,
+        ),
         CommandHandler("reload", admin.reload_command),
         CommandHandler("stats", admin.stats_command),
         CommandHandler("unanswered", review.unanswered_command),

@@ -52,15 +52,19 @@ async def topics(update: Update, context: SanadContext) -> None:
 
 
 async def ask_command(update: Update, context: SanadContext) -> None:
-    """`/ask QUESTION`: the way to ask in a group (it works in private chats too)."""
+    """`/ask QUESTION`: the way to ask in a group (it works in private chats too).
+
+    Also as the caption of a photo, which CommandHandler does not see: such a command is
+    checked here to be for this bot.
+    """
     message = update.effective_message
-    assert message is not None and message.text is not None
-    command = next(
-        (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
-        None,
-    )
-    question = message.parse_entity(command) if command else ""
-    await answer_question(update, context, message.text[len(question) :])
+    assert message is not None
+    text, commands = _said(message, [MessageEntity.BOT_COMMAND])
+    command = next((value for entity, value in commands.items() if entity.offset == 0), "")
+    _, _, addressee = command.partition("@")
+    if addressee and addressee.casefold() != context.bot.username.casefold():
+        return
+    await answer_question(update, context, text[len(command) :])
 
 
 async def private_text(update: Update, context: SanadContext) -> None:
@@ -107,11 +111,13 @@ def _addressed(message: Message, bot_id: int, username: str) -> str | None:
     return None
 
 
-def _said(message: Message) -> tuple[str, dict[MessageEntity, str]]:
-    """What the message says, its text or else its caption, with the mentions in it."""
+def _said(
+    message: Message, kinds: list[str | None] = MENTIONS
+) -> tuple[str, dict[MessageEntity, str]]:
+    """What the message says, its text or else its caption, with its entities of `kinds`."""
     if message.text is not None:
-        return message.text, message.parse_entities(MENTIONS)
-    return message.caption or "", message.parse_caption_entities(MENTIONS)
+        return message.text, message.parse_entities(kinds)
+    return message.caption or "", message.parse_caption_entities(kinds)
 
 
 def _own_mentions(
