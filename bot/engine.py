@@ -582,6 +582,10 @@ class Engine:
         """The chat blocked or removed the bot: no more news there, what was due failed."""
         await self.store.deactivate_chat(chat_id, reason)
 
+    async def chat_returned(self, chat_id: int) -> None:
+        """The chat unblocked or re-added the bot: the subscriptions it kept apply again."""
+        await self.store.reactivate_chat(chat_id)
+
     async def chat_migrated(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its subscriptions and due news follow it."""
         await self.store.migrate_chat(old_id, new_id)

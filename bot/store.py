@@ -747,6 +747,17 @@ class Store:
             (reason, chat_id),
         )
 
+    async def reactivate_chat(self, chat_id: int) -> None:
+        """The bot is back in a chat that had blocked or removed it: send there again.
+
+        A group that became a supergroup stays stopped: its news goes to the new id.
+        """
+        await self.wdb.execute(
+            "UPDATE chats SET active = 1, reason = NULL, updated_at = ? "
+            "WHERE chat_id = ? AND NOT active AND reason IS NOT 'migrated'",
+            (time.time(), chat_id),
+        )
+
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its subscriptions and due news follow it."""
         async with self._transaction() as db:

@@ -170,11 +170,21 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
+    # A text, or a caption (under a photo, a video...), is something a reader says.
+    said = filters.TEXT | filters.CAPTION
+    # What may speak to the bot in a group; readers.group_text checks that it is this bot.
+    addressed: filters.BaseFilter = filters.REPLY
+    for kind in ("mention", "text_mention"):
+        addressed = addressed | filters.Entity(kind) | filters.CaptionEntity(kind)
     return [
         CommandHandler("start", readers.start),
         CommandHandler("help", readers.help_command),
         CommandHandler("topics", readers.topics),
         CommandHandler("ask", readers.ask_command),
+        MessageHandler(
+            filters.UpdateType.MESSAGES & filters.CaptionRegex(r"(?i)^/ask(@\w+)?(\s|$)"),
+            readers.ask_command,
+        ),
         CommandHandler("reload", admin.reload_command),
         CommandHandler("stats", admin.stats_command),
         CommandHandler("unanswered", review.unanswered_command),
@@ -197,14 +207,11 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         InlineQueryHandler(readers.inline),
         MessageHandler(private & filters.Document.FileExtension("txt"), drafts.document),
         MessageHandler(private & filters.Document.ALL, admin.document),
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, readers.private_text),
-        MessageHandler(
-            groups & filters.TEXT & ~filters.COMMAND & (filters.Entity("mention") | filters.REPLY),
-            readers.group_text,
-        ),
+        MessageHandler(private & said & ~filters.COMMAND, readers.private_text),
+        MessageHandler(groups & said & ~filters.COMMAND & addressed, readers.group_text),
         MessageHandler(private & filters.COMMAND, readers.unknown_command),
         MessageHandler(
-            private & ~filters.TEXT & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,
+            private & ~said & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,
             readers.not_text,
         ),
     ]

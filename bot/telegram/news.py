@@ -245,7 +245,11 @@ async def _bot_can_post(bot: Bot, chat_id: int) -> bool:
 
 
 async def membership(update: Update, context: SanadContext) -> None:
-    """The bot was removed from a chat (or blocked in private): stop sending there."""
+    """The bot was removed from a chat (or blocked in private): stop sending there.
+
+    Back in it (unblocked, added again), the chat's subscriptions, which /subscriptions still
+    lists, apply again.
+    """
     change: ChatMemberUpdated | None = update.my_chat_member
     if change is None:
         return
@@ -254,6 +258,9 @@ async def membership(update: Update, context: SanadContext) -> None:
         reason = "blocked" if change.chat.type == ChatType.PRIVATE else "removed"
         await context.services.engine.chat_left(change.chat.id, reason)
         LOG.info("chat %s: %s", change.chat.id, reason)
+    elif change.old_chat_member.status in GONE:
+        await context.services.engine.chat_returned(change.chat.id)
+        LOG.info("chat %s: back", change.chat.id)
 
 
 async def migrated(update: Update, context: SanadContext) -> None:

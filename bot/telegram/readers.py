@@ -24,6 +24,7 @@ from bot.telegram.flood import Verdict
 from bot.telegram.sending import NO_PREVIEW, edit, reply
 
 MAX_BUTTONS = 12  # facts, articles or topics listed under one message
+MENTIONS: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
 
 
 async def start(update: Update, context: SanadContext) -> None:
@@ -51,21 +52,33 @@ async def topics(update: Update, context: SanadContext) -> None:
 
 
 async def ask_command(update: Update, context: SanadContext) -> None:
-    """`/ask QUESTION`: the way to ask in a group (it works in private chats too)."""
+    """`/ask QUESTION`: the way to ask in a group (it works in private chats too).
+
+    Also as the caption of a photo, which CommandHandler does not see: such a command is
+    checked here to be for this bot.
+    """
     message = update.effective_message
-    assert message is not None and message.text is not None
-    command = next(
-        (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
-        None,
-    )
-    question = message.parse_entity(command) if command else ""
-    await answer_question(update, context, message.text[len(question) :])
+    assert message is not None
+    text, commands = _said(message, [MessageEntity.BOT_COMMAND])
+    command = next((value for entity, value in commands.items() if entity.offset == 0), "")
+    _, _, addressee = command.partition("@")
+    if addressee and addressee.casefold() != context.bot.username.casefold():
+        return
+    await answer_question(update, context, text[len(command) :])
 
 
 async def private_text(update: Update, context: SanadContext) -> None:
-    """In a private chat every text that is not a command is a question."""
-    assert update.effective_message is not None
-    await answer_question(update, context, update.effective_message.text or "")
+    """In a private chat every text that is not a command is a question, a photo's caption too.
+
+    The bot's own @name, typed out of habit from groups or inline mode, is no part of it.
+    """
+    message = update.effective_message
+    assert message is not None
+    if _sent_through_me(message, context.bot.id):
+        return
+    text, entities = _said(message)
+    mentions = _own_mentions(entities, context.bot.id, context.bot.username)
+    await answer_question(update, context, _without(text, mentions))
 
 
 async def group_text(update: Update, context: SanadContext) -> None:
@@ -73,33 +86,62 @@ async def group_text(update: Update, context: SanadContext) -> None:
     message = update.effective_message
     assert message is not None
     question = _addressed(message, context.bot.id, context.bot.username)
-    if question is not None:
+    if question is not None and not _sent_through_me(message, context.bot.id):
         await answer_question(update, context, question)
 
 
+def _sent_through_me(message: Message, bot_id: int) -> bool:
+    """A result of our inline mode that the reader posted: our own answer, not a question."""
+    return message.via_bot is not None and message.via_bot.id == bot_id
+
+
 def _addressed(message: Message, bot_id: int, username: str) -> str | None:
-    """The question when the message speaks to the bot (mention or reply), else None."""
-    text = message.text or ""
-    mention = f"@{username}".casefold()
-    mentions = [
-        entity
-        for entity, value in message.parse_entities([MessageEntity.MENTION]).items()
-        if value.casefold() == mention
-    ]
+    """The question when the message speaks to the bot (mention or reply), else None.
+
+    A mention is `@username` or the bot's name linked to it (a text_mention, which some
+    clients insert); the mentions are taken out of the question.
+    """
+    text, entities = _said(message)
+    mentions = _own_mentions(entities, bot_id, username)
     if mentions:
-        for entity in sorted(mentions, key=lambda e: e.offset, reverse=True):
-            value = message.parse_entity(entity)
-            start = text.find(value)
-            text = text[:start] + text[start + len(value) :]
-        return text
+        return _without(text, mentions)
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
         return text
     return None
 
 
+def _said(
+    message: Message, kinds: list[str | None] = MENTIONS
+) -> tuple[str, dict[MessageEntity, str]]:
+    """What the message says, its text or else its caption, with its entities of `kinds`."""
+    if message.text is not None:
+        return message.text, message.parse_entities(kinds)
+    return message.caption or "", message.parse_caption_entities(kinds)
+
+
+def _own_mentions(
+    entities: dict[MessageEntity, str], bot_id: int, username: str
+) -> list[MessageEntity]:
+    """The mentions among `entities` (entity -> its text) that name this bot."""
+    mention = f"@{username}".casefold()
+    return [
+        entity
+        for entity, value in entities.items()
+        if (entity.user.id == bot_id if entity.user else value.casefold() == mention)
+    ]
+
+
+def _without(text: str, entities: list[MessageEntity]) -> str:
+    """`text` with the spans of `entities` cut out (their offsets count UTF-16 code units)."""
+    units = text.encode("utf-16-le")
+    for entity in sorted(entities, key=lambda e: e.offset, reverse=True):
+        units = units[: 2 * entity.offset] + units[2 * (entity.offset + entity.length) :]
+    return units.decode("utf-16-le")
+
+
 async def not_text(update: Update, context: SanadContext) -> None:
-    """A sticker, photo or voice note in a private chat: say we read text only."""
+    """A sticker, voice note or photo without a caption in a private chat: we read text only."""
     assert update.effective_message is not None
     await reply(update.effective_message, render.plain(wording.TEXT_ONLY))
 
