@@ -301,7 +301,9 @@ def chat(config: configuration.Config, args: argparse.Namespace) -> int:
 
 def _chosen(last: Answer | None, typed: str) -> AnswerItem | None:
     """The suggestion a reader picked by its number, after an answer that offered some."""
-    if last is None or last.answered or not typed.isdigit():
+    # isdecimal, not isdigit: '²' is a digit that int() refuses. Three figures at most: a
+    # long run of digits is a question (int() refuses more than 4,300 of them).
+    if last is None or last.answered or not typed.isdecimal() or len(typed) > 3:
         return None
     number = int(typed)
     return last.answers[number - 1] if 1 <= number <= len(last.answers) else None

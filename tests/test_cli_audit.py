@@ -1,0 +1,44 @@
+"""The command line as users and scripts meet it: odd input, odd config, exit codes, JSON shape.
+
+Each test calls `bot.cli.main` in this process (words only, a fresh site), so they stay in the
+quick loop; the `sanad` processes of tests/test_cli.py cover the same entry point end to end.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import Site
+
+from bot import cli
+
+NOT_SURE = "معاهدة الشراكة الإستراتيجية الشاملة"
+
+
+def sanad(site: Site, *args: str) -> int:
+    """`sanad --config SITE/config.yaml ARGS`, in this process."""
+    return cli.main(["--config", str(site.config_path), *args])
+
+
+def never_sure(site: Site) -> None:
+    """A bar no fact clears: every question is answered with suggestions only."""
+    site.config_path.write_text(
+        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n"
+        "matching:\n  semantic: false\n  min_score: 100\n  suggest_score: 0\n",
+        encoding="utf-8",
+    )
+
+
+# -- chat ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["²", "1" * 5000], ids=["superscript", "5000-digits"])
+def test_chat_takes_a_number_it_cannot_read_as_a_question(
+    site: Site, typed: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    never_sure(site)
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{NOT_SURE}\n{typed}\nخروج\n"))
+    assert sanad(site, "chat", "--no-rtl") == 0
+    shown = capsys.readouterr()
+    assert "Traceback" not in shown.err and "لعلّك تقصد" in shown.out
