@@ -252,9 +252,9 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
         if question == "-":
             for line in sys.stdin:
                 answer = await engine.ask(_readable(line.rstrip("\n")), args.top)
-                _print_answer(engine.shown(answer), args.json, show, flush=True)
+                _print_answer(engine.shown(answer), args, show, flush=True)
             return 0
-        _print_answer(engine.shown(await engine.ask(question, args.top)), args.json, show)
+        _print_answer(engine.shown(await engine.ask(question, args.top)), args, show)
         return 0
 
     return _with_engine(config, run)
@@ -446,10 +446,13 @@ async def _ensure_vectors(engine: Engine) -> None:
 
 
 def _print_answer(
-    answer: Answer, as_json: bool, show: Callable[[str], str], flush: bool = False
+    answer: Answer, args: argparse.Namespace, show: Callable[[str], str], flush: bool = False
 ) -> None:
-    if as_json:  # data, never marked
-        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=flush)
+    if args.json:  # data, never marked
+        shown = answer.to_json()
+        # Suggestions too: scripts rely on `answers` being at most --top long.
+        shown["answers"] = shown["answers"][: args.top]
+        print(json.dumps(shown, ensure_ascii=False), flush=flush)
     else:
         print(show(text_answer(answer)), flush=flush)
 

@@ -7,9 +7,10 @@ quick loop; the `sanad` processes of tests/test_cli.py cover the same entry poin
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
-from conftest import Site
+from conftest import TREATY, Site
 
 from bot import cli
 
@@ -42,3 +43,18 @@ def test_chat_takes_a_number_it_cannot_read_as_a_question(
     assert sanad(site, "chat", "--no-rtl") == 0
     shown = capsys.readouterr()
     assert "Traceback" not in shown.err and "لعلّك تقصد" in shown.out
+
+
+# -- ask --json ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("top", [1, 2])
+def test_ask_json_suggestions_are_at_most_top_long(
+    site: Site, top: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    never_sure(site)
+    site.write("eclipse.yaml", TREATY.replace("id: treaty", "id: treaty-copy", 1))
+    assert sanad(site, "ask", "--json", "--top", str(top), NOT_SURE) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["answered"] is False and answer["outcome"] == "not_found"
+    assert 1 <= len(answer["answers"]) <= top
