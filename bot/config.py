@@ -376,6 +376,8 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
             low, high = setting.limits
             within = f"at least {low:g}" if high == float("inf") else f"from {low:g} to {high:g}"
             raise ConfigError(f"{path}: '{key}' must be {within}, not {value!r}")
+        if setting.path and (problem := _path_problem(value)):
+            raise ConfigError(f"{path}: '{key}' {problem}")
         if setting.choices and value.upper() not in setting.choices:
             within = ", ".join(setting.choices[:-1]) + f" or {setting.choices[-1]}"
             raise ConfigError(f"{path}: '{key}' must be one of {within}, not {_shown(value)}")
@@ -383,6 +385,19 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     if any(isinstance(a, bool) or not isinstance(a, int) for a in admins):
         raise ConfigError(f"{path}: 'admins' must be a list of numeric Telegram user ids")
     return flat
+
+
+def _path_problem(value: str) -> str | None:
+    """Why text cannot name a file, or None: resolving it would raise, not explain."""
+    if "\0" in value:
+        return "must not contain a NUL character"
+    head = value.split("/", 1)[0]
+    if head.startswith("~"):
+        try:
+            Path(head).expanduser()
+        except RuntimeError:
+            return f"names a user this system does not have: '{head}'"
+    return None
 
 
 def _has_type(value: Any, setting: Setting) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from conftest import TREATY, Site
@@ -58,3 +59,26 @@ def test_ask_json_suggestions_are_at_most_top_long(
     answer = json.loads(capsys.readouterr().out)
     assert answer["answered"] is False and answer["outcome"] == "not_found"
     assert 1 <= len(answer["answers"]) <= top
+
+
+# -- config.yaml --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('"know\\0ledge"', "'knowledge_dir' must not contain a NUL character"),
+        (
+            "~nobody-at-all/knowledge",
+            "'knowledge_dir' names a user this system does not have: '~nobody-at-all'",
+        ),
+    ],
+    ids=["nul", "unknown-user"],
+)
+def test_a_path_that_cannot_be_a_path_is_one_line(
+    tmp_path: Path, value: str, problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(f"knowledge_dir: {value}\n", encoding="utf-8")
+    assert cli.main(["--config", str(path), "validate"]) == 2
+    assert capsys.readouterr().err == f"sanad: {path}: {problem}\n"
