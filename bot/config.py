@@ -334,7 +334,7 @@ def default_path() -> Path:
 
 def load(path: Path | None = None) -> Config:
     """Read and check config.yaml; a missing file is only fine when it is the default one."""
-    explicit = path is not None or "SANAD_CONFIG" in os.environ
+    explicit = path is not None or bool(os.environ.get("SANAD_CONFIG"))  # "" is unset
     path = path or default_path()
     raw: Any = {}
     if path.exists():

@@ -14,6 +14,7 @@ import pytest
 from conftest import TREATY, Site
 
 from bot import cli
+from bot import config as configuration
 
 NOT_SURE = "معاهدة الشراكة الإستراتيجية الشاملة"
 
@@ -82,3 +83,13 @@ def test_a_path_that_cannot_be_a_path_is_one_line(
     path.write_text(f"knowledge_dir: {value}\n", encoding="utf-8")
     assert cli.main(["--config", str(path), "validate"]) == 2
     assert capsys.readouterr().err == f"sanad: {path}: {problem}\n"
+
+
+def test_an_empty_sanad_config_is_as_if_unset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No ./config.yaml means all defaults, whether SANAD_CONFIG is unset or set to nothing."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SANAD_CONFIG", "")
+    loaded = configuration.load()
+    assert loaded.knowledge_dir == tmp_path.resolve() / "knowledge"
