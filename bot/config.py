@@ -345,7 +345,7 @@ def load(path: Path | None = None) -> Config:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark else ""
-            raise ConfigError(f"{path}{line}: malformed YAML") from None
+            raise ConfigError(f"{path}{line}: {_yaml_problem(exc)}") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
     elif explicit:
@@ -353,6 +353,13 @@ def load(path: Path | None = None) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys to values")
     return _typed(path, _flatten(raw, path))
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """A `---` is well-formed YAML: the file is not malformed, it holds too much."""
+    if "single document" in str(getattr(exc, "context", "")):
+        return "the config must be one YAML document, not several separated by '---'"
+    return "malformed YAML"
 
 
 def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:

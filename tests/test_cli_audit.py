@@ -93,3 +93,13 @@ def test_an_empty_sanad_config_is_as_if_unset(
     monkeypatch.setenv("SANAD_CONFIG", "")
     loaded = configuration.load()
     assert loaded.knowledge_dir == tmp_path.resolve() / "knowledge"
+
+
+def test_a_config_of_two_documents_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("knowledge_dir: knowledge\n---\nadmins: [1]\n", encoding="utf-8")
+    with pytest.raises(configuration.ConfigError) as refused:
+        configuration.load(path)
+    assert str(refused.value) == (
+        f"{path}:2: the config must be one YAML document, not several separated by '---'"
+    )
