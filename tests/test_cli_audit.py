@@ -15,6 +15,7 @@ from conftest import TREATY, Site
 
 from bot import cli
 from bot import config as configuration
+from bot.knowledge import read_text
 
 NOT_SURE = "معاهدة الشراكة الإستراتيجية الشاملة"
 
@@ -103,3 +104,18 @@ def test_a_config_of_two_documents_says_so(tmp_path: Path) -> None:
     assert str(refused.value) == (
         f"{path}:2: the config must be one YAML document, not several separated by '---'"
     )
+
+
+# -- knowledge files ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("published", ["20250815", "2025-W33", "2025-W33-1", "2025-227"])
+def test_published_is_a_date_written_yyyy_mm_dd(published: str) -> None:
+    """What `sanad distill --published` accepts, and what `ask --json` shows."""
+    text = TREATY.replace("published: 2024-06-19", f"published: {published}")
+    articles, errors = read_text(text, "knowledge/treaty.yaml")
+    assert articles == []
+    assert [str(e) for e in errors] == [
+        f"knowledge/treaty.yaml:3: article 'treaty': published '{published}' "
+        "must be an ISO date (YYYY-MM-DD)"
+    ]
