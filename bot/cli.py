@@ -36,7 +36,15 @@ FOLDER_MISSING = "the knowledge folder does not exist"
 
 
 class UsageError(Exception):
-    """A one-line problem to print before exiting with status 2."""
+    """A one-line problem to print before exiting with `status`: 2, a setup problem."""
+
+    status = 2
+
+
+class KnowledgeUnusable(UsageError):
+    """Invalid knowledge files and nothing loaded before to answer from: exit status 1."""
+
+    status = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         return VERBS[args.verb](config, args)
     except (configuration.ConfigError, UsageError) as exc:
         print(printable(f"sanad: {exc}"), file=sys.stderr)
-        return 2
+        return exc.status if isinstance(exc, UsageError) else 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -411,7 +419,10 @@ async def _ensure_loaded(engine: Engine) -> None:
     try:
         freshness = await engine.load_or_keep()
     except (KnowledgeInvalid, OSError, sqlite3.Error) as exc:
-        raise UsageError(f"cannot load the knowledge: {_load_problem(exc, engine)}") from None
+        problem = f"cannot load the knowledge: {_load_problem(exc, engine)}"
+        if isinstance(exc, KnowledgeInvalid) and not isinstance(exc, KnowledgeFolderMissing):
+            raise KnowledgeUnusable(problem) from None
+        raise UsageError(problem) from None
     if freshness.kept is not None:
         _warn(f"kept the loaded knowledge: {_load_problem(freshness.kept, engine)}")
 

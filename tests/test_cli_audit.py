@@ -119,3 +119,23 @@ def test_published_is_a_date_written_yyyy_mm_dd(published: str) -> None:
         f"knowledge/treaty.yaml:3: article 'treaty': published '{published}' "
         "must be an ISO date (YYYY-MM-DD)"
     ]
+
+
+# -- exit status --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [("ask", "متى أبرمت المعاهدة؟"), ("review",), ("teach", "متى؟", "treaty", "kursk")],
+    ids=["ask", "review", "teach"],
+)
+def test_invalid_knowledge_and_nothing_loaded_is_exit_1(
+    site: Site, verb: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit status 1 means invalid knowledge files, whichever verb met them (README)."""
+    site.write("treaty.yaml", TREATY + "oops: 1\n")
+    assert sanad(site, *verb) == 1
+    assert capsys.readouterr().err == (
+        "sanad: cannot load the knowledge: knowledge/treaty.yaml:22: "
+        "article 'treaty': unknown key 'oops'\n"
+    )
