@@ -259,7 +259,9 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
         await _ensure_vectors(engine)
         if question == "-":
             for line in sys.stdin:
-                answer = await engine.ask(_readable(line.rstrip("\n")), args.top)
+                # A file saved "UTF-8 with BOM" starts with U+FEFF: not part of the question.
+                text = _readable(line.rstrip("\n").removeprefix("\ufeff"))
+                answer = await engine.ask(text, args.top)
                 _print_answer(engine.shown(answer), args, show, flush=True)
             return 0
         _print_answer(engine.shown(await engine.ask(question, args.top)), args, show)

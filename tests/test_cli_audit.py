@@ -139,3 +139,17 @@ def test_invalid_knowledge_and_nothing_loaded_is_exit_1(
         "sanad: cannot load the knowledge: knowledge/treaty.yaml:22: "
         "article 'treaty': unknown key 'oops'\n"
     )
+
+
+# -- ask - --------------------------------------------------------------------------------
+
+
+def test_ask_dash_drops_the_byte_order_mark_of_a_saved_file(
+    site: Site, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Editors that save UTF-8 with a BOM put it before the first question; it asks nothing."""
+    question = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"\ufeff{question}\r\n{question}\n"))
+    assert sanad(site, "ask", "--json", "-") == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first == second and first["question"] == question
