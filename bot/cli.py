@@ -36,7 +36,15 @@ FOLDER_MISSING = "the knowledge folder does not exist"
 
 
 class UsageError(Exception):
-    """A one-line problem to print before exiting with status 2."""
+    """A one-line problem to print before exiting with `status`: 2, a setup problem."""
+
+    status = 2
+
+
+class KnowledgeUnusable(UsageError):
+    """Invalid knowledge files and nothing loaded before to answer from: exit status 1."""
+
+    status = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         return VERBS[args.verb](config, args)
     except (configuration.ConfigError, UsageError) as exc:
         print(printable(f"sanad: {exc}"), file=sys.stderr)
-        return 2
+        return exc.status if isinstance(exc, UsageError) else 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -251,10 +259,12 @@ def ask(config: configuration.Config, args: argparse.Namespace) -> int:
         await _ensure_vectors(engine)
         if question == "-":
             for line in sys.stdin:
-                answer = await engine.ask(_readable(line.rstrip("\n")), args.top)
-                _print_answer(engine.shown(answer), args.json, show, flush=True)
+                # A file saved "UTF-8 with BOM" starts with U+FEFF: not part of the question.
+                text = _readable(line.rstrip("\n").removeprefix("\ufeff"))
+                answer = await engine.ask(text, args.top)
+                _print_answer(engine.shown(answer), args, show, flush=True)
             return 0
-        _print_answer(engine.shown(await engine.ask(question, args.top)), args.json, show)
+        _print_answer(engine.shown(await engine.ask(question, args.top)), args, show)
         return 0
 
     return _with_engine(config, run)
@@ -301,7 +311,9 @@ def chat(config: configuration.Config, args: argparse.Namespace) -> int:
 
 def _chosen(last: Answer | None, typed: str) -> AnswerItem | None:
     """The suggestion a reader picked by its number, after an answer that offered some."""
-    if last is None or last.answered or not typed.isdigit():
+    # isdecimal, not isdigit: '²' is a digit that int() refuses. Three figures at most: a
+    # long run of digits is a question (int() refuses more than 4,300 of them).
+    if last is None or last.answered or not typed.isdecimal() or len(typed) > 3:
         return None
     number = int(typed)
     return last.answers[number - 1] if 1 <= number <= len(last.answers) else None
@@ -409,7 +421,10 @@ async def _ensure_loaded(engine: Engine) -> None:
     try:
         freshness = await engine.load_or_keep()
     except (KnowledgeInvalid, OSError, sqlite3.Error) as exc:
-        raise UsageError(f"cannot load the knowledge: {_load_problem(exc, engine)}") from None
+        problem = f"cannot load the knowledge: {_load_problem(exc, engine)}"
+        if isinstance(exc, KnowledgeInvalid) and not isinstance(exc, KnowledgeFolderMissing):
+            raise KnowledgeUnusable(problem) from None
+        raise UsageError(problem) from None
     if freshness.kept is not None:
         _warn(f"kept the loaded knowledge: {_load_problem(freshness.kept, engine)}")
 
@@ -444,10 +459,13 @@ async def _ensure_vectors(engine: Engine) -> None:
 
 
 def _print_answer(
-    answer: Answer, as_json: bool, show: Callable[[str], str], flush: bool = False
+    answer: Answer, args: argparse.Namespace, show: Callable[[str], str], flush: bool = False
 ) -> None:
-    if as_json:  # data, never marked
-        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=flush)
+    if args.json:  # data, never marked
+        shown = answer.to_json()
+        # Suggestions too: scripts rely on `answers` being at most --top long.
+        shown["answers"] = shown["answers"][: args.top]
+        print(json.dumps(shown, ensure_ascii=False), flush=flush)
     else:
         print(show(text_answer(answer)), flush=flush)
 

@@ -334,7 +334,7 @@ def default_path() -> Path:
 
 def load(path: Path | None = None) -> Config:
     """Read and check config.yaml; a missing file is only fine when it is the default one."""
-    explicit = path is not None or "SANAD_CONFIG" in os.environ
+    explicit = path is not None or bool(os.environ.get("SANAD_CONFIG"))  # "" is unset
     path = path or default_path()
     raw: Any = {}
     if path.exists():
@@ -345,7 +345,7 @@ def load(path: Path | None = None) -> Config:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark else ""
-            raise ConfigError(f"{path}{line}: malformed YAML") from None
+            raise ConfigError(f"{path}{line}: {_yaml_problem(exc)}") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
     elif explicit:
@@ -353,6 +353,13 @@ def load(path: Path | None = None) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys to values")
     return _typed(path, _flatten(raw, path))
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """A `---` is well-formed YAML: the file is not malformed, it holds too much."""
+    if "single document" in str(getattr(exc, "context", "")):
+        return "the config must be one YAML document, not several separated by '---'"
+    return "malformed YAML"
 
 
 def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -376,6 +383,8 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
             low, high = setting.limits
             within = f"at least {low:g}" if high == float("inf") else f"from {low:g} to {high:g}"
             raise ConfigError(f"{path}: '{key}' must be {within}, not {value!r}")
+        if setting.path and (problem := _path_problem(value)):
+            raise ConfigError(f"{path}: '{key}' {problem}")
         if setting.choices and value.upper() not in setting.choices:
             within = ", ".join(setting.choices[:-1]) + f" or {setting.choices[-1]}"
             raise ConfigError(f"{path}: '{key}' must be one of {within}, not {_shown(value)}")
@@ -383,6 +392,19 @@ def _flatten(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     if any(isinstance(a, bool) or not isinstance(a, int) for a in admins):
         raise ConfigError(f"{path}: 'admins' must be a list of numeric Telegram user ids")
     return flat
+
+
+def _path_problem(value: str) -> str | None:
+    """Why text cannot name a file, or None: resolving it would raise, not explain."""
+    if "\0" in value:
+        return "must not contain a NUL character"
+    head = value.split("/", 1)[0]
+    if head.startswith("~"):
+        try:
+            Path(head).expanduser()
+        except RuntimeError:
+            return f"names a user this system does not have: '{head}'"
+    return None
 
 
 def _has_type(value: Any, setting: Setting) -> bool:

@@ -7,6 +7,7 @@ fixes everything in one round.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -22,6 +23,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 URL_PATTERN = re.compile(r"https?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)
+# YYYY-MM-DD only: Python also reads 20250815 and week dates (2025-W33) as ISO dates.
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
 # libyaml's parser is about ten times faster and keeps line marks; pure Python is the fallback.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -262,12 +265,12 @@ class _FileReader:
         return value
 
     def date(self, node: Node, what: str) -> str | None:
-        value = node.value if isinstance(node, ScalarNode) else None
-        try:
-            return dt.date.fromisoformat(str(value)).isoformat()
-        except ValueError:
-            self.error(node, f"{what}: published '{value}' must be an ISO date (YYYY-MM-DD)")
-            return None
+        value = str(node.value) if isinstance(node, ScalarNode) else None
+        if value is not None and DATE_PATTERN.match(value):
+            with contextlib.suppress(ValueError):  # 2025-02-30 has the form, not the day
+                return dt.date.fromisoformat(value).isoformat()
+        self.error(node, f"{what}: published '{value}' must be an ISO date (YYYY-MM-DD)")
+        return None
 
     def sentences(self, node: Node | None, what: str, parent: Node) -> list[Sentence]:
         if node is None:

@@ -31,7 +31,7 @@ from bot.distill.entities import (
 from bot.distill.errors import DistillError
 from bot.distill.questions import questions_for
 from bot.distill.reading import Kind, RawSentence, read_article
-from bot.knowledge import ID_PATTERN, URL_PATTERN
+from bot.knowledge import DATE_PATTERN, ID_PATTERN, URL_PATTERN
 from bot.text import content_tokens, normalize, terms
 
 MAX_KEYWORDS = 8
@@ -40,7 +40,6 @@ MAX_FACT_TOPICS = 2
 MIN_CONTENT_WORDS = 3
 # A heading whose words are mostly the title's adds nothing a reader could ask about.
 TITLE_OVERLAP = 0.6
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 HEADER = """\
 # DRAFT made by `sanad distill`: review it before publishing. Every fact, keyword, topic and
@@ -76,7 +75,7 @@ def _is_iso_date(value: str) -> bool:
         dt.date.fromisoformat(value)
     except ValueError:
         return False
-    return bool(_ISO_DATE.match(value))
+    return bool(DATE_PATTERN.match(value))
 
 
 def distill(
