@@ -1,4 +1,6 @@
-"""The blind set's two halves (tests/data/blind/): A to tune on, B to judge by.
+"""The blind sets: the first one's halves A (to tune on) and B (to judge by), and set C.
+
+The first set is tests/data/blind/; set C, tests/data/blind_c/, is never tuned on.
 
 Questions alternate by position (the set interleaves articles and kinds). Refusals alternate
 within each kind, since the set lists them kind after kind in turn: by position alone, one
@@ -13,6 +15,8 @@ from typing import Any
 import yaml
 
 BLIND = Path(__file__).resolve().parent.parent / "tests" / "data" / "blind"
+# Set C (tests/data/blind_c/): written later by another hand, and never tuned on.
+SET_C = BLIND.with_name("blind_c")
 
 
 def halves() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
@@ -28,3 +32,9 @@ def halves() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
         "A": (raw["questions"][0::2], refusals["A"]),
         "B": (raw["questions"][1::2], refusals["B"]),
     }
+
+
+def set_c() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Set C's questions and refusals, whole: there is nothing to tune on in it."""
+    raw = yaml.safe_load((SET_C / "questions.yaml").read_text(encoding="utf-8"))
+    return raw["questions"], raw["refusals"]
