@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from bot.text import analyse, normalize, stopwords
@@ -53,6 +54,8 @@ _KINDS = {
     "what": "ما ماذا ماهو ماهي مالذي ماالذي بماذا وما شو شنو شنهو شنوه اشنو واشنو ايش اش وش ايه",
 }
 _KIND_OF = {word: kind for kind, words in _KINDS.items() for word in words.split()}
+# Egyptian «قد إيه» and «أد إيه» (how much, how long) ask for a figure, not «what».
+_HOW_MUCH = {("قد", "ايه"), ("اد", "ايه")}
 # Nouns that, after أي, name the kind of answer asked for (normalised).
 _TYPES = {
     "when": "عام سنه تاريخ يوم شهر قرن وقت ساعه فتره",
@@ -88,7 +91,7 @@ def _any_word(words: str, prefix: str = r"\b") -> re.Pattern[str]:
 _ASKS_AGE = _any_word("عمر عمره عمرها سن سنها")
 _ASKS_MONEY = _any_word(
     "راتب رواتب راتبه يتقاضى تتقاضى يتقاضون أجر أجره سعر ثمن كلفة تكلفة كلف كلفت تكلفت يكلف "
-    "قيمة مبلغ ميزانية تمويل غرامة رسوم مكافأة جائزة جايزة بكم",
+    "قيمة مبلغ ميزانية تمويل غرامة رسوم مكافأة جائزة جايزة بكم بكام بقديش بشحال",
     r"\b[وفبل]?(?:ال)?",
 )
 # The noun a question opens with, after its question word («ما هي نسبة»).
@@ -248,6 +251,8 @@ def asking_in(normalised: Sequence[str]) -> tuple[str | None, str | None]:
     في أي عاصمة asks where and في أي عام when: that noun names the kind of answer, which a
     fact may give only by its instance (بيونغ يانغ، 2024).
     """
+    if any(pair in _HOW_MUCH for pair in pairwise(normalised)):
+        return "how_many", None
     words = normalised[:5]
     for i, word in enumerate(words):
         kind = _KIND_OF.get(word)
@@ -258,7 +263,8 @@ def asking_in(normalised: Sequence[str]) -> tuple[str | None, str | None]:
             return _TYPE_OF[following], following
         if kind:
             return kind, None
-    return None, None
+    # Egyptian and Levantine often put the question word last: «المحطة هتشتغل إمتى؟».
+    return (_KIND_OF.get(normalised[-1]) if normalised else None), None
 
 
 def answer_cues(text: str) -> str:

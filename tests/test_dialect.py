@@ -99,6 +99,11 @@ async def test_dialect_questions_find_the_standard_fact(
         ("ازاي وصلوا؟", "how"),
         ("آش وقع في القمة؟", "what"),
         ("اشنو قال الرئيس؟", "what"),
+        # The question word last, as Egyptian and Levantine often put it.
+        ("محطة التحلية في الدار البيضاء هتشتغل إمتى؟", "when"),
+        ("الوفد الروسي اللي زار جنيف راح فين؟", "where"),
+        ("هو الطريق هيفضل مقفول قد إيه؟", "how_many"),  # how long: a figure, not «what»
+        ("أد إيه دفعوا في التذكرة؟", "how_many"),
     ],
 )
 def test_the_dialects_question_words_say_what_is_asked(question: str, kind: str) -> None:

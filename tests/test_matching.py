@@ -91,6 +91,7 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم قيمة الجائزة؟", "m"),
         ("كم خسر التاجر بالجنيه؟", "m"),  # a currency asks an amount of money
         ("كم دولارًا دفعت الشركة؟", "m"),
+        ("الجسر اتبنى بكام؟", "m"),
         ("ما عدد المنخرطين في الاتحاد؟", "n"),
         ("ما هي نسبة النجاح؟", "n"),
         ("ما المسافة بين المحطة والمدينة؟", "n"),
