@@ -86,6 +86,10 @@ SURE = 60.0
 # is small enough to compare the question with every fact (a matrix product per question).
 MEANING_CANDIDATES = 10
 SCAN_LIMIT = 20_000
+# Only the start of a very long question is embedded: the model reads the whole text, window
+# by window, at about 0.5 ms a character (50,000 characters took 26 s), and no reader's question
+# is that long; the bot refuses questions over `telegram.max_question` (1,000) before this.
+EMBEDDED_CHARS = 2000
 # Cosines of a reader's and an editor's question: from "the same subject" to "the same
 # question" (see _close). On the blind set, two questions about the same sentence have a median
 # cosine of 0.84, about other sentences of the same article 0.80 (0.91 at the 99th
@@ -415,7 +419,9 @@ class Matcher:
             return Gathered(by_words, ranked, None)
         # The model reads the standard language better than the dialects.
         vector = await meaning.embed(
-            in_standard(query.text, lambda w: _holds(counts, (stem(w), light_stem(w))))
+            in_standard(
+                query.text[:EMBEDDED_CHARS], lambda w: _holds(counts, (stem(w), light_stem(w)))
+            )
         )
         seen = {r.row.rowid for r in ranked}
         nearest = meaning.vectors.nearest(vector, MEANING_CANDIDATES, SCAN_LIMIT)

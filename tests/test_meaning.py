@@ -11,6 +11,7 @@ from conftest import CLINIC, ECLIPSE, Run, Site
 
 from bot import meaning
 from bot.engine import Engine
+from bot.matching import EMBEDDED_CHARS
 
 # A reader's paraphrase, in dialect, that words alone do not answer.
 PARAPHRASE = "وين فتحوا العيادة الجديدة؟"
@@ -167,3 +168,12 @@ async def test_the_model_is_given_a_dialect_question_in_standard_words(engine: E
     assert (answer.answers[0].article_id, answer.answers[0].fact_id) == ("clinic", "s1")
     assert engine._questions is not None
     assert list(engine._questions._vectors) == ["أين فتحوا العيادة الجديدة؟"]
+
+
+async def test_only_the_start_of_a_very_long_question_is_embedded(engine: Engine) -> None:
+    await engine.fill_vectors(workers=1)
+    question = PARAPHRASE + " " + "وماذا بعد؟ " * 5000
+    await engine.ask(question, record=False)
+    assert engine._questions is not None
+    [embedded] = list(engine._questions._vectors)
+    assert embedded.startswith("أين فتحوا") and len(embedded) <= EMBEDDED_CHARS
