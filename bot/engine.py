@@ -254,7 +254,7 @@ class Engine:
                 loop = asyncio.get_running_loop()
                 report = await loop.run_in_executor(self._loader, _reload_in_child, self.config)
             if report.changed or report.removed:
-                await vectors.prune(self.store, meaning.E5_NAME)
+                await self._prune_vectors()
             if not report.unchanged:
                 # The next question is answered from the new knowledge, not the one before.
                 await self.retrieval.refresh()
@@ -263,6 +263,13 @@ class Engine:
                 if self.fill_in_background:
                     self.start_filling()
             return report
+
+    async def _prune_vectors(self) -> None:
+        """Drop the vectors no fact needs; the load has committed, so a failure only waits."""
+        try:
+            await vectors.prune(self.store, meaning.E5_NAME)
+        except sqlite3.Error as exc:
+            LOG.warning("old sentence vectors kept until the next load: %s", exc)
 
     async def _reload_here(self, progress: StepProgress | None = None) -> LoadReport:
         # Another process may load at the same time: the load that commits second reads

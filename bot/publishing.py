@@ -4,7 +4,8 @@ An upload in Telegram, a published draft and a taught question all come here, so
 into the knowledge folder is checked the same way: the file alone, then its article ids
 against the other files'. Only then is it written (a temporary file renamed over the old
 one, so a load never reads half a file) and the folder reloaded; when that load still fails
-(the folder changed meanwhile), the file is put back as it was.
+(the folder changed meanwhile, or the database could not be written), the file is put back
+as it was.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ async def publish(
     except KnowledgeInvalid as exc:  # the folder changed under us: put it back as it was
         await asyncio.to_thread(_restore, target, previous)
         raise PublishRejected(exc.errors) from None
+    except BaseException:
+        # The database could not take it (full, read-only...): the file goes back too, so
+        # that the folder keeps matching what is served.
+        await asyncio.to_thread(_restore, target, previous)
+        raise
 
 
 def _problems(read: ReadFolder, content: bytes, display: str) -> list[KnowledgeError]:
