@@ -1244,3 +1244,21 @@ def check_html(text: str) -> TelegramHTML:
     checker = parse_html(text)
     assert len(checker.text.encode("utf-16-le")) // 2 <= 4096, "longer than 4096"
     return checker
+
+
+# A one-fact article with an editor's question, for bots whose readers need an answer to find
+# (the hostile-input and less common reader tests).
+TREATY = """\
+id: treaty
+title: "معاهدة بين بلدين"
+topics: [معاهدات]
+sentences:
+  - id: s1
+    text: "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024 في بيونغ يانغ."
+facts:
+  - id: treaty-date
+    statement: "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024."
+    questions: ["متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"]
+    source: [s1]
+"""
+TREATY_QUESTION = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"

@@ -10,26 +10,22 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from fakebotapi import BOT_ID, BOT_USERNAME, BotProcess, Call, FakeBotAPI, check_html
+from fakebotapi import (
+    BOT_ID,
+    BOT_USERNAME,
+    TREATY,
+    TREATY_QUESTION,
+    BotProcess,
+    Call,
+    FakeBotAPI,
+    check_html,
+)
 
 pytestmark = pytest.mark.slow
 
 ADMIN = 901
-QUESTION = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"
+QUESTION = TREATY_QUESTION
 STATEMENT = "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024."
-TREATY = """\
-id: treaty
-title: "معاهدة بين بلدين"
-topics: [معاهدات]
-sentences:
-  - id: s1
-    text: "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024 في بيونغ يانغ."
-facts:
-  - id: treaty-date
-    statement: "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024."
-    questions: ["متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"]
-    source: [s1]
-"""
 COMET = """\
 id: comet
 title: "مذنّب يقترب من الأرض"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fakebotapi import BotProcess, Call, FakeBotAPI, check_html
+from fakebotapi import TREATY, TREATY_QUESTION, BotProcess, Call, FakeBotAPI, check_html
 
 from bot.messages import EMPTY_QUESTION, SMALL_TALK
 from bot.telegram import wording
@@ -25,21 +25,7 @@ GROUP_ANONYMOUS_BOT = {
     "username": "GroupAnonymousBot",
 }
 CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
-QUESTION = "متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"
-
-TREATY = """\
-id: treaty
-title: "معاهدة بين بلدين"
-topics: [معاهدات]
-sentences:
-  - id: s1
-    text: "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024 في بيونغ يانغ."
-facts:
-  - id: treaty-date
-    statement: "أُبرمت معاهدة الشراكة الإستراتيجية الشاملة في 19 حزيران/ يونيو 2024."
-    questions: ["متى أبرمت معاهدة الشراكة الإستراتيجية الشاملة؟"]
-    source: [s1]
-"""
+QUESTION = TREATY_QUESTION
 
 
 @pytest.fixture(scope="module")
