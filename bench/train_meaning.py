@@ -158,13 +158,14 @@ def fit_ranker(cases: list[Case], weights: list[float]) -> np.ndarray:
     return fit_pairwise(data)
 
 
-def best(judge: Judge, case: Case) -> tuple[float, bool, list[bool]]:
+def best(judge: Judge, case: Case) -> tuple[float, bool, list[tuple[float, bool]]]:
     """The judge's best score for a question, whether that fact is right, and the top 3's."""
     if not case.candidates:
         return 0.0, False, []
     scores = judge.scores(case.candidates, case.wanted)
     order = sorted(range(len(scores)), key=lambda i: -scores[i])
-    return scores[order[0]], bool(case.right[order[0]]), [bool(case.right[i]) for i in order[:3]]
+    top = [(scores[i], bool(case.right[i])) for i in order[:3]]
+    return scores[order[0]], bool(case.right[order[0]]), top
 
 
 def fit_judge(judge: Judge, cases: list[Case], weights: list[float]) -> tuple[np.ndarray, float]:
@@ -191,11 +192,13 @@ def figures(judge: Judge, cases: list[Case], floor: float, suggest: float) -> di
         "right": sum(s >= floor and ok for s, ok, _ in results) / len(asked),
         "wrong": sum(s >= floor and not ok for s, ok, _ in results) / len(asked),
         "out_of_scope_answered": sum(s >= floor for s in refused) / max(1, len(other)),
+        # As the engine offers them: the top 3 that reach `suggest`, when it does not answer.
         "right_or_suggested": sum(
-            (s >= floor and ok) or (s >= suggest and any(top)) for s, ok, top in results
+            (s >= floor and ok) or (s < floor and any(t >= suggest and r for t, r in top))
+            for s, ok, top in results
         )
         / len(asked),
-        "ranked_first": sum(bool(top) and top[0] for _, _, top in results) / len(asked),
+        "ranked_first": sum(bool(top) and top[0][1] for _, _, top in results) / len(asked),
     }
 
 
