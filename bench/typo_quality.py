@@ -11,6 +11,11 @@ inputs refused.
 
     python -m bench.typo_quality             # by words, as the tests hold it
     python -m bench.typo_quality --meaning   # the default configuration: meaning on
+    python -m bench.typo_quality --blind     # the blind sets (bench/blind.py), meaning on
+
+With --blind, the blind sets' questions get their typos the same way: the first set's two
+halves together, and set C. Each row gives the share kept: of the questions answered right
+as written, how many are still answered right with the typo.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ import random
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from bench.blind import BLIND, SET_C, halves, set_c
 from bot import config as configuration
 from bot.engine import Engine
 
@@ -139,6 +146,49 @@ async def measure(engine: Engine) -> list[str]:
     return rows
 
 
+async def blind_rows(
+    folder: Path, asked: list[dict[str, Any]], refused_: list[dict[str, Any]]
+) -> str:
+    """One table row for a blind set: right as written, with a typo, the share kept, refusals."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "config.yaml"
+        path.write_text(
+            f"knowledge_dir: {folder / 'articles'}\ndatabase: {tmp}/sanad.sqlite3\n",
+            encoding="utf-8",
+        )
+        async with Engine(configuration.load(path)) as engine:
+            await engine.reload()
+            await engine.fill_vectors()
+            texts = [str(q["q"]) for q in asked]
+            wanted = [{(q["article"], s) for s in q["sentences"]} for q in asked]
+            as_written = [await _right(engine, t, w) for t, w in zip(texts, wanted, strict=True)]
+            typod = [
+                await _right(engine, t, w) for t, w in zip(typo_copies(texts), wanted, strict=True)
+            ]
+            kept = sum(a and b for a, b in zip(as_written, typod, strict=True))
+            declined = await refused(engine, typo_copies([str(q["q"]) for q in refused_]))
+    n = len(asked)
+    return (
+        f"| {folder.name} | {sum(as_written) / n:.3f} | {sum(typod) / n:.3f} "
+        f"| {kept}/{sum(as_written)} = {kept / max(1, sum(as_written)):.3f} | {declined:.3f} |"
+    )
+
+
+async def _right(engine: Engine, question: str, wanted: set[tuple[str, str]]) -> bool:
+    answer = await engine.ask(question, record=False)
+    return answer.answered and (answer.answers[0].article_id, answer.answers[0].fact_id) in wanted
+
+
+async def blind() -> None:
+    """The blind sets' rows (bench/blind.py): the first set's halves together, and set C."""
+    halves_ = halves()
+    first = (halves_["A"][0] + halves_["B"][0], halves_["A"][1] + halves_["B"][1])
+    print("| set | right, as written | right, one typo each | kept | typo'd refusals refused |")
+    print("| --- | --- | --- | --- | --- |")
+    print(await blind_rows(BLIND, *first))
+    print(await blind_rows(SET_C, *set_c()))
+
+
 async def main(meaning: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "config.yaml"
@@ -160,4 +210,6 @@ async def main(meaning: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--meaning", action="store_true", help="compare meanings too (default)")
-    asyncio.run(main(parser.parse_args().meaning))
+    parser.add_argument("--blind", action="store_true", help="the blind sets, meaning on")
+    args = parser.parse_args()
+    asyncio.run(blind() if args.blind else main(args.meaning))

@@ -24,7 +24,8 @@ from functools import cached_property
 import numpy as np
 
 from bot.analysis import CandidateRow, TermsTable
-from bot.typos import Vocabulary
+from bot.text import light_stem, readings, root, stem
+from bot.typos import Vocabulary, common, slips
 
 K1 = 1.2
 B = 0.75
@@ -336,6 +337,29 @@ class KnowledgeIndex:
                     at = words.index(term)
                     return stems[at], lights[at], roots[at]
         return term, term, term
+
+    def respelt(self, word: str) -> tuple[str, str, str] | None:
+        """The reading (stem, light stem, root) of the word one slip from `word` that facts hold.
+
+        The cheapest slip wins, then the word more facts hold by its stem or light stem.
+        `word` is as written, normalised: a slip in its article or suffix (الزراعاب for
+        الزراعات) keeps the stemmers from reading it, so the words it may have meant are read
+        as the facts' own words are, and looked up. Only words written Arabic often uses are
+        meant: بالفار is not بالقار, whose stem قار the knowledge may hold (ذي قار).
+        """
+        held = self.vocabulary.held
+        best: tuple[float, int, tuple[str, str, str]] | None = None
+        for cost, meant in slips(word):
+            if best is not None and cost > best[0]:
+                break
+            if not common(meant):
+                continue
+            for form in readings(meant):
+                found = max(held.get(stem(form), 0), held.get(light_stem(form), 0))
+                if found and (best is None or found > best[1]):
+                    best = (cost, found, (stem(form), light_stem(form), root(form)))
+                    break
+        return best[2] if best else None
 
     def search(self, terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
         """Fact rowids best first, with their BM25 scores."""

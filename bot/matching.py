@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, wanted_in
 from bot.judge import Candidate, Judge
 from bot.text import (
+    in_dialect,
     in_standard,
     light_stem,
     optional,
@@ -46,6 +47,7 @@ from bot.text import (
     stopwords,
     tokens,
 )
+from bot.typos import common
 
 if TYPE_CHECKING:
     import numpy as np
@@ -149,6 +151,8 @@ class Query:
     near: frozenset[int] = frozenset()
     # The kind of answer wanted, as a cue letter of analysis.answer_cues ('a': an age).
     wanted: str | None = None
+    # Each content word as written (normalised), for reading a slip of the hand in it.
+    words: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, question: str, words: Sequence[str] | None = None) -> Query:
@@ -174,6 +178,7 @@ class Query:
             tuple(readings_of),
             frozenset(dropped),
             wanted=wanted_in(folded, kind),
+            words=tuple(content),
         )
 
     @cached_property
@@ -199,6 +204,7 @@ class Query:
         self,
         holds: Callable[[Iterable[str]], bool],
         nearest: Callable[[Sequence[str]], tuple[str, str, str] | None] | None = None,
+        respelt: Callable[[str], tuple[str, str, str] | None] | None = None,
     ) -> Query:
         """Each word's first reading that the knowledge holds, or its nearest, or as written.
 
@@ -231,7 +237,7 @@ class Query:
             if i in self.optional:
                 continue
             rooted = next((r for r in word if holds(r)), None)
-            found = nearest([key for r in word for key in (r[1], r[0], r[2])]) if nearest else None
+            found = self._meant(i, nearest, respelt)
             if found:
                 # Held by its rough root, the word was known already: the near reading only
                 # reads it better (المركزيةة as المركزية rather than by its root مركز).
@@ -241,6 +247,27 @@ class Query:
             else:
                 chosen.append((rooted or word[0],))
         return Query(self.text, self.kind, tuple(chosen), near=frozenset(near), wanted=self.wanted)
+
+    def _meant(
+        self,
+        i: int,
+        nearest: Callable[[Sequence[str]], tuple[str, str, str] | None] | None,
+        respelt: Callable[[str], tuple[str, str, str] | None] | None,
+    ) -> tuple[str, str, str] | None:
+        """The reading of the knowledge's word nearest to word i, or of the word it was meant.
+
+        The near search compares stems, and so also meets another form of the same word
+        (الياباني, اليابان). A slip in the article or a suffix keeps the stemmers from
+        reading the word at all (الزراعاب): then the word as written is put right, unless
+        written Arabic often uses it or it is a dialect word of the list (عاصمة, بالزبط are
+        meant as written, not as words one slip away).
+        """
+        word = self.readings[i]
+        found = nearest([key for r in word for key in (r[1], r[0], r[2])]) if nearest else None
+        written = self.words[i] if i < len(self.words) else None
+        if found or not respelt or written is None or common(written) or in_dialect(written):
+            return found
+        return respelt(written)
 
     def terms(self) -> tuple[str, ...]:
         """What retrieval looks for (any of them): the question's stems and light stems.
@@ -406,7 +433,7 @@ class Matcher:
         index = await store.index()
         looked = query.lookups()
         total, counts = index.term_counts(looked)
-        query = query.resolve(lambda terms: _holds(counts, terms), index.nearest)
+        query = query.resolve(lambda terms: _holds(counts, terms), index.nearest, index.respelt)
         # A word read as a near word brings terms of its own, weighed like the others.
         if new := set(query.lookups()).difference(looked):
             counts.update(index.term_counts(list(new))[1])

@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 import Stemmer
 
+from bot.typos import common, slips
+
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks: they change how a
 # word is read aloud, not which word it is.
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
@@ -120,7 +122,12 @@ def is_small_talk(words: Sequence[str]) -> bool:
     `words` as `tokens` reads them: the caller has normalised the text once already.
     """
     chat, stop = smalltalk(), stopwords()
-    return any(w in chat for w in words) and all(w in chat or w in stop for w in words)
+
+    def chatting(word: str) -> bool:
+        # Misspelt too (شكرا جريلا, كيف حاالك): one slip from a word of chat, and no common word.
+        return word in chat or (not common(word) and any(meant in chat for _, meant in slips(word)))
+
+    return all(w in stop or chatting(w) for w in words) and any(chatting(w) for w in words)
 
 
 def _word_list(name: str) -> frozenset[str]:
@@ -182,6 +189,12 @@ def in_standard(text: str, held: Callable[[str], bool]) -> str:
                     break
         out.append(f"{lead}{meant}{trail}" if meant else word)
     return " ".join(out)
+
+
+def in_dialect(token: str) -> bool:
+    """Whether a normalised word, or the word without its clitics, is on the dialect list."""
+    words = dialect()
+    return token in words or strip_clitics(token) in words
 
 
 def optional(token: str) -> bool:

@@ -21,6 +21,7 @@ not كسوف). Two slips that touch both ends of a word are not found.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
@@ -124,6 +125,91 @@ class Vocabulary:
                     if 0 < cost <= limit:
                         near.append((cost, word))
         return near
+
+
+# From this Zipf frequency on (wordfreq: 3 is once per million words), a word is taken as
+# written: a reader who writes it means it. Slips of the hand make words that occur far less
+# (الزراعاب, انلاصرية: 0), while the folded spellings of common words stay above it (عاصمه
+# 2.4, read with its ة as عاصمة 4.8).
+COMMON = 2.5
+# What normalising folds, put back to look a word up as it is usually written: a final ه or ي
+# as ة or ى, one ا as a hamza on or under it, one ء on its seat.
+_FINAL = {"ه": "ة", "ي": "ى"}
+_SEATED = {"ا": "أإآ", "ء": "ؤئ"}
+
+
+def load() -> None:
+    """Read the common words now (0.2 s, once per process) rather than in a question."""
+    _common_words()
+
+
+def common(word: str) -> bool:
+    """Whether a normalised word is one that written Arabic often uses, in any of its spellings."""
+    forms = {word}
+    if word and word[-1] in _FINAL:
+        forms.add(word[:-1] + _FINAL[word[-1]])
+    for form in list(forms):
+        forms.update(
+            form[:i] + seat + form[i + 1 :]
+            for i, letter in enumerate(form)
+            for seat in _SEATED.get(letter, "")
+        )
+    return not _common_words().isdisjoint(forms)
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """The Arabic words of wordfreq's list from COMMON on: about 109,000 of its 620,000.
+
+    The list holds one bucket of words per centibel of frequency, the i-th at Zipf 9 - i/100
+    (wordfreq.read_cBpack). Only the set is kept: the whole list and wordfreq's cache of it
+    take about 70 MB.
+    """
+    # Imported here: it takes 0.1 s, which worker processes that never read a question skip.
+    from wordfreq import get_frequency_list
+
+    buckets = get_frequency_list("ar")
+    kept = frozenset(w for bucket in buckets[: round((9 - COMMON) * 100) + 1] for w in bucket)
+    get_frequency_list.cache_clear()
+    return kept
+
+
+# Letters of one shape that differ by their dots, as normalised text writes them (ة is ه).
+_SAME_SHAPE = ("بتثني", "جحخ", "دذ", "رز", "سش", "صض", "طظ", "عغ", "فق")
+_DOTTED = {c: group.replace(c, "") for group in _SAME_SHAPE for c in group}
+# No Arabic word is longer (المستشفيات، والاستثمارات: 11, 13): a longer "word" is no slip,
+# and its variants would cost its length squared.
+LONGEST = 20
+# Seats a lost hamza is written as, once normalised (ؤ as و, ئ as ي).
+_SEATS = "وي"
+HAMZA = "ء"
+
+
+def slips(word: str) -> list[tuple[float, str]]:
+    """The words one slip of the hand from a normalised word as written, cheapest first.
+
+    What the reader may have meant: a letter with other dots or a hamza (half an edit), a
+    letter too many (added or doubled), two neighbours swapped. A letter left out is not
+    put back here (any of 36 letters at any place): the vocabulary's near search finds it.
+    The slip may touch the article or a suffix (اللساخن، انلاصرية، الزراعاب), which keeps
+    the stemmers from finding the word's stem; the word meant is read as they read it.
+    """
+    if not 3 < len(word) <= LONGEST:
+        return []
+    half = [
+        word[:i] + other + word[i + 1 :] for i, c in enumerate(word) for other in _DOTTED.get(c, "")
+    ]
+    half += [word[:i] + HAMZA + word[i + 1 :] for i, c in enumerate(word) if c in _SEATS]
+    half += [word[:i] + HAMZA + word[i:] for i in range(1, len(word) + 1)]
+    whole = [word[:i] + word[i + 1 :] for i in range(len(word))]
+    whole += [
+        word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        for i in range(len(word) - 1)
+        if word[i] != word[i + 1]
+    ]
+    found = dict.fromkeys(w for w in half if w != word)
+    cheap = [(DOT_COST, w) for w in found]
+    return cheap + [(1.0, w) for w in dict.fromkeys(whole) if w not in found and w != word]
 
 
 def _typed(shape: str, other: str, edits: int, limit: int) -> int | None:
