@@ -47,7 +47,7 @@ from bot.text import (
     stopwords,
     tokens,
 )
-from bot.typos import common
+from bot.typos import common, spelt
 
 if TYPE_CHECKING:
     import numpy as np
@@ -153,6 +153,8 @@ class Query:
     wanted: str | None = None
     # Each content word as written (normalised), for reading a slip of the hand in it.
     words: tuple[str, ...] = ()
+    # After resolve(): each word read as a near word, with the reading it was given.
+    corrected: tuple[tuple[str, tuple[str, str, str]], ...] = ()
 
     @classmethod
     def parse(cls, question: str, words: Sequence[str] | None = None) -> Query:
@@ -229,6 +231,7 @@ class Query:
         """
         chosen: list[tuple[tuple[str, str, str], ...]] = []
         near = set()
+        corrected = []
         for i, word in enumerate(self.readings):
             held = next((r for k, r in enumerate(word) if holds(r[:2] if k == 0 else r[1:2])), None)
             if held:
@@ -244,9 +247,18 @@ class Query:
                 if not rooted:
                     near.add(len(chosen))
                 chosen.append((found,))
+                if i < len(self.words):
+                    corrected.append((self.words[i], found))
             else:
                 chosen.append((rooted or word[0],))
-        return Query(self.text, self.kind, tuple(chosen), near=frozenset(near), wanted=self.wanted)
+        return Query(
+            self.text,
+            self.kind,
+            tuple(chosen),
+            near=frozenset(near),
+            wanted=self.wanted,
+            corrected=tuple(corrected),
+        )
 
     def _meant(
         self,
@@ -327,6 +339,25 @@ def _close(cosine: float) -> float:
     from ASKED_SAME on they ask the same thing in other words.
     """
     return min(1.0, max(0.0, (cosine - ASKED_NEAR) / (ASKED_SAME - ASKED_NEAR)))
+
+
+def spellings(query: Query) -> dict[str, str]:
+    """Each misspelt word of the question, as the word it was read as is spelt.
+
+    Only words written Arabic seldom uses: a common word read as a near word of the knowledge
+    is another form of it (الياباني read by اليابان), not a slip, and the model reads it right.
+    """
+    out = {}
+    for written, (stem_of, light_of, _) in query.corrected:
+        if common(written):
+            continue
+
+        def reads(word: str, s: str = stem_of, light: str = light_of) -> bool:
+            return stem(word) == s or light_stem(word) == light
+
+        if meant := spelt(written, reads):
+            out[written] = meant
+    return out
 
 
 def judged_candidates(found: Gathered) -> list[Candidate]:
@@ -450,10 +481,13 @@ class Matcher:
         by_words = self._held_back(list(ranked), rowids)
         if meaning is None or (by_words and by_words[0].score >= sure and by_words[0].holds):
             return Gathered(by_words, ranked, None)
-        # The model reads the standard language better than the dialects.
+        # The model reads the standard language better than the dialects, and a word spelt
+        # right better than its slip.
         vector = await meaning.embed(
             in_standard(
-                query.text[:EMBEDDED_CHARS], lambda w: _holds(counts, (stem(w), light_stem(w)))
+                query.text[:EMBEDDED_CHARS],
+                lambda w: _holds(counts, (stem(w), light_stem(w))),
+                spellings(query),
             )
         )
         seen = {r.row.rowid for r in ranked}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -165,12 +165,15 @@ def _standard_spelling() -> dict[str, str]:
     return {normalize(word): meant[0] for word, meant in _dialect_lines() if meant}
 
 
-def in_standard(text: str, held: Callable[[str], bool]) -> str:
+def in_standard(
+    text: str, held: Callable[[str], bool], spellings: Mapping[str, str] | None = None
+) -> str:
     """The text with its dialect words in Modern Standard Arabic, for the sentence model.
 
     The model reads the standard language far better than the dialects (وش اسم الشركة اللي
     نفذت is read as ما اسم الشركة الذي نفذت). A word the knowledge holds as written (`held`,
     given the normalised word) stays as it is: الدار in الدار البيضاء is not دار (did).
+    A misspelt word is written as `spellings` has it (normalised word: the word meant).
     Every other word stays as written, diacritics and all.
     """
     standard = _standard_spelling()
@@ -179,8 +182,8 @@ def in_standard(text: str, held: Callable[[str], bool]) -> str:
         edges = _EDGES.match(word)
         lead, core, trail = edges.groups() if edges else ("", word, "")
         folded = normalize(core)
-        meant = None
-        if folded and not held(folded):
+        meant = (spellings or {}).get(folded)
+        if folded and not meant and not held(folded):
             bare = strip_clitics(folded)
             for form in (folded, bare, *_spoken(folded)):
                 if form in standard:

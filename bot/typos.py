@@ -20,7 +20,7 @@ not كسوف). Two slips that touch both ends of a word are not found.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 from rapidfuzz import process
@@ -210,6 +210,27 @@ def slips(word: str) -> list[tuple[float, str]]:
     found = dict.fromkeys(w for w in half if w != word)
     cheap = [(DOT_COST, w) for w in found]
     return cheap + [(1.0, w) for w in dict.fromkeys(whole) if w not in found and w != word]
+
+
+# The letters of normalised text, for a letter left out.
+_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+
+def spelt(word: str, reads: Callable[[str], bool]) -> str | None:
+    """The common word one slip from `word` that `reads` says it was read as, to show it.
+
+    Matching reads a misspelt word by the stems of a word one slip away; the sentence model
+    reads the text as written, and a misspelt word costs it most of its answers (on the blind
+    set, typo'd questions keep 83 of 94 right answers as written, 91 of 94 with the words
+    spelt right). This finds the spelling: a letter left out is put back too (السدو: السدود).
+    """
+    if not 3 < len(word) <= LONGEST:
+        return None
+    missing = [(1.0, word[:i] + c + word[i:]) for i in range(len(word) + 1) for c in _LETTERS]
+    for _, meant in [*slips(word), *missing]:
+        if common(meant) and reads(meant):
+            return meant
+    return None
 
 
 def _typed(shape: str, other: str, edits: int, limit: int) -> int | None:
