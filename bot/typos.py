@@ -16,6 +16,12 @@ does, and the words behind the skeletons found are then weighed letter by letter
 Only slips of the hand count: a letter dropped, doubled or added, two neighbours swapped, dots
 or a hamza lost; one letter put for another makes another word (سكان is not مكان, خسوف is
 not كسوف). Two slips that touch both ends of a word are not found.
+
+A slip in a word's article or suffix (الزراعاب) keeps the stemmers from reading the word, so
+no stem is near: such a word is put right as written (slips), into a word that written
+Arabic often uses (common, from wordfreq's Arabic list), and read as the facts' words are
+(bot/index.py, respelt). A common word is never taken for a slip. The word meant is also
+spelt out for the sentence model (spelt), which reads a slip far worse than the word.
 """
 
 from __future__ import annotations
@@ -190,7 +196,7 @@ def slips(word: str) -> list[tuple[float, str]]:
 
     What the reader may have meant: a letter with other dots or a hamza (half an edit), a
     letter too many (added or doubled), two neighbours swapped. A letter left out is not
-    put back here (any of 36 letters at any place): the vocabulary's near search finds it.
+    put back here (any letter at any place): the vocabulary's near search finds it.
     The slip may touch the article or a suffix (اللساخن، انلاصرية، الزراعاب), which keeps
     the stemmers from finding the word's stem; the word meant is read as they read it.
     """
@@ -226,8 +232,8 @@ def spelt(word: str, reads: Callable[[str], bool]) -> str | None:
     """
     if not 3 < len(word) <= LONGEST:
         return None
-    missing = [(1.0, word[:i] + c + word[i:]) for i in range(len(word) + 1) for c in _LETTERS]
-    for _, meant in [*slips(word), *missing]:
+    missing = [word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS]
+    for meant in [*(w for _, w in slips(word)), *missing]:
         if common(meant) and reads(meant):
             return meant
     return None
