@@ -25,6 +25,7 @@ import asyncio
 import random
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -146,32 +147,35 @@ async def measure(engine: Engine) -> list[str]:
     return rows
 
 
-async def blind_rows(
-    folder: Path, asked: list[dict[str, Any]], refused_: list[dict[str, Any]]
-) -> str:
-    """One table row for a blind set: right as written, with a typo, the share kept, refusals."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "config.yaml"
-        path.write_text(
-            f"knowledge_dir: {folder / 'articles'}\ndatabase: {tmp}/sanad.sqlite3\n",
-            encoding="utf-8",
+@dataclass(frozen=True)
+class Kept:
+    """A blind set's questions with a typo each, against the same questions as written."""
+
+    right: int  # answered right as written
+    typod: int  # answered right with the typo
+    kept: int  # both
+    asked: int
+    refused: float  # share of the typo'd refusals refused
+
+    def row(self, name: str) -> str:
+        return (
+            f"| {name} | {self.right / self.asked:.3f} | {self.typod / self.asked:.3f} "
+            f"| {self.kept}/{self.right} = {self.kept / max(1, self.right):.3f} "
+            f"| {self.refused:.3f} |"
         )
-        async with Engine(configuration.load(path)) as engine:
-            await engine.reload()
-            await engine.fill_vectors()
-            texts = [str(q["q"]) for q in asked]
-            wanted = [{(q["article"], s) for s in q["sentences"]} for q in asked]
-            as_written = [await _right(engine, t, w) for t, w in zip(texts, wanted, strict=True)]
-            typod = [
-                await _right(engine, t, w) for t, w in zip(typo_copies(texts), wanted, strict=True)
-            ]
-            kept = sum(a and b for a, b in zip(as_written, typod, strict=True))
-            declined = await refused(engine, typo_copies([str(q["q"]) for q in refused_]))
-    n = len(asked)
-    return (
-        f"| {folder.name} | {sum(as_written) / n:.3f} | {sum(typod) / n:.3f} "
-        f"| {kept}/{sum(as_written)} = {kept / max(1, sum(as_written)):.3f} | {declined:.3f} |"
-    )
+
+
+async def kept_right(
+    engine: Engine, asked: list[dict[str, Any]], refusals_: list[dict[str, Any]]
+) -> Kept:
+    """A blind set's questions (bench/blind.py) as written and with a typo each, on `engine`."""
+    texts = [str(q["q"]) for q in asked]
+    wanted = [{(q["article"], s) for s in q["sentences"]} for q in asked]
+    as_written = [await _right(engine, t, w) for t, w in zip(texts, wanted, strict=True)]
+    typod = [await _right(engine, t, w) for t, w in zip(typo_copies(texts), wanted, strict=True)]
+    kept = sum(a and b for a, b in zip(as_written, typod, strict=True))
+    declined = await refused(engine, typo_copies([str(q["q"]) for q in refusals_]))
+    return Kept(sum(as_written), sum(typod), kept, len(asked), declined)
 
 
 async def _right(engine: Engine, question: str, wanted: set[tuple[str, str]]) -> bool:
@@ -185,8 +189,17 @@ async def blind() -> None:
     first = (halves_["A"][0] + halves_["B"][0], halves_["A"][1] + halves_["B"][1])
     print("| set | right, as written | right, one typo each | kept | typo'd refusals refused |")
     print("| --- | --- | --- | --- | --- |")
-    print(await blind_rows(BLIND, *first))
-    print(await blind_rows(SET_C, *set_c()))
+    for folder, (asked, refusals_) in ((BLIND, first), (SET_C, set_c())):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "config.yaml"
+            path.write_text(
+                f"knowledge_dir: {folder / 'articles'}\ndatabase: {tmp}/sanad.sqlite3\n",
+                encoding="utf-8",
+            )
+            async with Engine(configuration.load(path)) as engine:
+                await engine.reload()
+                await engine.fill_vectors()
+                print((await kept_right(engine, asked, refusals_)).row(folder.name))
 
 
 async def main(meaning: bool) -> None:
