@@ -34,6 +34,12 @@ def halves() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     }
 
 
+def first_set() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The first set's questions and refusals, whole: half A's, then half B's."""
+    split = halves()
+    return split["A"][0] + split["B"][0], split["A"][1] + split["B"][1]
+
+
 def set_c() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Set C's questions and refusals, whole: there is nothing to tune on in it."""
     raw = yaml.safe_load((SET_C / "questions.yaml").read_text(encoding="utf-8"))

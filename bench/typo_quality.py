@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from bench.blind import BLIND, SET_C, halves, set_c
+from bench.blind import BLIND, SET_C, first_set, set_c
 from bot import config as configuration
 from bot.engine import Engine
 
@@ -112,9 +112,7 @@ async def answered_right(engine: Engine, cases: list[tuple[str, str, str]]) -> t
     """The share answered with the right fact, and the share whose right fact ranks first."""
     right = first = 0
     for question, article, fact in cases:
-        answer = await engine.ask(question, record=False)
-        best = answer.answers[0] if answer.answered else None
-        right += best is not None and (best.article_id, best.fact_id) == (article, fact)
+        right += await _right(engine, question, {(article, fact)})
         top = await engine.matcher.match(engine.retrieval, question, 1, await engine._meaning())
         first += bool(top) and (top[0].fact.article_id, top[0].fact.fact_id) == (article, fact)
     return right / len(cases), first / len(cases)
@@ -185,11 +183,9 @@ async def _right(engine: Engine, question: str, wanted: set[tuple[str, str]]) ->
 
 async def blind() -> None:
     """The blind sets' rows (bench/blind.py): the first set's halves together, and set C."""
-    halves_ = halves()
-    first = (halves_["A"][0] + halves_["B"][0], halves_["A"][1] + halves_["B"][1])
     print("| set | right, as written | right, one typo each | kept | typo'd refusals refused |")
     print("| --- | --- | --- | --- | --- |")
-    for folder, (asked, refusals_) in ((BLIND, first), (SET_C, set_c())):
+    for folder, (asked, refusals_) in ((BLIND, first_set()), (SET_C, set_c())):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "config.yaml"
             path.write_text(

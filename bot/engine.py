@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from bot import loading, meaning, publishing, typos, vectors
+from bot import loading, meaning, publishing, vectors
 from bot.config import Config
 from bot.knowledge import (
     KnowledgeError,
@@ -167,7 +167,6 @@ class Engine:
         """Open the store and the review queue; nothing touches the database before this."""
         await self.store.open()
         await self.review.open()
-        await asyncio.to_thread(typos.load)
         return self
 
     async def close(self) -> None:

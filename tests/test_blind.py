@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.blind import BLIND, SET_C, halves, set_c
+from bench.blind import BLIND, SET_C, first_set, halves, set_c
 from bench.typo_quality import kept_right
 from bot import config as configuration
 from bot.engine import Engine
@@ -59,11 +59,7 @@ KEPT = {"first": 0.9, "C": 0.92}
 @pytest.mark.slow
 @pytest.mark.parametrize("name", KEPT)
 async def test_readers_words_with_a_typo_keep_their_answers(tmp_path: Path, name: str) -> None:
-    first = halves()
-    sets = {
-        "first": (BLIND, first["A"][0] + first["B"][0], first["A"][1] + first["B"][1]),
-        "C": (SET_C, *set_c()),
-    }
+    sets = {"first": (BLIND, *first_set()), "C": (SET_C, *set_c())}
     folder, asked, refusals = sets[name]
     async with serving(folder, tmp_path) as blind:
         kept = await kept_right(blind, asked, refusals)
