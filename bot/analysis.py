@@ -96,6 +96,13 @@ _ASKS_MONEY = _any_word(
 )
 # The noun a question opens with, after its question word («ما هي نسبة»).
 _OPENING = r"^(?:\S+ ){0,2}?(?:ال)?"
+# How the dialects ask an age without عمر: «عنده كام سنة؟», «قديش عندها من عام؟», and عمره as
+# spoken, عمرو, only where it cannot be the name Amr: after the question word or with في.
+_ASKS_AGE_SPOKEN = re.compile(
+    r"\bعند(?:ه|ها|و|هم|ك)\b(?=.*\b(?:سنه|سنين|عام)\b)"
+    r"|\b(?:سنه|سنين|عام)\b(?=.*\bعند(?:ه|ها|و|هم|ك)\b)"
+    r"|\bفعمر(?:و|ه|ها)\b|^(?:\S+ )?(?:كم|كام|قديش|قداش|شحال) عمرو\b"
+)
 # Nouns after ما/أي that ask for a figure: «ما عدد»، «ما نسبة»، «ما معدل» want a number.
 _ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مساحة مسافة معدل متوسط", _OPENING)
 # Nouns after ما that ask for a reason: «ما سبب»، «ما أسباب».
@@ -118,6 +125,8 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
     """
     folded = " ".join(words)
     if kind in ("how_many", "what", "which", None) and _ASKS_AGE.search(folded):
+        return "a"
+    if kind == "how_many" and _ASKS_AGE_SPOKEN.search(folded):
         return "a"
     if kind in ("how_many", "what", "which") and (
         _ASKS_MONEY.search(folded) or _MONEY.search(folded)

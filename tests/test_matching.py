@@ -86,6 +86,10 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
     [
         ("كم عمر الوزيرة؟", "a"),
         ("كم طفلًا تستقبل المستشفيات كل سنة؟", "n"),  # سنة is a year here, not an age
+        ("المدرب عنده كام سنة؟", "a"),  # Egyptian: how many years he has
+        ("قديش عمرو للوزير؟", "a"),  # عمره as spoken, after the question word
+        ("كم هدفًا سجل عمرو؟", "n"),  # the name Amr
+        ("كم سنة استمرت الأشغال؟", "n"),
         ("كم يتقاضى الموظفون شهريًا؟", "m"),  # ى as written, ي once normalised
         ("قديش كلّفت المحطة؟", "m"),
         ("كم قيمة الجائزة؟", "m"),
