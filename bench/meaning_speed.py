@@ -175,7 +175,7 @@ async def synthetic_vectors(engine: Engine, questions: Sequence[str]) -> dict:
     todo = [w for w in vectors.wanted(meaning.E5_NAME, texts) if w[0] not in have]
     rng = np.random.default_rng(SEED)
     sample = random.Random(SEED).sample(texts, CALIBRATION_FACTS)
-    facts = model.passages([statement for _, statement, _ in sample])
+    facts = model.passages([vectors.passage(title, statement) for _, title, statement, _ in sample])
     asked = model.queries(list(questions[:CALIBRATION_QUESTIONS]))
     mean = facts.mean(axis=0)
     mean /= np.linalg.norm(mean)

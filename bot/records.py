@@ -14,9 +14,9 @@ from bot.analysis import FactTerms
 from bot.index import Postings
 from bot.knowledge import Article, Fact
 
-# What meaning compares of one fact: its rowid, its statement and its editors' questions as
-# JSON (bot/vectors.py keys a vector by each text).
-VectorText = tuple[int, str, str]
+# What meaning compares of one fact: its rowid, its article's title, its statement and its
+# editors' questions as JSON (bot/vectors.py keys a vector by each text).
+VectorText = tuple[int, str, str, str]
 
 
 @dataclass

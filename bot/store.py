@@ -176,7 +176,8 @@ _TERMS = """SELECT f.rowid, f.article_id, f.id, i.stems, i.lights, i.roots, i.as
             FROM facts f JOIN fact_terms i ON i.rowid = f.rowid"""
 _TERMS_OF = _TERMS + " WHERE f.article_id IN (SELECT value FROM json_each(?))"
 
-_VECTOR_TEXTS = "SELECT rowid, statement, questions FROM facts ORDER BY rowid"
+_VECTOR_TEXTS = """SELECT f.rowid, a.title, f.statement, f.questions
+                   FROM facts f JOIN articles a ON a.id = f.article_id ORDER BY f.rowid"""
 _VERSIONS = "SELECT id, digest, path FROM articles"
 
 # Bumped whenever the knowledge tables or the index change shape. An older database then
@@ -586,7 +587,7 @@ class Store:
     # -- sentence vectors --------------------------------------------------------------------
 
     async def vector_texts(self) -> list[VectorText]:
-        """What meaning compares: (fact rowid, statement, editors' questions as JSON)."""
+        """What meaning compares: (fact rowid, title, statement, editors' questions as JSON)."""
         return [tuple(row) for row in await self.db.execute_fetchall(_VECTOR_TEXTS)]
 
     async def vectors(self) -> dict[bytes, bytes]:

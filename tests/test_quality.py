@@ -90,7 +90,7 @@ async def test_what_the_knowledge_does_not_hold_is_refused(shipped: Engine, name
 
 
 # Floors with meaning on, the default (docs/matching.md, "Shipped sets"): (right, refused).
-MEANING_FLOORS = {"shipped": (TARGET, TARGET), "heldout": (0.86, 0.87)}
+MEANING_FLOORS = {"shipped": (TARGET, TARGET), "heldout": (0.86, 0.8)}
 
 
 @pytest.mark.slow
