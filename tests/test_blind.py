@@ -10,6 +10,7 @@ so a change that makes any of them worse fails here.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -31,16 +32,24 @@ FLOORS = {
 }
 
 
+# Each set's database once loaded and its vectors filled (10-20 s of embedding), for the next
+# test of the same set to start from.
+FILLED: dict[Path, Path] = {}
+
+
 @asynccontextmanager
 async def serving(folder: Path, root: Path) -> AsyncIterator[Engine]:
     """An engine over the articles of a blind set, every vector filled."""
     (root / "config.yaml").write_text(
         f"knowledge_dir: {folder / 'articles'}\ndatabase: sanad.sqlite3\n", encoding="utf-8"
     )
+    if folder in FILLED:
+        shutil.copyfile(FILLED[folder], root / "sanad.sqlite3")
     async with Engine(configuration.load(root / "config.yaml")) as engine:
         await engine.reload()
         await engine.fill_vectors()
         yield engine
+    FILLED.setdefault(folder, root / "sanad.sqlite3")
 
 
 @pytest.mark.parametrize("folder", [BLIND, SET_C])
@@ -51,8 +60,8 @@ def test_the_set_is_as_large_as_promised(folder: Path) -> None:
 
 
 # With a typo in each question, the share of the right answers kept at least, per set; the
-# issue asks 0.95 of its second set. `python -m bench.typo_quality --blind` measures 0.926
-# (the first set, both halves) and 0.948 (set C).
+# issue asks 0.95 of its second set. `python -m bench.typo_quality --blind` measures 0.913
+# (the first set, both halves) and 0.931 (set C).
 KEPT = {"first": 0.9, "C": 0.92}
 
 
