@@ -25,7 +25,7 @@ import numpy as np
 
 from bot.analysis import CandidateRow, TermsTable
 from bot.text import light_stem, readings, root, stem
-from bot.typos import Vocabulary, common, slips
+from bot.typos import Vocabulary, common_or_joined, slips
 
 K1 = 1.2
 B = 0.75
@@ -345,14 +345,15 @@ class KnowledgeIndex:
         `word` is as written, normalised: a slip in its article or suffix (الزراعاب for
         الزراعات) keeps the stemmers from reading it, so the words it may have meant are read
         as the facts' own words are, and looked up. Only words written Arabic often uses are
-        meant: بالفار is not بالقار, whose stem قار the knowledge may hold (ذي قار).
+        meant, or such a word after و or ف (فالممحطة is فالمحطة, as المحطة is common):
+        بالفار is not بالقار, whose stem قار the knowledge may hold (ذي قار).
         """
         held = self.vocabulary.held
         best: tuple[float, int, tuple[str, str, str]] | None = None
         for cost, meant in slips(word):
             if best is not None and cost > best[0]:
                 break
-            if not common(meant):
+            if not common_or_joined(meant):
                 continue
             for form in readings(meant):
                 found = max(held.get(stem(form), 0), held.get(light_stem(form), 0))

@@ -158,6 +158,16 @@ def common(word: str) -> bool:
     return not _common_words().isdisjoint(forms)
 
 
+def common_or_joined(word: str) -> bool:
+    """Whether a normalised word is common, or a common word after و or ف («and», «so»).
+
+    Readers join و and ف to any word, and wordfreq rates the pair as seldom as the word is
+    often met with it: فالمحطة is rare, المحطة common. Only these two: a preposition
+    changes what is meant (بالقار is not common, though قار is).
+    """
+    return common(word) or (word[:1] in ("و", "ف") and common(word[1:]))
+
+
 @cache
 def _common_words() -> frozenset[str]:
     """The Arabic words of wordfreq's list from COMMON on: about 109,000 of its 620,000.

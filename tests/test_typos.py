@@ -21,7 +21,17 @@ from bench.typo_quality import (
 from bot.engine import Engine
 from bot.matching import Query, spellings
 from bot.text import in_standard, is_small_talk, light_stem, normalize, stem, tokens
-from bot.typos import COMMON, LONGEST, Vocabulary, allowed_edits, common, skeleton, slips, spelt
+from bot.typos import (
+    COMMON,
+    LONGEST,
+    Vocabulary,
+    allowed_edits,
+    common,
+    common_or_joined,
+    skeleton,
+    slips,
+    spelt,
+)
 
 # (answered right, refused) floors on the typo'd copies, a few points under what
 # `python -m bench.typo_quality` measures (docs/matching.md, "Shipped sets"): 0.94 and 0.67
@@ -255,6 +265,15 @@ async def test_a_word_is_put_right_only_into_a_common_word_and_never_a_dialect_o
     assert index.respelt("بالزبط") is not None
     for question in ("ما رأي المدرب بالفار؟", "وين الموقع بالزبط؟"):
         assert not {"قار", "ربط"} & set((await read(front, question)).stems), question
+
+
+async def test_a_slip_in_a_word_joined_to_wa_or_fa_is_put_right(front: Engine) -> None:
+    # فالمؤتممر: a letter doubled in فالمؤتمر, which wordfreq rates rare though المؤتمر is
+    # common; a preposition is not dropped that way (بالفار above stays as written).
+    index = await front.retrieval.index()
+    meant = index.respelt(normalize("فالمؤتممر"))
+    assert meant is not None and meant[0] == stem(normalize("المؤتمر"))
+    assert common_or_joined("فالمحطه") and not common_or_joined("بالقار")
 
 
 def test_the_common_words_are_those_wordfreq_rates_common() -> None:
