@@ -21,12 +21,12 @@ from bot.typos import Vocabulary
 # Separates the groups of FactTerms.asked: the keywords first, then each editor question.
 GROUP = " | "
 
-# A year, a month (Gregorian and Levantine names), a day of the week, or a word that dates
-# something: news dates by the day («صدرت يوم الاثنين»).
+# A year, a month (Gregorian and Levantine names), a day of the week, a season, or a word that
+# dates something: news dates by the day («صدرت يوم الاثنين») or the season («في الخريف المقبل»).
 _DATE = re.compile(
     r"\b(?:1\d\d\d|20\d\d|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|"
     r"ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|ايلول|تشرين|عام|سنه|القرن|قرن|ه|ق م|"
-    r"[وفبل]?(?:ال)?(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه)|امس|غدا)\b"
+    r"[وفبل]?(?:ال)?(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه|خريف|ربيع|صيف|شتاء)|امس|غدا)\b"
 )
 # A digit, or a number written as a word (normalised: مئة is مءه, or ميه as readers write
 # it), whole: أثنى or الفائدة hold no number. An ordinal counts too: «ثالث لقب» answers كم لقبًا.

@@ -230,6 +230,7 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("تأسست المدينة في القرن الثالث.", "dn"),  # an ordinal is a figure too
         ("وهو ثالث لقب فردي يحصل عليه.", "n"),
         ("وفق النشرة الصادرة يوم الاثنين.", "dn"),  # news dates by the day; اثنين is two too
+        ("ويستأنف التنقيب في الخريف المقبل.", "d"),  # or by the season
         ("بسعر 2.9 سنت للكيلوواط ساعة.", "nm"),
         ("حضر القمة نحو ثلاثمئة صحفي.", "n"),
         ("حضرها مئات الصحفيين ومائتا مصور.", "n"),  # hamza on ya, or on the line
