@@ -11,7 +11,7 @@ from conftest import CLINIC, ECLIPSE, Site
 
 from bot import meaning
 from bot.engine import Engine
-from bot.vectors import FactVectors
+from bot.vectors import TITLE_CHARS, FactVectors, passage
 
 
 def unit_rows(count: int, seed: int) -> np.ndarray:
@@ -108,3 +108,12 @@ async def test_a_load_that_only_adds_keeps_every_vector(site: Site, engine: Engi
     site.write("clinic.yaml", CLINIC)
     assert (await engine.reload()).added == ["clinic"]
     assert await stored_keys(engine) == before
+
+
+def test_a_fact_is_read_after_its_title_and_a_long_title_only_in_part() -> None:
+    assert passage("محطة جديدة في معان", "وتمتد المحطة على 900 هكتار.") == (
+        "محطة جديدة في معان. وتمتد المحطة على 900 هكتار."
+    )
+    assert passage("هل تنجح المحطة؟", "نعم.") == "هل تنجح المحطة؟ نعم."
+    long = passage("كلمة " * 1000, "نعم.")
+    assert len(long) <= TITLE_CHARS + len(". نعم.") and long.endswith("كلمة. نعم.")
