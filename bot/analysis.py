@@ -97,7 +97,7 @@ _ASKS_MONEY = _any_word(
 # The noun a question opens with, after its question word («ما هي نسبة»).
 _OPENING = r"^(?:\S+ ){0,2}?(?:ال)?"
 # How the dialects ask an age without عمر: «عنده كام سنة؟», «قديش عندها من عام؟», and عمره as
-# spoken, عمرو, only where it cannot be the name Amr: after the question word or with في.
+# spoken, عمرو, only where it cannot be the name Amr: after the question word, or after ف (في).
 _ASKS_AGE_SPOKEN = re.compile(
     r"\bعند(?:ه|ها|و|هم|ك)\b(?=.*\b(?:سنه|سنين|عام)\b)"
     r"|\b(?:سنه|سنين|عام)\b(?=.*\bعند(?:ه|ها|و|هم|ك)\b)"
