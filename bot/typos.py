@@ -242,7 +242,7 @@ def spelt(word: str, reads: Callable[[str], bool]) -> str | None:
         return None
     missing = [word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS]
     for meant in [*(w for _, w in slips(word)), *missing]:
-        if common(meant) and reads(meant):
+        if common_or_joined(meant) and reads(meant):
             return meant
     return None
 
