@@ -231,6 +231,12 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("وهو ثالث لقب فردي يحصل عليه.", "n"),
         ("وفق النشرة الصادرة يوم الاثنين.", "dn"),  # news dates by the day; اثنين is two too
         ("ويستأنف التنقيب في الخريف المقبل.", "d"),  # or by the season
+        ("على أن تفتتح قبل نهاية العام.", "d"),  # or by a part of a year
+        ("وتعود البعثة العام المقبل.", "d"),  # or from now
+        ("قال المدير العام للهيئة.", ""),  # العام alone is general, not a year
+        ("وتدرس الرياضيات منذ 15 عاما.", "n"),  # how long, not how old
+        ("وقالت المريضة، البالغة 58 عاما، إنها تعبت.", "na"),
+        ("بقي السد ممتلئا بفضل أمطار الربيع.", "dr"),  # a season dates, بفضل gives a reason
         ("بسعر 2.9 سنت للكيلوواط ساعة.", "nm"),
         ("حضر القمة نحو ثلاثمئة صحفي.", "n"),
         ("حضرها مئات الصحفيين ومائتا مصور.", "n"),  # hamza on ya, or on the line
