@@ -208,6 +208,10 @@ def test_a_dialect_function_word_that_is_a_standard_word_is_dropped_unless_held(
         ("منين جا الماتش؟", "من أين جاء المباراة؟"),
         ("قديش سعر التذكرة؟", "كم سعر التذكرة؟"),
         ("الكهربا اتقطعت امتى؟", "الكهرباء انقطعت متى؟"),  # the standard word with its hamza
+        # Tense particles, pronouns and negation too; دول stays: it is countries as well.
+        ("وين رح يفتحوا المركز؟", "أين سوف يفتحوا المركز؟"),
+        ("شنو هوما الدول اللي مش مشاركة؟", "ما هم الدول الذي ليس مشاركة؟"),
+        ("من أي دول جاء المستثمرون؟", "من أي دول جاء المستثمرون؟"),
         # Nothing of the dialects: as written, diacritics and all.
         ("متى يُفتتح المستشفى؟", "متى يُفتتح المستشفى؟"),
     ],
