@@ -1,6 +1,7 @@
-"""The blind sets: the first one's halves A (to tune on) and B (to judge by), and set C.
+"""The blind sets: halves A and D1 to tune on, halves B and D2 and set C to judge by.
 
-The first set is tests/data/blind/; set C, tests/data/blind_c/, is never tuned on.
+The first set is tests/data/blind/; set C, tests/data/blind_c/, is never tuned on; set D,
+tests/data/blind_d/, was written last, when the other three had been looked at many times.
 
 Questions alternate by position (the set interleaves articles and kinds). Refusals alternate
 within each kind, since the set lists them kind after kind in turn: by position alone, one
@@ -17,30 +18,51 @@ import yaml
 BLIND = Path(__file__).resolve().parent.parent / "tests" / "data" / "blind"
 # Set C (tests/data/blind_c/): written later by another hand, and never tuned on.
 SET_C = BLIND.with_name("blind_c")
+# Set D (tests/data/blind_d/): written last, by another hand again; tuned on its half D1 only.
+SET_D = BLIND.with_name("blind_d")
 
 
-def halves() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-    """{"A": (questions, refusals), "B": (questions, refusals)}."""
-    raw = yaml.safe_load((BLIND / "questions.yaml").read_text(encoding="utf-8"))
+Asked = list[dict[str, Any]]
+
+
+def halves(
+    folder: Path = BLIND, names: tuple[str, str] = ("A", "B")
+) -> dict[str, tuple[Asked, Asked]]:
+    """{"A": (questions, refusals), "B": (questions, refusals)}, or named as asked."""
+    raw = yaml.safe_load((folder / "questions.yaml").read_text(encoding="utf-8"))
     seen: dict[str, int] = {}
-    refusals: dict[str, list[dict[str, Any]]] = {"A": [], "B": []}
+    refusals: dict[str, Asked] = {name: [] for name in names}
     for item in raw["refusals"]:
         turn = seen.get(item["kind"], 0)
         seen[item["kind"]] = turn + 1
-        refusals["AB"[turn % 2]].append(item)
+        refusals[names[turn % 2]].append(item)
     return {
-        "A": (raw["questions"][0::2], refusals["A"]),
-        "B": (raw["questions"][1::2], refusals["B"]),
+        names[0]: (raw["questions"][0::2], refusals[names[0]]),
+        names[1]: (raw["questions"][1::2], refusals[names[1]]),
     }
 
 
-def first_set() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def set_d_halves() -> dict[str, tuple[Asked, Asked]]:
+    """Set D split as the first set is: {"D1": ..., "D2": ...}."""
+    return halves(SET_D, ("D1", "D2"))
+
+
+def first_set() -> tuple[Asked, Asked]:
     """The first set's questions and refusals, whole: half A's, then half B's."""
-    split = halves()
-    return split["A"][0] + split["B"][0], split["A"][1] + split["B"][1]
+    return _whole(halves())
 
 
-def set_c() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def set_d() -> tuple[Asked, Asked]:
+    """Set D's questions and refusals, whole: half D1's, then half D2's."""
+    return _whole(set_d_halves())
+
+
+def _whole(split: dict[str, tuple[Asked, Asked]]) -> tuple[Asked, Asked]:
+    first, second = split.values()
+    return first[0] + second[0], first[1] + second[1]
+
+
+def set_c() -> tuple[Asked, Asked]:
     """Set C's questions and refusals, whole: there is nothing to tune on in it."""
     raw = yaml.safe_load((SET_C / "questions.yaml").read_text(encoding="utf-8"))
     return raw["questions"], raw["refusals"]

@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from bench.blind import BLIND, SET_C, first_set, set_c
+from bench.blind import BLIND, SET_C, SET_D, first_set, set_c, set_d
 from bot import config as configuration
 from bot.engine import Engine
 
@@ -182,10 +182,11 @@ async def _right(engine: Engine, question: str, wanted: set[tuple[str, str]]) ->
 
 
 async def blind() -> None:
-    """The blind sets' rows (bench/blind.py): the first set's halves together, and set C."""
+    """The blind sets' rows (bench/blind.py): the first set's and set D's halves together."""
     print("| set | right, as written | right, one typo each | kept | typo'd refusals refused |")
     print("| --- | --- | --- | --- | --- |")
-    for folder, (asked, refusals_) in ((BLIND, first_set()), (SET_C, set_c())):
+    sets = ((BLIND, first_set()), (SET_C, set_c()), (SET_D, set_d()))
+    for folder, (asked, refusals_) in sets:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "config.yaml"
             path.write_text(
