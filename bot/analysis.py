@@ -225,6 +225,11 @@ class TermsTable:
         found = (self.articles.get(a) for a in article_ids)
         return [facts[0][0] for _, facts in filter(None, found) if facts]
 
+    def lead_of(self, rowid: int, article_id: str) -> int:
+        """How many facts the article has whose first fact this is (0: it is not its first)."""
+        facts = self.articles.get(article_id, (0.0, []))[1]
+        return len(facts) if facts and facts[0][0] == rowid else 0
+
     def candidates(self, rowids: Iterable[int], article_ids: Iterable[str]) -> list[CandidateRow]:
         """These facts and every fact of these articles, once each."""
         found = {r: self.rows[r] for r in rowids if r in self.rows}

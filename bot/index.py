@@ -374,6 +374,10 @@ class KnowledgeIndex:
         """The rowid of each of these articles' first fact."""
         return self.terms.leads(article_ids)
 
+    def lead_of(self, row: CandidateRow) -> int:
+        """How many facts the article has whose first fact this is (0: it is not its first)."""
+        return self.terms.lead_of(row.rowid, row.article_id)
+
     def candidates(self, rowids: Sequence[int], article_ids: Sequence[str]) -> list[CandidateRow]:
         """What reranking needs of these facts and of every fact of these articles."""
         return self.terms.candidates(rowids, article_ids)

@@ -52,6 +52,7 @@ from bot.typos import common, spelt
 if TYPE_CHECKING:
     import numpy as np
 
+    from bot.index import KnowledgeIndex
     from bot.records import FactRow
     from bot.retrieval import Retrieval
     from bot.vectors import FactVectors
@@ -84,6 +85,15 @@ _COLUMNS = ("stems", "lights", "roots", "asked")
 # questions are answered without embedding instead of 11 %; at 50 more questions out of scope
 # are answered.
 SURE = 60.0
+# The lead of an article of SUMMING_LEAD facts or more is sure by words only from SURE_LEAD:
+# it sums up the article, so it shares words with any question about it. Of the blind sets'
+# questions whose best fact by words (60 and more) was not the answer that meaning gives, 9 of
+# 12 had the lead first; with meaning compared for them, right answers on sets C and D rise
+# 0.792 -> 0.810 and 0.738 -> 0.744, wrong ones fall 0.107 -> 0.089 and 0.149 -> 0.137. Short
+# texts keep their leads sure: ARCD's paragraphs have mostly 1-7 sentences, and counting their
+# leads too, its hit@1 falls (0.691 -> 0.687) and twice as many questions are embedded.
+SUMMING_LEAD = 8
+SURE_LEAD = 80.0
 # Facts the sentence model itself proposes, besides those the words find, while the knowledge
 # is small enough to compare the question with every fact (a matrix product per question).
 MEANING_CANDIDATES = 10
@@ -479,7 +489,7 @@ class Matcher:
         expanded = [a for a, _ in articles[:EXPANDED_ARTICLES]]
         ranked = self._lexical(query, total, counts, index.candidates(rowids, expanded), article)
         by_words = self._held_back(list(ranked), rowids)
-        if meaning is None or (by_words and by_words[0].score >= sure and by_words[0].holds):
+        if meaning is None or (by_words and self._sure(index, by_words[0], sure)):
             return Gathered(by_words, ranked, None)
         # The model reads the standard language better than the dialects, and a word spelt
         # right better than its slip.
@@ -502,6 +512,13 @@ class Matcher:
         cosines = meaning.vectors.cosines(ranked, vector)
         asked = tuple(meaning.vectors.asked_cosines(ranked, vector))
         return Gathered(by_words, ranked, cosines, leads, asked)
+
+    @staticmethod
+    def _sure(index: KnowledgeIndex, best: Ranked, sure: float) -> bool:
+        """Whether the best fact by words is the answer, without comparing meanings."""
+        if best.score < sure or not best.holds:
+            return False
+        return best.score >= SURE_LEAD or index.lead_of(best.row) < SUMMING_LEAD
 
     def _lexical(
         self,

@@ -11,7 +11,7 @@ from conftest import CLINIC, ECLIPSE, Run, Site
 
 from bot import meaning
 from bot.engine import Engine
-from bot.matching import EMBEDDED_CHARS
+from bot.matching import EMBEDDED_CHARS, SURE, SURE_LEAD
 
 # A reader's paraphrase, in dialect, that words alone do not answer.
 PARAPHRASE = "وين فتحوا العيادة الجديدة؟"
@@ -177,3 +177,45 @@ async def test_only_the_start_of_a_very_long_question_is_embedded(engine: Engine
     assert engine._questions is not None
     [embedded] = list(engine._questions._vectors)
     assert embedded.startswith("أين فتحوا") and len(embedded) <= EMBEDDED_CHARS
+
+
+# Seven more sentences after CLINIC's two: a news article whose lead sums it up.
+CLINIC_MORE = "".join(
+    f'  - id: s{i}\n    text: "{text}"\n'
+    for i, text in enumerate(
+        [
+            "وتضم العيادة أربع غرف للفحص وصيدلية صغيرة.",
+            "ويعمل فيها ستة أطباء وعشر ممرضات.",
+            "وبلغت كلفة بنائها مليوني دينار.",
+            "وقال رئيس البلدية إن العيادة تخدم عشرين ألف طفل.",
+            "وستفتح العيادة أبوابها يوم السبت أيضا.",
+            "وتوفر العيادة اللقاحات مجانا.",
+            "وتخطط البلدية لافتتاح عيادة ثانية العام المقبل.",
+        ],
+        start=3,
+    )
+)
+
+
+@pytest.mark.parametrize(("article", "embedded"), [(CLINIC, False), (CLINIC + CLINIC_MORE, True)])
+async def test_the_lead_of_a_long_article_is_not_sure_by_words_alone(
+    site: Site, article: str, embedded: bool
+) -> None:
+    site.config_path.write_text(
+        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
+    )
+    site.write("clinic.yaml", article)
+    async with site.engine() as opened:
+        await opened.reload()
+        await opened.fill_vectors(workers=1)
+        question = "ماذا افتتحت البلدية في حي السلام؟"
+        opened.semantic = False
+        by_words = await opened.ask(question, record=False)
+        # Sure by words for any other fact, but under the bar of a long article's lead.
+        assert by_words.answers[0].fact_id == "s1"
+        assert SURE <= by_words.answers[0].score < SURE_LEAD
+        opened.semantic = True
+        answer = await opened.ask(question, record=False)
+        assert answer.answered and answer.answers[0].fact_id == "s1"
+        assert opened._questions is not None
+        assert bool(opened._questions._vectors) is embedded
