@@ -14,8 +14,8 @@ inputs refused.
     python -m bench.typo_quality --blind     # the blind sets (bench/blind.py), meaning on
 
 With --blind, the blind sets' questions get their typos the same way: the first set's two
-halves together, set C, and set D's two halves together. Each row gives the share kept: of the questions answered right
-as written, how many are still answered right with the typo.
+halves together, set C, and set D's two halves together. Each row gives the share kept: of
+the questions answered right as written, how many are still answered right with the typo.
 """
 
 from __future__ import annotations
@@ -182,8 +182,7 @@ async def _right(engine: Engine, question: str, wanted: set[tuple[str, str]]) ->
 
 
 async def blind() -> None:
-    """The blind sets' rows (bench/blind.py): the first set and set D, each with its two
-    halves together, and set C."""
+    """The blind sets' rows (bench/blind.py): the first set, set C and set D."""
     print("| set | right, as written | right, one typo each | kept | typo'd refusals refused |")
     print("| --- | --- | --- | --- | --- |")
     sets = ((BLIND, first_set()), (SET_C, set_c()), (SET_D, set_d()))

@@ -220,15 +220,13 @@ class TermsTable:
         rows = {row[0]: row for _, facts in articles.values() for row in facts}
         return cls(articles, rows)
 
-    def leads(self, article_ids: Iterable[str]) -> list[int]:
-        """The rowid of each article's first fact (rows are kept in the article's order)."""
-        found = (self.articles.get(a) for a in article_ids)
-        return [facts[0][0] for _, facts in filter(None, found) if facts]
+    def leads(self, article_ids: Iterable[str]) -> dict[int, int]:
+        """Each article's first fact's rowid, with how many facts the article has.
 
-    def lead_of(self, rowid: int, article_id: str) -> int:
-        """How many facts the article has whose first fact this is (0: it is not its first)."""
-        facts = self.articles.get(article_id, (0.0, []))[1]
-        return len(facts) if facts and facts[0][0] == rowid else 0
+        Rows are kept in the article's order.
+        """
+        found = (self.articles.get(a) for a in article_ids)
+        return {facts[0][0]: len(facts) for _, facts in filter(None, found) if facts}
 
     def candidates(self, rowids: Iterable[int], article_ids: Iterable[str]) -> list[CandidateRow]:
         """These facts and every fact of these articles, once each."""

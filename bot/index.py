@@ -370,13 +370,9 @@ class KnowledgeIndex:
         """Article ids best first, with their BM25 scores over all each article says."""
         return [(self.article_ids[d], s) for d, s in self.articles.top(terms, limit)]
 
-    def leads(self, article_ids: Iterable[str]) -> list[int]:
-        """The rowid of each of these articles' first fact."""
+    def leads(self, article_ids: Iterable[str]) -> dict[int, int]:
+        """The rowid of each of these articles' first fact, with how many facts it has."""
         return self.terms.leads(article_ids)
-
-    def lead_of(self, row: CandidateRow) -> int:
-        """How many facts the article has whose first fact this is (0: it is not its first)."""
-        return self.terms.lead_of(row.rowid, row.article_id)
 
     def candidates(self, rowids: Sequence[int], article_ids: Sequence[str]) -> list[CandidateRow]:
         """What reranking needs of these facts and of every fact of these articles."""

@@ -9,9 +9,11 @@ bot/data/meaning.json:
 2. a judge: whether the best candidate answers the question at all. Sharing words, or even
    meaning, with a fact is not answering: «كم عمر الوزيرة؟» is close to every sentence that
    names the minister. It weighs how far the candidate leads the others, its cosine, its score
-   by words alone, the share of the question's words it covers, and whether the fact holds
-   what is asked for (a date for متى, an age for كم عمر ...). Trained on questions with the
-   fact that answers them and on questions asked of knowledge that lacks it.
+   by words alone, the share of the question's words it covers, whether the fact holds
+   what is asked for (a date for متى, an age for كم عمر ...), and whether it is the lead of a
+   long article, which sums the article up and so seems to answer any question about it.
+   Trained on questions with the fact that answers them and on questions asked of knowledge
+   that lacks it.
 
 Each candidate's score is the judge's probability in percent, shifted so that the operating
 point chosen in training sits at the default `matching.min_score`: one threshold means the
@@ -30,7 +32,7 @@ from typing import Any
 
 # After the lexical reranker's features (bot/matching.py FEATURES).
 MEANING_FEATURES = ("cue_covered", "lead", "cosine")
-JUDGE_FEATURES = ("rank", "margin", "cosine", "words", "coverage", "holds")
+JUDGE_FEATURES = ("rank", "margin", "cosine", "words", "coverage", "holds", "sums_up")
 # Answers the judge's `shift` is set for: its operating point reads as this score.
 OPERATING_SCORE = 25.0
 # Wanted cues more specific than a date or a number (analysis.wanted_cue).
@@ -53,6 +55,10 @@ class Candidate:
     # The first fact of its article: a news article's lead sums it up, and is close in
     # meaning to every question about it.
     lead: bool = False
+    # The first fact of a long article (bot/matching.py SUMMING_LEAD): it shares words and
+    # meaning with any question about the article, and answers few of them. A paragraph's
+    # first sentence (ARCD's) often does: only the judge of news tells the two apart.
+    sums_up: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,15 @@ class Judge:
             others = max((r for j, r in enumerate(ranks) if j != i), default=ranks[i] - 3.0)
             coverage = max(c.features[:3])
             out.append(
-                (ranks[i], ranks[i] - others, _centred(c.cosine), c.words, coverage, float(c.holds))
+                (
+                    ranks[i],
+                    ranks[i] - others,
+                    _centred(c.cosine),
+                    c.words,
+                    coverage,
+                    float(c.holds),
+                    float(c.sums_up),
+                )
             )
         return out
 

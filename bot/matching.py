@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
+from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, wanted_in
@@ -374,7 +375,14 @@ def judged_candidates(found: Gathered) -> list[Candidate]:
     """What the judge weighs of each candidate gathered with its cosine."""
     assert found.cosines is not None
     return [
-        Candidate(r.features, r.score / 100, r.holds, cosine, r.row.rowid in found.leads)
+        Candidate(
+            r.features,
+            r.score / 100,
+            r.holds,
+            cosine,
+            r.row.rowid in found.leads,
+            found.leads.get(r.row.rowid, 0) >= SUMMING_LEAD,
+        )
         for r, cosine in zip(found.candidates, found.cosines, strict=True)
     ]
 
@@ -409,13 +417,14 @@ class Ranked(NamedTuple):
 class Gathered(NamedTuple):
     """A question's candidates: scored by words, and unscored with their cosines (or None).
 
-    `leads` holds the rowids of the candidates that are the first fact of their article.
+    `leads` holds the rowids of the candidates that are the first fact of their article, with
+    how many facts that article has.
     """
 
     by_words: list[Ranked]
     candidates: list[Ranked]
     cosines: list[float] | None
-    leads: frozenset[int] = frozenset()
+    leads: Mapping[int, int] = MappingProxyType({})
     # Each candidate's closest editor's question by cosine (0: it has none).
     asked: tuple[float, ...] = ()
 
@@ -508,7 +517,7 @@ class Matcher:
         if not ranked or not all(r.row.rowid in meaning.vectors.rows for r in ranked):
             # Some facts still wait for their vector: by words alone meanwhile.
             return Gathered(by_words, ranked, None)
-        leads = frozenset(index.leads({r.row.article_id for r in ranked}))
+        leads = index.leads({r.row.article_id for r in ranked})
         cosines = meaning.vectors.cosines(ranked, vector)
         asked = tuple(meaning.vectors.asked_cosines(ranked, vector))
         return Gathered(by_words, ranked, cosines, leads, asked)
@@ -518,7 +527,8 @@ class Matcher:
         """Whether the best fact by words is the answer, without comparing meanings."""
         if best.score < sure or not best.holds:
             return False
-        return best.score >= SURE_LEAD or index.lead_of(best.row) < SUMMING_LEAD
+        size = index.leads([best.row.article_id]).get(best.row.rowid, 0)
+        return best.score >= SURE_LEAD or size < SUMMING_LEAD
 
     def _lexical(
         self,

@@ -10,6 +10,7 @@ from conftest import Site
 from bench.eval_arcd import ARCD, evaluate_engine, read_arcd, split_sentences
 from bot.analysis import GROUP, answer_cues, fact_terms, question_kind, wanted_cue
 from bot.engine import Engine
+from bot.judge import Candidate, Judge
 from bot.matching import COVERED, FEATURES, OTHER_ANSWER, Query, Reranker, held_back
 from bot.text import light_stem, normalize, readings, root, stem
 
@@ -357,6 +358,17 @@ def test_the_shipped_model_matches_the_features() -> None:
     nothing = model.probability((0.0,) * len(FEATURES))
     everything = model.probability((1.0,) * len(FEATURES))
     assert 0 < nothing < everything < 1
+
+
+def test_the_judge_trusts_the_lead_of_a_long_article_less() -> None:
+    judge = Judge.shipped(FEATURES)
+    features = (0.8, 0.8, 0.8, 0.5, 0.0, 0.0, 0.8)
+    other = Candidate(features, 0.3, True, 0.80)
+    lead = Candidate(features, 0.6, True, 0.86, lead=True)
+    summing = Candidate(features, 0.6, True, 0.86, lead=True, sums_up=True)
+    [as_lead, _] = judge.scores([lead, other], None)
+    [as_summing, _] = judge.scores([summing, other], None)
+    assert as_summing < as_lead
 
 
 # -- the index's shape -----------------------------------------------------------------------
