@@ -179,7 +179,7 @@ async def test_only_the_start_of_a_very_long_question_is_embedded(engine: Engine
     assert embedded.startswith("أين فتحوا") and len(embedded) <= EMBEDDED_CHARS
 
 
-# Seven more sentences after CLINIC's two: a news article whose lead sums it up.
+# Ten more sentences after CLINIC's two: a news article whose lead sums it up.
 CLINIC_MORE = "".join(
     f'  - id: s{i}\n    text: "{text}"\n'
     for i, text in enumerate(
@@ -191,6 +191,9 @@ CLINIC_MORE = "".join(
             "وستفتح العيادة أبوابها يوم السبت أيضا.",
             "وتوفر العيادة اللقاحات مجانا.",
             "وتخطط البلدية لافتتاح عيادة ثانية العام المقبل.",
+            "ورحب السكان بافتتاح العيادة في حيهم.",
+            "وكان أقرب مستشفى للأطفال يبعد عشرين كيلومترا.",
+            "وتقدم العيادة استشارات غذائية للأمهات.",
         ],
         start=3,
     )
