@@ -11,8 +11,8 @@ The data, gathered through the real engine with the sentence model (bot/meaning.
   paraphrases, dialect and typos on news, and questions the articles do not answer, half of
   them about details of people and bodies the articles name. Half B and set D's halves D1 and
   D2 (tests/data/blind_d/) are only reported, never fitted. Fitted on D1 too, the judge
-  answered more of D1 and fewer of the sets it had not seen (C: 3 fewer right, B's wrong
-  answers as before), so set D stays wholly unseen, as set C is.
+  answered D1 better and set C worse (2 fewer right, 5 more of its questions out of scope
+  answered), so set D stays unfitted, as set C is.
 
 The ranker is fitted pairwise like the lexical reranker; the judge by logistic regression on
 whether the best candidate is right, then shifted so that `--threshold` (a probability chosen
