@@ -1,4 +1,4 @@
-"""The blind sets: halves A and D1 to tune on, halves B and D2 and set C only to measure.
+"""The blind sets: half A to train on, D1 to read for failures, B, D2 and C to measure.
 
 The first set is tests/data/blind/; set C, tests/data/blind_c/, is never tuned on; set D,
 tests/data/blind_d/, was written last, when the other three had been looked at many times.
