@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import Stemmer
 
-from bot.typos import common, slips
+from bot.typos import common, slips, usual
 
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks: they change how a
 # word is read aloud, not which word it is.
@@ -174,7 +174,8 @@ def in_standard(
     نفذت is read as ما اسم الشركة الذي نفذت). A word the knowledge holds as written (`held`,
     given the normalised word) stays as it is: الدار in الدار البيضاء is not دار (did).
     A misspelt word is written as `spellings` has it (normalised word: the word meant).
-    Every other word stays as written, diacritics and all.
+    Any word is given its usual spelling (bot/typos.py, usual: المرحله as المرحلة) unless
+    it bears diacritics: every other word stays as written.
     """
     standard = _standard_spelling()
     out = []
@@ -190,6 +191,10 @@ def in_standard(
                     article = "ال" if form == bare != folded and folded.startswith("ال") else ""
                     meant = article + standard[form]
                     break
+        if not meant and not in_dialect(folded) and not _DIACRITICS.search(core):
+            meant = usual(core.replace(_TATWEEL, ""))
+        elif meant:
+            meant = usual(meant) or meant
         out.append(f"{lead}{meant}{trail}" if meant else word)
     return " ".join(out)
 

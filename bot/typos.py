@@ -142,6 +142,14 @@ COMMON = 2.5
 # as ة or ى, one ا as a hamza on or under it, one ء on its seat.
 _FINAL = {"ه": "ة", "ي": "ى"}
 _SEATED = {"ا": "أإآ", "ء": "ؤئ"}
+# The same, for a word as typed: its last letter as another, one letter on the line as a seat.
+_REFOLD_FINAL = {"ه": "ة", "ة": "ه", "ي": "ى", "ى": "ي"}
+_RESEATED = {"ا": "أإآ", "و": "ؤ", "ي": "ئ", "ء": "ؤئ"}
+# How much more often met (Zipf, a factor of 10 each) a spelling must be to be the usual one,
+# and how often a word typed is met already for the model to read it as typed (علي, a name
+# and على typed as Egyptians do; فى).
+USUAL = 0.5
+WELL_KNOWN = 5.0
 
 
 def common(word: str) -> bool:
@@ -155,7 +163,7 @@ def common(word: str) -> bool:
             for i, letter in enumerate(form)
             for seat in _SEATED.get(letter, "")
         )
-    return not _common_words().isdisjoint(forms)
+    return not _common_words().keys().isdisjoint(forms)
 
 
 def common_or_joined(word: str) -> bool:
@@ -168,22 +176,51 @@ def common_or_joined(word: str) -> bool:
     return common(word) or (word[:1] in ("و", "ف") and common(word[1:]))
 
 
-@cache
-def _common_words() -> frozenset[str]:
-    """The Arabic words of wordfreq's list from COMMON on: about 109,000 of its 620,000.
+def usual(word: str) -> str | None:
+    """How written Arabic usually spells a word typed without its hamza or its dots.
 
-    Read on first use (0.2–0.4 s, once per process): commands that never read a question
-    (sanad load, review, teach) do not pay for it.
+    Readers type المرحله for المرحلة, الاولى for الأولى, فى for في: matching folds them all
+    into one (bot/text.py), but the sentence model reads the typed form as another, rarer
+    word. A word is given its usual spelling when wordfreq rates that spelling USUAL more
+    often met than the word as typed (اسم stays, though إسم is a word too), and the word as
+    typed is not WELL_KNOWN itself.
+    """
+    words = _common_words()
+    if words.get(word, 0.0) >= WELL_KNOWN:
+        return None
+    forms = {word}
+    if word and word[-1] in _REFOLD_FINAL:
+        forms.update(word[:-1] + end for end in _REFOLD_FINAL[word[-1]])
+    for form in list(forms):
+        forms.update(
+            form[:i] + seat + form[i + 1 :]
+            for i, letter in enumerate(form)
+            for seat in _RESEATED.get(letter, "")
+        )
+    best = max(forms, key=lambda form: words.get(form, 0.0))
+    return best if words.get(best, 0.0) >= words.get(word, 0.0) + USUAL else None
+
+
+@cache
+def _common_words() -> dict[str, float]:
+    """The Arabic words of wordfreq's list from COMMON on, each with its Zipf frequency.
+
+    About 109,000 of its 620,000 words, read on first use (0.2–0.4 s, once per process):
+    commands that never read a question (sanad load, review, teach) do not pay for it.
 
     The list holds one bucket of words per centibel of frequency, the i-th at Zipf 9 - i/100
-    (wordfreq.read_cBpack). Only the set is kept: the whole list and wordfreq's cache of it
-    take about 70 MB.
+    (wordfreq.read_cBpack). Only these words are kept: the whole list and wordfreq's cache of
+    it take about 70 MB.
     """
     # Imported here: it takes 0.1 s, which worker processes that never read a question skip.
     from wordfreq import get_frequency_list
 
     buckets = get_frequency_list("ar")
-    kept = frozenset(w for bucket in buckets[: round((9 - COMMON) * 100) + 1] for w in bucket)
+    kept = {
+        word: 9 - i / 100
+        for i, bucket in enumerate(buckets[: round((9 - COMMON) * 100) + 1])
+        for word in bucket
+    }
     get_frequency_list.cache_clear()
     return kept
 

@@ -31,6 +31,7 @@ from bot.typos import (
     skeleton,
     slips,
     spelt,
+    usual,
 )
 
 # (answered right, refused) floors on the typo'd copies, a few points under what
@@ -301,6 +302,17 @@ async def test_the_sentence_model_reads_a_misspelt_word_spelt_right(front: Engin
     assert spellings(held) == {}  # nothing misspelt: nothing to spell
     text = in_standard("لماذا تراجعت الزراعاب المروية؟", lambda w: True, spellings(resolved))
     assert text == "لماذا تراجعت الزراعات المروية؟"
+
+
+def test_a_word_typed_without_its_hamza_or_dots_is_given_its_usual_spelling() -> None:
+    assert usual("المرحله") == "المرحلة" and usual("الاولى") == "الأولى" and usual("سوال") == "سؤال"
+    # Spelt as usual already, a word met far more often as typed, or one with no other form.
+    assert usual("المرحلة") is None and usual("اسم") is None and usual("صحار") is None
+    assert usual("علي") is None  # a name as much as على typed as Egyptians type it
+    text = in_standard("قديش كلفت المرحله الاولى؟", lambda w: False)
+    assert text == "كم كلفت المرحلة الأولى؟"
+    # What a slip is read as (normalised, as matching reads it) is spelt as usual too.
+    assert in_standard("اين المطحة؟", lambda w: True, {"المطحه": "المحطه"}) == "أين المحطة؟"
 
 
 def test_small_talk_with_a_slip_is_still_small_talk() -> None:
