@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import Stemmer
 
-from bot.typos import common, slips, usual
+from bot.typos import common, common_or_joined, one_slip_from, slips, usual
 
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks: they change how a
 # word is read aloud, not which word it is.
@@ -62,6 +62,8 @@ _TENSE = re.compile(r"^[وف]?(?:[هحبك]|رح|عم|غا)([يتنا]..+)$")
 # The negation around a verb in the Maghrebi and Egyptian dialects: ماجاش is جا، مابيرجعش
 # is بيرجع.
 _NEGATED = re.compile(r"^[وف]?ما(..+)ش$")
+# A present-tense verb's plural ending, dialect or standard.
+_PLURAL = re.compile("(?<=...)(?:وا|ون|و|ين)$")
 _CONFUSED = (
     str.maketrans("ظ", "ض"),
     str.maketrans("ض", "ظ"),
@@ -186,17 +188,38 @@ def in_standard(
         meant = (spellings or {}).get(folded)
         if folded and not meant and not held(folded):
             bare = strip_clitics(folded)
-            for form in (folded, bare, *_spoken(folded)):
+            for form in (folded, bare, *_spoken(folded), _dialect_slip(folded)):
                 if form in standard:
-                    article = "ال" if form == bare != folded and folded.startswith("ال") else ""
+                    article = "ال" if folded.startswith("ال") and not form.startswith("ال") else ""
                     meant = article + standard[form]
                     break
+        if not meant and not held(folded) and not common(folded):
+            meant = _standard_tense(core, folded)
         if not meant and not in_dialect(folded) and not _DIACRITICS.search(core):
             meant = usual(core.replace(_TATWEEL, ""))
         elif meant:
             meant = usual(meant) or meant
         out.append(f"{lead}{meant}{trail}" if meant else word)
     return " ".join(out)
+
+
+def _standard_tense(core: str, folded: str) -> str | None:
+    """A dialect verb with its tense prefix written as Modern Standard Arabic writes the tense.
+
+    هيترجموا is سيترجموا, وبيرجعوا and كيرجعوا are ويرجعوا and يرجعوا: the model reads a verb
+    that written Arabic often uses far better than the verb behind a dialect's prefix. The
+    dialects' plural ends in و or وا where the standard's ends in ون (يترجموا, يترجمون); a
+    verb is known by its singular too (يترجم).
+    """
+    found = _TENSE.match(folded)
+    if not found or len(core) != len(folded):
+        return None
+    verb = found.group(1)
+    if not any(common(form) for form in (verb, re.sub("وا?$", "ون", verb), _PLURAL.sub("", verb))):
+        return None
+    joined = folded[: len(folded) - len(folded.lstrip("وف"))]
+    future = folded[len(joined) :].startswith(("ه", "ح", "رح", "غا"))
+    return f"{core[: len(joined)]}{'س' if future else ''}{core[len(folded) - len(verb) :]}"
 
 
 def in_dialect(token: str) -> bool:
@@ -261,8 +284,27 @@ def readings(token: str) -> list[str]:
     bare = list(dict.fromkeys(bare))
     # A dialect word is listed bare: الماتش is looked up as ماتش.
     standard = [w for b in bare for key in (b, strip_clitics(b)) for w in dialect().get(key, ())]
+    if not standard and (meant := _dialect_slip(token)):
+        standard = list(dialect()[meant])
     misspelt = [b.translate(swap) for b in bare for swap in _CONFUSED if b.translate(swap) != b]
     return list(dict.fromkeys(bare + standard + misspelt))
+
+
+def _dialect_slip(token: str) -> str | None:
+    """The dialect word of the list one slip of the hand from a normalised word, if any.
+
+    A slip in a dialect word (الفينالل, السبياطر) finds no word of the knowledge near it:
+    the knowledge holds the standard word (نهائي, مستشفى), not the dialect's. A word written
+    Arabic often uses is meant as written.
+    """
+    if common_or_joined(token):
+        return None
+    words = dialect()
+    for form in dict.fromkeys((token, strip_clitics(token))):
+        for meant in one_slip_from(form):
+            if words.get(meant):
+                return meant
+    return None
 
 
 def _spoken(token: str) -> list[str]:

@@ -143,7 +143,8 @@ COMMON = 2.5
 _FINAL = {"ه": "ة", "ي": "ى"}
 _SEATED = {"ا": "أإآ", "ء": "ؤئ"}
 # The same, for a word as typed: its last letter as another, one letter on the line as a seat.
-_REFOLD_FINAL = {"ه": "ة", "ة": "ه", "ي": "ى", "ى": "ي"}
+# Not ي as ى: too many words differ by it alone (علي على، ديالي ديالى، بني بنى).
+_REFOLD_FINAL = {"ه": "ة", "ة": "ه", "ى": "ي"}
 _RESEATED = {"ا": "أإآ", "و": "ؤ", "ي": "ئ", "ء": "ؤئ"}
 # How much more often met (Zipf, a factor of 10 each) a spelling must be to be the usual one,
 # and how often a word typed is met already for the model to read it as typed (علي, a name
@@ -275,13 +276,22 @@ def spelt(word: str, reads: Callable[[str], bool]) -> str | None:
     set, typo'd questions keep 83 of 94 right answers as written, 91 of 94 with the words
     spelt right). This finds the spelling: a letter left out is put back too (السدو: السدود).
     """
-    if not 3 < len(word) <= LONGEST:
-        return None
-    missing = [word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS]
-    for meant in [*(w for _, w in slips(word)), *missing]:
+    for meant in one_slip_from(word):
         if common_or_joined(meant) and reads(meant):
             return meant
     return None
+
+
+def one_slip_from(word: str) -> list[str]:
+    """Every word one slip of the hand from a normalised word, cheapest first.
+
+    The slips, then a letter left out put back at any place, which slips leaves to the
+    vocabulary's near search.
+    """
+    if not 3 < len(word) <= LONGEST:
+        return []
+    missing = [word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS]
+    return [*(w for _, w in slips(word)), *missing]
 
 
 def _typed(shape: str, other: str, edits: int, limit: int) -> int | None:
