@@ -31,6 +31,12 @@ _DATE = re.compile(
     r"|\b(?:ال)?(?:عام|سنه|شهر|اسبوع|موسم) (?:ال)?(?:مقبل|قادم|ماضي|منصرم|جاري|حالي)\b"
     r"|\b(?:نهايه|مطلع|بدايه|منتصف|اواخر|اواءل) (?:ال)?(?:عام|سنه|شهر|اسبوع|موسم)\b"
 )
+# A place named after a date holds no date, nor a number: «ساحة أول نوفمبر», «جسر 6 أكتوبر».
+_NAMED_AFTER_A_DATE = re.compile(
+    r"\b[وفبل]?(?:ال)?(?:ساحه|شارع|ميدان|جسر|مدينه|حي|مطار|ملعب|ثانويه|مدرسه|جامعه|مستشفي|"
+    r"نفق|محطه) (?:اول|\d{1,2}) (?:يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|"
+    r"اكتوبر|نوفمبر|ديسمبر)\b"
+)
 # A digit, or a number written as a word (normalised: مئة is مءه, or ميه as readers write
 # it), whole: أثنى or الفائدة hold no number. An ordinal counts too: «ثالث لقب» answers كم لقبًا.
 _DIGIT = re.compile(r"\d")
@@ -293,6 +299,7 @@ def answer_cues(text: str) -> str:
 
 
 def _cues(folded: str) -> str:
+    folded = _NAMED_AFTER_A_DATE.sub(" ", folded)
     # A digit is found far faster than the number words, and most figures are digits.
     number = _DIGIT.search(folded) or _NUMBER.search(_ROUNDS.sub(" ", folded))
     return (

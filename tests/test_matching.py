@@ -248,6 +248,8 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("أقصاه الفريق في نصف النهائي.", ""),  # a cup's round, no figure
         ("بلغ الإنتاج نصف مليون طن.", "n"),
         ("دفع 300 جنيهًا.", "nm"),
+        ("قدمت العروض في ساحة أول نوفمبر.", ""),  # a place named after a date
+        ("عبر جسر 6 أكتوبر في 6 أكتوبر 2025.", "dn"),  # the bridge's name aside, a date
     ],
 )
 def test_a_fact_knows_whether_it_holds_a_date_or_a_number(text: str, cues: str) -> None:
