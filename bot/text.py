@@ -62,6 +62,8 @@ _TENSE = re.compile(r"^[وف]?(?:[هحبك]|رح|عم|غا)([يتنا]..+)$")
 # The negation around a verb in the Maghrebi and Egyptian dialects: ماجاش is جا، مابيرجعش
 # is بيرجع.
 _NEGATED = re.compile(r"^[وف]?ما(..+)ش$")
+# A present-tense verb's plural in the Maghrebi dialects: يعرضو where the standard has يعرضون.
+_SPOKEN_PLURAL = re.compile(r"^[يتن]..+[^ا]و$")
 # A present-tense verb's plural ending, dialect or standard.
 _PLURAL = re.compile("(?<=...)(?:وا|ون|و|ين)$")
 _CONFUSED = (
@@ -179,28 +181,60 @@ def in_standard(
     Any word is given its usual spelling (bot/typos.py, usual: المرحله as المرحلة) unless
     it bears diacritics: every other word stays as written.
     """
-    standard = _standard_spelling()
     out = []
     for word in text.split():
         edges = _EDGES.match(word)
         lead, core, trail = edges.groups() if edges else ("", word, "")
-        folded = normalize(core)
-        meant = (spellings or {}).get(folded)
-        if folded and not meant and not held(folded):
-            bare = strip_clitics(folded)
-            for form in (folded, bare, *_spoken(folded), _dialect_slip(folded)):
-                if form in standard:
-                    article = "ال" if folded.startswith("ال") and not form.startswith("ال") else ""
-                    meant = article + standard[form]
-                    break
-        if not meant and not held(folded) and not common(folded):
-            meant = _standard_tense(core, folded)
-        if not meant and not in_dialect(folded) and not _DIACRITICS.search(core):
-            meant = usual(core.replace(_TATWEEL, ""))
-        elif meant:
-            meant = usual(meant) or meant
+        meant = _standard_word(core, held, spellings or {})
         out.append(f"{lead}{meant}{trail}" if meant else word)
     return " ".join(out)
+
+
+def _standard_word(
+    core: str, held: Callable[[str], bool], spellings: Mapping[str, str]
+) -> str | None:
+    """One word of in_standard's text as the model is given it, or None: as written."""
+    folded = normalize(core)
+    if not folded:
+        return None
+    meant = spellings.get(folded) or (None if common(folded) else _joined_in(core, folded, held))
+    if not meant and not held(folded):
+        meant = _dialect_word(folded)
+        if not meant and not common(folded):
+            meant = _standard_tense(core, folded) or _standard_plural(core, folded)
+    if meant:
+        return usual(meant) or meant
+    if in_dialect(folded) or _DIACRITICS.search(core):
+        return None
+    return usual(core.replace(_TATWEEL, ""))
+
+
+def _dialect_word(folded: str) -> str | None:
+    """The standard word for a dialect word, with its article, as editors spell it."""
+    standard = _standard_spelling()
+    for form in (folded, strip_clitics(folded), *_spoken(folded), _dialect_slip(folded)):
+        if form in standard:
+            article = "ال" if folded.startswith("ال") and not form.startswith("ال") else ""
+            return article + standard[form]
+    return None
+
+
+def _standard_plural(core: str, folded: str) -> str | None:
+    """A Maghrebi plural verb (يعرضو, يركبو) with the standard's ending (يعرضون)."""
+    if not _SPOKEN_PLURAL.match(folded) or not common(folded + "ن") or len(core) != len(folded):
+        return None
+    return core + "ن"
+
+
+def _joined_in(core: str, folded: str, held: Callable[[str], bool]) -> str | None:
+    """The Maghrebi في joined to a place the knowledge names (فصحار, فالمتحف) written apart.
+
+    In the standard, ف joined to a noun is "so": the model reads فصحار as "so Sohar".
+    Matching strips it either way, so the knowledge holds فصحار as it holds صحار.
+    """
+    if not folded.startswith("ف") or len(folded) < 4 or not held(folded[1:]):
+        return None
+    return f"في {core[1:]}" if len(core) == len(folded) else None
 
 
 def _standard_tense(core: str, folded: str) -> str | None:

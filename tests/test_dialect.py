@@ -223,6 +223,8 @@ def test_a_dialect_function_word_that_is_a_standard_word_is_dropped_unless_held(
         ("هيترجموا النصوص إمتى؟", "سيترجموا النصوص متى؟"),
         ("وبيقولوا إيه عن المشروع؟", "ويقولوا إيه عن المشروع؟"),
         ("كيخدمو فين؟", "يخدمو أين؟"),
+        # The Maghrebi plural of a present-tense verb, with the standard's ending.
+        ("وقتاش غادي يعرضو اللوحات؟", "متى سوف يعرضون اللوحات؟"),
         # A slip in a dialect word: the knowledge holds the standard word, not this one.
         ("وقتاش غادي يحل السبياطر؟", "متى سوف يحل المستشفى؟"),
         ("شكون ربح الفينالل؟", "من ربح النهائي؟"),
@@ -236,6 +238,17 @@ def test_the_sentence_model_reads_a_dialect_question_in_standard_words(
     question: str, standard: str
 ) -> None:
     assert in_standard(question, lambda word: False) == standard
+
+
+def test_the_maghrebi_fi_joined_to_a_place_the_knowledge_names_is_written_apart() -> None:
+    # فصحار is "in Sohar" in the Maghrebi dialects and "so Sohar" in the standard.
+    def held(word: str) -> bool:
+        return word in {"صحار", "المتحف"}
+
+    question = "شكون غادي يمول المحطة فصحار؟"
+    assert in_standard(question, held) == "من سوف يمول المحطة في صحار؟"
+    assert in_standard("فالمتحف فريق", held) == "في المتحف فريق"  # فريق: a common word
+    assert in_standard("فصحار", lambda word: False) == "فصحار"  # a place it does not name
 
 
 def test_a_dialect_word_the_knowledge_holds_stays_as_written() -> None:
