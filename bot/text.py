@@ -153,7 +153,14 @@ def dialect() -> dict[str, tuple[str, ...]]:
     Modern Standard word (ايه is آية, عايز is a name): matching drops it unless the
     knowledge holds it (see optional()).
     """
-    return {normalize(word): tuple(normalize(w) for w in meant) for word, meant in _dialect_lines()}
+    return {
+        normalize(word): tuple(normalize(w) for w in meant if w != NO_WORD)
+        for word, meant in _dialect_lines()
+    }
+
+
+# What dialect_ar.txt gives as the standard word of a dialect word the standard has none for.
+NO_WORD = "-"
 
 
 @lru_cache(maxsize=1)
@@ -165,8 +172,16 @@ def _dialect_lines() -> list[tuple[str, list[str]]]:
 
 @lru_cache(maxsize=1)
 def _standard_spelling() -> dict[str, str]:
-    """Each dialect word, normalised, with its first standard word as editors spell it."""
-    return {normalize(word): meant[0] for word, meant in _dialect_lines() if meant}
+    """Each dialect word, normalised, with its first standard word as editors spell it.
+
+    A word the standard has no word for (NO_WORD: ديال, a possessive) is spelt "": the model
+    reads the question without it.
+    """
+    return {
+        normalize(word): "" if meant[0] == NO_WORD else meant[0]
+        for word, meant in _dialect_lines()
+        if meant
+    }
 
 
 def in_standard(
@@ -186,6 +201,8 @@ def in_standard(
         edges = _EDGES.match(word)
         lead, core, trail = edges.groups() if edges else ("", word, "")
         meant = _standard_word(core, held, spellings or {})
+        if meant == "":
+            continue
         out.append(f"{lead}{meant}{trail}" if meant else word)
     return " ".join(out)
 
@@ -193,17 +210,17 @@ def in_standard(
 def _standard_word(
     core: str, held: Callable[[str], bool], spellings: Mapping[str, str]
 ) -> str | None:
-    """One word of in_standard's text as the model is given it, or None: as written."""
+    """One word of in_standard's text as the model is given it: None as written, "" left out."""
     folded = normalize(core)
     if not folded:
         return None
     meant = spellings.get(folded) or (None if common(folded) else _joined_in(core, folded, held))
-    if not meant and not held(folded):
+    if meant is None and not held(folded):
         meant = _dialect_word(folded)
-        if not meant and not common(folded):
+        if meant is None and not common(folded):
             meant = _standard_tense(core, folded) or _standard_plural(core, folded)
-    if meant:
-        return usual(meant) or meant
+    if meant is not None:
+        return (usual(meant) or meant) if meant else ""
     if in_dialect(folded) or _DIACRITICS.search(core):
         return None
     return usual(core.replace(_TATWEEL, ""))
