@@ -62,8 +62,8 @@ _TENSE = re.compile(r"^[وف]?(?:[هحبك]|رح|عم|غا)([يتنا]..+)$")
 # The negation around a verb in the Maghrebi and Egyptian dialects: ماجاش is جا، مابيرجعش
 # is بيرجع.
 _NEGATED = re.compile(r"^[وف]?ما(..+)ش$")
-# A present-tense verb's plural in the Maghrebi dialects: يعرضو where the standard has يعرضون.
-_SPOKEN_PLURAL = re.compile(r"^[يتن]..+[^ا]و$")
+# A present-tense verb, as the dialects end its plural: يعرضو where the standard has يعرضون.
+_SPOKEN_PRESENT = re.compile(r"^[يتن]..+و$")
 # A present-tense verb's plural ending, dialect or standard.
 _PLURAL = re.compile("(?<=...)(?:وا|ون|و|ين)$")
 _CONFUSED = (
@@ -237,10 +237,15 @@ def _dialect_word(folded: str) -> str | None:
 
 
 def _standard_plural(core: str, folded: str) -> str | None:
-    """A Maghrebi plural verb (يعرضو, يركبو) with the standard's ending (يعرضون)."""
-    if not _SPOKEN_PLURAL.match(folded) or not common(folded + "ن") or len(core) != len(folded):
+    """A dialect plural verb with the standard's ending.
+
+    يعرضو and يبقاو are يعرضون and يبقون; the past قطعو is قطعوا.
+    """
+    if not folded.endswith("و") or folded.endswith("وا") or len(core) != len(folded):
         return None
-    return core + "ن"
+    forms = [(core + "ن", folded + "ن"), (core[:-2] + "ون", folded[:-2] + "ون")]
+    endings = forms if _SPOKEN_PRESENT.match(folded) else [(core + "ا", folded + "ا")]
+    return next((written for written, form in endings if common(form)), None)
 
 
 def _joined_in(core: str, folded: str, held: Callable[[str], bool]) -> str | None:

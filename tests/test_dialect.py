@@ -225,6 +225,8 @@ def test_a_dialect_function_word_that_is_a_standard_word_is_dropped_unless_held(
         ("كيخدمو فين؟", "يخدمو أين؟"),
         # The Maghrebi plural of a present-tense verb, with the standard's ending.
         ("وقتاش غادي يعرضو اللوحات؟", "متى سوف يعرضون اللوحات؟"),
+        ("واش يبقاو فالمخيم؟", "هل يبقون فالمخيم؟"),
+        ("فين قطعو الضو؟", "أين قطعوا الكهرباء؟"),  # and the past's
         # A possessive or filler the standard says without a word is left out.
         ("شكون غادي يمول المحطة ديال الحاويات؟", "من سوف يمول المحطة الحاويات؟"),
         # A slip in a dialect word: the knowledge holds the standard word, not this one.
