@@ -1,7 +1,8 @@
-"""The blind sets: half A to train on, D1 to read for failures, B, D2 and C to measure.
+"""The blind sets: half A to train on, D1 to read for failures, B, D2, C and E to measure.
 
 The first set is tests/data/blind/; set C, tests/data/blind_c/, is never tuned on; set D,
-tests/data/blind_d/, was written last, when the other three had been looked at many times.
+tests/data/blind_d/, was written when the other three had been looked at many times; set E,
+tests/data/blind_e/, last, and only measured: its questions were never read while tuning.
 
 Questions alternate by position (the set interleaves articles and kinds). Refusals alternate
 within each kind, since the set lists them kind after kind in turn: by position alone, one
@@ -21,6 +22,8 @@ SET_C = BLIND.with_name("blind_c")
 # Set D (tests/data/blind_d/): written last, by another hand again. Its half D1 may be read to
 # find what fails (bench/train_meaning.py does not fit on it); D2 is only measured.
 SET_D = BLIND.with_name("blind_d")
+# Set E (tests/data/blind_e/): written last, by another hand again, and only ever measured.
+SET_E = BLIND.with_name("blind_e")
 
 
 Asked = list[dict[str, Any]]
@@ -48,6 +51,11 @@ def set_d_halves() -> dict[str, tuple[Asked, Asked]]:
     return halves(SET_D, ("D1", "D2"))
 
 
+def set_e_halves() -> dict[str, tuple[Asked, Asked]]:
+    """Set E split as the first set is: {"E1": ..., "E2": ...}."""
+    return halves(SET_E, ("E1", "E2"))
+
+
 def first_set() -> tuple[Asked, Asked]:
     """The first set's questions and refusals, whole: half A's, then half B's."""
     return _whole(halves())
@@ -56,6 +64,11 @@ def first_set() -> tuple[Asked, Asked]:
 def set_d() -> tuple[Asked, Asked]:
     """Set D's questions and refusals, whole: half D1's, then half D2's."""
     return _whole(set_d_halves())
+
+
+def set_e() -> tuple[Asked, Asked]:
+    """Set E's questions and refusals, whole: half E1's, then half E2's."""
+    return _whole(set_e_halves())
 
 
 def _whole(split: dict[str, tuple[Asked, Asked]]) -> tuple[Asked, Asked]:

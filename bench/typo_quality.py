@@ -14,8 +14,9 @@ inputs refused.
     python -m bench.typo_quality --blind     # the blind sets (bench/blind.py), meaning on
 
 With --blind, the blind sets' questions get their typos the same way: the first set's two
-halves together, set C, and set D's two halves together. Each row gives the share kept: of
-the questions answered right as written, how many are still answered right with the typo.
+halves together, set C, and sets D and E, each with its two halves together. Each row gives
+the share kept: of the questions answered right as written, how many are still answered
+right with the typo.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from bench.blind import BLIND, SET_C, SET_D, first_set, set_c, set_d
+from bench.blind import BLIND, SET_C, SET_D, SET_E, first_set, set_c, set_d, set_e
 from bot import config as configuration
 from bot.engine import Engine
 
@@ -182,10 +183,10 @@ async def _right(engine: Engine, question: str, wanted: set[tuple[str, str]]) ->
 
 
 async def blind() -> None:
-    """The blind sets' rows (bench/blind.py): the first set, set C and set D."""
+    """The blind sets' rows (bench/blind.py): the first set, sets C, D and E."""
     print("| set | right, as written | right, one typo each | kept | typo'd refusals refused |")
     print("| --- | --- | --- | --- | --- |")
-    sets = ((BLIND, first_set()), (SET_C, set_c()), (SET_D, set_d()))
+    sets = ((BLIND, first_set()), (SET_C, set_c()), (SET_D, set_d()), (SET_E, set_e()))
     for folder, (asked, refusals_) in sets:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "config.yaml"
