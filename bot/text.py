@@ -218,7 +218,11 @@ def _standard_word(
     if meant is None and not held(folded):
         meant = _dialect_word(folded)
         if meant is None and not common(folded):
-            meant = _standard_tense(core, folded) or _standard_plural(core, folded)
+            meant = (
+                _standard_tense(core, folded)
+                or _standard_plural(core, folded)
+                or _demonstrative(core, folded)
+            )
     if meant is not None:
         return (usual(meant) or meant) if meant else ""
     if in_dialect(folded) or _DIACRITICS.search(core):
@@ -268,14 +272,24 @@ def _standard_tense(core: str, folded: str) -> str | None:
     verb is known by its singular too (يترجم).
     """
     found = _TENSE.match(folded)
-    if not found or len(core) != len(folded):
-        return None
+    if not found or found.group(1).startswith("ال") or len(core) != len(folded):
+        return None  # هالسنة is هذه السنة (_demonstrative), not a verb
     verb = found.group(1)
     if not any(common(form) for form in (verb, re.sub("وا?$", "ون", verb), _PLURAL.sub("", verb))):
         return None
     joined = folded[: len(folded) - len(folded.lstrip("وف"))]
     future = folded[len(joined) :].startswith(("ه", "ح", "رح", "غا"))
     return f"{core[: len(joined)]}{'س' if future else ''}{core[len(folded) - len(verb) :]}"
+
+
+def _demonstrative(core: str, folded: str) -> str | None:
+    """The Levantine and Gulf هال joined to a noun (هالسنة) as the standard writes it.
+
+    The model reads هالسنة as no word it knows; هذه السنة it reads as the standard does.
+    """
+    if not folded.startswith("هال") or not common(folded[1:]) or len(core) != len(folded):
+        return None
+    return f"{'هذه' if folded.endswith('ه') else 'هذا'} {core[1:]}"
 
 
 def in_dialect(token: str) -> bool:

@@ -227,6 +227,9 @@ def test_a_dialect_function_word_that_is_a_standard_word_is_dropped_unless_held(
         ("وقتاش غادي يعرضو اللوحات؟", "متى سوف يعرضون اللوحات؟"),
         ("واش يبقاو فالمخيم؟", "هل يبقون فالمخيم؟"),
         ("فين قطعو الضو؟", "أين قطعوا الكهرباء؟"),  # and the past's
+        # The Levantine and Gulf هال joined to a noun: no verb behind a prefix (هـ + السنة).
+        ("شكثر نقص المحصول هالسنة؟", "كم نقص المحصول هذه السنة؟"),
+        ("كم مزارع جربوا التطبيق لين الحين؟", "كم مزارع جربوا التطبيق حتى الآن؟"),
         # A possessive or filler the standard says without a word is left out.
         ("شكون غادي يمول المحطة ديال الحاويات؟", "من سوف يمول المحطة الحاويات؟"),
         # A slip in a dialect word: the knowledge holds the standard word, not this one.
