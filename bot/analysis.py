@@ -37,6 +37,12 @@ _NAMED_AFTER_A_DATE = re.compile(
     r"نفق|محطه) (?:اول|\d{1,2}) (?:يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|"
     r"اكتوبر|نوفمبر|ديسمبر)\b"
 )
+# A year dates, and counts nothing: «تأسست عام 2022» does not answer «ما نسبة ...» or «كم
+# عدد ...». Only a year the words before it name as one: «2000 طالب» is a count.
+_A_YEAR = re.compile(
+    r"\b(?:عام|العام|سنه|السنه|منذ|مطلع|نهايه|بدايه|منتصف|اواخر|يناير|فبراير|مارس|ابريل|"
+    r"مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر) (?:19|20)\d\d\b"
+)
 # A digit, or a number written as a word (normalised: مئة is مءه, or ميه as readers write
 # it), whole: أثنى or الفائدة hold no number. An ordinal counts too: «ثالث لقب» answers كم لقبًا.
 _DIGIT = re.compile(r"\d")
@@ -301,7 +307,8 @@ def answer_cues(text: str) -> str:
 def _cues(folded: str) -> str:
     folded = _NAMED_AFTER_A_DATE.sub(" ", folded)
     # A digit is found far faster than the number words, and most figures are digits.
-    number = _DIGIT.search(folded) or _NUMBER.search(_ROUNDS.sub(" ", folded))
+    counted = _A_YEAR.sub(" ", folded)
+    number = _DIGIT.search(counted) or _NUMBER.search(_ROUNDS.sub(" ", counted))
     return (
         ("d" if _DATE.search(folded) else "")
         + ("n" if number else "")

@@ -250,6 +250,8 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("دفع 300 جنيهًا.", "nm"),
         ("قدمت العروض في ساحة أول نوفمبر.", ""),  # a place named after a date
         ("عبر جسر 6 أكتوبر في 6 أكتوبر 2025.", "dn"),  # the bridge's name aside, a date
+        ("تأسست الشركة عام 2022.", "d"),  # a year dates and counts nothing
+        ("وشارك 2000 طالب.", "dn"),  # unless no word names it a year
     ],
 )
 def test_a_fact_knows_whether_it_holds_a_date_or_a_number(text: str, cues: str) -> None:
