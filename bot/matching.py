@@ -218,7 +218,7 @@ class Query:
     def resolve(
         self,
         holds: Callable[[Iterable[str]], bool],
-        nearest: Callable[[Sequence[str]], tuple[str, str, str] | None] | None = None,
+        nearest: Callable[[Sequence[str], bool], tuple[str, str, str] | None] | None = None,
         respelt: Callable[[str], tuple[str, str, str] | None] | None = None,
     ) -> Query:
         """Each word's first reading that the knowledge holds, or its nearest, or as written.
@@ -276,7 +276,7 @@ class Query:
     def _meant(
         self,
         i: int,
-        nearest: Callable[[Sequence[str]], tuple[str, str, str] | None] | None,
+        nearest: Callable[[Sequence[str], bool], tuple[str, str, str] | None] | None,
         respelt: Callable[[str], tuple[str, str, str] | None] | None,
     ) -> tuple[str, str, str] | None:
         """The reading of the knowledge's word nearest to word i, or of the word it was meant.
@@ -288,8 +288,12 @@ class Query:
         meant as written, not as words one slip away).
         """
         word = self.readings[i]
-        found = nearest([key for r in word for key in (r[1], r[0], r[2])]) if nearest else None
         written = self.words[i] if i < len(self.words) else None
+        # A noun with its article that written Arabic seldom uses may have lost a letter down
+        # to three (الجات); الشمس and المصري are meant as written.
+        slip = written is not None and written.startswith("ال") and not common(written)
+        keys = [key for r in word for key in (r[1], r[0], r[2])]
+        found = nearest(keys, slip) if nearest else None
         if found or not respelt or written is None or common(written) or in_dialect(written):
             return found
         return respelt(written)

@@ -56,12 +56,16 @@ def skeleton(word: str) -> str:
     return word.translate(_SKELETON)
 
 
+# A word this short is looked near only for a letter put back (Vocabulary.nearest).
+SHORT = 3
+
+
 def allowed_edits(word: str) -> int:
     """How many edits a word of this length may be from the word it is read as.
 
     None below four letters: too many short words are one edit apart (شرب، ضرب، حرب).
     """
-    if len(word) <= 3:
+    if len(word) <= SHORT:
         return 0
     return 1 if len(word) <= 6 else 2
 
@@ -91,13 +95,20 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.held)
 
-    def nearest(self, keys: Iterable[str]) -> tuple[str, float] | None:
+    def nearest(self, keys: Iterable[str], put_back: bool = False) -> tuple[str, float] | None:
         """The held word nearest to any of keys, and what the edits cost (None: none near).
 
         Ties go to the key given first, then to the word more facts hold.
+
+        With `put_back`, a key of three letters, which allowed_edits never looks near, is
+        read as a held word of four with a letter put back (سدو as سدود, جات as جهات) when no
+        other key is near: a letter left out of a four-letter word leaves three, and only that
+        slip is allowed them, since most three-letter words are one other slip from another
+        (شرب، ضرب، حرب).
         """
         best: tuple[float, int, int, str] | None = None
-        for rank, key in enumerate(dict.fromkeys(keys)):
+        unique = list(dict.fromkeys(keys))
+        for rank, key in enumerate(unique):
             limit = allowed_edits(key)
             if not limit or key in self.held:
                 continue
@@ -105,6 +116,14 @@ class Vocabulary:
                 found = (cost, rank, -self.held[word], word)
                 if best is None or found < best:
                     best = found
+        for rank, key in enumerate(unique if put_back and best is None else ()):
+            if len(key) != SHORT or key in self.held:
+                continue
+            for cost, word in self._near(key, 1):
+                if len(word) == SHORT + 1 and Indel.distance(key, word) == 1:
+                    found = (cost, rank, -self.held[word], word)
+                    if best is None or found < best:
+                        best = found
         return (best[3], best[0]) if best else None
 
     def _near(self, key: str, limit: int) -> list[tuple[float, str]]:

@@ -112,6 +112,16 @@ def test_dots_cost_less_than_another_slip() -> None:
     assert [allowed_edits("x" * n) for n in (3, 4, 6, 7, 12)] == [0, 1, 1, 2, 2]
 
 
+def test_a_three_letter_word_meets_only_a_word_with_a_letter_put_back() -> None:
+    words = Vocabulary([("جهات", 3), ("حات", 2), ("جمال", 5)])
+    # الجات as matching asks: a noun with its article, seldom used as written.
+    assert words.nearest(["جات"], put_back=True) == ("جهات", 1.0)
+    assert words.nearest(["جات"]) is None  # not asked to: short words are one slip apart
+    assert words.nearest(["زمل"], put_back=True) is None  # جمال: two slips away
+    # A longer key near a word is read by it, before a short one is looked at.
+    assert words.nearest(["جات", "جهاات"], put_back=True) == ("جهات", 1.0)
+
+
 def test_a_held_word_is_never_corrected_and_the_first_key_wins_a_tie() -> None:
     assert WORDS.nearest(["شمال"]) is None
     assert WORDS.nearest(["محادثاا", "انتخبب"]) == ("محادثا", 1.0)
