@@ -106,24 +106,22 @@ class Vocabulary:
         slip is allowed them, since most three-letter words are one other slip from another
         (شرب، ضرب، حرب).
         """
-        best: tuple[float, int, int, str] | None = None
-        unique = list(dict.fromkeys(keys))
-        for rank, key in enumerate(unique):
-            limit = allowed_edits(key)
-            if not limit or key in self.held:
-                continue
-            for cost, word in self._near(key, limit):
-                found = (cost, rank, -self.held[word], word)
-                if best is None or found < best:
-                    best = found
-        for rank, key in enumerate(unique if put_back and best is None else ()):
-            if len(key) != SHORT or key in self.held:
-                continue
-            for cost, word in self._near(key, 1):
-                if len(word) == SHORT + 1 and Indel.distance(key, word) == 1:
-                    found = (cost, rank, -self.held[word], word)
-                    if best is None or found < best:
-                        best = found
+        unique = [key for key in dict.fromkeys(keys) if key not in self.held]
+        found = [
+            (cost, rank, -self.held[word], word)
+            for rank, key in enumerate(unique)
+            if (limit := allowed_edits(key))
+            for cost, word in self._near(key, limit)
+        ]
+        if put_back and not found:
+            found = [
+                (cost, rank, -self.held[word], word)
+                for rank, key in enumerate(unique)
+                if len(key) == SHORT
+                for cost, word in self._near(key, 1)
+                if len(word) == SHORT + 1 and Indel.distance(key, word) == 1
+            ]
+        best = min(found, default=None)
         return (best[3], best[0]) if best else None
 
     def _near(self, key: str, limit: int) -> list[tuple[float, str]]:
@@ -174,16 +172,21 @@ WELL_KNOWN = 5.0
 
 def common(word: str) -> bool:
     """Whether a normalised word is one that written Arabic often uses, in any of its spellings."""
+    return not _common_words().keys().isdisjoint(_spellings(word, _FINAL, _SEATED))
+
+
+def _spellings(word: str, final: dict[str, str], seated: dict[str, str]) -> set[str]:
+    """The word, with its last letter as each of `final`'s, then one letter as each seat."""
     forms = {word}
-    if word and word[-1] in _FINAL:
-        forms.add(word[:-1] + _FINAL[word[-1]])
+    if word and word[-1] in final:
+        forms.update(word[:-1] + end for end in final[word[-1]])
     for form in list(forms):
         forms.update(
             form[:i] + seat + form[i + 1 :]
             for i, letter in enumerate(form)
-            for seat in _SEATED.get(letter, "")
+            for seat in seated.get(letter, "")
         )
-    return not _common_words().keys().isdisjoint(forms)
+    return forms
 
 
 def common_or_joined(word: str) -> bool:
@@ -208,15 +211,7 @@ def usual(word: str) -> str | None:
     words = _common_words()
     if words.get(word, 0.0) >= WELL_KNOWN:
         return None
-    forms = {word}
-    if word and word[-1] in _REFOLD_FINAL:
-        forms.update(word[:-1] + end for end in _REFOLD_FINAL[word[-1]])
-    for form in list(forms):
-        forms.update(
-            form[:i] + seat + form[i + 1 :]
-            for i, letter in enumerate(form)
-            for seat in _RESEATED.get(letter, "")
-        )
+    forms = _spellings(word, _REFOLD_FINAL, _RESEATED)
     best = max(forms, key=lambda form: words.get(form, 0.0))
     return best if words.get(best, 0.0) >= words.get(word, 0.0) + USUAL else None
 
