@@ -291,10 +291,11 @@ class Query:
         written = self.words[i] if i < len(self.words) else None
         # A noun with its article that written Arabic seldom uses may have lost a letter down
         # to three (الجات); الشمس and المصري are meant as written.
-        slip = written is not None and written.startswith("ال") and not common(written)
+        rare = written is not None and not common(written)
+        slip = rare and written is not None and written.startswith("ال")
         keys = [key for r in word for key in (r[1], r[0], r[2])]
         found = nearest(keys, slip) if nearest else None
-        if found or not respelt or written is None or common(written) or in_dialect(written):
+        if found or not respelt or written is None or not rare or in_dialect(written):
             return found
         return respelt(written)
 

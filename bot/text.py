@@ -214,10 +214,11 @@ def _standard_word(
     folded = normalize(core)
     if not folded:
         return None
-    meant = spellings.get(folded) or (None if common(folded) else _joined_in(core, folded, held))
+    rare = not common(folded)
+    meant = spellings.get(folded) or (_joined_in(core, folded, held) if rare else None)
     if meant is None and not held(folded):
         meant = _dialect_word(folded)
-        if meant is None and not common(folded):
+        if meant is None and rare:
             meant = (
                 _standard_tense(core, folded)
                 or _standard_plural(core, folded)
@@ -233,11 +234,12 @@ def _standard_word(
 def _dialect_word(folded: str) -> str | None:
     """The standard word for a dialect word, with its article, as editors spell it."""
     standard = _standard_spelling()
-    for form in (folded, strip_clitics(folded), *_spoken(folded), _dialect_slip(folded)):
-        if form in standard:
-            article = "ال" if folded.startswith("ال") and not form.startswith("ال") else ""
-            return article + standard[form]
-    return None
+    listed = (folded, strip_clitics(folded), *_spoken(folded))
+    form = next((f for f in listed if f in standard), None) or _dialect_slip(folded)
+    if form is None:
+        return None
+    article = "ال" if folded.startswith("ال") and not form.startswith("ال") else ""
+    return article + standard[form]
 
 
 def _standard_plural(core: str, folded: str) -> str | None:
@@ -360,12 +362,14 @@ def readings(token: str) -> list[str]:
     return list(dict.fromkeys(bare + standard + misspelt))
 
 
+@lru_cache(maxsize=20_000)
 def _dialect_slip(token: str) -> str | None:
     """The dialect word of the list one slip of the hand from a normalised word, if any.
 
     A slip in a dialect word (الفينالل, السبياطر) finds no word of the knowledge near it:
     the knowledge holds the standard word (نهائي, مستشفى), not the dialect's. A word written
-    Arabic often uses is meant as written.
+    Arabic often uses is meant as written. Cached: matching's readings and the model's text
+    both ask it of the same rare words, each some 600 variants.
     """
     if common_or_joined(token):
         return None
