@@ -99,10 +99,17 @@ async def test_readers_words_with_a_typo_keep_their_answers(tmp_path: Path, name
     assert kept.kept / kept.right >= KEPT[name]
 
 
+# Each split set with its halves: the first (A tuned on, B held out), D (D1 read for
+# failures, D2 only measured) and E (only ever measured).
+SPLIT = {"first": (BLIND, halves), "D": (SET_D, set_d_halves), "E": (SET_E, set_e_halves)}
+
+
 @pytest.mark.slow
-async def test_readers_own_words(tmp_path: Path) -> None:
-    async with serving(BLIND, tmp_path) as blind:
-        for half, (questions, refusals) in halves().items():
+@pytest.mark.parametrize("name", SPLIT)
+async def test_readers_own_words_on_each_half(tmp_path: Path, name: str) -> None:
+    folder, split = SPLIT[name]
+    async with serving(folder, tmp_path) as blind:
+        for half, (questions, refusals) in split().items():
             await measure(blind, half, questions, refusals)
 
 
@@ -110,20 +117,6 @@ async def test_readers_own_words(tmp_path: Path) -> None:
 async def test_readers_own_words_on_a_set_never_tuned_on(tmp_path: Path) -> None:
     async with serving(SET_C, tmp_path) as blind:
         await measure(blind, "C", *set_c())
-
-
-@pytest.mark.slow
-async def test_readers_own_words_on_the_last_set(tmp_path: Path) -> None:
-    async with serving(SET_D, tmp_path) as blind:
-        for half, (questions, refusals) in set_d_halves().items():
-            await measure(blind, half, questions, refusals)
-
-
-@pytest.mark.slow
-async def test_readers_own_words_on_a_set_only_ever_measured(tmp_path: Path) -> None:
-    async with serving(SET_E, tmp_path) as blind:
-        for half, (questions, refusals) in set_e_halves().items():
-            await measure(blind, half, questions, refusals)
 
 
 async def measure(
