@@ -21,11 +21,13 @@ from bot.typos import Vocabulary
 # Separates the groups of FactTerms.asked: the keywords first, then each editor question.
 GROUP = " | "
 
+# The Gregorian months, normalised, as a regular expression's alternatives.
+_MONTHS = "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر"
 # A year, a month (Gregorian and Levantine names), a day of the week, a season, or a word that
 # dates something: news dates by the day («صدرت يوم الاثنين») or the season («في الخريف المقبل»).
 _DATE = re.compile(
-    r"\b(?:1\d\d\d|20\d\d|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|"
-    r"ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|ايلول|تشرين|عام|سنه|القرن|قرن|ه|ق م|"
+    rf"\b(?:1\d\d\d|20\d\d|{_MONTHS}|"
+    r"كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|ايلول|تشرين|عام|سنه|القرن|قرن|ه|ق م|"
     r"[وفبل]?(?:ال)?(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه|خريف|ربيع|صيف|شتاء)|امس|غدا)\b"
     # A time named from now or by its part: «العام المقبل», «قبل نهاية العام».
     r"|\b(?:ال)?(?:عام|سنه|شهر|اسبوع|موسم) (?:ال)?(?:مقبل|قادم|ماضي|منصرم|جاري|حالي)\b"
@@ -34,14 +36,12 @@ _DATE = re.compile(
 # A place named after a date holds no date, nor a number: «ساحة أول نوفمبر», «جسر 6 أكتوبر».
 _NAMED_AFTER_A_DATE = re.compile(
     r"\b[وفبل]?(?:ال)?(?:ساحه|شارع|ميدان|جسر|مدينه|حي|مطار|ملعب|ثانويه|مدرسه|جامعه|مستشفي|"
-    r"نفق|محطه) (?:اول|\d{1,2}) (?:يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|"
-    r"اكتوبر|نوفمبر|ديسمبر)\b"
+    rf"نفق|محطه) (?:اول|\d{{1,2}}) (?:{_MONTHS})\b"
 )
 # A year dates, and counts nothing: «تأسست عام 2022» does not answer «ما نسبة ...» or «كم
 # عدد ...». Only a year the words before it name as one: «2000 طالب» is a count.
 _A_YEAR = re.compile(
-    r"\b(?:عام|العام|سنه|السنه|منذ|مطلع|نهايه|بدايه|منتصف|اواخر|يناير|فبراير|مارس|ابريل|"
-    r"مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر) (?:19|20)\d\d\b"
+    rf"\b(?:عام|العام|سنه|السنه|منذ|مطلع|نهايه|بدايه|منتصف|اواخر|{_MONTHS}) (?:19|20)\d\d\b"
 )
 # A digit, or a number written as a word (normalised: مئة is مءه, or ميه as readers write
 # it), whole: أثنى or الفائدة hold no number. An ordinal counts too: «ثالث لقب» answers كم لقبًا.
