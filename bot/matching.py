@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, wanted_in
 from bot.judge import Candidate, Judge
+from bot.names import UNNAMED, NameAsked, name_asked, names
 from bot.text import (
     in_dialect,
     in_standard,
@@ -168,6 +169,8 @@ class Query:
     words: tuple[str, ...] = ()
     # After resolve(): each word read as a near word, with the reading it was given.
     corrected: tuple[tuple[str, tuple[str, str, str]], ...] = ()
+    # What a «ما اسم ...» question asks the name of: a fact must give that name to answer.
+    named: NameAsked | None = None
 
     @classmethod
     def parse(cls, question: str, words: Sequence[str] | None = None) -> Query:
@@ -194,6 +197,7 @@ class Query:
             frozenset(dropped),
             wanted=wanted_in(folded, kind),
             words=tuple(content),
+            named=name_asked(folded),
         )
 
     @cached_property
@@ -340,6 +344,20 @@ class Reranker:
         return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
 
 
+def _named_first(found: list[ScoredFact], asked: NameAsked) -> list[ScoredFact]:
+    """The facts, those that do not give the name asked for held back (UNNAMED).
+
+    Judged on the text itself, so only for the few facts already ranked best.
+    """
+    held = [
+        s
+        if names((s.fact.statement, *s.fact.quotes), asked)
+        else ScoredFact(s.fact, s.score * UNNAMED)
+        for s in found
+    ]
+    return sorted(held, key=lambda s: s.score, reverse=True)
+
+
 def score(model: Reranker, features: Sequence[float], asked: float, known: float) -> float:
     """The 0-100 score of one candidate, before held_back() weighs the whole question.
 
@@ -468,9 +486,11 @@ class Matcher:
 
         `words`: the question normalised into words, when the caller has them already.
         """
-        ranked = (await self.rank(store, Query.parse(question, words), meaning))[:top]
+        query = Query.parse(question, words)
+        ranked = (await self.rank(store, query, meaning))[:top]
         facts = await store.facts([r.row.rowid for r in ranked])
-        return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
+        found = [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
+        return found if query.named is None else _named_first(found, query.named)
 
     async def rank(
         self, store: Retrieval, query: Query, meaning: Meaning | None = None

@@ -1,0 +1,235 @@
+"""Whether a fact gives the name that a question asks for.
+
+«ما اسم محافظ ذي قار؟» and «من هو محافظ ذي قار؟» share every word, and most of their meaning,
+with «وقال محافظ ذي قار إن ...», which speaks of the governor without naming him. Neither
+words nor meaning tell the two apart: the place of a name does. A fact names what is asked
+about when, right after the words that the question itself uses for it, comes a word the
+question does not hold and that is no function word («شركة «ضياء»», «أخيه باسل الأسد»,
+«السرطان (بالإنجليزية: Cancer)»), or a name set off by commas («مدير المكتب، عوض باعباد،»).
+A full stop, a function word, or the question's own words again («المقاول الأول.»,
+«ابنها الذي ...», «صندوق «أفق»» for a question that names أفق) name nothing.
+
+Judged on the text of the few facts ranked best, after ranking: matching holds back those
+that do not give the name (UNNAMED), so that they are offered, not answered.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from rapidfuzz.distance import OSA
+
+from bot.text import normalize, readings, stem, stopwords, strip_clitics
+
+# What a fact that does not give the name asked for keeps of its score: below the default
+# matching.min_score (25) however sure the judge was, and still ranked for the suggestions.
+UNNAMED = 0.2
+# The word that asks for a name (normalised): اسم، اسما، أسماء، أسامي.
+_NAME_WORDS = frozenset({"اسم", "اسما", "اسماء", "اسامي"})
+# Question words that open «ما اسم ...», in the standard language and the dialects.
+_WHAT = frozenset({"ما", "ماهو", "ماهي", "شو", "شنو", "شنهو", "ايش", "اش", "وش", "واش", "ايه"})
+# «Who», in the standard language and the dialects.
+_WHO = frozenset({"من", "مين", "منو", "شكون", "اشكون"})
+# Posts a «who» question may ask the holder of, by name: «من هو وزير ...». Not صاحب: «صاحب
+# الهدف» is who scored it, which a fact says in other words.
+_ROLES = (
+    "رئيس رئيسة مدير مديرة وزير وزيرة محافظ محافظة مدرب مدربة قائد قائدة أمين أمينة سفير "
+    "سفيرة مؤسس مؤسسة مؤلف مؤلفة مخرج مخرجة عميد عميدة نائب نائبة ناطق ناطقة متحدث متحدثة "
+    "مسؤول مسؤولة حكم مالك مالكة زعيم زعيمة نقيب نقيبة عمدة مفوض مفوضة منسق منسقة"
+)
+# Between the question word and اسم: «ما هو اسم», «ما هي أسماء».
+_COPULAS = frozenset({"هو", "هي", "هم", "هما"})
+# Relative pronouns: the words asked about end before them («الشركة التي نفذت»).
+_RELATIVES = frozenset(
+    {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللتان", "اللي", "الي", "يلي", "لي"}
+)
+# A word with the article, after a noun, says what it is: «الشركة المنفذة».
+_DEFINITE = re.compile(r"^[وف]?ال..")
+# A word with the article after a preposition says whose: «مدير الشركة», «رئيس للجنة».
+_OF_THE = re.compile(r"^[وف]?(?:[بك]ال|لل)..")
+# Commas, Arabic and Latin: a name set off between two of them names what comes before.
+_COMMAS = frozenset("،,")
+# The shortest word that may be read as misspelt (محافط for محافظ): a shorter one is a slip
+# away from too many other words (اين from امين).
+_SLIPPED = 4
+# The most words a name between commas has.
+_APPOSITION = 4
+# Quotes and brackets, which set a name off.
+_QUOTES = frozenset("«»\"“”()[]'")
+
+
+@dataclass(frozen=True)
+class NameAsked:
+    """What a question asks the name of: its words, read as stems."""
+
+    # Each content word of what is asked about («محافظ ذي قار»: محافظ، قار), as its stems.
+    about: tuple[frozenset[str], ...]
+    # Every word of the question, and its stems: words a fact repeats from it name nothing.
+    said: frozenset[str]
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        """Any stem of what is asked about: where a fact may mention it."""
+        return frozenset().union(*self.about)
+
+
+def name_asked(words: Sequence[str]) -> NameAsked | None:
+    """What a question asks the name of, from its normalised words; None when it asks none.
+
+    Only a question that opens with it: «ما اسم ...», «شو اسم ...», «اسم ... إيه؟», or one
+    that asks who holds a post: «من هو رئيس ...», «مين مدرب ...». What it asks about runs
+    to a relative pronoun or a question word: «رئيس البعثة من الجانب العراقي».
+    """
+    start = _about(words)
+    if start is None:
+        return None
+    about: list[str] = []
+    for word in words[start:]:
+        if word in _RELATIVES or word in _WHAT:
+            break
+        about.append(word)
+    stop = stopwords()
+    asked = tuple(_keys(w) for w in about if w not in stop)
+    if not asked:
+        return None  # «ما اسمه؟»: the name of someone the question does not say
+    content = [w for w in words if w not in stop]
+    return NameAsked(asked, frozenset(content + about).union(*map(_keys, content)))
+
+
+def _about(words: Sequence[str]) -> int | None:
+    """Where the words for what a question asks the name of begin; None when it asks none."""
+    opening = [(i, w) for i, w in enumerate(words[:4]) if w not in _COPULAS]
+    if len(opening) < 2:
+        return None
+    (first_at, first), (second_at, second) = opening[:2]
+    if first in _NAME_WORDS and words[-1] == "ايه":
+        return first_at + 1
+    if first in _WHAT and second in _NAME_WORDS:
+        return second_at + 1
+    if first in _WHO and second not in stopwords() and _mentions(second, _roles()):
+        return second_at
+    return None
+
+
+def names(texts: Sequence[str], asked: NameAsked) -> bool:
+    """Whether any of these texts (a fact's statement and quotes) names what is asked about.
+
+    A fact speaks of what is asked about where it repeats, together, its first word (the
+    post or the thing: مدير، شركة) and a third or more of the question's words for it.
+    Where it does so more than once, the mentions that repeat most are the ones about it:
+    «مع شركة إسبانية» answers for «الشركة الإسبانية», not «شركة «ضياء»» in the same
+    sentence; and «مدير مكتب التربية» speaks of no «مدير منظمة إنقاذ الطفولة».
+    A fact that never speaks of it gives no name for it.
+    """
+    anchors = asked.anchors
+    best, named = 0, False
+    for pieces in map(_pieces, texts):
+        for i, piece in enumerate(pieces):
+            if not _mentions(piece, anchors):
+                continue
+            repeated, gives = _mention(pieces[i:], asked)
+            gives = gives or _named_before(pieces[:i])
+            covered = len(repeated) if 0 in repeated else 0
+            if covered > best:
+                best, named = covered, gives
+            elif covered == best:
+                named = named or gives
+    return named and best > 0 and 3 * best >= len(asked.about)
+
+
+@lru_cache(maxsize=50_000)
+def _keys(word: str) -> frozenset[str]:
+    """How a word may be read: its stems, with and without its preposition, and its letters.
+
+    لشركة is read as شركة too; the word without its clitics is kept for a reader's slip in it.
+    """
+    return frozenset(stem(r) for r in readings(word)) | {strip_clitics(word)}
+
+
+def _mentions(piece: str, anchors: frozenset[str]) -> bool:
+    """Whether a word is one of the anchors, or one slip from one as a reader typed it.
+
+    A slip is a letter dropped, added, changed or two swapped (الشكرة for الشركة), in a word of
+    _SLIPPED letters or more.
+    """
+    bare = strip_clitics(piece)
+    if not anchors.isdisjoint(_keys(piece)):
+        return True
+    return len(bare) >= _SLIPPED and any(
+        len(anchor) >= _SLIPPED and OSA.distance(bare, anchor, score_cutoff=1) <= 1
+        for anchor in anchors
+    )
+
+
+@cache
+def _roles() -> frozenset[str]:
+    return frozenset(stem(normalize(w)) for w in _ROLES.split())
+
+
+def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
+    """Which words of what is asked about a mention repeats; whether a name follows them.
+
+    Quotes and brackets are looked through: «أفق» names nothing new when the question says
+    أفق already.
+    """
+    covered: set[int] = set()
+    for at, piece in enumerate(pieces):
+        if piece in _COMMAS:
+            return covered, _between_commas(pieces[at + 1 :])
+        if piece in _QUOTES or piece == ":" or piece in _COPULAS:
+            continue
+        hit = {k for k, keys in enumerate(asked.about) if _mentions(piece, keys)}
+        if hit or piece in asked.said or not asked.said.isdisjoint(_keys(piece)):
+            covered |= hit
+            continue
+        if _DEFINITE.match(piece) and piece not in stopwords():
+            continue  # «الشركة المنفذة»، «وزير الصحة العامة»: what it is, not its name
+        # «المديرة التنفيذية للشركة» is another's post when the question says لصندوق.
+        return covered, _a_word(piece) and not _OF_THE.match(piece)
+    return covered, False
+
+
+def _named_before(pieces: Sequence[str]) -> bool:
+    """Whether a name comes just before a mention, a comma between: «قال عوض باعباد، مدير ...»."""
+    return len(pieces) >= 2 and pieces[-1] in _COMMAS and _a_word(pieces[-2])
+
+
+def _between_commas(pieces: Sequence[str]) -> bool:
+    """Whether a name stands between two commas: «المديرة التنفيذية للشركة، رنا العبادي، أن».
+
+    Function words may be part of it: علي is a name as well as the preposition على.
+    """
+    for count, piece in enumerate(pieces[: _APPOSITION + 1]):
+        if piece in _COMMAS:
+            return any(map(_a_word, pieces[:count]))
+        if not piece.isalnum():
+            return False
+    return False
+
+
+def _a_word(piece: str) -> bool:
+    """A word that may be part of a name: not a function word, a figure or punctuation."""
+    return piece.isalnum() and not piece.isdigit() and piece not in stopwords()
+
+
+def _pieces(text: str) -> list[str]:
+    """The text's words, normalised, with the punctuation around them as pieces of their own."""
+    pieces: list[str] = []
+    for chunk in text.split():
+        start, end = 0, len(chunk)
+        while start < end and _punctuation(chunk[start]):
+            start += 1
+        while end > start and _punctuation(chunk[end - 1]):
+            end -= 1
+        pieces.extend(chunk[:start])
+        pieces.extend(normalize(chunk[start:end]).split())
+        pieces.extend(chunk[end:])
+    return pieces
+
+
+def _punctuation(char: str) -> bool:
+    return unicodedata.category(char).startswith("P")

@@ -1,0 +1,124 @@
+"""A question that asks for a name is answered only by a fact that gives that name."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Site
+
+from bot.names import name_asked, names
+from bot.text import tokens
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ما اسم محافظ ذي قار؟",
+        "ما هو اسم الشركة المنفذة؟",
+        "شو اسم مدرب الفريق؟",
+        "وش اسم الشركة اللي نفذت المشروع؟",
+        "ما أسماء المستثمرين في التحالف؟",
+        "اسم الشركة إيه؟",
+        "من هو وزير الصحة اللبناني؟",
+        "مين مدرب الفجر؟",
+        "من هي المديرة التنفيذية للشركة؟",
+    ],
+)
+def test_questions_that_ask_for_a_name(question: str) -> None:
+    assert name_asked(tokens(question)) is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ما سبب تأخر المشروع؟",
+        "من فاز بالكأس؟",
+        "من أين جاء التمويل؟",  # أين is a slip from أمين, a post, but no post
+        "من هو فهد العتيبي؟",  # asks who a named man is, not his name
+        "ما اسمه؟",  # the name of someone the question does not say
+        "كم عمر الوزيرة؟",
+    ],
+)
+def test_questions_that_ask_for_no_name(question: str) -> None:
+    assert name_asked(tokens(question)) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "named"),
+    [
+        ("ما اسم محافظ ذي قار؟", "وقال محافظ ذي قار إن المحافظة تعمل على إدراج الموقع.", False),
+        ("ما اسم محافظ ذي قار؟", "وقال محافظ ذي قار عامر الخزاعي إن المحافظة تعمل.", True),
+        ("من هو محافظ ذي قار؟", "وقال محافظ ذي قار عامر الخزاعي إن المحافظة تعمل.", True),
+        # Two companies: the one the question says is the one left unnamed.
+        (
+            "ما اسم الشركة الإسبانية؟",
+            "ونفّذت المشروعَ شركة «ضياء للطاقة» بالشراكة مع شركة إسبانية، واستغرق إنشاؤه عامين.",
+            False,
+        ),
+        (
+            "وش اسم الشركة اللي نفذت المشروع؟",
+            "ونفّذت المشروعَ شركة «ضياء للطاقة» بالشراكة مع شركة إسبانية، واستغرق إنشاؤه عامين.",
+            True,
+        ),
+        ("ما اسم المقاول الأول؟", "توقفت الأشغال بسبب نزاع مع المقاول الأول.", False),
+        ("ما اسم الابن الغائب؟", "تنتظر العائلة عودة ابنها الذي غادر البلاد.", False),
+        ("ما اسم أخيه؟", "عاد إلى دمشق بعد وفاة أخيه باسل الأسد في حادث سيارة.", True),
+        ("ما اسم السرطان بالإنجليزية؟", "السرطان (بالإنجليزية: Cancer) هو مجموعة أمراض.", True),
+        # A name between commas, after the post or before it.
+        (
+            "من هي المديرة التنفيذية للشركة؟",
+            "وأوضحت المديرة التنفيذية للشركة، رنا العبادي، أن الأعمال تأخرت.",
+            True,
+        ),
+        ("من هو مدير المكتب؟", "وقال عوض باعباد، مدير المكتب، إن الإضراب مستمر.", True),
+        # Another's post: the same title, of something the question does not say.
+        (
+            "من هو مدير منظمة إنقاذ الطفولة في اليمن؟",
+            "وقال مدير مكتب التربية في المحافظة، عوض باعباد، إن الإضراب مستمر.",
+            False,
+        ),
+        (
+            "من هو المدير التنفيذي لصندوق أفق؟",
+            "وأوضحت المديرة التنفيذية للشركة، رنا العبادي، أن الأعمال تأخرت.",
+            False,
+        ),
+        # The fund's own name, which the question gives, is not its director's.
+        ("من هو مدير صندوق أفق؟", "وقاد الجولة صندوق «أفق» للاستثمار الجريء.", False),
+        # A reader's slip in the post is still the post.
+        ("من هو محافط الإسكندرية؟", "وقال محافظ الإسكندرية محمد الشريف إن الجسر جاهز.", True),
+        # A fact that never speaks of what is asked about names none of it.
+        ("ما اسم اللقاح؟", "وتبلغ كلفة الحملة 3.2 مليون دولار.", False),
+    ],
+)
+def test_a_fact_names_what_is_asked_only_where_it_gives_the_name(
+    question: str, text: str, named: bool
+) -> None:
+    asked = name_asked(tokens(question))
+    assert asked is not None
+    assert names([text], asked) is named
+
+
+GOVERNORS = """\
+id: governors
+title: "محافظتان تفتتحان موقعين أثريين"
+sentences:
+  - id: s1
+    text: "وقال محافظ ذي قار إن المحافظة تعمل على إدراج الموقع ضمن مسار سياحي."
+  - id: s2
+    text: "وافتتح محافظ البصرة أسعد العيداني متحف المدينة الجديد يوم الخميس."
+"""
+
+
+async def test_a_fact_without_the_name_is_not_given_as_the_answer(site: Site) -> None:
+    site.write("governors.yaml", GOVERNORS)
+    async with site.engine() as engine:
+        await engine.reload()
+        await engine.fill_vectors()
+        unnamed = await engine.ask("ما اسم محافظ ذي قار؟", record=False)
+        named = await engine.ask("من هو محافظ البصرة؟", record=False)
+        # The same fact answers what it does say.
+        said = await engine.ask("ماذا قال محافظ ذي قار عن الموقع؟", record=False)
+    assert not unnamed.answered
+    assert named.answered
+    assert named.answers[0].fact_id == "s2"
+    assert said.answered
+    assert said.answers[0].fact_id == "s1"
