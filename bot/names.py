@@ -51,6 +51,28 @@ _RELATIVES = frozenset(
 _DEFINITE = re.compile(r"^[وف]?ال..")
 # A word with the article after a preposition says whose: «مدير الشركة», «رئيس للجنة».
 _OF_THE = re.compile(r"^[وف]?(?:[بك]ال|لل)..")
+# Words that say a name follows (normalised): «هالتها المعروفة بالإكليل», «شركة تدعى ...».
+_CALLED = frozenset(
+    [
+        "المعروف",
+        "المعروفه",
+        "المسمي",
+        "المسماه",
+        "المدعو",
+        "المدعوه",
+        "الملقب",
+        "الملقبه",
+        "باسم",
+        "يدعي",
+        "تدعي",
+        "يسمي",
+        "تسمي",
+        "اسمه",
+        "اسمها",
+        "يعرف",
+        "تعرف",
+    ]
+)
 # Commas, Arabic and Latin: a name set off between two of them names what comes before.
 _COMMAS = frozenset("،,")
 # The shortest word that may be read as misspelt (محافط for محافظ): a shorter one is a slip
@@ -182,6 +204,8 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
             return covered, _between_commas(pieces[at + 1 :])
         if piece in _QUOTES or piece == ":" or piece in _COPULAS:
             continue
+        if piece in _CALLED:
+            return covered, True
         hit = {k for k, keys in enumerate(asked.about) if _mentions(piece, keys)}
         if hit or piece in asked.said or not asked.said.isdisjoint(_keys(piece)):
             covered |= hit
