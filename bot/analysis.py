@@ -319,17 +319,25 @@ def _cues(folded: str) -> str:
 
 
 def fact_terms(
-    statement: str, quotes: Iterable[str], questions: Iterable[str], keywords: Iterable[str]
+    statement: str,
+    quotes: Iterable[str],
+    questions: Iterable[str],
+    keywords: Iterable[str],
+    title: str = "",
 ) -> FactTerms:
-    """The statement, then its other source sentences; and the editors' ways to ask.
+    """The statement, then its other sources and its article's title; the editors' questions.
 
     What the fact states is its statement: the source sentences around it only help find it,
-    so they come after a GROUP separator and matching weighs the two apart.
+    so they come after a GROUP separator and matching weighs the two apart. So does the
+    title: a news article names its subject in the title and the lead, and its other
+    sentences call it «الميناء» or «التطبيق». Held by every fact of the article, the
+    subject's words then weigh less than those that tell its facts apart: «كم تبلغ مساحة
+    ميناء صحار والمنطقة الحرة؟» finds the sentence on the area, not the lead.
     """
     folded = normalize(statement)
     seen = {folded}
     sources = []
-    for quote in quotes:
+    for quote in (*quotes, title):
         if (folded_quote := normalize(quote)) not in seen:
             seen.add(folded_quote)
             sources.append(quote)

@@ -102,7 +102,11 @@ def _article_rows(article: Article, digest: str) -> ArticleRows:
     facts = article.served_facts()
     terms = tuple(
         fact_terms(
-            f.statement, (article.sentence_text(s) for s in f.source), f.questions, f.keywords
+            f.statement,
+            (article.sentence_text(s) for s in f.source),
+            f.questions,
+            f.keywords,
+            article.title,
         )
         for f in facts
     )

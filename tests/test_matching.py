@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from conftest import Site
@@ -271,6 +272,27 @@ def test_the_statement_comes_before_the_other_sources_and_editor_questions_are_k
     assert stem("جنيف") in keywords.split()
     assert len(asked) == 2
     assert terms.cues == "|when where"
+
+
+def test_the_article_title_helps_find_a_fact_and_is_kept_apart_from_what_it_states() -> None:
+    terms = fact_terms("ويعمل التطبيق دون اتصال.", [], [], [], "تطبيق «سنبلة» لأمراض القمح")
+    said, more = terms.stems.split(GROUP)
+    assert stem("سنبله") in more.split() and stem("سنبله") not in said.split()
+
+
+async def test_words_the_title_gives_every_fact_weigh_less_than_those_of_one_fact(
+    site: Site,
+) -> None:
+    """The port's name is in the title and the lead only: the question's other words decide.
+
+    On blind set D's articles (the port's lead: «أعلن ميناء صحار والمنطقة الحرة ...»).
+    """
+    for article in (Path(__file__).parent / "data" / "blind_d" / "articles").glob("*.yaml"):
+        site.write(article.name, article.read_text(encoding="utf-8"))
+    async with site.engine() as engine:
+        await engine.reload()
+        answer = await engine.ask("كم تبلغ مساحة ميناء صحار والمنطقة الحرة؟", top=3, record=False)
+    assert answer.answers and answer.answers[0].fact_id == "s14"
 
 
 # -- ranking and scores ----------------------------------------------------------------------
