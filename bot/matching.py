@@ -124,6 +124,9 @@ FEATURES = (
     "number_covered",
     "article_covered",
 )
+# How close an editor's question must be to the reader's (Query closeness, 0-1) for the
+# editor's word that the fact answers it to stand against the rule for names (_named_first).
+VOUCHED = 0.8
 # How much an editor's question close to the reader's counts, in logits, on top of the
 # evidence: ARCD has no editor questions to learn it from, so it is set by hand and checked
 # on the shipped knowledge's questions (tests/data/shipped_questions.yaml).
@@ -344,18 +347,21 @@ class Reranker:
         return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def _named_first(found: list[ScoredFact], asked: NameAsked) -> list[ScoredFact]:
-    """The facts, those that do not give the name asked for held back (UNNAMED).
+def _named_first(
+    ranked: list[Ranked], facts: Mapping[int, FactRow], asked: NameAsked
+) -> list[Ranked]:
+    """The candidates, those that do not give the name asked for held back (UNNAMED).
 
-    Judged on the text itself, so only for the few facts already ranked best.
+    Judged on the text itself, so only for the few facts already ranked best. A fact whose
+    editor asked the reader's question (VOUCHED) answers it as the editor says.
     """
-    held = [
-        s
-        if names((s.fact.statement, *s.fact.quotes), asked)
-        else ScoredFact(s.fact, s.score * UNNAMED)
-        for s in found
-    ]
-    return sorted(held, key=lambda s: s.score, reverse=True)
+
+    def gives(r: Ranked) -> bool:
+        fact = facts.get(r.row.rowid)
+        return fact is None or r.asked >= VOUCHED or names((fact.statement, *fact.quotes), asked)
+
+    held = [r if gives(r) else r._replace(score=round(r.score * UNNAMED, 2)) for r in ranked]
+    return sorted(held, key=lambda r: r.score, reverse=True)
 
 
 def score(model: Reranker, features: Sequence[float], asked: float, known: float) -> float:
@@ -489,8 +495,9 @@ class Matcher:
         query = Query.parse(question, words)
         ranked = (await self.rank(store, query, meaning))[:top]
         facts = await store.facts([r.row.rowid for r in ranked])
-        found = [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
-        return found if query.named is None else _named_first(found, query.named)
+        if query.named is not None:
+            ranked = _named_first(ranked, facts, query.named)
+        return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
     async def rank(
         self, store: Retrieval, query: Query, meaning: Meaning | None = None

@@ -125,3 +125,27 @@ async def test_a_fact_without_the_name_is_not_given_as_the_answer(site: Site) ->
     assert named.answers[0].fact_id == "s2"
     assert said.answered
     assert said.answers[0].fact_id == "s1"
+
+
+DELEGATION = """\
+id: delegation
+title: "وفد روسي في جنيف"
+sentences:
+  - id: s1
+    text: "ترأس الوفد الروسي سيرغي لافروف في محادثات جنيف."
+facts:
+  - id: head
+    statement: "ترأس الوفد الروسي سيرغي لافروف في محادثات جنيف."
+    source: [s1]
+    questions: ["من هو رئيس الوفد الروسي؟"]
+"""
+
+
+async def test_an_editor_who_asked_the_question_vouches_for_the_fact(site: Site) -> None:
+    """The post is named by a verb (ترأس), not a noun: the editor's question says it answers."""
+    site.write("delegation.yaml", DELEGATION)
+    async with site.engine() as engine:
+        await engine.reload()
+        answer = await engine.ask("من هو رئيس الوفد الروسي؟", record=False)
+    assert answer.answered
+    assert answer.answers[0].fact_id == "head"
