@@ -338,7 +338,7 @@ def fact_terms(
     seen = {folded}
     sources = []
     for quote in (*quotes, title):
-        if (folded_quote := normalize(quote)) not in seen:
+        if (folded_quote := normalize(quote)) and folded_quote not in seen:
             seen.add(folded_quote)
             sources.append(quote)
     said = analyse(statement)

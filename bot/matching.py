@@ -19,8 +19,9 @@ Three plain steps, as in any retrieval pipeline:
 The score is that probability in percent, held back by the share of the question on words
 the knowledge never mentions, and, for the whole question, when the fact that covers most of
 it still covers less than half or lacks the figure a كم question wants; so one threshold
-(matching.min_score) means much the same on any knowledge base. Nothing here is proportional
-to the size of the knowledge.
+(matching.min_score) means much the same on any knowledge base. A question that asks for a
+name is answered only by a fact that gives it (bot/names.py), judged on the text of the few
+facts ranked best. Nothing here is proportional to the size of the knowledge.
 """
 
 from __future__ import annotations
@@ -172,7 +173,8 @@ class Query:
     words: tuple[str, ...] = ()
     # After resolve(): each word read as a near word, with the reading it was given.
     corrected: tuple[tuple[str, tuple[str, str, str]], ...] = ()
-    # What a «ما اسم ...» question asks the name of: a fact must give that name to answer.
+    # What a question that asks for a name («ما اسم ...», «من هو رئيس ...») asks about: a
+    # fact must give that name to answer (bot/names.py).
     named: NameAsked | None = None
 
     @classmethod
