@@ -49,30 +49,14 @@ _RELATIVES = frozenset(
 )
 # A word with the article, after a noun, says what it is: «الشركة المنفذة».
 _DEFINITE = re.compile(r"^[وف]?ال..")
-# A word with the article after a preposition says whose: «مدير الشركة», «رئيس للجنة».
+# A word with the article after a preposition says whose: «المديرة التنفيذية للشركة».
 _OF_THE = re.compile(r"^[وف]?(?:[بك]ال|لل)..")
 # Words that say a name follows (normalised): «هالتها المعروفة بالإكليل», «شركة تدعى ...».
-_CALLED = frozenset(
-    [
-        "المعروف",
-        "المعروفه",
-        "المسمي",
-        "المسماه",
-        "المدعو",
-        "المدعوه",
-        "الملقب",
-        "الملقبه",
-        "باسم",
-        "يدعي",
-        "تدعي",
-        "يسمي",
-        "تسمي",
-        "اسمه",
-        "اسمها",
-        "يعرف",
-        "تعرف",
-    ]
+_NAMING = (
+    "المعروف المعروفه المسمي المسماه المدعو المدعوه الملقب الملقبه باسم يدعي تدعي يسمي تسمي "
+    "اسمه اسمها يعرف تعرف"
 )
+_CALLED = frozenset(_NAMING.split())
 # Commas, Arabic and Latin: a name set off between two of them names what comes before.
 _COMMAS = frozenset("،,")
 # The shortest word that may be read as misspelt (محافط for محافظ): a shorter one is a slip
