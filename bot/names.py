@@ -188,12 +188,12 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
             return covered, _between_commas(pieces[at + 1 :])
         if piece in _QUOTES or piece == ":" or piece in _COPULAS:
             continue
-        if piece in _CALLED:
-            return covered, True
         hit = {k for k, keys in enumerate(asked.about) if _mentions(piece, keys)}
         if hit or piece in asked.said or not asked.said.isdisjoint(_keys(piece)):
             covered |= hit
             continue
+        if piece in _CALLED:  # after the question's own words: «المتحدث باسم الوزارة»
+            return covered, True
         if _DEFINITE.match(piece) and piece not in stopwords():
             continue  # «الشركة المنفذة»، «وزير الصحة العامة»: what it is, not its name
         # «المديرة التنفيذية للشركة» is another's post when the question says لصندوق.

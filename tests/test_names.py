@@ -66,6 +66,13 @@ def test_questions_that_ask_for_no_name(question: str) -> None:
         # Words that say a name follows.
         ("ما اسم الهالة حول الشمس؟", "وتظهر هالتها الخارجية المعروفة بالإكليل.", True),
         ("ما اسم المقاول؟", "وتعاقدت الوزارة مع مقاول يدعى سالم الهاشمي.", True),
+        # A naming word the question itself says names nothing.
+        ("من هو المتحدث باسم الوزارة؟", "وقال المتحدث باسم الوزارة إن الخطة ستنفذ.", False),
+        (
+            "من هو المتحدث باسم الوزارة؟",
+            "وقال المتحدث باسم الوزارة أحمد سالم إن الخطة ستنفذ.",
+            True,
+        ),
         # A name between commas, after the post or before it.
         (
             "من هي المديرة التنفيذية للشركة؟",
