@@ -20,10 +20,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
 from bot.text import normalize, readings, stem, stopwords, strip_clitics
+from bot.typos import common
 
 # What a fact that does not give the name asked for keeps of its score: below the default
 # matching.min_score (25) however sure the judge was, and still ranked for the suggestions.
@@ -68,19 +70,23 @@ _APPOSITION = 4
 _QUOTES = frozenset("«»\"“”()[]'")
 
 
+class Word(NamedTuple):
+    """A word of what is asked about: its stems, and the word as a slip may have typed it."""
+
+    keys: frozenset[str]
+    # The word without its clitics, or "" for a word written Arabic often uses, which is
+    # meant as written: نجيب is no slip for نقيب.
+    slip: str
+
+
 @dataclass(frozen=True)
 class NameAsked:
     """What a question asks the name of: its words, read as stems."""
 
-    # Each content word of what is asked about («محافظ ذي قار»: محافظ، قار), as its stems.
-    about: tuple[frozenset[str], ...]
+    # Each content word of what is asked about («محافظ ذي قار»: محافظ، قار).
+    about: tuple[Word, ...]
     # Every word of the question, and its stems: words a fact repeats from it name nothing.
     said: frozenset[str]
-
-    @property
-    def anchors(self) -> frozenset[str]:
-        """Any stem of what is asked about: where a fact may mention it."""
-        return frozenset().union(*self.about)
 
 
 def name_asked(words: Sequence[str]) -> NameAsked | None:
@@ -99,11 +105,12 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
             break
         about.append(word)
     stop = stopwords()
-    asked = tuple(_keys(w) for w in about if w not in stop)
+    asked = [w for w in about if w not in stop]
     if not asked:
         return None  # «ما اسمه؟»: the name of someone the question does not say
     content = [w for w in words if w not in stop]
-    return NameAsked(asked, frozenset(content + about).union(*map(_keys, content)))
+    words_asked = tuple(Word(_keys(w), "" if common(w) else strip_clitics(w)) for w in asked)
+    return NameAsked(words_asked, frozenset(content + about).union(*map(_keys, content)))
 
 
 def _about(words: Sequence[str]) -> int | None:
@@ -116,7 +123,7 @@ def _about(words: Sequence[str]) -> int | None:
         return first_at + 1
     if first in _WHAT and second in _NAME_WORDS:
         return second_at + 1
-    if first in _WHO and second not in stopwords() and _mentions(second, _roles()):
+    if first in _WHO and second not in stopwords() and _is_post(second):
         return second_at
     return None
 
@@ -131,11 +138,10 @@ def names(texts: Sequence[str], asked: NameAsked) -> bool:
     sentence; and «مدير مكتب التربية» speaks of no «مدير منظمة إنقاذ الطفولة».
     A fact that never speaks of it gives no name for it.
     """
-    anchors = asked.anchors
     best, named = 0, False
     for pieces in map(_pieces, texts):
         for i, piece in enumerate(pieces):
-            if not _mentions(piece, anchors):
+            if not _mentioned(piece, asked):
                 continue
             repeated, gives = _mention(pieces[i:], asked)
             gives = gives or _named_before(pieces[:i])
@@ -156,24 +162,42 @@ def _keys(word: str) -> frozenset[str]:
     return frozenset(stem(r) for r in readings(word)) | {strip_clitics(word)}
 
 
-def _mentions(piece: str, anchors: frozenset[str]) -> bool:
-    """Whether a word is one of the anchors, or one slip from one as a reader typed it.
+def _mentioned(piece: str, asked: NameAsked) -> bool:
+    """Whether a fact's word is any word of what is asked about."""
+    return any(_mentions(piece, word) for word in asked.about)
+
+
+def _mentions(piece: str, word: Word) -> bool:
+    """Whether a fact's word reads as a word asked about, or is one slip from it as typed.
 
     A slip is a letter dropped, added, changed or two swapped (الشكرة for الشركة), in a word of
     _SLIPPED letters or more.
     """
-    bare = strip_clitics(piece)
-    if not anchors.isdisjoint(_keys(piece)):
+    if not word.keys.isdisjoint(_keys(piece)):
         return True
-    return len(bare) >= _SLIPPED and any(
-        len(anchor) >= _SLIPPED and OSA.distance(bare, anchor, score_cutoff=1) <= 1
-        for anchor in anchors
-    )
+    return len(word.slip) >= _SLIPPED and _one_slip(strip_clitics(piece), word.slip)
+
+
+def _one_slip(word: str, other: str) -> bool:
+    return len(word) >= _SLIPPED and OSA.distance(word, other, score_cutoff=1) <= 1
+
+
+def _is_post(word: str) -> bool:
+    """Whether a word is one of the posts, or a slip from one (محافط; not نجيب, a word)."""
+    if not _keys(word).isdisjoint(_roles()):
+        return True
+    bare = strip_clitics(word)
+    return not common(word) and any(_one_slip(bare, post) for post in _posts())
+
+
+@cache
+def _posts() -> frozenset[str]:
+    return frozenset(normalize(w) for w in _ROLES.split())
 
 
 @cache
 def _roles() -> frozenset[str]:
-    return frozenset(stem(normalize(w)) for w in _ROLES.split())
+    return frozenset(map(stem, _posts()))
 
 
 def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
@@ -188,7 +212,7 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
             return covered, _between_commas(pieces[at + 1 :])
         if piece in _QUOTES or piece == ":" or piece in _COPULAS:
             continue
-        hit = {k for k, keys in enumerate(asked.about) if _mentions(piece, keys)}
+        hit = {k for k, word in enumerate(asked.about) if _mentions(piece, word)}
         if hit or piece in asked.said or not asked.said.isdisjoint(_keys(piece)):
             covered |= hit
             continue

@@ -34,6 +34,7 @@ def test_questions_that_ask_for_a_name(question: str) -> None:
         "من فاز بالكأس؟",
         "من أين جاء التمويل؟",  # أين is a slip from أمين, a post, but no post
         "من هو فهد العتيبي؟",  # asks who a named man is, not his name
+        "من هو نجيب محفوظ؟",  # نجيب is a slip from the post نقيب, but a word of its own
         "ما اسمه؟",  # the name of someone the question does not say
         "كم عمر الوزيرة؟",
     ],
