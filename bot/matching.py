@@ -39,6 +39,7 @@ from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, wan
 from bot.judge import Candidate, Judge
 from bot.names import UNNAMED, NameAsked, name_asked, names
 from bot.text import (
+    has_article,
     in_dialect,
     in_standard,
     light_stem,
@@ -299,9 +300,9 @@ class Query:
         word = self.readings[i]
         written = self.words[i] if i < len(self.words) else None
         # A noun with its article that written Arabic seldom uses may have lost a letter down
-        # to three (الجات); الشمس and المصري are meant as written.
+        # to three (الجات, فالمتف); الشمس and المصري are meant as written.
         rare = written is not None and not common(written)
-        slip = rare and written is not None and written.startswith("ال")
+        slip = rare and written is not None and has_article(written)
         keys = [key for r in word for key in (r[1], r[0], r[2])]
         found = nearest(keys, slip) if nearest else None
         if found or not respelt or written is None or not rare or in_dialect(written):

@@ -215,7 +215,9 @@ def _standard_word(
     if not folded:
         return None
     rare = not common(folded)
-    meant = spellings.get(folded) or (_joined_in(core, folded, held) if rare else None)
+    if meant := spellings.get(folded):
+        return _joined_in(meant, meant, held) or usual(meant) or meant
+    meant = _joined_in(core, folded, held) if rare else None
     if meant is None and not held(folded):
         meant = _dialect_word(folded)
         if meant is None and rare:
@@ -303,6 +305,11 @@ def in_dialect(token: str) -> bool:
 def optional(token: str) -> bool:
     """Whether a normalised word is a dialect function word to drop when the knowledge lacks it."""
     return dialect().get(token) == ()
+
+
+def has_article(token: str) -> bool:
+    """Whether a normalised word bears the article, after و/ف and a preposition or not."""
+    return _ARTICLE.match(token) is not None
 
 
 def strip_clitics(token: str) -> str:

@@ -314,6 +314,26 @@ async def test_the_sentence_model_reads_a_misspelt_word_spelt_right(front: Engin
     assert text == "لماذا تراجعت الزراعات المروية؟"
 
 
+async def test_a_word_after_a_clitic_and_the_article_may_have_lost_a_letter(site: Site) -> None:
+    # فالمتف: the Maghrebi في joined to المتحف, a letter lost down to a stem of three. Read
+    # as متحف, and given to the model as "في المتحف", as the word spelt right would be.
+    site.write(
+        "museum.yaml",
+        'id: museum\ntitle: "ألواح مسمارية"\nsentences:\n'
+        '  - {id: s1, text: "ستُعرض الألواح في المتحف العراقي مطلع العام المقبل."}\n',
+    )
+    async with site.engine() as engine:
+        await engine.reload()
+        resolved = await read(engine, "وقتاش يعرضو اللوحات فالمتف؟")
+        assert resolved.stems[-1] == stem("المتحف")
+        spelt_right = spellings(resolved)
+        assert spelt_right == {"فالمتف": normalize("فالمتحف")}
+        text = in_standard("وقتاش يعرضو اللوحات فالمتف؟", lambda w: w == "المتحف", spelt_right)
+        assert text.endswith("في المتحف؟")
+        # Without the article, a three-letter word is never looked near (متف is no word).
+        assert not (await read(engine, "هل متف مفتوح؟")).near
+
+
 def test_a_word_typed_without_its_hamza_or_dots_is_given_its_usual_spelling() -> None:
     assert usual("المرحله") == "المرحلة" and usual("الاولى") == "الأولى" and usual("سوال") == "سؤال"
     # Spelt as usual already, a word met far more often as typed, or one with no other form.
