@@ -46,6 +46,9 @@ _EDGES = re.compile(r"^(\W*)(.*?)(\W*)$")
 # article ال. Only stripped when enough of a word remains to still mean something.
 _ARTICLE = re.compile(r"^(?:[وف]?(?:[بكل]?ال|لل))(?=..)")
 _CONJUNCTION = re.compile(r"^[وف](?=....)")
+# A word with و/ف, a preposition and the article joined to it, as a dialect word may be
+# written (وبالماتش, فسبيطار, بكهربا): each part, then the word.
+_JOINED = re.compile(r"^([وف]?)([بكل]?ال|لل|[بكل]|)(..+)$")
 _VERB_PREFIX = re.compile(r"^(?:[يتنام]?ست|[يتن]ت|[يتنا])(?=...)")
 _LONG_VOWELS = re.compile("[اوي]")
 _PREPOSITION = re.compile(r"^[وف]?[بلك](...+)$")
@@ -234,14 +237,36 @@ def _standard_word(
 
 
 def _dialect_word(folded: str) -> str | None:
-    """The standard word for a dialect word, with its article, as editors spell it."""
+    """The standard word for a dialect word, with what is joined to it, as editors spell it.
+
+    A dialect noun keeps its article, preposition and و (بالماتش بالمباراة, وكهربا
+    وكهرباء), and the Maghrebi في joined to it is written apart (فسبيطار في مستشفى): the
+    model reads "in the hospital" where the bare word says only "hospital".
+    """
     standard = _standard_spelling()
-    listed = (folded, strip_clitics(folded), *_spoken(folded))
-    form = next((f for f in listed if f in standard), None) or _dialect_slip(folded)
+    if folded in standard:
+        return standard[folded]
+    joined = _JOINED.match(folded)
+    if joined and joined.group(3) in standard:
+        return _rejoined(joined.group(1), joined.group(2), standard[joined.group(3)])
+    form = next((f for f in _spoken(folded) if f in standard), None) or _dialect_slip(folded)
     if form is None:
         return None
     article = "ال" if folded.startswith("ال") and not form.startswith("ال") else ""
     return article + standard[form]
+
+
+def _rejoined(conjunction: str, preposition: str, meant: str) -> str:
+    """A standard word with the و/ف and the preposition and article a dialect word bore."""
+    if not meant:  # a word the standard says without one (ديال)
+        return ""
+    if preposition.endswith(("ال", "لل")) and not meant.startswith("ال"):
+        meant = "ال" + meant
+    before = preposition[:1] if preposition[:1] in ("ب", "ك", "ل") else ""
+    meant = "ل" + meant[1:] if before == "ل" and meant.startswith("ال") else before + meant
+    if conjunction == "ف" and not before and common("ال" + normalize(meant).removeprefix("ال")):
+        return f"في {meant}"
+    return conjunction + meant
 
 
 def _standard_plural(core: str, folded: str) -> str | None:

@@ -232,6 +232,12 @@ def test_a_dialect_function_word_that_is_a_standard_word_is_dropped_unless_held(
         ("كم مزارع جربوا التطبيق لين الحين؟", "كم مزارع جربوا التطبيق حتى الآن؟"),
         # A possessive or filler the standard says without a word is left out.
         ("شكون غادي يمول المحطة ديال الحاويات؟", "من سوف يمول المحطة الحاويات؟"),
+        # A dialect noun keeps what is joined to it, and the Maghrebi في is written apart;
+        # a verb after ف is "so" as in the standard.
+        ("شحال من فرملي فسبيطار صفاقس؟", "كم من ممرض في مستشفى صفاقس؟"),
+        ("قديش نسبة الطاقة بكهربا الأردن؟", "كم نسبة الطاقة بكهرباء الأردن؟"),
+        ("مين جاب الجون وللماتش الجاي؟", "من أحضر الهدف وللمباراة القادم؟"),
+        ("فجاب الجون", "فأحضر الهدف"),
         # A slip in a dialect word: the knowledge holds the standard word, not this one.
         ("وقتاش غادي يحل السبياطر؟", "متى سوف يحل المستشفى؟"),
         ("شكون ربح الفينالل؟", "من ربح النهائي؟"),
