@@ -235,6 +235,9 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("ويستأنف التنقيب في الخريف المقبل.", "d"),  # or by the season
         ("على أن تفتتح قبل نهاية العام.", "d"),  # or by a part of a year
         ("وتعود البعثة العام المقبل.", "d"),  # or from now
+        ("وتنشر ترجمتها خلال الأشهر الستة المقبلة.", "dn"),  # in the plural, counted too
+        ("ويفتح الجسر بعد شهرين.", "d"),
+        ("وقال إن العمل سيستغرق شهرين.", ""),  # how long, not when
         ("قال المدير العام للهيئة.", ""),  # العام alone is general, not a year
         ("وتدرس الرياضيات منذ 15 عاما.", "n"),  # how long, not how old
         ("وقالت المريضة، البالغة 58 عاما، إنها تعبت.", "na"),
