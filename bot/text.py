@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import Stemmer
 
-from bot.typos import common, common_or_joined, one_slip_from, slips, usual
+from bot.typos import allowed_edits, common, common_or_joined, one_slip_from, slips, usual
 
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks: they change how a
 # word is read aloud, not which word it is.
@@ -400,15 +400,17 @@ def _dialect_slip(token: str) -> str | None:
 
     A slip in a dialect word (الفينالل, السبياطر) finds no word of the knowledge near it:
     the knowledge holds the standard word (نهائي, مستشفى), not the dialect's. A word written
-    Arabic often uses is meant as written. Cached: matching's readings and the model's text
-    both ask it of the same rare words, each some 600 variants.
+    Arabic often uses is meant as written, and so is one a slip from a word of three letters,
+    as in the near search (bot/typos.py): الراحي is الرواحي misspelt, not راح "went".
+    Cached: matching's readings and the model's text both ask it of the same rare words, each
+    some 600 variants.
     """
     if common_or_joined(token):
         return None
     words = dialect()
     for form in dict.fromkeys((token, strip_clitics(token))):
         for meant in one_slip_from(form):
-            if words.get(meant):
+            if words.get(meant) and allowed_edits(meant):
                 return meant
     return None
 

@@ -149,6 +149,10 @@ def test_a_dialect_word_with_a_slip_is_read_as_its_standard_equivalent() -> None
     assert normalize("مستشفى") in readings(normalize("السبياطر"))  # ا and ط swapped
     # A word written Arabic often uses is meant as written: شاق (hard) is not شاف (saw).
     assert readings("شاق") == ["شاق"]
+    # Nor is a slip read into a word of three letters, which the near search never does
+    # either: الراحي is the name الرواحي misspelt, not راح (went) with a letter too many.
+    assert "ذهب" not in readings(normalize("الراحي"))
+    assert "ذهب" in readings(normalize("راح"))
 
 
 # Everyday nouns the dialects borrow or keep (a hospital, a nurse, a car park, a match) meet
