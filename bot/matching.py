@@ -295,7 +295,8 @@ class Query:
         (الياباني, اليابان). A slip in the article or a suffix keeps the stemmers from
         reading the word at all (الزراعاب): then the word as written is put right, unless
         written Arabic often uses it or it is a dialect word of the list (عاصمة, بالزبط are
-        meant as written, not as words one slip away).
+        meant as written, not as words one slip away). A letter put back into a stem of three
+        is the last guess of all.
         """
         word = self.readings[i]
         written = self.words[i] if i < len(self.words) else None
@@ -304,10 +305,14 @@ class Query:
         rare = written is not None and not common(written)
         slip = rare and written is not None and has_article(written)
         keys = [key for r in word for key in (r[1], r[0], r[2])]
-        found = nearest(keys, slip) if nearest else None
-        if found or not respelt or written is None or not rare or in_dialect(written):
-            return found
-        return respelt(written)
+        found = nearest(keys, False) if nearest else None
+        if not found and respelt and written is not None and rare and not in_dialect(written):
+            found = respelt(written)
+        # Put right as written (الستلات as الشتلات, dots lost) before a letter is put back
+        # into a stem of three (ستل as ستصل).
+        if not found and nearest and slip:
+            found = nearest(keys, True)
+        return found
 
     def terms(self) -> tuple[str, ...]:
         """What retrieval looks for (any of them): the question's stems and light stems.

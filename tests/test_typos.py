@@ -334,6 +334,21 @@ async def test_a_word_after_a_clitic_and_the_article_may_have_lost_a_letter(site
         assert not (await read(engine, "هل متف مفتوح؟")).near
 
 
+async def test_a_word_put_right_as_written_comes_before_a_letter_put_back(site: Site) -> None:
+    # الستلات: الشتلات with its dots lost. Its stem of three, ستل, is one letter from ستصل
+    # too; a common word one slip from the word as written is the likelier meaning.
+    site.write(
+        "trees.yaml",
+        'id: trees\ntitle: "حملة تشجير"\nsentences:\n'
+        '  - {id: s1, text: "وأنتجت المشاتل حتى الآن 180 ألف شتلة."}\n'
+        '  - {id: s2, text: "ستصل الدفعة الثانية في الربيع."}\n',
+    )
+    async with site.engine() as engine:
+        await engine.reload()
+        resolved = await read(engine, "كم عدد الستلات؟")
+        assert resolved.stems[-1] == stem("الشتلات") != stem("ستصل")
+
+
 def test_a_word_typed_without_its_hamza_or_dots_is_given_its_usual_spelling() -> None:
     assert usual("المرحله") == "المرحلة" and usual("الاولى") == "الأولى" and usual("سوال") == "سؤال"
     # Spelt as usual already, a word met far more often as typed, or one with no other form.
