@@ -247,7 +247,9 @@ def _dialect_word(folded: str) -> str | None:
     if folded in standard:
         return standard[folded]
     joined = _JOINED.match(folded)
-    if joined and joined.group(3) in standard:
+    # A preposition without the article is read off only a word written Arabic seldom uses:
+    # بدوا is a verb (بدأوا typed without its hamza), not ب and دوا (medicine).
+    if joined and joined.group(3) in standard and (len(joined.group(2)) != 1 or not common(folded)):
         return _rejoined(joined.group(1), joined.group(2), standard[joined.group(3)])
     form = next((f for f in _spoken(folded) if f in standard), None) or _dialect_slip(folded)
     if form is None:
