@@ -547,7 +547,7 @@ class Matcher:
         vector = await meaning.embed(
             in_standard(
                 query.text[:EMBEDDED_CHARS],
-                lambda w: _holds(counts, (stem(w), light_stem(w))),
+                lambda w: _holds(counts, (light_stem(w),)),
                 spellings(query),
             )
         )

@@ -170,6 +170,24 @@ async def test_the_model_is_given_a_dialect_question_in_standard_words(engine: E
     assert list(engine._questions._vectors) == ["أين فتحوا العيادة الجديدة؟"]
 
 
+async def test_a_dialect_word_is_given_in_standard_words_though_its_stem_is_held(
+    site: Site,
+) -> None:
+    # الأولاني's Snowball stem is اول, which «الهدف الأول» holds; its light stem اولان is
+    # held nowhere, and the model is given the standard word.
+    meaning_on(site).write(
+        "final.yaml",
+        'id: final\ntitle: "نهائي الكأس"\nsentences:\n'
+        '  - {id: s1, text: "سجل كريم الهدف الأول في الدقيقة العاشرة."}\n',
+    )
+    async with site.engine() as engine:
+        await engine.reload()
+        await engine.fill_vectors(workers=1)
+        await engine.ask("مين جاب الجون الأولاني؟", record=False)
+        assert engine._questions is not None
+        assert list(engine._questions._vectors) == ["من أحضر الهدف الأول؟"]
+
+
 async def test_only_the_start_of_a_very_long_question_is_embedded(engine: Engine) -> None:
     await engine.fill_vectors(workers=1)
     question = PARAPHRASE + " " + "وماذا بعد؟ " * 5000
