@@ -89,6 +89,14 @@ _MONEY = re.compile(
     r"\b[وفبل]?(?:ال)?(?:دولار|دولارات|دينار|دنانير|جنيه|جنيهات|درهم|دراهم|ريال|ريالات|يورو|"
     r"اورو|ليره|ليرات|فرنك|روبل|سنت|سنتات|سنتيم|قرش|قروش|فلس|مليم|هلله)ا?\b"
 )
+# A length of time: a unit of time counted (a fact holding a number), or two of one.
+_TIME_UNIT = re.compile(
+    r"\b[وفبل]?(?:ال)?(?:ساعه|ساعات|دقيقه|دقاءق|يوم|يوما|ايام|اسبوع|اسبوعا|اسابيع|شهر|شهرا|اشهر|"
+    r"شهور|سنه|سنوات|سنين|عام|عاما|اعوام|عقد|عقود|قرن|قرون|موسم|مواسم)\b"
+)
+_TWO_UNITS = re.compile(
+    r"\b[وفبل]?(?:ساعتين|ساعتان|دقيقتين|يومين|يومان|اسبوعين|شهرين|شهران|سنتين|عامين|عامان)\b"
+)
 # Years after منذ, قبل, خلال... are how long, not how old: «تدرس منذ 15 عاما».
 _AGE = re.compile(
     r"\b(?:من العمر|عمره|عمرها|عمرهم|سن \d+)\b"
@@ -130,6 +138,12 @@ _ASKS_AGE_SPOKEN = re.compile(
 # Nouns after ما/أي that ask for a figure: «ما عدد»، «ما نسبة»، «ما معدل» want a number.
 _ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مساحة مسافة معدل متوسط", _OPENING)
 # Nouns after ما that ask for a reason: «ما سبب»، «ما أسباب».
+# «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time.
+_ASKS_DURATION = re.compile(
+    r"^(?:\S+ ){0,2}?(?:كم|كام|قديش|شحال)(?: من)? (?:ال)?(?:ساعه|ساعات|دقيقه|دقاءق|يوم|يوما|ايام|"
+    r"اسبوع|اسبوعا|اسابيع|شهر|شهرا|اشهر|سنه|سنوات|عام|عاما|اعوام|وقت|مده)\b"
+    r"|^(?:\S+ ){0,2}?(?:ما|وش|شو|ايش) (?:هي )?(?:ال)?مده\b"
+)
 _ASKS_REASON = _any_word("سبب أسباب دافع دوافع", _OPENING)
 # The cue each kind of question wants in its answer, unless its words ask for more (an age).
 KIND_CUES = {"why": "r", "when": "d", "how_many": "n"}
@@ -156,6 +170,8 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
         _ASKS_MONEY.search(folded) or _MONEY.search(folded)
     ):
         return "m"
+    if kind in ("how_many", "what") and _ASKS_DURATION.search(folded):
+        return "t"
     if kind in ("what", "which") and _ASKS_NUMBER.search(folded):
         return "n"
     if kind == "what" and _ASKS_REASON.search(folded):
@@ -319,6 +335,7 @@ def _cues(folded: str) -> str:
         + ("m" if number and _MONEY.search(folded) else "")
         + ("a" if _AGE.search(folded) else "")
         + ("r" if _REASON.search(folded) else "")
+        + ("t" if _TWO_UNITS.search(folded) or (number and _TIME_UNIT.search(folded)) else "")
     )
 
 

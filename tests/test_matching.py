@@ -91,7 +91,10 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("المدرب عنده كام سنة؟", "a"),  # Egyptian: how many years he has
         ("قديش عمرو للوزير؟", "a"),  # عمره as spoken, after the question word
         ("كم هدفًا سجل عمرو؟", "n"),  # the name Amr
-        ("كم سنة استمرت الأشغال؟", "n"),
+        ("كم سنة استمرت الأشغال؟", "t"),  # a length of time
+        ("كم ساعة كانت تذاكر كل يوم؟", "t"),
+        ("كم من الوقت يحتاج الترميم؟", "t"),
+        ("ما مدة العقد؟", "t"),
         ("كم يتقاضى الموظفون شهريًا؟", "m"),  # ى as written, ي once normalised
         ("قديش كلّفت المحطة؟", "m"),
         ("كم قيمة الجائزة؟", "m"),
@@ -228,21 +231,23 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
 @pytest.mark.parametrize(
     ("text", "cues"),
     [
-        ("عقد الرئيسان القمة يوم 12 آذار/ مارس 2023.", "dn"),
-        ("تأسست المدينة في القرن الثالث.", "dn"),  # an ordinal is a figure too
+        ("عقد الرئيسان القمة يوم 12 آذار/ مارس 2023.", "dnt"),
+        ("تأسست المدينة في القرن الثالث.", "dnt"),  # an ordinal is a figure too
         ("وهو ثالث لقب فردي يحصل عليه.", "n"),
-        ("وفق النشرة الصادرة يوم الاثنين.", "dn"),  # news dates by the day; اثنين is two too
+        ("وفق النشرة الصادرة يوم الاثنين.", "dnt"),  # news dates by the day; اثنين is two too
         ("ويستأنف التنقيب في الخريف المقبل.", "d"),  # or by the season
         ("على أن تفتتح قبل نهاية العام.", "d"),  # or by a part of a year
         ("وتعود البعثة العام المقبل.", "d"),  # or from now
-        ("وتنشر ترجمتها خلال الأشهر الستة المقبلة.", "dn"),  # in the plural, counted too
-        ("ويفتح الجسر بعد شهرين.", "d"),
-        ("وقال إن العمل سيستغرق شهرين.", ""),  # how long, not when
+        ("وتنشر ترجمتها خلال الأشهر الستة المقبلة.", "dnt"),  # in the plural, counted too
+        ("ويفتح الجسر بعد شهرين.", "dt"),
+        ("وقال إن العمل سيستغرق شهرين.", "t"),  # how long ('t': a length of time), not when
+        ("قال المدير العام للهيئة في تصريح.", ""),  # العام: general, and no time counted
+        ("وكانت تراجع ست ساعات يوميًا.", "nt"),
+        ("وتدرس الرياضيات منذ 15 عاما.", "nt"),  # how long, not how old
         ("قال المدير العام للهيئة.", ""),  # العام alone is general, not a year
-        ("وتدرس الرياضيات منذ 15 عاما.", "n"),  # how long, not how old
-        ("وقالت المريضة، البالغة 58 عاما، إنها تعبت.", "na"),
+        ("وقالت المريضة، البالغة 58 عاما، إنها تعبت.", "nat"),
         ("بقي السد ممتلئا بفضل أمطار الربيع.", "dr"),  # a season dates, بفضل gives a reason
-        ("بسعر 2.9 سنت للكيلوواط ساعة.", "nm"),
+        ("بسعر 2.9 سنت للكيلوواط ساعة.", "nmt"),
         ("حضر القمة نحو ثلاثمئة صحفي.", "n"),
         ("حضرها مئات الصحفيين ومائتا مصور.", "n"),  # hamza on ya, or on the line
         ("وزع مية كتاب.", "n"),  # as readers write مئة
