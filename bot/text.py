@@ -46,6 +46,10 @@ _EDGES = re.compile(r"^(\W*)(.*?)(\W*)$")
 # article ال. Only stripped when enough of a word remains to still mean something.
 _ARTICLE = re.compile(r"^(?:[وف]?(?:[بكل]?ال|لل))(?=..)")
 _CONJUNCTION = re.compile(r"^[وف](?=....)")
+# A pronoun joined to a dialect verb or noun (لقاوهم, جابوها, شافوه, سبيطارهم): the word is
+# looked up on the list without it. A lone ه is a pronoun only after و (شافوه): once
+# normalised, a final ة is ه too.
+_PRONOUN = re.compile(r"^(..+?)(هم|هن|ها|كم|ني|نا|ك)$|^(..+و)(ه)$")
 # A word with و/ف, a preposition and the article joined to it, as a dialect word may be
 # written (وبالماتش, فسبيطار, بكهربا): each part, then the word.
 _JOINED = re.compile(r"^([وف]?)([بكل]?ال|لل|[بكل]|)(..+)$")
@@ -251,11 +255,38 @@ def _dialect_word(folded: str) -> str | None:
     # بدوا is a verb (بدأوا typed without its hamza), not ب and دوا (medicine).
     if joined and joined.group(3) in standard and (len(joined.group(2)) != 1 or not common(folded)):
         return _rejoined(joined.group(1), joined.group(2), standard[joined.group(3)])
-    form = next((f for f in _spoken(folded) if f in standard), None) or _dialect_slip(folded)
+    form = next((f for f in _spoken(folded) if f in standard), None)
+    if form is None and (bare := _without_pronoun(folded)):
+        word, pronoun = bare
+        meant = next((standard[f] for f in word if f in standard), None)
+        if meant:  # وجدوا and هم: وجدوهم; مستشفى and هم: مستشفاهم
+            return _joined_pronoun(meant, pronoun)
+    form = form or _dialect_slip(folded)
     if form is None:
         return None
     article = "ال" if folded.startswith("ال") and not form.startswith("ال") else ""
     return article + standard[form]
+
+
+def _joined_pronoun(word: str, pronoun: str) -> str:
+    """A standard word with a pronoun joined to it, as the standard writes the pair."""
+    ends = {"وا": "و", "ى": "ا", "ة": "ت"}
+    end = next((e for e in ends if word.endswith(e)), "")
+    return (word[: len(word) - len(end)] + ends[end] if end else word) + pronoun
+
+
+def _without_pronoun(token: str) -> tuple[list[str], str] | None:
+    """A dialect word's forms without the pronoun joined to it, and the pronoun.
+
+    The dialects end a plural verb in و where the standard writes وا (لقاو, لقاوا).
+    """
+    found = _PRONOUN.match(token)
+    if not found:
+        return None
+    word = found.group(1) or found.group(3)
+    pronoun = found.group(2) or found.group(4)
+    forms = [word, *_spoken(word)]
+    return [*forms, *(f + "ا" for f in forms if f.endswith("و"))], pronoun
 
 
 def _rejoined(conjunction: str, preposition: str, meant: str) -> str:
@@ -306,7 +337,10 @@ def _standard_tense(core: str, folded: str) -> str | None:
     if not found or found.group(1).startswith("ال") or len(core) != len(folded):
         return None  # هالسنة is هذه السنة (_demonstrative), not a verb
     verb = found.group(1)
-    if not any(common(form) for form in (verb, re.sub("وا?$", "ون", verb), _PLURAL.sub("", verb))):
+    # Known without the pronoun joined to it too: بيوزعوها by يوزعون.
+    bare = _PRONOUN.match(verb)
+    known = [verb, (bare.group(1) or bare.group(3)) if bare else verb]
+    if not any(common(f) for v in known for f in (v, re.sub("وا?$", "ون", v), _PLURAL.sub("", v))):
         return None
     joined = folded[: len(folded) - len(folded.lstrip("وف"))]
     future = folded[len(joined) :].startswith(("ه", "ح", "رح", "غا"))
@@ -390,6 +424,8 @@ def readings(token: str) -> list[str]:
     bare = list(dict.fromkeys(bare))
     # A dialect word is listed bare: الماتش is looked up as ماتش.
     standard = [w for b in bare for key in (b, strip_clitics(b)) for w in dialect().get(key, ())]
+    if not standard and (unsuffixed := _without_pronoun(token)):
+        standard = [w for key in unsuffixed[0] for w in dialect().get(key, ())]
     if not standard and (meant := _dialect_slip(token)):
         standard = list(dialect()[meant])
     misspelt = [b.translate(swap) for b in bare for swap in _CONFUSED if b.translate(swap) != b]
