@@ -289,6 +289,11 @@ def _without_pronoun(token: str) -> tuple[list[str], str] | None:
     return [*forms, *(f + "ا" for f in forms if f.endswith("و"))], pronoun
 
 
+# Question words the dialects join ل to for "up to" (من الساعة كام لكام): كم joined to ل
+# is لكم, "for you".
+_ASKED_TO = frozenset({"كم", "أين", "متى"})
+
+
 def _rejoined(conjunction: str, preposition: str, meant: str) -> str:
     """A standard word with the و/ف and the preposition and article a dialect word bore."""
     if not meant:  # a word the standard says without one (ديال)
@@ -296,7 +301,12 @@ def _rejoined(conjunction: str, preposition: str, meant: str) -> str:
     if preposition.endswith(("ال", "لل")) and not meant.startswith("ال"):
         meant = "ال" + meant
     before = preposition[:1] if preposition[:1] in ("ب", "ك", "ل") else ""
-    meant = "ل" + meant[1:] if before == "ل" and meant.startswith("ال") else before + meant
+    if before == "ل" and meant in _ASKED_TO:  # لكام، لوين، لإمتى: to how many, where, when
+        meant = f"إلى {meant}"
+    elif before == "ل" and meant.startswith("ال"):
+        meant = "ل" + meant[1:]
+    else:
+        meant = before + meant
     if conjunction == "ف" and not before and common("ال" + normalize(meant).removeprefix("ال")):
         return f"في {meant}"
     return conjunction + meant
