@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from conftest import Site
@@ -48,6 +49,16 @@ async def read(engine: Engine, question: str) -> Query:
     return query.resolve(
         lambda terms: any(k[0] in terms for k in counts), index.nearest, index.respelt
     )
+
+
+@asynccontextmanager
+async def knowing(site: Site, name: str, title: str, *sentences: str) -> AsyncIterator[Engine]:
+    """An engine whose knowledge is one article of these sentences."""
+    lines = "".join(f'  - {{id: s{i}, text: "{text}"}}\n' for i, text in enumerate(sentences, 1))
+    site.write(f"{name}.yaml", f'id: {name}\ntitle: "{title}"\nsentences:\n{lines}')
+    async with site.engine() as engine:
+        await engine.reload()
+        yield engine
 
 
 WORDS = Vocabulary(
@@ -178,13 +189,7 @@ async def test_a_misspelt_word_is_read_as_the_word_meant_but_counts_less(vote: E
 async def test_a_slip_is_found_by_the_root_when_the_stems_keep_a_suffix(site: Site) -> None:
     # عكسريا: neither its stem (عكسري) nor its light stem (عكسريا) is one slip from what
     # the knowledge holds of عسكرية (عسكر); its rough root عكسر is.
-    site.write(
-        "drill.yaml",
-        'id: drill\ntitle: "مناورات"\nsentences:\n'
-        '  - {id: s1, text: "أجرى الجيش مناورات عسكرية قرب الحدود الشمالية."}\n',
-    )
-    async with site.engine() as engine:
-        await engine.reload()
+    async with knowing(site, "drill", "مناورات", "أجرى الجيش مناورات عسكرية قرب الحدود.") as engine:
         resolved = await read(engine, "هل جرت المناورات عكسريا؟")
         assert resolved.near == {2}
         assert resolved.roots[2] == "عسكر"
@@ -317,13 +322,8 @@ async def test_the_sentence_model_reads_a_misspelt_word_spelt_right(front: Engin
 async def test_a_word_after_a_clitic_and_the_article_may_have_lost_a_letter(site: Site) -> None:
     # فالمتف: the Maghrebi في joined to المتحف, a letter lost down to a stem of three. Read
     # as متحف, and given to the model as "في المتحف", as the word spelt right would be.
-    site.write(
-        "museum.yaml",
-        'id: museum\ntitle: "ألواح مسمارية"\nsentences:\n'
-        '  - {id: s1, text: "ستُعرض الألواح في المتحف العراقي مطلع العام المقبل."}\n',
-    )
-    async with site.engine() as engine:
-        await engine.reload()
+    shown = "ستُعرض الألواح في المتحف العراقي مطلع العام المقبل."
+    async with knowing(site, "museum", "ألواح مسمارية", shown) as engine:
         resolved = await read(engine, "وقتاش يعرضو اللوحات فالمتف؟")
         assert resolved.stems[-1] == stem("المتحف")
         spelt_right = spellings(resolved)
@@ -337,14 +337,8 @@ async def test_a_word_after_a_clitic_and_the_article_may_have_lost_a_letter(site
 async def test_a_word_put_right_as_written_comes_before_a_letter_put_back(site: Site) -> None:
     # الستلات: الشتلات with its dots lost. Its stem of three, ستل, is one letter from ستصل
     # too; a common word one slip from the word as written is the likelier meaning.
-    site.write(
-        "trees.yaml",
-        'id: trees\ntitle: "حملة تشجير"\nsentences:\n'
-        '  - {id: s1, text: "وأنتجت المشاتل حتى الآن 180 ألف شتلة."}\n'
-        '  - {id: s2, text: "ستصل الدفعة الثانية في الربيع."}\n',
-    )
-    async with site.engine() as engine:
-        await engine.reload()
+    made, coming = "وأنتجت المشاتل حتى الآن 180 ألف شتلة.", "ستصل الدفعة الثانية في الربيع."
+    async with knowing(site, "trees", "حملة تشجير", made, coming) as engine:
         resolved = await read(engine, "كم عدد الستلات؟")
         assert resolved.stems[-1] == stem("الشتلات") != stem("ستصل")
 
