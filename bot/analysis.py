@@ -137,13 +137,13 @@ _ASKS_AGE_SPOKEN = re.compile(
 )
 # Nouns after ما/أي that ask for a figure: «ما عدد»، «ما نسبة»، «ما معدل» want a number.
 _ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مساحة مسافة معدل متوسط", _OPENING)
-# Nouns after ما that ask for a reason: «ما سبب»، «ما أسباب».
 # «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time.
 _ASKS_DURATION = re.compile(
     r"^(?:\S+ ){0,2}?(?:كم|كام|قديش|شحال)(?: من)? (?:ال)?(?:ساعه|ساعات|دقيقه|دقاءق|يوم|يوما|ايام|"
     r"اسبوع|اسبوعا|اسابيع|شهر|شهرا|اشهر|سنه|سنوات|عام|عاما|اعوام|وقت|مده)\b"
     r"|^(?:\S+ ){0,2}?(?:ما|وش|شو|ايش) (?:هي )?(?:ال)?مده\b"
 )
+# Nouns after ما that ask for a reason: «ما سبب»، «ما أسباب».
 _ASKS_REASON = _any_word("سبب أسباب دافع دوافع", _OPENING)
 # The cue each kind of question wants in its answer, unless its words ask for more (an age).
 KIND_CUES = {"why": "r", "when": "d", "how_many": "n"}
