@@ -275,16 +275,23 @@ def _joined_pronoun(word: str, pronoun: str) -> str:
     return (word[: len(word) - len(end)] + ends[end] if end else word) + pronoun
 
 
+def _split_pronoun(token: str) -> tuple[str, str] | None:
+    """A word and the pronoun joined to it (_PRONOUN), or None when it has none."""
+    found = _PRONOUN.match(token)
+    if not found:
+        return None
+    return found.group(1) or found.group(3), found.group(2) or found.group(4)
+
+
 def _without_pronoun(token: str) -> tuple[list[str], str] | None:
     """A dialect word's forms without the pronoun joined to it, and the pronoun.
 
     The dialects end a plural verb in و where the standard writes وا (لقاو, لقاوا).
     """
-    found = _PRONOUN.match(token)
-    if not found:
+    split = _split_pronoun(token)
+    if split is None:
         return None
-    word = found.group(1) or found.group(3)
-    pronoun = found.group(2) or found.group(4)
+    word, pronoun = split
     forms = [word, *_spoken(word)]
     return [*forms, *(f + "ا" for f in forms if f.endswith("و"))], pronoun
 
@@ -348,8 +355,8 @@ def _standard_tense(core: str, folded: str) -> str | None:
         return None  # هالسنة is هذه السنة (_demonstrative), not a verb
     verb = found.group(1)
     # Known without the pronoun joined to it too: بيوزعوها by يوزعون.
-    bare = _PRONOUN.match(verb)
-    known = [verb, (bare.group(1) or bare.group(3)) if bare else verb]
+    split = _split_pronoun(verb)
+    known = [verb, split[0] if split else verb]
     if not any(common(f) for v in known for f in (v, re.sub("وا?$", "ون", v), _PLURAL.sub("", v))):
         return None
     joined = folded[: len(folded) - len(folded.lstrip("وف"))]
