@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, wanted_in
 from bot.judge import Candidate, Judge
 from bot.names import UNNAMED, NameAsked, name_asked, names
+from bot.synonyms import Reading, synonyms
 from bot.text import (
     has_article,
     in_dialect,
@@ -143,6 +144,9 @@ KNOWN_POWER = 2.0
 # held-out set 0.638 -> 0.672 by words, with no more refusals answered with meaning on and the
 # blind sets as before; it stays under 1, since a corrected word may still be the wrong one.
 NEAR_KNOWN = 0.9
+# How much of a question word met only by another word for the same thing (bot/synonyms.py)
+# counts towards the fact's coverage of the question.
+SYNONYM = 0.8
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,8 @@ class Query:
     # What a question that asks for a name («ما اسم ...», «من هو رئيس ...») asks about: a
     # fact must give that name to answer (bot/names.py).
     named: NameAsked | None = None
+    # After resolve(): other words for each word's thing (bot/synonyms.py), read alike.
+    synonyms: tuple[tuple[Reading, ...], ...] = ()
 
     @classmethod
     def parse(cls, question: str, words: Sequence[str] | None = None) -> Query:
@@ -255,10 +261,12 @@ class Query:
         chosen: list[tuple[tuple[str, str, str], ...]] = []
         near = set()
         corrected = []
+        others: list[tuple[Reading, ...]] = []
         for i, word in enumerate(self.readings):
             held = next((r for k, r in enumerate(word) if holds(r[:2] if k == 0 else r[1:2])), None)
             if held:
                 chosen.append((held,))
+                others.append(_synonyms_of((held, *word)))
                 continue
             if i in self.optional:
                 continue
@@ -270,10 +278,12 @@ class Query:
                 if not rooted:
                     near.add(len(chosen))
                 chosen.append((found,))
+                others.append(_synonyms_of((found,)))
                 if i < len(self.words):
                     corrected.append((self.words[i], found))
             else:
                 chosen.append((rooted or word[0],))
+                others.append(_synonyms_of(word))
         return Query(
             self.text,
             self.kind,
@@ -281,6 +291,7 @@ class Query:
             near=frozenset(near),
             wanted=self.wanted,
             corrected=tuple(corrected),
+            synonyms=tuple(others),
         )
 
     def _meant(
@@ -320,7 +331,8 @@ class Query:
         Roots are left out: they find little more and make BM25 score many more facts (the
         reranker still compares roots).
         """
-        return tuple(dict.fromkeys(self.stems + self.lights))
+        others = tuple(o[k] for word in self.synonyms for o in word for k in (0, 1))
+        return tuple(dict.fromkeys(self.stems + self.lights + others))
 
 
 @dataclass(frozen=True)
@@ -526,8 +538,10 @@ class Matcher:
         looked = query.lookups()
         total, counts = index.term_counts(looked)
         query = query.resolve(lambda terms: _holds(counts, terms), index.nearest, index.respelt)
-        # A word read as a near word brings terms of its own, weighed like the others.
-        if new := set(query.lookups()).difference(looked):
+        # A word read as a near word brings terms of its own, weighed like the others, and
+        # another word for the same thing may be what makes a word known.
+        wanted = {*query.lookups(), *(o[0] for word in query.synonyms for o in word)}
+        if new := wanted.difference(looked):
             counts.update(index.term_counts(list(new))[1])
         terms = query.terms()
         hits = index.search(terms, self.candidates)
@@ -620,11 +634,12 @@ class Matcher:
         statement = terms.stems.partition(GROUP)[0]
         said = _spaced(f"{statement} {terms.asked}")
         cues, _, kinds = terms.cues.partition("|")
-        coverage = _share(weigh.stems, said)
+        stems, lights, roots = weigh.synonyms
+        coverage = _share(weigh.stems, said, synonyms=stems)
         features = (
             coverage,
-            _share(weigh.lights, said, _spaced(terms.lights.partition(GROUP)[0])),
-            _share(weigh.roots, said, _spaced(terms.roots.partition(GROUP)[0])),
+            _share(weigh.lights, said, _spaced(terms.lights.partition(GROUP)[0]), lights),
+            _share(weigh.roots, said, _spaced(terms.roots.partition(GROUP)[0]), roots),
             _proximity(query.stems, statement) if coverage else 0.0,
             coverage * (query.kind == "when" and "d" in cues),
             coverage * (query.kind == "how_many" and "n" in cues),
@@ -656,6 +671,8 @@ class _Weights:
         self.lights = _shares({t: idf(t, "lights", "asked") for t in query.lights})
         self.roots = _shares({t: idf(t, "roots", "asked") for t in query.roots})
         self.words = list(zip(query.stems, query.roots, strict=True))
+        # Other words for the same thing (bot/synonyms.py), by each way of reading a word.
+        self.synonyms = tuple(_synonyms_by(query, k) for k in range(3))
         # The share of the question's weight on words the knowledge holds somewhere: a
         # question about what it never mentions is not about it, however well the rest fits.
         unknown = {
@@ -668,6 +685,9 @@ class _Weights:
         lacking = dict.fromkeys(unknown, 1.0)
         for i in query.near:
             lacking.setdefault(_spaced(query.stems[i]), 1 - NEAR_KNOWN)
+        for term, others in self.synonyms[0].items():
+            if term in lacking and any(_holds(counts, (o.strip(),)) for o in others):
+                lacking[term] = min(lacking[term], 1 - NEAR_KNOWN)
         self.known = 1 - sum(share * lacking.get(s, 0.0) for s, share in self.stems)
 
     def closeness(self, asked: set[str]) -> float:
@@ -693,16 +713,43 @@ def _shares(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
     return tuple((_spaced(t), w / total) for t, w in weights.items()) if total else ()
 
 
-def _share(shares: tuple[tuple[str, float], ...], found: str, more: str = "") -> float:
+def _share(
+    shares: tuple[tuple[str, float], ...],
+    found: str,
+    more: str = "",
+    synonyms: Mapping[str, tuple[str, ...]] | None = None,
+) -> float:
     """The share of the question's IDF weight on terms that found or more hold.
 
-    Both are space-separated terms with a space either side, as the shares' terms are.
+    Both are space-separated terms with a space either side, as the shares' terms are. A
+    term met only by another word for the same thing counts SYNONYM of its weight.
     """
     total = 0.0
     for t, w in shares:
         if t in found or t in more:
             total += w
+        elif synonyms and any(o in found or o in more for o in synonyms.get(t, ())):
+            total += w * SYNONYM
     return total
+
+
+def _synonyms_of(readings: Sequence[Reading]) -> tuple[Reading, ...]:
+    """The synonyms of a word's first reading that has any.
+
+    The word as the knowledge holds it comes first, then as written, without a tense prefix
+    (يشيد as شيد), or as a dialect's standard word.
+    """
+    return next((found for r in readings if (found := synonyms(r))), ())
+
+
+def _synonyms_by(query: Query, k: int) -> dict[str, tuple[str, ...]]:
+    """Each question term read the k-th way (stem, light stem, root), with its synonyms' own."""
+    out: dict[str, tuple[str, ...]] = {}
+    for word, found in zip(query.readings, query.synonyms, strict=False):
+        term = word[0][k]
+        if others := tuple(_spaced(o[k]) for o in found if o[k] != term):
+            out[_spaced(term)] = others
+    return out
 
 
 def _holds(counts: dict[tuple[str, str], int], terms: Iterable[str]) -> bool:

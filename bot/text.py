@@ -142,10 +142,10 @@ def is_small_talk(words: Sequence[str]) -> bool:
 
 
 def _word_list(name: str) -> frozenset[str]:
-    return frozenset(normalize(w) for w in _data_lines(name))
+    return frozenset(normalize(w) for w in word_lines(name))
 
 
-def _data_lines(name: str) -> list[str]:
+def word_lines(name: str) -> list[str]:
     """The lines of a list shipped in bot/data, without comments and blank lines."""
     raw = resources.files("bot").joinpath("data", name).read_text(encoding="utf-8")
     lines = (line.split("#", 1)[0].strip() for line in raw.splitlines())
@@ -173,7 +173,7 @@ NO_WORD = "-"
 @lru_cache(maxsize=1)
 def _dialect_lines() -> list[tuple[str, list[str]]]:
     """dialect_ar.txt as written: each dialect word with its standard words."""
-    pairs = (line.split("=") for line in _data_lines("dialect_ar.txt"))
+    pairs = (line.split("=") for line in word_lines("dialect_ar.txt"))
     return [(p[0], [w.strip() for w in p[1].split("،") if w.strip()]) for p in pairs if len(p) == 2]
 
 
