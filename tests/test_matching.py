@@ -216,6 +216,8 @@ def test_a_dialect_word_is_also_read_as_its_standard_equivalent() -> None:
 
 def test_another_word_for_the_same_thing_is_known_by_its_group() -> None:
     assert stem("فرد") in {s for s, _, _ in synonyms(_read(normalize("عنصرا")))}
+    # A broken plural shares no stem with its singular: the list holds it.
+    assert stem("شارع") in {s for s, _, _ in synonyms(_read(normalize("الطرق")))}
     # A verb's present tense has no group of its own: read without its prefix, it has.
     query = Query.parse("ماذا يشيد المقاول؟").resolve(lambda terms: False)
     assert light_stem(normalize("بنى")) in {light for _, light, _ in query.synonyms[0]}
