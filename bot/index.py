@@ -24,7 +24,7 @@ from functools import cached_property
 import numpy as np
 
 from bot.analysis import CandidateRow, TermsTable
-from bot.text import light_stem, readings, root, stem
+from bot.text import light_stem, read, readings, stem
 from bot.typos import Vocabulary, common_or_joined, slips
 
 K1 = 1.2
@@ -358,7 +358,7 @@ class KnowledgeIndex:
             for form in readings(meant):
                 found = max(held.get(stem(form), 0), held.get(light_stem(form), 0))
                 if found and (best is None or found > best[1]):
-                    best = (cost, found, (stem(form), light_stem(form), root(form)))
+                    best = (cost, found, read(form))
                     break
         return best[2] if best else None
 

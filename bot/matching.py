@@ -38,15 +38,16 @@ from typing import TYPE_CHECKING, NamedTuple
 from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, wanted_in
 from bot.judge import Candidate, Judge
 from bot.names import UNNAMED, NameAsked, name_asked, names
-from bot.synonyms import Reading, synonyms
+from bot.synonyms import synonyms
 from bot.text import (
+    Reading,
     has_article,
     in_dialect,
     in_standard,
     light_stem,
     optional,
+    read,
     readings,
-    root,
     smalltalk,
     stem,
     stopwords,
@@ -197,10 +198,7 @@ class Query:
         if all(word in smalltalk() for word in content):
             return cls(question, None, ())
         kind, typed = asking_in(folded)
-        readings_of = (
-            tuple(dict.fromkeys((stem(r), light_stem(r), root(r)) for r in readings(w)))
-            for w in content
-        )
+        readings_of = (tuple(dict.fromkeys(read(r) for r in readings(w))) for w in content)
         dropped = {i for i, w in enumerate(content) if w == typed or optional(w)}
         return cls(
             question,

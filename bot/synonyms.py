@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.text import light_stem, normalize, root, stem, word_lines
-
-# A word as matching reads it: its Snowball stem, light stem and rough root (bot/text.py).
-Reading = tuple[str, str, str]
+from bot.text import Reading, normalize, read, word_lines
 
 
 def synonyms(reading: Reading) -> tuple[Reading, ...]:
@@ -40,7 +37,7 @@ def _groups() -> tuple[dict[str, tuple[Reading, ...]], ...]:
     found: list[dict[str, dict[Reading, None]]] = [{}, {}, {}]
     owners: dict[str, set[int]] = {}
     for number, line in enumerate(word_lines("synonyms_ar.txt")):
-        group = [_read(normalize(w)) for w in line.split()]
+        group = [read(normalize(w)) for w in line.split()]
         for member in group:
             others = dict.fromkeys(r for r in group if r[:2] != member[:2])
             for k, key in enumerate(member):
@@ -51,7 +48,3 @@ def _groups() -> tuple[dict[str, tuple[Reading, ...]], ...]:
         {key: tuple(others) for key, others in by.items() if others}
         for by in (found[0], found[1], roots)
     )
-
-
-def _read(word: str) -> Reading:
-    return stem(word), light_stem(word), root(word)

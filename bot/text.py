@@ -503,6 +503,15 @@ def root(token: str) -> str:
     return key if len(key) >= 3 else light
 
 
+# A word as matching reads it: its Snowball stem, light stem and rough root.
+Reading = tuple[str, str, str]
+
+
+def read(token: str) -> Reading:
+    """A normalised word's three readings, the keys matching compares it by."""
+    return stem(token), light_stem(token), root(token)
+
+
 class Terms(NamedTuple):
     """A text's content words three ways, position by position."""
 

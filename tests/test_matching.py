@@ -13,8 +13,8 @@ from bot.analysis import GROUP, answer_cues, fact_terms, question_kind, wanted_c
 from bot.engine import Engine
 from bot.judge import Candidate, Judge
 from bot.matching import COVERED, FEATURES, OTHER_ANSWER, Query, Reranker, held_back
-from bot.synonyms import _read, synonyms
-from bot.text import light_stem, normalize, readings, root, stem
+from bot.synonyms import synonyms
+from bot.text import light_stem, normalize, read, readings, root, stem
 
 # A small knowledge base whose facts share words, so that only the right cues separate them.
 SUMMIT = """\
@@ -215,9 +215,9 @@ def test_a_dialect_word_is_also_read_as_its_standard_equivalent() -> None:
 
 
 def test_another_word_for_the_same_thing_is_known_by_its_group() -> None:
-    assert stem("فرد") in {s for s, _, _ in synonyms(_read(normalize("عنصرا")))}
+    assert stem("فرد") in {s for s, _, _ in synonyms(read(normalize("عنصرا")))}
     # A broken plural shares no stem with its singular: the list holds it.
-    assert stem("شارع") in {s for s, _, _ in synonyms(_read(normalize("الطرق")))}
+    assert stem("شارع") in {s for s, _, _ in synonyms(read(normalize("الطرق")))}
     # A verb's present tense has no group of its own: read without its prefix, it has.
     query = Query.parse("ماذا يشيد المقاول؟").resolve(lambda terms: False)
     assert light_stem(normalize("بنى")) in {light for _, light, _ in query.synonyms[0]}
