@@ -684,9 +684,9 @@ class _Weights:
         lacking = dict.fromkeys(unknown, 1.0)
         for i in query.near:
             lacking.setdefault(_spaced(query.stems[i]), 1 - NEAR_KNOWN)
-        for term, others in self.synonyms[0].items():
-            if term in lacking and any(_holds(counts, (o.strip(),)) for o in others):
-                lacking[term] = min(lacking[term], 1 - NEAR_KNOWN)
+        for s, found in zip(query.stems, query.synonyms, strict=False):
+            if _spaced(s) in lacking and any(_holds(counts, other[:1]) for other in found):
+                lacking[_spaced(s)] = min(lacking[_spaced(s)], 1 - NEAR_KNOWN)
         self.known = 1 - sum(share * lacking.get(s, 0.0) for s, share in self.stems)
 
     def closeness(self, asked: set[str]) -> float:
