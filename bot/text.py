@@ -264,8 +264,11 @@ def _dialect_word(folded: str) -> str | None:
     form = form or _dialect_slip(folded)
     if form is None:
         return None
-    article = "ال" if folded.startswith("ال") and not form.startswith("ال") else ""
-    return article + standard[form]
+    meant = standard[form]
+    if not folded.startswith("ال") or form.startswith("ال"):
+        return meant
+    # A particle takes no article: الراحي is الرواحي misspelt, not رايح "will".
+    return None if normalize(meant) in stopwords() else "ال" + meant
 
 
 def _joined_pronoun(word: str, pronoun: str) -> str:

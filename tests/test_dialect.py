@@ -156,6 +156,8 @@ def test_a_dialect_word_with_a_slip_is_read_as_its_standard_equivalent() -> None
     # either: الراحي is the name الرواحي misspelt, not راح (went) with a letter too many.
     assert "ذهب" not in readings(normalize("الراحي"))
     assert "ذهب" in readings(normalize("راح"))
+    # Nor is it رايح (will) for the sentence model: a particle takes no article.
+    assert in_standard("ما أكبر عقبة في رأي الراحي؟", lambda word: False).endswith("الراحي؟")
 
 
 # Everyday nouns the dialects borrow or keep (a hospital, a nurse, a car park, a match) meet
