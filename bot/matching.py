@@ -139,12 +139,6 @@ ASKED_WEIGHT = 3.0
 # known share of the question's IDF weight to this power. Set on the refusal set
 # (tests/data/refusals.yaml) while checking ARCD, where nearly every word is known.
 KNOWN_POWER = 2.0
-# How much of a word read as a near word the knowledge holds (a typo corrected, see
-# Query.resolve) counts as known. From 0.75 to 0.9, the shipped set with a typo in each
-# question is answered right 0.878 -> 0.898 with meaning on (bench/typo_quality.py) and the
-# held-out set 0.638 -> 0.672 by words, with no more refusals answered with meaning on and the
-# blind sets as before; it stays under 1, since a corrected word may still be the wrong one.
-NEAR_KNOWN = 0.9
 # How much of a question word met only by another word for the same thing (bot/synonyms.py)
 # counts towards the fact's coverage of the question.
 SYNONYM = 0.8
@@ -171,8 +165,6 @@ class Query:
     readings: tuple[tuple[tuple[str, str, str], ...], ...]
     # The words dropped when the knowledge never uses them (see resolve()).
     optional: frozenset[int] = frozenset()
-    # After resolve(): the words read as a near word the knowledge holds, not as written.
-    near: frozenset[int] = frozenset()
     # The kind of answer wanted, as a cue letter of analysis.answer_cues ('a': an age).
     wanted: str | None = None
     # Each content word as written (normalised), for reading a slip of the hand in it.
@@ -257,7 +249,6 @@ class Query:
         word meant lacks (عكسريا for عسكرية). Only those words pay for the search.
         """
         chosen: list[tuple[tuple[str, str, str], ...]] = []
-        near = set()
         corrected = []
         others: list[tuple[Reading, ...]] = []
         for i, word in enumerate(self.readings):
@@ -271,10 +262,8 @@ class Query:
             rooted = next((r for r in word if holds(r)), None)
             found = self._meant(i, nearest, respelt)
             if found:
-                # Held by its rough root, the word was known already: the near reading only
-                # reads it better (المركزيةة as المركزية rather than by its root مركز).
-                if not rooted:
-                    near.add(len(chosen))
+                # Read better than by a rough root that holds it (المركزيةة as المركزية
+                # rather than by its root مركز).
                 chosen.append((found,))
                 others.append(_synonyms_of((found,)))
                 if i < len(self.words):
@@ -286,7 +275,6 @@ class Query:
             self.text,
             self.kind,
             tuple(chosen),
-            near=frozenset(near),
             wanted=self.wanted,
             corrected=tuple(corrected),
             synonyms=tuple(others),
@@ -674,20 +662,17 @@ class _Weights:
         self.synonyms = tuple(_synonyms_by(query, k) for k in range(3))
         # The share of the question's weight on words the knowledge holds somewhere: a
         # question about what it never mentions is not about it, however well the rest fits.
+        # A word read as a near word (a slip put right) is known by that word; so is a word
+        # whose synonym the knowledge holds.
         unknown = {
             _spaced(s)
             for s, light, r in zip(query.stems, query.lights, query.roots, strict=True)
             if not _holds(counts, (s, light, r))
         }
-        # A word read as a near word the knowledge holds counts as known only in part: a
-        # misspelling is corrected, but a word it never mentions must not become known.
-        lacking = dict.fromkeys(unknown, 1.0)
-        for i in query.near:
-            lacking.setdefault(_spaced(query.stems[i]), 1 - NEAR_KNOWN)
         for s, found in zip(query.stems, query.synonyms, strict=False):
-            if _spaced(s) in lacking and any(_holds(counts, other[:1]) for other in found):
-                lacking[_spaced(s)] = min(lacking[_spaced(s)], 1 - NEAR_KNOWN)
-        self.known = 1 - sum(share * lacking.get(s, 0.0) for s, share in self.stems)
+            if any(_holds(counts, other[:1]) for other in found):
+                unknown.discard(_spaced(s))
+        self.known = 1 - sum(share for s, share in self.stems if s in unknown)
 
     def closeness(self, asked: set[str]) -> float:
         """How close the reader's question is to an editor's: F1 of IDF recall and precision.
