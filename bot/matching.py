@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, wanted_in
 from bot.judge import Candidate, Judge
 from bot.names import UNNAMED, NameAsked, name_asked, names
+from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in
 from bot.synonyms import synonyms
 from bot.text import (
     Reading,
@@ -176,6 +177,9 @@ class Query:
     named: NameAsked | None = None
     # After resolve(): other words for each word's thing (bot/synonyms.py), read alike.
     synonyms: tuple[tuple[Reading, ...], ...] = ()
+    # Each noun the question counts in order («المرحلة الثانية»), with its ordinal
+    # (bot/ordinals.py): a fact that counts it otherwise is about another one.
+    counted: Counted = ()
 
     @classmethod
     def parse(cls, question: str, words: Sequence[str] | None = None) -> Query:
@@ -200,6 +204,7 @@ class Query:
             wanted=wanted_in(folded, kind),
             words=tuple(content),
             named=name_asked(folded),
+            counted=counted_in(folded),
         )
 
     @cached_property
@@ -278,6 +283,7 @@ class Query:
             wanted=self.wanted,
             corrected=tuple(corrected),
             synonyms=tuple(others),
+            counted=self.counted,
         )
 
     def _meant(
@@ -368,6 +374,23 @@ def _named_first(
         return fact is None or r.asked >= VOUCHED or names((fact.statement, *fact.quotes), asked)
 
     held = [r if gives(r) else r._replace(score=round(r.score * UNNAMED, 2)) for r in ranked]
+    return sorted(held, key=lambda r: r.score, reverse=True)
+
+
+def _same_one_first(
+    ranked: list[Ranked], facts: Mapping[int, FactRow], counted: Counted
+) -> list[Ranked]:
+    """The candidates, those that count the question's noun otherwise held back (OTHER_ORDINAL).
+
+    As _named_first, on the text of the few facts ranked best, and an editor's question close
+    to the reader's (VOUCHED) still answers it.
+    """
+
+    def other(r: Ranked) -> bool:
+        fact = facts.get(r.row.rowid)
+        return fact is not None and r.asked < VOUCHED and another(counted, fact.statement)
+
+    held = [r._replace(score=round(r.score * OTHER_ORDINAL, 2)) if other(r) else r for r in ranked]
     return sorted(held, key=lambda r: r.score, reverse=True)
 
 
@@ -504,6 +527,8 @@ class Matcher:
         facts = await store.facts([r.row.rowid for r in ranked])
         if query.named is not None:
             ranked = _named_first(ranked, facts, query.named)
+        if query.counted:
+            ranked = _same_one_first(ranked, facts, query.counted)
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
     async def rank(

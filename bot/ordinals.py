@@ -1,0 +1,55 @@
+"""Whether a fact speaks of another one of the things a question counts in order.
+
+«متى تنطلق المرحلة الثانية من شبكة الحافلات؟» shares all its words but one with «أطلقت الهيئة
+المرحلة الأولى من شبكة الحافلات»: words and meaning both find the first stage, and it even
+holds a date. The ordinal after the noun tells them apart, and nothing else does. A fact that
+says the question's noun only with other ordinals is about another stage, round or goal: matching
+holds it back as it holds back a fact without the name asked for (bot/names.py). A fact that
+does not count that noun at all may still answer («وستبدأ المرحلة المقبلة مطلع 2027»).
+
+Only a noun with the article followed by an ordinal with the article is read («الجولة الثالثة»):
+«أول مرحلة» and «ثاني أكبر مدينة» say something else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from bot.text import light_stem, tokens
+
+# What a fact that counts the question's noun with another ordinal keeps of its score: the
+# same as a fact without the name asked for, below the default matching.min_score.
+OTHER_ORDINAL = 0.2
+# The ordinals by their light stem (الأولى and الأول are both اول, الثانية and الثاني ثان).
+_NUMBERS = {
+    "اول": 1,
+    "ثان": 2,
+    "ثالث": 3,
+    "رابع": 4,
+    "خامس": 5,
+    "سادس": 6,
+    "سابع": 7,
+    "ثامن": 8,
+    "تاسع": 9,
+    "عاشر": 10,
+}
+
+Counted = tuple[tuple[str, int], ...]
+
+
+def counted_in(words: Sequence[str]) -> Counted:
+    """Each noun that normalised words count in order, by its light stem, with its ordinal."""
+    return tuple(
+        (light_stem(noun), number)
+        for noun, after in pairwise(words)
+        if after.startswith("ال") and (number := _NUMBERS.get(light_stem(after)))
+    )
+
+
+def another(asked: Counted, statement: str) -> bool:
+    """Whether a statement counts one of the question's nouns, but never with its ordinal."""
+    said = counted_in(tokens(statement))
+    return any(
+        (noun, number) not in said and any(n == noun for n, _ in said) for noun, number in asked
+    )

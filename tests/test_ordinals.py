@@ -1,0 +1,49 @@
+"""A fact about another one of the things a question counts in order is not its answer."""
+
+from __future__ import annotations
+
+from conftest import Site
+
+from bot.ordinals import another, counted_in
+from bot.text import light_stem, tokens
+
+
+def test_a_noun_counted_in_order_is_read_with_its_ordinal() -> None:
+    assert counted_in(tokens("متى تنطلق المرحلة الثانية من الشبكة؟")) == ((light_stem("مرحله"), 2),)
+    assert counted_in(tokens("من سجل الهدف الأول؟")) == ((light_stem("هدف"), 1),)
+    # Neither an ordinal before its noun nor one without the article counts in order.
+    assert counted_in(tokens("ما أول مرحلة من المشروع؟")) == ()
+    assert counted_in(tokens("ما ثاني أكبر مدينة؟")) == ()
+
+
+def test_a_statement_about_another_one_is_told_apart() -> None:
+    second = counted_in(tokens("متى تنطلق المرحلة الثانية؟"))
+    assert another(second, "أطلقت الهيئة المرحلة الأولى من الشبكة يوم الأحد.")
+    assert not another(second, "وتبدأ المرحلة الثانية مطلع عام 2027، بعد المرحلة الأولى.")
+    # A statement that does not count the noun may still answer.
+    assert not another(second, "وتبدأ المرحلة المقبلة مطلع عام 2027.")
+
+
+BUSES = """\
+id: buses
+title: "حافلات كهربائية في المدينة"
+sentences:
+  - id: s1
+    text: "أطلقت هيئة النقل يوم الأحد 17 مايو 2026 المرحلة الأولى من شبكة الحافلات الكهربائية."
+  - id: s2
+    text: "وتضم الشبكة 120 حافلة تعمل على عشرة مسارات."
+"""
+
+
+async def test_a_fact_about_another_stage_is_not_given_as_the_answer(site: Site) -> None:
+    site.write("buses.yaml", BUSES)
+    async with site.engine() as engine:
+        await engine.reload()
+        await engine.fill_vectors()
+        # Every word but one is the fact's own: by words alone it would be answered.
+        asked = "متى أطلقت الهيئة المرحلة الثانية من شبكة الحافلات الكهربائية؟"
+        second = await engine.ask(asked, record=False)
+        first = await engine.ask("متى انطلقت المرحلة الأولى من شبكة الحافلات؟", record=False)
+    assert not second.answered
+    assert first.answered
+    assert first.answers[0].fact_id == "s1"
