@@ -55,6 +55,8 @@ _PRONOUN = re.compile(r"^(..+?)(هم|هن|ها|كم|ني|نا|ك)$|^(..+و)(ه)$
 _JOINED = re.compile(r"^([وف]?)([بكل]?ال|لل|[بكل]|)(..+)$")
 _VERB_PREFIX = re.compile(r"^(?:[يتنام]?ست|[يتن]ت|[يتنا])(?=...)")
 _LONG_VOWELS = re.compile("[اوي]")
+# The long vowels but و, for a root whose middle letter is و (طور، مول).
+_LONG_VOWELS_BUT_WAW = re.compile("[اي]")
 _PREPOSITION = re.compile(r"^[وف]?[بلك](...+)$")
 _AND = re.compile(r"^[وف](...+)$")
 # The future particle سـ before a present-tense verb: سيتبادل is يتبادل.
@@ -498,12 +500,17 @@ def root(token: str) -> str:
 
     Neither stemmer relates a verb to its noun (اتصل and اتصال, ينسق and التنسيق, يحتفل and
     تحتفل); this key does, at the price of some false friends, so matching weighs it apart.
-    Keys shorter than three letters say too little: the light stem stands in for them.
+    Where that leaves fewer than three letters, the root's middle letter is often و, a
+    consonant there: طوّر and تطوير are both طور, موّل and التمويلية مول. Keys shorter than
+    three letters say too little: the light stem stands in for them.
     """
     light = light_stem(token)
     bare = _VERB_PREFIX.sub("", light)
-    key = bare[:1] + _LONG_VOWELS.sub("", bare[1:])
-    return key if len(key) >= 3 else light
+    for vowels in (_LONG_VOWELS, _LONG_VOWELS_BUT_WAW):
+        key = bare[:1] + vowels.sub("", bare[1:])
+        if len(key) >= 3:
+            return key
+    return light
 
 
 # A word as matching reads it: its Snowball stem, light stem and rough root.

@@ -262,6 +262,9 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
     assert root("ينسق") == root("التنسيق")
     assert root("يحتفل") == root("تحتفل")
     assert root("يتبادل") == root("تبادل")
+    # A root with و in the middle keeps it: the verb and its verbal noun meet.
+    assert root(normalize("طوّر")) == root("التطوير") == root("يطور") == "طور"
+    assert root(normalize("موّل")) == root(normalize("التمويلية")) == "مول"
 
 
 # -- what the index keeps --------------------------------------------------------------------
