@@ -386,8 +386,17 @@ def in_dialect(token: str) -> bool:
 
 
 def optional(token: str) -> bool:
-    """Whether a normalised word is a dialect function word to drop when the knowledge lacks it."""
-    return dialect().get(token) == ()
+    """Whether a normalised word is a dialect function word to drop when the knowledge lacks it.
+
+    Listed without a standard word (عايز), or with function words only: لين is حتى (until),
+    and a stopword the knowledge never holds made the Gulf «لين الحين» a word it has never
+    heard of. Held, the word is the standard one (لين: soft) and stays.
+    """
+    meant = dialect().get(token)
+    if meant is None:
+        return False
+    stop = stopwords()
+    return all(word in stop for phrase in meant for word in phrase.split())
 
 
 def has_article(token: str) -> bool:

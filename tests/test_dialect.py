@@ -216,6 +216,15 @@ def test_a_dialect_function_word_that_is_a_standard_word_is_dropped_unless_held(
     assert stem(normalize("ايه")) in query.resolve(lambda terms: terms[0] in held).stems
 
 
+def test_a_dialect_word_for_a_function_word_is_dropped_unless_held() -> None:
+    # لين is the Gulf حتى (until), a stopword: the knowledge cannot hold it.
+    query = Query.parse("كم مزارعا جرب التطبيق لين الحين؟")
+    held = {stem("مزارعا"), stem("جرب"), stem("التطبيق")}
+    assert stem("لين") not in query.resolve(lambda terms: terms[0] in held).stems
+    held.add(stem("لين"))  # soft, in the standard
+    assert stem("لين") in query.resolve(lambda terms: terms[0] in held).stems
+
+
 @pytest.mark.parametrize(
     ("question", "standard"),
     [
