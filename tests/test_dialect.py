@@ -248,8 +248,11 @@ def test_a_dialect_word_for_a_function_word_is_dropped_unless_held() -> None:
         # The Levantine and Gulf هال joined to a noun: no verb behind a prefix (هـ + السنة).
         ("شكثر نقص المحصول هالسنة؟", "كم نقص المحصول هذه السنة؟"),
         ("كم مزارع جربوا التطبيق لين الحين؟", "كم مزارع جربوا التطبيق حتى الآن؟"),
+        ("كانت تطلع ع بيروت لحد السنة الماضية", "كانت تطلع على بيروت حتى السنة الماضية"),
+        ("ماكو كهربا بالبصرة ليش؟", "لا يوجد كهرباء بالبصرة لماذا؟"),
         # A possessive or filler the standard says without a word is left out.
         ("شكون غادي يمول المحطة ديال الحاويات؟", "من سوف يمول المحطة الحاويات؟"),
+        ("الميزانية متاع الوزارة قداش؟", "الميزانية الوزارة كم؟"),
         # A dialect noun keeps what is joined to it, and the Maghrebi في is written apart;
         # a verb after ف is "so" as in the standard.
         ("شحال من فرملي فسبيطار صفاقس؟", "كم من ممرض في مستشفى صفاقس؟"),
