@@ -102,6 +102,8 @@ _TIME_UNIT = re.compile(
 _TWO_UNITS = re.compile(
     r"\b[وفبل]?(?:ساعتين|ساعتان|دقيقتين|يومين|يومان|اسبوعين|شهرين|شهران|سنتين|عامين|عامان)\b"
 )
+# Twice: a number the dual says.
+_TWICE = re.compile(r"\b[وفبل]?(?:مرتين|مرتان)\b")
 # Years after منذ, قبل, خلال... are how long, not how old: «تدرس منذ 15 عاما».
 _AGE = re.compile(
     r"\b(?:من العمر|عمره|عمرها|عمرهم|سن \d+)\b"
@@ -333,9 +335,11 @@ def _cues(folded: str) -> str:
     # A digit is found far faster than the number words, and most figures are digits.
     counted = _A_YEAR.sub(" ", folded)
     number = _DIGIT.search(counted) or _NUMBER.search(_ROUNDS.sub(" ", counted))
+    # Twice, or once every two weeks, answers «كم مرة» as a figure does.
+    counts = number or _TWICE.search(folded) or _TWO_UNITS.search(folded)
     return (
         ("d" if _DATE.search(folded) else "")
-        + ("n" if number else "")
+        + ("n" if counts else "")
         + ("m" if number and _MONEY.search(folded) else "")
         + ("a" if _AGE.search(folded) else "")
         + ("r" if _REASON.search(folded) else "")

@@ -281,8 +281,11 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("على أن تفتتح قبل نهاية العام.", "d"),  # or by a part of a year
         ("وتعود البعثة العام المقبل.", "d"),  # or from now
         ("وتنشر ترجمتها خلال الأشهر الستة المقبلة.", "dnt"),  # in the plural, counted too
-        ("ويفتح الجسر بعد شهرين.", "dt"),
-        ("وقال إن العمل سيستغرق شهرين.", "t"),  # how long ('t': a length of time), not when
+        ("ويفتح الجسر بعد شهرين.", "dnt"),  # two months: a number the dual says
+        ("وقال إن العمل سيستغرق شهرين.", "nt"),  # how long ('t': a length of time), not when
+        ("ولا يزور القرية إلا مرة كل أسبوعين.", "nt"),  # how often: كم مرة
+        ("ويزور الطبيب القرية مرتين في الشهر.", "n"),
+        ("وزار الوزير القرية لأول مرة.", ""),
         ("قال المدير العام للهيئة في تصريح.", ""),  # العام: general, and no time counted
         ("وكانت تراجع ست ساعات يوميًا.", "nt"),
         ("وتدرس الرياضيات منذ 15 عاما.", "nt"),  # how long, not how old
