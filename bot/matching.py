@@ -130,7 +130,7 @@ FEATURES = (
     "article_covered",
 )
 # How close an editor's question must be to the reader's (Query closeness, 0-1) for the
-# editor's word that the fact answers it to stand against the rule for names (_named_first).
+# editor's word that the fact answers it to stand against the rule for names (_text_first).
 VOUCHED = 0.8
 # How much an editor's question close to the reader's counts, in logits, on top of the
 # evidence: ARCD has no editor questions to learn it from, so it is set by hand and checked
@@ -360,37 +360,28 @@ class Reranker:
         return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def _named_first(
-    ranked: list[Ranked], facts: Mapping[int, FactRow], asked: NameAsked
-) -> list[Ranked]:
-    """The candidates, those that do not give the name asked for held back (UNNAMED).
+def _text_first(ranked: list[Ranked], facts: Mapping[int, FactRow], query: Query) -> list[Ranked]:
+    """The candidates, those whose text does not answer what the question asks held back.
 
-    Judged on the text itself, so only for the few facts already ranked best. A fact whose
-    editor asked the reader's question (VOUCHED) answers it as the editor says.
+    Judged on the text itself, so only for the few facts already ranked best: a fact that
+    does not give the name asked for keeps UNNAMED of its score (bot/names.py), one that
+    counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py). A fact
+    whose editor asked the reader's question (VOUCHED) answers it as the editor says.
     """
 
-    def gives(r: Ranked) -> bool:
+    def kept(r: Ranked) -> float:
         fact = facts.get(r.row.rowid)
-        return fact is None or r.asked >= VOUCHED or names((fact.statement, *fact.quotes), asked)
+        if fact is None or r.asked >= VOUCHED:
+            return 1.0
+        if query.named is not None and not names((fact.statement, *fact.quotes), query.named):
+            return UNNAMED
+        if query.counted and another(query.counted, fact.statement):
+            return OTHER_ORDINAL
+        return 1.0
 
-    held = [r if gives(r) else r._replace(score=round(r.score * UNNAMED, 2)) for r in ranked]
-    return sorted(held, key=lambda r: r.score, reverse=True)
-
-
-def _same_one_first(
-    ranked: list[Ranked], facts: Mapping[int, FactRow], counted: Counted
-) -> list[Ranked]:
-    """The candidates, those that count the question's noun otherwise held back (OTHER_ORDINAL).
-
-    As _named_first, on the text of the few facts ranked best, and an editor's question close
-    to the reader's (VOUCHED) still answers it.
-    """
-
-    def other(r: Ranked) -> bool:
-        fact = facts.get(r.row.rowid)
-        return fact is not None and r.asked < VOUCHED and another(counted, fact.statement)
-
-    held = [r._replace(score=round(r.score * OTHER_ORDINAL, 2)) if other(r) else r for r in ranked]
+    held = [
+        r._replace(score=round(r.score * share, 2)) if (share := kept(r)) < 1 else r for r in ranked
+    ]
     return sorted(held, key=lambda r: r.score, reverse=True)
 
 
@@ -525,10 +516,8 @@ class Matcher:
         query = Query.parse(question, words)
         ranked = (await self.rank(store, query, meaning))[:top]
         facts = await store.facts([r.row.rowid for r in ranked])
-        if query.named is not None:
-            ranked = _named_first(ranked, facts, query.named)
-        if query.counted:
-            ranked = _same_one_first(ranked, facts, query.counted)
+        if query.named is not None or query.counted:
+            ranked = _text_first(ranked, facts, query)
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
     async def rank(
