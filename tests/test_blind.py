@@ -40,10 +40,10 @@ from bot.engine import Engine
 # Per half: answered right at least, wrong at most, out of scope answered at most, and right
 # or among the suggestions at least.
 FLOORS = {
-    "A": (0.62, 0.075, 0.13, 0.86),
-    "B": (0.56, 0.05, 0.2, 0.89),
+    "A": (0.66, 0.075, 0.13, 0.86),
+    "B": (0.59, 0.05, 0.2, 0.89),
     "C": (0.8, 0.09, 0.22, 0.88),
-    "D1": (0.75, 0.13, 0.12, 0.85),
+    "D1": (0.8, 0.11, 0.12, 0.88),
     "D2": (0.71, 0.16, 0.3, 0.81),
     "E1": (0.71, 0.13, 0.22, 0.84),
     "E2": (0.71, 0.16, 0.32, 0.81),
@@ -78,9 +78,9 @@ def test_the_set_is_as_large_as_promised(folder: Path) -> None:
 
 
 # With a typo in each question, the share of the right answers kept at least, per set; the
-# issue asks 0.95 of its second set. `python -m bench.typo_quality --blind` measures 0.924
-# (the first set, both halves), 0.979 (set C), 0.969 (set D) and 0.945 (set E).
-KEPT = {"first": 0.9, "C": 0.9, "D": 0.93, "E": 0.93}
+# issue asks 0.95 of its second set. `python -m bench.typo_quality --blind` measures 0.933
+# (the first set, both halves), 0.979 (set C), 0.963 (set D) and 0.969 (set E).
+KEPT = {"first": 0.92, "C": 0.9, "D": 0.94, "E": 0.95}
 
 
 @pytest.mark.slow
