@@ -98,7 +98,9 @@ class Vocabulary:
     def nearest(self, keys: Iterable[str], put_back: bool = False) -> tuple[str, float] | None:
         """The held word nearest to any of keys, and what the edits cost (None: none near).
 
-        Ties go to the key given first, then to the word more facts hold.
+        Ties go to the key given first, then to a word of the key's length, then to the word
+        more facts hold: two letters swapped keep every letter (مزراع is مزارع), where a
+        letter dropped from the word meant is only as likely as one too many in it (زراع).
 
         With `put_back`, a key of three letters, which allowed_edits never looks near, is
         read as a held word of four with a letter put back (سدو as سدود, جات as جهات) when no
@@ -108,21 +110,21 @@ class Vocabulary:
         """
         unique = [key for key in dict.fromkeys(keys) if key not in self.held]
         found = [
-            (cost, rank, -self.held[word], word)
+            (cost, rank, len(word) != len(key), -self.held[word], word)
             for rank, key in enumerate(unique)
             if (limit := allowed_edits(key))
             for cost, word in self._near(key, limit)
         ]
         if put_back and not found:
             found = [
-                (cost, rank, -self.held[word], word)
+                (cost, rank, True, -self.held[word], word)
                 for rank, key in enumerate(unique)
                 if len(key) == SHORT
                 for cost, word in self._near(key, 1)
                 if len(word) == SHORT + 1 and Indel.distance(key, word) == 1
             ]
         best = min(found, default=None)
-        return (best[3], best[0]) if best else None
+        return (best[4], best[0]) if best else None
 
     def _near(self, key: str, limit: int) -> list[tuple[float, str]]:
         shape = skeleton(key)

@@ -123,6 +123,12 @@ def test_dots_cost_less_than_another_slip() -> None:
     assert [allowed_edits("x" * n) for n in (3, 4, 6, 7, 12)] == [0, 1, 1, 2, 2]
 
 
+def test_two_letters_swapped_come_before_a_letter_dropped() -> None:
+    # مزراع: مزارع with two letters swapped, or زراع (of الزراعة) with a letter too many.
+    words = Vocabulary([("مزارع", 2), ("زراع", 40)])
+    assert words.nearest(["مزراع"]) == ("مزارع", 1.0)
+
+
 def test_a_three_letter_word_meets_only_a_word_with_a_letter_put_back() -> None:
     words = Vocabulary([("جهات", 3), ("حات", 2), ("جمال", 5)])
     # الجات as matching asks: a noun with its article, seldom used as written.
