@@ -201,6 +201,10 @@ def common_or_joined(word: str) -> bool:
     return common(word) or (word[:1] in ("و", "ف") and common(word[1:]))
 
 
+# A word's last letter typed twice where no word ends so.
+_TWICE_AT_THE_END = ("ةة", "ىى")
+
+
 def usual(word: str) -> str | None:
     """How written Arabic usually spells a word typed without its hamza or its dots.
 
@@ -208,12 +212,15 @@ def usual(word: str) -> str | None:
     into one (bot/text.py), but the sentence model reads the typed form as another, rarer
     word. A word is given its usual spelling when wordfreq rates that spelling USUAL more
     often met than the word as typed (اسم stays, though إسم is a word too), and the word as
-    typed is not WELL_KNOWN itself.
+    typed is not WELL_KNOWN itself. A final ة or ى typed twice (الشركةة), which no word
+    ends in, is typed once.
     """
     words = _common_words()
     if words.get(word, 0.0) >= WELL_KNOWN:
         return None
-    forms = _spellings(word, _REFOLD_FINAL, _RESEATED)
+    forms = _spellings(
+        word[:-1] if word[-2:] in _TWICE_AT_THE_END else word, _REFOLD_FINAL, _RESEATED
+    )
     best = max(forms, key=lambda form: words.get(form, 0.0))
     return best if words.get(best, 0.0) >= words.get(word, 0.0) + USUAL else None
 

@@ -355,6 +355,8 @@ def test_a_word_typed_without_its_hamza_or_dots_is_given_its_usual_spelling() ->
     assert usual("المرحلة") is None and usual("اسم") is None and usual("صحار") is None
     assert usual("علي") is None  # a name as much as على typed as Egyptians type it
     assert usual("ديالي") is None  # Maghrebi "my", not the province ديالى
+    # A final ة typed twice is typed once; a word that does end in two of a letter stays.
+    assert usual("الشركةة") == "الشركة" and usual("وجهه") is None
     text = in_standard("قديش كلفت المرحله الاولى؟", lambda w: False)
     assert text == "كم كلفت المرحلة الأولى؟"
     # What a slip is read as (normalised, as matching reads it) is spelt as usual too.
