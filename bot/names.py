@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
-from bot.text import normalize, readings, stem, stopwords, strip_clitics
-from bot.typos import common
+from bot.text import has_article, normalize, readings, stem, stopwords, strip_clitics
+from bot.typos import SHORT, common
 
 # What a fact that does not give the name asked for keeps of its score: below the default
 # matching.min_score (25) however sure the judge was, and still ranked for the suggestions.
@@ -77,6 +77,9 @@ class Word(NamedTuple):
     # The word without its clitics, or "" for a word written Arabic often uses, which is
     # meant as written: نجيب is no slip for نقيب.
     slip: str
+    # A noun of three letters after its article: it may have lost a letter (الركة for الشركة),
+    # as matching reads it (bot/typos.py, put_back).
+    short: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,15 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
     if not asked:
         return None  # «ما اسمه؟»: the name of someone the question does not say
     content = [w for w in words if w not in stop]
-    words_asked = tuple(Word(_keys(w), "" if common(w) else strip_clitics(w)) for w in asked)
+    words_asked = tuple(_asked(w) for w in asked)
     return NameAsked(words_asked, frozenset(content + about).union(*map(_keys, content)))
+
+
+def _asked(word: str) -> Word:
+    if common(word):
+        return Word(_keys(word), "")
+    bare = strip_clitics(word)
+    return Word(_keys(word), bare, has_article(word) and len(bare) == SHORT)
 
 
 def _about(words: Sequence[str]) -> int | None:
@@ -175,7 +185,10 @@ def _mentions(piece: str, word: Word) -> bool:
     """
     if not word.keys.isdisjoint(_keys(piece)):
         return True
-    return len(word.slip) >= _SLIPPED and _one_slip(strip_clitics(piece), word.slip)
+    bare = strip_clitics(piece)
+    if word.short:  # a letter put back: الركة is الشركة, and only that slip
+        return len(bare) == SHORT + 1 and Indel.distance(bare, word.slip) == 1
+    return len(word.slip) >= _SLIPPED and _one_slip(bare, word.slip)
 
 
 def _one_slip(word: str, other: str) -> bool:

@@ -92,6 +92,9 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
         ("من هو مدير صندوق أفق؟", "وقاد الجولة صندوق «أفق» للاستثمار الجريء.", False),
         # A reader's slip in the post is still the post.
         ("من هو محافط الإسكندرية؟", "وقال محافظ الإسكندرية محمد الشريف إن الجسر جاهز.", True),
+        # A noun of three letters after its article may have lost one (الركة: الشركة).
+        ("ما اسم الركة المنفذة؟", "ونفذت المشروع شركة «ضياء» المحلية.", True),
+        ("ما اسم الركة المنفذة؟", "ونفذت المشروع الهيئة، ثم سلمته للوزارة.", False),
         # A fact that never speaks of what is asked about names none of it.
         ("ما اسم اللقاح؟", "وتبلغ كلفة الحملة 3.2 مليون دولار.", False),
     ],
