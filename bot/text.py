@@ -59,6 +59,8 @@ _LONG_VOWELS = re.compile("[اوي]")
 _LONG_VOWELS_BUT_WAW = re.compile("[اي]")
 _PREPOSITION = re.compile(r"^[وف]?[بلك](...+)$")
 _AND = re.compile(r"^[وف](...+)$")
+# A preposition joined to a word of four letters or more.
+_PREPOSED = re.compile(r"^[بلك]....")
 # The future particle سـ before a present-tense verb: سيتبادل is يتبادل.
 _FUTURE = re.compile(r"^[وف]?س([يتنا]...+)$")
 # A present-tense verb without its prefix: يشرب is read as شرب, to meet الشرب.
@@ -405,10 +407,18 @@ def has_article(token: str) -> bool:
 
 
 def strip_clitics(token: str) -> str:
-    """Remove an attached conjunction and article, the light stemming that helps matching most."""
+    """Remove an attached conjunction and article, the light stemming that helps matching most.
+
+    A bare ب، ل or ك comes off only a word that written Arabic seldom uses as it stands but
+    often without it: لكوستي is كوستي and ببطاريات بطاريات, but برنامج، بيروت and لبنان keep
+    their first letter. A question's words are read without it anyway (readings()); a fact's
+    were not, so «الضاحية الشمالية لكوستي» never met «فكوستي».
+    """
     bare = _ARTICLE.sub("", token)
     if bare == token:
         bare = _CONJUNCTION.sub("", token)
+    if bare == token and _PREPOSED.match(token) and not common(token) and common(token[1:]):
+        return token[1:]
     return bare
 
 

@@ -248,11 +248,13 @@ def test_a_present_tense_verb_meets_its_noun_by_stem_rather_than_by_root() -> No
 
 
 def test_a_resolved_query_keeps_the_readings_the_knowledge_holds() -> None:
-    query = Query.parse("هل اتصل ببوتين؟")
-    held = {stem("بوتين")}
+    # A name written Arabic seldom uses keeps its ب as written (strip_clitics), and is read
+    # without it only where the knowledge holds it so.
+    query = Query.parse("هل اتصل ببيسكوف؟")
+    held = {stem("بيسكوف")}
     resolved = query.resolve(lambda terms: terms[0] in held)
-    assert stem("بوتين") in resolved.stems
-    assert stem("ببوتين") not in resolved.stems
+    assert stem("بيسكوف") in resolved.stems
+    assert stem("ببيسكوف") not in resolved.stems
 
 
 def test_stemmers_relate_what_snowball_keeps_apart() -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text import content_tokens, light_stem, normalize, stem, terms, tokens
+from bot.text import content_tokens, light_stem, normalize, stem, strip_clitics, terms, tokens
 
 PLAIN = "متي ابرمت روسيا وكوريا الشماليه معاهده الشراكه عام 2024"
 
@@ -114,3 +114,12 @@ def test_normalising_arabic_twice_changes_nothing(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
     assert terms(once) == terms(text)
+
+
+def test_a_preposition_comes_off_a_word_seldom_written_with_it() -> None:
+    # لكوستي and ببطاريات are seldom met as written, كوستي and بطاريات often.
+    assert strip_clitics(normalize("لكوستي")) == normalize("كوستي")
+    assert strip_clitics(normalize("ببطاريات")) == normalize("بطاريات")
+    # Words that begin with the letter itself keep it.
+    for word in ("برنامج", "بيروت", "لبنان", "كبيرة"):
+        assert strip_clitics(normalize(word)) == normalize(word)
