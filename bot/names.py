@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from rapidfuzz.distance import OSA, Indel
+from rapidfuzz.distance import OSA
 
 from bot.text import has_article, normalize, readings, stem, stopwords, strip_clitics
-from bot.typos import SHORT, common
+from bot.typos import SHORT, common, put_back_in
 
 # What a fact that does not give the name asked for keeps of its score: below the default
 # matching.min_score (25) however sure the judge was, and still ranked for the suggestions.
@@ -117,6 +117,7 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
 
 
 def _asked(word: str) -> Word:
+    """A word of what is asked about, with how a slip in it may be read."""
     if common(word):
         return Word(_keys(word), "")
     bare = strip_clitics(word)
@@ -187,7 +188,7 @@ def _mentions(piece: str, word: Word) -> bool:
         return True
     bare = strip_clitics(piece)
     if word.short:  # a letter put back: الركة is الشركة, and only that slip
-        return len(bare) == SHORT + 1 and Indel.distance(bare, word.slip) == 1
+        return put_back_in(word.slip, bare)
     return len(word.slip) >= _SLIPPED and _one_slip(bare, word.slip)
 
 

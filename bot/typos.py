@@ -70,6 +70,11 @@ def allowed_edits(word: str) -> int:
     return 1 if len(word) <= 6 else 2
 
 
+def put_back_in(short: str, word: str) -> bool:
+    """Whether a word of four is a word of SHORT letters with one letter put back (سدو، سدود)."""
+    return len(word) == SHORT + 1 and Indel.distance(short, word) == 1
+
+
 class Vocabulary:
     """The knowledge's words, by skeleton, for near matches of the words it does not hold."""
 
@@ -121,7 +126,7 @@ class Vocabulary:
                 for rank, key in enumerate(unique)
                 if len(key) == SHORT
                 for cost, word in self._near(key, 1)
-                if len(word) == SHORT + 1 and Indel.distance(key, word) == 1
+                if put_back_in(key, word)
             ]
         best = min(found, default=None)
         return (best[4], best[0]) if best else None
