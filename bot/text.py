@@ -272,7 +272,7 @@ def _dialect_word(folded: str) -> str | None:
     if not folded.startswith("ال") or form.startswith("ال"):
         return meant
     # A particle takes no article: الراحي is الرواحي misspelt, not رايح "will".
-    return None if normalize(meant) in stopwords() else "ال" + meant
+    return None if _function_words(meant) else "ال" + meant
 
 
 def _joined_pronoun(word: str, pronoun: str) -> str:
@@ -395,10 +395,13 @@ def optional(token: str) -> bool:
     heard of. Held, the word is the standard one (لين: soft) and stays.
     """
     meant = dialect().get(token)
-    if meant is None:
-        return False
+    return meant is not None and all(_function_words(phrase) for phrase in meant)
+
+
+def _function_words(phrase: str) -> bool:
+    """Whether a standard word or phrase is stopwords only (حتى، لا يوجد): it names nothing."""
     stop = stopwords()
-    return all(word in stop for phrase in meant for word in phrase.split())
+    return all(word in stop for word in normalize(phrase).split())
 
 
 def has_article(token: str) -> bool:
