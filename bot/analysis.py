@@ -59,6 +59,13 @@ _NUMBER = re.compile(
 )
 
 
+# A share: a percentage or a fraction, which says what part, not how many.
+_SHARE = re.compile(
+    r"\d+(?:[.,]\d+)? ?(?:%|[بف]?ال?م[اء]*ءه\b|في ال?م[اء]*ءه\b)"
+    r"|\b[وفبل]?(?:ال)?(?:نصف|ثلث|ربع)(?= \S)"
+)
+
+
 # What a question asks for, by its question word (normalised), as readers write it, in
 # Modern Standard Arabic or in the dialects' common forms.
 _KINDS = {
@@ -144,6 +151,8 @@ _ASKS_AGE_SPOKEN = re.compile(
 )
 # Nouns after ما/أي that ask for a figure: «ما عدد»، «ما نسبة»، «ما معدل» want a number.
 _ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مساحة مسافة معدل متوسط", _OPENING)
+# «كم عدد»، «ما عدد»: how many of something, which a share does not say.
+_ASKS_COUNT = _any_word("عدد", _OPENING)
 # «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time.
 _ASKS_DURATION = re.compile(
     rf"^(?:\S+ ){{0,2}}?(?:كم|كام|قديش|شحال)(?: من)? (?:ال)?(?:{_TIME_UNITS}|وقت|مده)\b"
@@ -178,6 +187,8 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
         return "m"
     if kind in ("how_many", "what") and _ASKS_DURATION.search(folded):
         return "t"
+    if kind in ("how_many", "what", "which") and _ASKS_COUNT.search(folded):
+        return "c"
     if kind in ("what", "which") and _ASKS_NUMBER.search(folded):
         return "n"
     if kind == "what" and _ASKS_REASON.search(folded):
@@ -326,8 +337,12 @@ def asking_in(normalised: Sequence[str]) -> tuple[str | None, str | None]:
 
 
 def answer_cues(text: str) -> str:
-    """Kinds of answer a text holds: 'd' date, 'n' number, 'm' money, 'a' age, 'r' reason."""
-    return _cues(normalize(text))
+    """Kinds of answer a text holds: 'd' date, 'n' number, 'c' count, 'm' money, 'a' age, 'r' why.
+
+    A count is a number that is no share: «40 بالمئة من الفلاحين» does not say how many.
+    """
+    # Normalising drops the sign: spelt out first, a percentage stays a share.
+    return _cues(normalize(re.sub("[%٪]", " بالمئة ", text)))
 
 
 def _cues(folded: str) -> str:
@@ -336,10 +351,15 @@ def _cues(folded: str) -> str:
     counted = _A_YEAR.sub(" ", folded)
     number = _DIGIT.search(counted) or _NUMBER.search(_ROUNDS.sub(" ", counted))
     # Twice, or once every two weeks, answers «كم مرة» as a figure does.
-    counts = number or _TWICE.search(folded) or _TWO_UNITS.search(folded)
+    twice = _TWICE.search(folded) or _TWO_UNITS.search(folded)
+    counts = number or twice
+    # How many: a number that is no share, or two of something.
+    whole = _SHARE.sub(" ", counted)
+    count = twice or _DIGIT.search(whole) or _NUMBER.search(_ROUNDS.sub(" ", whole))
     return (
         ("d" if _DATE.search(folded) else "")
         + ("n" if counts else "")
+        + ("c" if counts and count else "")
         + ("m" if number and _MONEY.search(folded) else "")
         + ("a" if _AGE.search(folded) else "")
         + ("r" if _REASON.search(folded) else "")
@@ -379,7 +399,7 @@ def fact_terms(
         lights=" ".join(said.lights) + GROUP + " ".join(more.lights),
         roots=" ".join(said.roots) + GROUP + " ".join(more.roots),
         asked=GROUP.join(groups),
-        cues=f"{_cues(folded)}|{kinds}",
+        cues=f"{answer_cues(statement)}|{kinds}",
     )
 
 

@@ -764,7 +764,8 @@ def _asked_of(query: Query, kinds: str) -> bool:
     An editor's كم question says the fact gives a number, not an age or an amount: after
     «كم دقيقة يوفر الجسر؟» is taught, «كم عمر المحافظ؟» must still find the age itself.
     """
-    return query.kind in kinds.split() and query.wanted == KIND_CUES.get(query.kind or "")
+    wanted = "n" if query.wanted == "c" else query.wanted  # a count is a number
+    return query.kind in kinds.split() and wanted == KIND_CUES.get(query.kind or "")
 
 
 def _fits(kind: str | None, cues: str, kinds: str) -> bool:

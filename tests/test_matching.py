@@ -116,7 +116,9 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم خسر التاجر بالجنيه؟", "m"),  # a currency asks an amount of money
         ("كم دولارًا دفعت الشركة؟", "m"),
         ("الجسر اتبنى بكام؟", "m"),
-        ("ما عدد المنخرطين في الاتحاد؟", "n"),
+        ("ما عدد المنخرطين في الاتحاد؟", "c"),  # how many: a share will not do
+        ("كم عدد المنخرطين في الاتحاد؟", "c"),
+        ("كم منخرطًا في الاتحاد؟", "n"),
         ("ما هي نسبة النجاح؟", "n"),
         ("ما المسافة بين المحطة والمدينة؟", "n"),
         ("ما سبب تأجيل القمة؟", "r"),
@@ -275,39 +277,44 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
 @pytest.mark.parametrize(
     ("text", "cues"),
     [
-        ("عقد الرئيسان القمة يوم 12 آذار/ مارس 2023.", "dnt"),
-        ("تأسست المدينة في القرن الثالث.", "dnt"),  # an ordinal is a figure too
-        ("وهو ثالث لقب فردي يحصل عليه.", "n"),
-        ("وفق النشرة الصادرة يوم الاثنين.", "dnt"),  # news dates by the day; اثنين is two too
+        ("عقد الرئيسان القمة يوم 12 آذار/ مارس 2023.", "dnct"),
+        ("تأسست المدينة في القرن الثالث.", "dnct"),  # an ordinal is a figure too
+        ("وهو ثالث لقب فردي يحصل عليه.", "nc"),
+        ("وفق النشرة الصادرة يوم الاثنين.", "dnct"),  # news dates by the day; اثنين is two too
         ("ويستأنف التنقيب في الخريف المقبل.", "d"),  # or by the season
         ("على أن تفتتح قبل نهاية العام.", "d"),  # or by a part of a year
         ("وتعود البعثة العام المقبل.", "d"),  # or from now
-        ("وتنشر ترجمتها خلال الأشهر الستة المقبلة.", "dnt"),  # in the plural, counted too
-        ("ويفتح الجسر بعد شهرين.", "dnt"),  # two months: a number the dual says
-        ("وقال إن العمل سيستغرق شهرين.", "nt"),  # how long ('t': a length of time), not when
-        ("ولا يزور القرية إلا مرة كل أسبوعين.", "nt"),  # how often: كم مرة
-        ("ويزور الطبيب القرية مرتين في الشهر.", "n"),
+        ("وتنشر ترجمتها خلال الأشهر الستة المقبلة.", "dnct"),  # in the plural, counted too
+        ("ويفتح الجسر بعد شهرين.", "dnct"),  # two months: a number the dual says
+        ("وقال إن العمل سيستغرق شهرين.", "nct"),  # how long ('t': a length of time), not when
+        ("ولا يزور القرية إلا مرة كل أسبوعين.", "nct"),  # how often: كم مرة
+        ("ويزور الطبيب القرية مرتين في الشهر.", "nc"),
         ("وزار الوزير القرية لأول مرة.", ""),
         ("قال المدير العام للهيئة في تصريح.", ""),  # العام: general, and no time counted
-        ("وكانت تراجع ست ساعات يوميًا.", "nt"),
-        ("وتدرس الرياضيات منذ 15 عاما.", "nt"),  # how long, not how old
+        ("وكانت تراجع ست ساعات يوميًا.", "nct"),
+        ("وتدرس الرياضيات منذ 15 عاما.", "nct"),  # how long, not how old
         ("قال المدير العام للهيئة.", ""),  # العام alone is general, not a year
-        ("وقالت المريضة، البالغة 58 عاما، إنها تعبت.", "nat"),
+        ("وقالت المريضة، البالغة 58 عاما، إنها تعبت.", "ncat"),
         ("بقي السد ممتلئا بفضل أمطار الربيع.", "dr"),  # a season dates, بفضل gives a reason
-        ("بسعر 2.9 سنت للكيلوواط ساعة.", "nmt"),
-        ("حضر القمة نحو ثلاثمئة صحفي.", "n"),
-        ("حضرها مئات الصحفيين ومائتا مصور.", "n"),  # hamza on ya, or on the line
-        ("وزع مية كتاب.", "n"),  # as readers write مئة
+        ("بسعر 2.9 سنت للكيلوواط ساعة.", "ncmt"),
+        ("حضر القمة نحو ثلاثمئة صحفي.", "nc"),
+        ("حضرها مئات الصحفيين ومائتا مصور.", "nc"),  # hamza on ya, or on the line
+        ("وزع مية كتاب.", "nc"),  # as readers write مئة
         ("ناقش الرئيسان ملف الطاقة.", ""),
-        ("حضر القمة ثمانون صحفيا.", "n"),
+        ("حضر القمة ثمانون صحفيا.", "nc"),
         ("أثنى الرئيس على خفض الفائدة.", ""),  # whole number words only: not أثنى nor الفائدة
         ("أقصاه الفريق في نصف النهائي.", ""),  # a cup's round, no figure
-        ("بلغ الإنتاج نصف مليون طن.", "n"),
-        ("دفع 300 جنيهًا.", "nm"),
+        ("بلغ الإنتاج نصف مليون طن.", "nc"),
+        ("دفع 300 جنيهًا.", "ncm"),
         ("قدمت العروض في ساحة أول نوفمبر.", ""),  # a place named after a date
-        ("عبر جسر 6 أكتوبر في 6 أكتوبر 2025.", "dn"),  # the bridge's name aside, a date
+        ("عبر جسر 6 أكتوبر في 6 أكتوبر 2025.", "dnc"),  # the bridge's name aside, a date
         ("تأسست الشركة عام 2022.", "d"),  # a year dates and counts nothing
-        ("وشارك 2000 طالب.", "dn"),  # unless no word names it a year
+        ("وشارك 2000 طالب.", "dnc"),  # unless no word names it a year
+        # A share says what part, not how many: a number, but no count ('c').
+        ("إن 40 بالمئة من الفلاحين لم يزرعوا.", "n"),
+        ("وتراجعت المبيعات 12%.", "n"),
+        ("خسر نصف زبائنه.", "n"),
+        ("نجح 120 طالبًا، أي 40 في المئة منهم.", "nc"),
     ],
 )
 def test_a_fact_knows_whether_it_holds_a_date_or_a_number(text: str, cues: str) -> None:
