@@ -66,8 +66,19 @@ _COMMAS = frozenset("،,")
 _SLIPPED = 4
 # The most words a name between commas has.
 _APPOSITION = 4
-# Quotes and brackets, which set a name off.
+# Quotes and brackets, which set a name off; those that open it.
 _QUOTES = frozenset("«»\"“”()[]'")
+_OPENING = frozenset("«“([")
+# When, set off by commas as a name is («أعلنت الهيئة، الأحد، ...»), normalised.
+_DAYS = frozenset(
+    {"السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "امس", "اليوم", "غدا"}
+)
+# An adjective's endings that agree with its noun's: the feminine ة, the accusative ًا.
+_AGREEING = ("ه", "ا")
+# «أخرى»: another, whatever the noun.
+_OTHER = frozenset({"اخري", "اخر", "اخرين", "اخريات"})
+# The preposition ل joined to a word (not to the article: للشركة is whose, _OF_THE).
+_FOR = re.compile(r"^[وف]?ل(?!ل)(...+)$")
 
 
 class Word(NamedTuple):
@@ -221,22 +232,43 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
     أفق already.
     """
     covered: set[int] = set()
+    last, quoted, described = "", False, False
     for at, piece in enumerate(pieces):
         if piece in _COMMAS:
-            return covered, _between_commas(pieces[at + 1 :])
+            return covered, not described and _between_commas(pieces[at + 1 :])
         if piece in _QUOTES or piece == ":" or piece in _COPULAS:
+            quoted = piece in _OPENING or (piece == '"' and not quoted)
             continue
         hit = {k for k, word in enumerate(asked.about) if _mentions(piece, word)}
         if hit or piece in asked.said or not asked.said.isdisjoint(_keys(piece)):
             covered |= hit
+            last, described = piece, described and not hit
             continue
-        if piece in _CALLED:  # after the question's own words: «المتحدث باسم الوزارة»
-            return covered, True
-        if _DEFINITE.match(piece) and piece not in stopwords():
+        # After the question's own words: «المتحدث باسم الوزارة»، «جمعية "الإغاثة الساحلية"».
+        if piece in _CALLED or quoted:
+            return covered, _a_word(piece)
+        if described or (_DEFINITE.match(piece) and piece not in stopwords()):
             continue  # «الشركة المنفذة»، «وزير الصحة العامة»: what it is, not its name
+        if _describes(last, piece):
+            described = True  # «منصة وهمية لتداول العملات تدعى ...»: only a name called so
+            continue
         # «المديرة التنفيذية للشركة» is another's post when the question says لصندوق.
         return covered, _a_word(piece) and not _OF_THE.match(piece)
     return covered, False
+
+
+def _describes(noun: str, word: str) -> bool:
+    """Whether a word after a noun without the article says what it is, or what it is for.
+
+    An adjective agrees with its noun: «قناة تلفزيونية مفتوحة»، «مستشارا ماليا دوليا»; a
+    name does not have to: «محافظ واسط عادل الزبيدي». A preposition joined to a common word
+    tells what it is for: «وزير الزراعة الولائي لمتابعة الوضع».
+    """
+    if (purpose := _FOR.match(word)) and common(purpose.group(1)):
+        return True
+    if has_article(noun) or word in stopwords():
+        return False
+    return word in _OTHER or any(noun.endswith(e) and word.endswith(e) for e in _AGREEING)
 
 
 def _named_before(pieces: Sequence[str]) -> bool:
@@ -251,7 +283,8 @@ def _between_commas(pieces: Sequence[str]) -> bool:
     """
     for count, piece in enumerate(pieces[: _APPOSITION + 1]):
         if piece in _COMMAS:
-            return any(map(_a_word, pieces[:count]))
+            # «أعادت محافظة حلب، السبت، افتتاح ...»: the day it happened.
+            return any(map(_a_word, pieces[:count])) and not _DAYS.issuperset(pieces[:count])
         if not piece.isalnum():
             return False
     return False

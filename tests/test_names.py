@@ -97,6 +97,19 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
         ("ما اسم الركة المنفذة؟", "ونفذت المشروع الهيئة، ثم سلمته للوزارة.", False),
         # A fact that never speaks of what is asked about names none of it.
         ("ما اسم اللقاح؟", "وتبلغ كلفة الحملة 3.2 مليون دولار.", False),
+        # The day set off by commas is when, not who.
+        ("ما اسم محافظ حلب؟", "أعادت محافظة حلب، السبت، افتتاح سوق العطارين.", False),
+        ("ما اسم محافظ حلب؟", "وقال محافظ حلب، أحمد العلي، إن السوق جاهز.", True),
+        # An adjective agrees with its noun; a name need not: what it is, not what it is called.
+        ("ما اسم القناة التلفزيونية؟", "وستبث المباريات على قناة تلفزيونية مفتوحة.", False),
+        ("ما اسم القلعة؟", "ويربط المسار الحارة بقلعة قريبة خلال العام.", False),
+        ("ما اسم المستشار المالي؟", "وعينا مستشارا ماليا دوليا لتقييم الأصول.", False),
+        ("من هو محافظ واسط؟", "وقال محافظ واسط عادل الزبيدي إن المحطة جاهزة.", True),
+        # What it is for, after a preposition, is no name; a name called so after it is.
+        ("ما اسم وزير الزراعة؟", "برئاسة وزير الزراعة الولائي لمتابعة الوضع.", False),
+        ("ما اسم المنصة؟", "عبر منصة وهمية لتداول العملات تدعى «كوين فالكون».", True),
+        # Quotes set a name off, with the article or without it.
+        ("ما اسم الجمعية؟", 'وزعت السلال بالتعاون مع جمعية "الإغاثة الساحلية" المحلية.', True),
     ],
 )
 def test_a_fact_names_what_is_asked_only_where_it_gives_the_name(
