@@ -24,6 +24,9 @@ SET_C = BLIND.with_name("blind_c")
 SET_D = BLIND.with_name("blind_d")
 # Set E (tests/data/blind_e/): written last, by another hand again, and only ever measured.
 SET_E = BLIND.with_name("blind_e")
+# Sets written like the blind sets, each by another hand, only to fit the meaning ranker and
+# the judge on (bench/train_meaning.py), never to measure: tests/data/train_f/ and on.
+TRAINING = tuple(sorted(BLIND.parent.glob("train_*")))
 
 
 Asked = list[dict[str, Any]]
@@ -78,5 +81,10 @@ def _whole(split: dict[str, tuple[Asked, Asked]]) -> tuple[Asked, Asked]:
 
 def set_c() -> tuple[Asked, Asked]:
     """Set C's questions and refusals, whole: there is nothing to tune on in it."""
-    raw = yaml.safe_load((SET_C / "questions.yaml").read_text(encoding="utf-8"))
+    return unsplit(SET_C)
+
+
+def unsplit(folder: Path) -> tuple[Asked, Asked]:
+    """A set's questions and refusals as written, in one piece."""
+    raw = yaml.safe_load((folder / "questions.yaml").read_text(encoding="utf-8"))
     return raw["questions"], raw["refusals"]
