@@ -59,6 +59,10 @@ _NUMBER = re.compile(
 )
 
 
+# A day of the month dates, and counts nothing: «في 3 مارس».
+_DAY_OF_MONTH = re.compile(
+    rf"\b\d{{1,2}} (?:{_MONTHS}|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب|ايلول|تشرين)\b"
+)
 # A share: a percentage or a fraction, which says what part, not how many.
 _SHARE = re.compile(
     r"\d+(?:[.,]\d+)? ?(?:%|[بف]?ال?م[اء]*ءه\b|في ال?م[اء]*ءه\b)"
@@ -353,8 +357,8 @@ def _cues(folded: str) -> str:
     # Twice, or once every two weeks, answers «كم مرة» as a figure does.
     twice = _TWICE.search(folded) or _TWO_UNITS.search(folded)
     counts = number or twice
-    # How many: a number that is no share, or two of something.
-    whole = _SHARE.sub(" ", counted)
+    # How many: a number that is no share nor a day of the month, or two of something.
+    whole = _SHARE.sub(" ", _DAY_OF_MONTH.sub(" ", counted))
     count = twice or _DIGIT.search(whole) or _NUMBER.search(_ROUNDS.sub(" ", whole))
     return (
         ("d" if _DATE.search(folded) else "")
