@@ -54,7 +54,7 @@ from bot.text import (
     stopwords,
     tokens,
 )
-from bot.typos import common, spelt
+from bot.typos import article_mended, common, spelt
 
 if TYPE_CHECKING:
     import numpy as np
@@ -261,6 +261,8 @@ class Query:
             if held:
                 chosen.append((held,))
                 others.append(_synonyms_of((held, *word)))
+                if held != word[0] and i < len(self.words) and held == _mended(self.words[i]):
+                    corrected.append((self.words[i], held))  # for the model: افلريق is الفريق
                 continue
             if i in self.optional:
                 continue
@@ -402,6 +404,12 @@ def _close(cosine: float) -> float:
     from ASKED_SAME on they ask the same thing in other words.
     """
     return min(1.0, max(0.0, (cosine - ASKED_NEAR) / (ASKED_SAME - ASKED_NEAR)))
+
+
+def _mended(written: str) -> Reading | None:
+    """The reading of a word whose article was typed with two letters swapped, put right."""
+    meant = article_mended(written)
+    return read(meant) if meant else None
 
 
 def spellings(query: Query) -> dict[str, str]:

@@ -15,7 +15,15 @@ from typing import NamedTuple
 
 import Stemmer
 
-from bot.typos import allowed_edits, common, common_or_joined, one_slip_from, slips, usual
+from bot.typos import (
+    allowed_edits,
+    article_mended,
+    common,
+    common_or_joined,
+    one_slip_from,
+    slips,
+    usual,
+)
 
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks: they change how a
 # word is read aloud, not which word it is.
@@ -464,7 +472,8 @@ def readings(token: str) -> list[str]:
     """
     clitics = (_PREPOSITION, _AND, _FUTURE, _PRESENT)
     found = [m.group(1) for m in (r.match(token) for r in clitics) if m]
-    bare = [token, *found, *_spoken(token)]
+    mended = article_mended(token)
+    bare = [token, *found, *_spoken(token), *([mended] if mended else [])]
     bare = list(dict.fromkeys(bare))
     # A dialect word is listed bare: الماتش is looked up as ماتش.
     standard = [w for b in bare for key in (b, strip_clitics(b)) for w in dialect().get(key, ())]

@@ -26,6 +26,7 @@ spelt out for the sentence model (spelt), which reads a slip far worse than the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from functools import cache
 
@@ -308,6 +309,26 @@ def spelt(word: str, reads: Callable[[str], bool]) -> str | None:
         if common_or_joined(meant) and reads(meant):
             return meant
     return None
+
+
+# An article typed with a letter swapped: its ل after the next letter (افلريق for الفريق) or
+# before its ا (لااشتراك for الاشتراك), after و/ف and a preposition or not (normalised).
+_ARTICLE_SWAPPED = re.compile(r"^([وف]?[بكل]?)(?:ا([^ال])ل|لا)(.+)$")
+
+
+def article_mended(word: str) -> str | None:
+    """The word with its article's two letters put back in order, if then a common word.
+
+    Its stems are no near word's: the near search read افلريق as ريق, its rough root, and
+    اتلعاونية as nothing. Only the swap is read so: «ا» then a letter is how many words begin
+    (اخلاء، انتخابات), and a dropped ل leaves no trace to tell them apart.
+    """
+    found = _ARTICLE_SWAPPED.match(word)
+    if found is None or common(word):
+        return None
+    prefix, letter, rest = found.group(1), found.group(2) or "", found.group(3)
+    meant = f"ال{letter}{rest}"
+    return prefix + meant if common(meant) else None
 
 
 def one_slip_from(word: str) -> list[str]:

@@ -27,6 +27,7 @@ from bot.typos import (
     LONGEST,
     Vocabulary,
     allowed_edits,
+    article_mended,
     common,
     common_or_joined,
     skeleton,
@@ -287,6 +288,28 @@ async def test_a_word_is_put_right_only_into_a_common_word_and_never_a_dialect_o
     assert index.respelt("بالزبط") is not None
     for question in ("ما رأي المدرب بالفار؟", "وين الموقع بالزبط؟"):
         assert not {"قار", "ربط"} & set((await read(front, question)).stems), question
+
+
+def test_an_article_with_two_letters_swapped_is_put_back_in_order() -> None:
+    assert article_mended(normalize("افلريق")) == normalize("الفريق")
+    assert article_mended(normalize("لااشتراك")) == normalize("الاشتراك")
+    assert article_mended(normalize("باكلوليرا")) == normalize("بالكوليرا")
+    # «ا» and a letter is how many words begin; a dropped ل leaves nothing to tell.
+    assert article_mended(normalize("إخلاءها")) is None
+    assert article_mended(normalize("اجمعية")) is None
+    assert article_mended(normalize("الفريق")) is None
+
+
+async def test_a_word_whose_article_was_typed_swapped_is_read_and_spelt_as_meant(
+    front: Engine,
+) -> None:
+    # اسلباق: السباق with the article's ل after the next letter; its stems are no near
+    # word's, and the sentence model is given the word as meant.
+    query = await read(front, "متى انطلق اسلباق الدولي للدراجات؟")
+    assert query.stems[1] == stem(normalize("السباق"))
+    assert spellings(query) == {normalize("اسلباق"): normalize("السباق")}
+    answer = await front.ask("متى انطلق اسلباق الدولي للدراجات؟", record=False)
+    assert answer.answered and answer.answers[0].fact_id == "s4"
 
 
 async def test_a_slip_in_a_word_joined_to_wa_or_fa_is_put_right(front: Engine) -> None:
