@@ -419,14 +419,18 @@ def spellings(query: Query) -> dict[str, str]:
     is another form of it (الياباني read by اليابان), not a slip, and the model reads it right.
     """
     out = {}
-    for written, (stem_of, light_of, _) in query.corrected:
+    for written, found in query.corrected:
         if common(written):
             continue
+        stem_of, light_of, _ = found
 
         def reads(word: str, s: str = stem_of, light: str = light_of) -> bool:
             return stem(word) == s or light_stem(word) == light
 
-        if meant := spelt(written, reads):
+        # A swapped article put back, as read: one slip away are other words of the same
+        # stem (افلريق: الريق besides الفريق).
+        mended = article_mended(written) if found == _mended(written) else None
+        if meant := mended or spelt(written, reads):
             out[written] = meant
     return out
 
