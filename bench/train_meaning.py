@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from bench import typo_quality
 from bench.blind import BLIND, SET_D, TRAINING, halves, set_d_halves, unsplit
 from bench.eval_arcd import ARCD, read_arcd, write_knowledge
 from bench.train_reranker import Asked, fit_logistic, fit_pairwise
@@ -162,7 +163,7 @@ def blind_cases() -> dict[str, list[Case]]:
     Each training set is named for its folder (train_f: F; bench/blind.py), the shipped set S.
     """
     out = {}
-    training = [(f, {f.name.removeprefix("train_").upper(): unsplit(f)}) for f in TRAINING]
+    training = [(f, {_name(f): unsplit(f)}) for f in TRAINING]
     for folder, split in ((BLIND, halves()), (SET_D, set_d_halves()), *training):
         for name, (questions, refusals) in split.items():
             asked = [(q["q"], {(q["article"], s) for s in q["sentences"]}) for q in questions]
@@ -174,8 +175,7 @@ def blind_cases() -> dict[str, list[Case]]:
 
 def fitted_on(blind: dict[str, list[Case]]) -> list[tuple[Case, float]]:
     """The questions to fit on, each with its weight: half A's, the training sets', S's."""
-    trained = [f.name.removeprefix("train_").upper() for f in TRAINING]
-    news = [(case, BLIND_WEIGHT) for name in ("A", *trained) for case in blind[name]]
+    news = [(case, BLIND_WEIGHT) for name in ("A", *map(_name, TRAINING)) for case in blind[name]]
     return news + [(case, BLIND_WEIGHT * SHIPPED_WEIGHT) for case in blind["S"]]
 
 
@@ -187,10 +187,8 @@ def shipped_cases() -> list[Case]:
     answered more of the questions the shipped knowledge does not. Its held-out set is only
     measured (tests/test_quality.py). Small talk is left out, as the engine never looks it up.
     """
-    data = REPO / "tests" / "data"
-    raw = yaml.safe_load((data / "shipped_questions.yaml").read_text(encoding="utf-8"))
-    asked = [(q, {(article, fact)}) for article, items in raw.items() for fact, q in items]
-    refused = yaml.safe_load((data / "refusals.yaml").read_text(encoding="utf-8"))
+    asked = [(q, {(article, fact)}) for q, article, fact in typo_quality.questions("shipped")]
+    refused = typo_quality.refusals("shipped")
     asked += [(q, set()) for q in refused if not is_small_talk(tokens(q))]
     return asyncio.run(gather(REPO / "knowledge", asked))
 
@@ -280,15 +278,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"{ARCD} is absent: training on the blind set's half A alone")
         GATHERED.write_bytes(pickle.dumps((blind, arcd, paragraphs)))
+    weighted = fitted_on(blind)
     if args.shipped:
         judge = Judge.shipped(FEATURES)
     else:
-        judge = fit(fitted_on(blind), arcd[0], args.threshold)
+        judge = fit(weighted, arcd[0], args.threshold)
         if arcd[0]:
-            cross_validate(fitted_on(blind), arcd[0], paragraphs, args.threshold, args.suggest)
+            cross_validate(weighted, arcd[0], paragraphs, args.threshold, args.suggest)
     print("min_score  set   right  wrong  oos answered  right or suggested  ranked first")
     # "fit": every set fitted on but ARCD, pooled: where the threshold is chosen.
-    sets = [*blind.items(), ("fit", [case for case, _ in fitted_on(blind)])]
+    sets = [*blind.items(), ("fit", [case for case, _ in weighted])]
     sets += [("ARCD", arcd[0] + arcd[1])] if arcd[0] else []
     for floor in (15, 20, 25, 30, 35):
         for name, half in sets:
@@ -355,7 +354,12 @@ def cross_validate(
 
 def _names() -> set[str]:
     """The names blind_cases() gives its sets, to tell a stale --reuse apart."""
-    return {"A", "B", "D1", "D2", "S", *(f.name.removeprefix("train_").upper() for f in TRAINING)}
+    return {"A", "B", "D1", "D2", "S", *map(_name, TRAINING)}
+
+
+def _name(training: Path) -> str:
+    """A training set's name, from its folder: train_f is F."""
+    return training.name.removeprefix("train_").upper()
 
 
 def _logit(p: float) -> float:

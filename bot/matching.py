@@ -429,8 +429,10 @@ def spellings(query: Query) -> dict[str, str]:
 
         # A swapped article put back, as read: one slip away are other words of the same
         # stem (افلريق: الريق besides الفريق).
-        mended = article_mended(written) if found == _mended(written) else None
-        if meant := mended or spelt(written, reads):
+        meant = article_mended(written)
+        if meant is None or read(meant) != found:
+            meant = spelt(written, reads)
+        if meant:
             out[written] = meant
     return out
 
