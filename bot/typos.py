@@ -104,9 +104,11 @@ class Vocabulary:
     def nearest(self, keys: Iterable[str], put_back: bool = False) -> tuple[str, float] | None:
         """The held word nearest to any of keys, and what the edits cost (None: none near).
 
-        Ties go to the key given first, then to a word of the key's length, then to the word
-        more facts hold: two letters swapped keep every letter (مزراع is مزارع), where a
-        letter dropped from the word meant is only as likely as one too many in it (زراع).
+        Ties go to fewer slips (a letter left out of الزيتون before the dots of two letters
+        lost, زيوت), then to the key given first, then to a word of the key's length, then to
+        the word more facts hold: two letters swapped keep every letter (مزراع is مزارع),
+        where a letter dropped from the word meant is only as likely as one too many in it
+        (زراع).
 
         With `put_back`, a key of three letters, which allowed_edits never looks near, is
         read as a held word of four with a letter put back (سدو as سدود, جات as جهات) when no
@@ -116,23 +118,24 @@ class Vocabulary:
         """
         unique = [key for key in dict.fromkeys(keys) if key not in self.held]
         found = [
-            (cost, rank, len(word) != len(key), -self.held[word], word)
+            (cost, steps, rank, len(word) != len(key), -self.held[word], word)
             for rank, key in enumerate(unique)
             if (limit := allowed_edits(key))
-            for cost, word in self._near(key, limit)
+            for cost, steps, word in self._near(key, limit)
         ]
         if put_back and not found:
             found = [
-                (cost, rank, True, -self.held[word], word)
+                (cost, steps, rank, True, -self.held[word], word)
                 for rank, key in enumerate(unique)
                 if len(key) == SHORT
-                for cost, word in self._near(key, 1)
+                for cost, steps, word in self._near(key, 1)
                 if put_back_in(key, word)
             ]
         best = min(found, default=None)
-        return (best[4], best[0]) if best else None
+        return (best[-1], best[0]) if best else None
 
-    def _near(self, key: str, limit: int) -> list[tuple[float, str]]:
+    def _near(self, key: str, limit: int) -> list[tuple[float, int, str]]:
+        """Held words within `limit` of key: what their edits cost, how many slips, the word."""
         shape = skeleton(key)
         near = []
         for length in range(len(shape) - limit, len(shape) + limit + 1):
@@ -154,7 +157,7 @@ class Vocabulary:
                     dots = max(0, OSA.distance(key, word) - edits)
                     cost = edits + DOT_COST * dots
                     if 0 < cost <= limit:
-                        near.append((cost, word))
+                        near.append((cost, edits + dots, word))
         return near
 
 

@@ -138,6 +138,13 @@ def test_two_letters_swapped_come_before_a_letter_dropped() -> None:
     assert words.nearest(["مزراع"]) == ("مزارع", 1.0)
 
 
+def test_one_slip_comes_before_two_letters_without_their_dots() -> None:
+    # زتون: زيتون with a letter left out (one slip), or زيوت with the dots of two letters
+    # changed, which costs as much but takes two.
+    words = Vocabulary([("زيتون", 1), ("زيوت", 5)])
+    assert words.nearest(["زتون"]) == ("زيتون", 1.0)
+
+
 def test_a_three_letter_word_meets_only_a_word_with_a_letter_put_back() -> None:
     words = Vocabulary([("جهات", 3), ("حات", 2), ("جمال", 5)])
     # الجات as matching asks: a noun with its article, seldom used as written.
