@@ -146,6 +146,14 @@ _ASKS_MONEY = _any_word(
 )
 # The noun a question opens with, after its question word («ما هي نسبة»).
 _OPENING = r"^(?:\S+ ){0,2}?(?:ال)?"
+# Sums that are money however the question goes on, right after «how much» and a verb of
+# amount («كم رأس مال الشركة»، «كم بلغت أرباحها»): a fact about the company that gives no sum
+# does not answer. Only there: «كم عائلة تنتفع بالقروض» counts families.
+_ASKS_SUM = _any_word(
+    "رأس مال رأسمال أرباح إيرادات عائدات دخل خسائر قرض",
+    r"^(?:\S+ ){0,3}?(?:كم|كام|قديش|قداش|شحال)(?: (?:كان|كانت|بلغ|بلغت|يبلغ|تبلغ|ستبلغ|سيبلغ))? "
+    r"(?:ال)?",
+)
 # How the dialects ask an age without عمر: «عنده كام سنة؟», «قديش عندها من عام؟», and عمره as
 # spoken, عمرو, only where it cannot be the name Amr: after the question word, or after ف (في).
 _ASKS_AGE_SPOKEN = re.compile(
@@ -186,7 +194,7 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
     if kind == "how_many" and _ASKS_AGE_SPOKEN.search(folded):
         return "a"
     if kind in ("how_many", "what", "which") and (
-        _ASKS_MONEY.search(folded) or _MONEY.search(folded)
+        _ASKS_MONEY.search(folded) or _MONEY.search(folded) or _ASKS_SUM.search(folded)
     ):
         return "m"
     if kind in ("how_many", "what") and _ASKS_DURATION.search(folded):

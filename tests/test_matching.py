@@ -116,6 +116,10 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم خسر التاجر بالجنيه؟", "m"),  # a currency asks an amount of money
         ("كم دولارًا دفعت الشركة؟", "m"),
         ("الجسر اتبنى بكام؟", "m"),
+        ("كم رأس مال الشركة؟", "m"),  # a sum right after «how much»
+        ("كم بلغت أرباح البنك العام الماضي؟", "m"),
+        ("قديش كان دخل الصياد بالشهر؟", "m"),
+        ("كم عائلة تنتفع بالقروض الجديدة؟", "n"),  # families counted, loans named later
         ("ما عدد المنخرطين في الاتحاد؟", "c"),  # how many: a share will not do
         ("كم عدد المنخرطين في الاتحاد؟", "c"),
         ("كم منخرطًا في الاتحاد؟", "n"),
