@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.analysis import article_terms, fact_terms
 from bot.knowledge import ANALYSING, Article, StepProgress
 from bot.records import ArticleRows, KnowledgeFiles, KnowledgeWrite, LoadReport
+from bot.speakers import speakers
 from bot.workers import process_pool
 
 if TYPE_CHECKING:
@@ -100,15 +101,18 @@ def _analyse(articles: list[tuple[Article, str]]) -> list[ArticleRows]:
 def _article_rows(article: Article, digest: str) -> ArticleRows:
     """Everything to insert for one article, with its index terms computed up front."""
     facts = article.served_facts()
+    # A sentence served as a fact that goes on quoting («وأضاف أن…») is about its speaker,
+    # whom the sentence before named: bot/speakers.py. An editor's fact says who itself.
+    speaking = speakers([f.statement for f in facts]) if not article.facts else [""] * len(facts)
     terms = tuple(
         fact_terms(
             f.statement,
             (article.sentence_text(s) for s in f.source),
             f.questions,
-            f.keywords,
+            (*f.keywords, speaker) if speaker else f.keywords,
             article.title,
         )
-        for f in facts
+        for f, speaker in zip(facts, speaking, strict=True)
     )
     said = [s.text for s in article.sentences]
     for f in article.facts:
