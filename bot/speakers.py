@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.text import normalize
+from bot.text import normalize, stopwords
 
 # Verbs of saying as news writes them, normalised, in the past and the present («ويرى المحلل»).
 _SAYING = frozenset(
@@ -74,6 +74,6 @@ def _named(sentence: str) -> str | None:
         if word in _THAT:
             break
         speaker.append(word)
-    if not speaker:
+    if all(word in stopwords() for word in speaker):  # «وأشار إلى أن», «وحذر من أن»
         return None
     return " ".join(speaker) if len(speaker) <= LONGEST else ""
