@@ -370,6 +370,16 @@ class KnowledgeIndex:
         """Article ids best first, with their BM25 scores over all each article says."""
         return [(self.article_ids[d], s) for d, s in self.articles.top(terms, limit)]
 
+    def articles_saying(self, terms: Sequence[str]) -> set[str]:
+        """The ids of the articles that hold every one of these terms somewhere."""
+        found: set[str] | None = None
+        for term in terms:
+            span = self.articles.holding(term)
+            docs = self.articles.postings.docs[span[0] : span[1]] if span else ()
+            holding = {self.article_ids[int(d)] for d in docs}
+            found = holding if found is None else found & holding
+        return found or set()
+
     def leads(self, article_ids: Iterable[str]) -> dict[int, int]:
         """The rowid of each of these articles' first fact, with how many facts it has."""
         return self.terms.leads(article_ids)

@@ -55,6 +55,7 @@ from bot.text import (
     tokens,
 )
 from bot.typos import article_mended, common, spelt
+from bot.years import OTHER_YEAR, years_in
 
 if TYPE_CHECKING:
     import numpy as np
@@ -180,6 +181,8 @@ class Query:
     # Each noun the question counts in order («المرحلة الثانية»), with its ordinal
     # (bot/ordinals.py): a fact that counts it otherwise is about another one.
     counted: Counted = ()
+    # The years the question names (bot/years.py): only an article that says them answers.
+    years: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, question: str, words: Sequence[str] | None = None) -> Query:
@@ -205,6 +208,7 @@ class Query:
             words=tuple(content),
             named=name_asked(folded),
             counted=counted_in(folded),
+            years=years_in(folded),
         )
 
     @cached_property
@@ -286,6 +290,7 @@ class Query:
             corrected=tuple(corrected),
             synonyms=tuple(others),
             counted=self.counted,
+            years=self.years,
         )
 
     def _meant(
@@ -383,6 +388,17 @@ def _text_first(ranked: list[Ranked], facts: Mapping[int, FactRow], query: Query
 
     held = [
         r._replace(score=round(r.score * share, 2)) if (share := kept(r)) < 1 else r for r in ranked
+    ]
+    return sorted(held, key=lambda r: r.score, reverse=True)
+
+
+def _dated_first(ranked: list[Ranked], dated: set[str]) -> list[Ranked]:
+    """The candidates, those of articles that never say the question's years held back."""
+    held = [
+        r
+        if r.row.article_id in dated or r.asked >= VOUCHED
+        else r._replace(score=round(r.score * OTHER_YEAR, 2))
+        for r in ranked
     ]
     return sorted(held, key=lambda r: r.score, reverse=True)
 
@@ -532,6 +548,8 @@ class Matcher:
         facts = await store.facts([r.row.rowid for r in ranked])
         if query.named is not None or query.counted:
             ranked = _text_first(ranked, facts, query)
+        if query.years:
+            ranked = _dated_first(ranked, (await store.index()).articles_saying(query.years))
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
     async def rank(
