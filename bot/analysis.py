@@ -113,6 +113,9 @@ _TIME_UNIT = re.compile(
 _TWO_UNITS = re.compile(
     r"\b[وفبل]?(?:ساعتين|ساعتان|دقيقتين|يومين|يومان|اسبوعين|شهرين|شهران|سنتين|عامين|عامان)\b"
 )
+# Two years that bound a span: «بين عامي 2012 و2016»، «(1805 - 1848)»، «من 2010 إلى 2015». How
+# long a reign or a war lasted, though no unit of time is counted.
+_YEAR_SPAN = re.compile(r"\b(?:1\d|20)\d\d (?:و|الي |حتي )?(?:1\d|20)\d\d\b")
 # Twice: a number the dual says.
 _TWICE = re.compile(r"\b[وفبل]?(?:مرتين|مرتان)\b")
 # Years after منذ, قبل, خلال... are how long, not how old: «تدرس منذ 15 عاما».
@@ -170,6 +173,12 @@ _ASKS_DURATION = re.compile(
     rf"^(?:\S+ ){{0,2}}?(?:كم|كام|قديش|شحال)(?: من)? (?:ال)?(?:{_TIME_UNITS}|وقت|مده)\b"
     r"|^(?:\S+ ){0,2}?(?:ما|وش|شو|ايش) (?:هي )?(?:ال)?مده\b"
 )
+# «كم استغرق»، «كم تدوم»، «قديش دام»: how long something lasts, whatever is named after it
+# («كم استمرت الحملة التي جمعت المبلغ» asks how long, not how much).
+_LASTS = re.compile(
+    r"^(?:\S+ ){0,2}?(?:كم|كام|قديش|شحال) (?:[يت]|سي|ست)?(?:ستغرق|استغرق|استغرقت|ستمر|استمر|"
+    r"استمرت|دوم|دام|دامت)\b"
+)
 # Nouns after ما that ask for a reason: «ما سبب»، «ما أسباب».
 _ASKS_REASON = _any_word("سبب أسباب دافع دوافع", _OPENING)
 # The cue each kind of question wants in its answer, unless its words ask for more (an age).
@@ -193,6 +202,8 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
         return "a"
     if kind == "how_many" and _ASKS_AGE_SPOKEN.search(folded):
         return "a"
+    if kind == "how_many" and _LASTS.search(folded):
+        return "t"
     if kind in ("how_many", "what", "which") and (
         _ASKS_MONEY.search(folded) or _MONEY.search(folded) or _ASKS_SUM.search(folded)
     ):
@@ -375,7 +386,13 @@ def _cues(folded: str) -> str:
         + ("m" if number and _MONEY.search(folded) else "")
         + ("a" if _AGE.search(folded) else "")
         + ("r" if _REASON.search(folded) else "")
-        + ("t" if _TWO_UNITS.search(folded) or (number and _TIME_UNIT.search(folded)) else "")
+        + (
+            "t"
+            if _TWO_UNITS.search(folded)
+            or (number and _TIME_UNIT.search(folded))
+            or _YEAR_SPAN.search(folded)
+            else ""
+        )
     )
 
 

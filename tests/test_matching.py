@@ -110,6 +110,10 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم ساعة كانت تذاكر كل يوم؟", "t"),
         ("كم من الوقت يحتاج الترميم؟", "t"),
         ("ما مدة العقد؟", "t"),
+        ("كم يستغرق الطيران إلى ألماتي؟", "t"),  # how long it lasts, no unit named
+        ("كم استمرت الحملة التي جمعت المبلغ؟", "t"),  # the sum is named, not asked
+        ("قديش دامت الأشغال؟", "t"),
+        ("كم استثمرت الشركة؟", "n"),
         ("كم يتقاضى الموظفون شهريًا؟", "m"),  # ى as written, ي once normalised
         ("قديش كلّفت المحطة؟", "m"),
         ("كم قيمة الجائزة؟", "m"),
@@ -320,6 +324,9 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("خسر نصف زبائنه.", "n"),
         ("نجح 120 طالبًا، أي 40 في المئة منهم.", "nc"),
         ("وأغلق المحتجون الحقل في 3 مارس.", "dn"),
+        # Two years that bound a span say how long: «كم دامت فترة حكمه؟».
+        ("ودُمر السوق بين عامي 2012 و2016.", "dnct"),
+        ("حكم محمد علي باشا مصر (1805 - 1848).", "dnct"),
     ],
 )
 def test_a_fact_knows_whether_it_holds_a_date_or_a_number(text: str, cues: str) -> None:
