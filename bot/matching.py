@@ -367,38 +367,34 @@ class Reranker:
         return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def _text_first(ranked: list[Ranked], facts: Mapping[int, FactRow], query: Query) -> list[Ranked]:
+def _text_first(
+    ranked: list[Ranked], facts: Mapping[int, FactRow], query: Query, dated: set[str]
+) -> list[Ranked]:
     """The candidates, those whose text does not answer what the question asks held back.
 
     Judged on the text itself, so only for the few facts already ranked best: a fact that
     does not give the name asked for keeps UNNAMED of its score (bot/names.py), one that
-    counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py). A fact
-    whose editor asked the reader's question (VOUCHED) answers it as the editor says.
+    counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py), and one
+    of an article that never says a year the question names (not in `dated`) OTHER_YEAR of
+    that (bot/years.py). A fact whose editor asked the reader's question (VOUCHED) answers
+    it as the editor says.
     """
 
     def kept(r: Ranked) -> float:
         fact = facts.get(r.row.rowid)
         if fact is None or r.asked >= VOUCHED:
             return 1.0
+        share = 1.0
         if query.named is not None and not names((fact.statement, *fact.quotes), query.named):
-            return UNNAMED
-        if query.counted and another(query.counted, fact.statement):
-            return OTHER_ORDINAL
-        return 1.0
+            share = UNNAMED
+        elif query.counted and another(query.counted, fact.statement):
+            share = OTHER_ORDINAL
+        if query.years and r.row.article_id not in dated:
+            share *= OTHER_YEAR
+        return share
 
     held = [
         r._replace(score=round(r.score * share, 2)) if (share := kept(r)) < 1 else r for r in ranked
-    ]
-    return sorted(held, key=lambda r: r.score, reverse=True)
-
-
-def _dated_first(ranked: list[Ranked], dated: set[str]) -> list[Ranked]:
-    """The candidates, those of articles that never say the question's years held back."""
-    held = [
-        r
-        if r.row.article_id in dated or r.asked >= VOUCHED
-        else r._replace(score=round(r.score * OTHER_YEAR, 2))
-        for r in ranked
     ]
     return sorted(held, key=lambda r: r.score, reverse=True)
 
@@ -546,10 +542,9 @@ class Matcher:
         query = Query.parse(question, words)
         ranked = (await self.rank(store, query, meaning))[:top]
         facts = await store.facts([r.row.rowid for r in ranked])
-        if query.named is not None or query.counted:
-            ranked = _text_first(ranked, facts, query)
-        if query.years:
-            ranked = _dated_first(ranked, (await store.index()).articles_saying(query.years))
+        if query.named is not None or query.counted or query.years:
+            dated = (await store.index()).articles_saying(query.years) if query.years else set()
+            ranked = _text_first(ranked, facts, query, dated)
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
     async def rank(
