@@ -193,14 +193,16 @@ def _mentions(piece: str, word: Word) -> bool:
     """Whether a fact's word reads as a word asked about, or is one slip from it as typed.
 
     A slip is a letter dropped, added, changed or two swapped (الشكرة for الشركة), in a word of
-    _SLIPPED letters or more.
+    _SLIPPED letters or more. The fact's word is compared as written and by its stems: the
+    ending of «مشروعاً» is not the question's «المسروع».
     """
-    if not word.keys.isdisjoint(_keys(piece)):
+    keys = _keys(piece)
+    if not word.keys.isdisjoint(keys):
         return True
     bare = strip_clitics(piece)
     if word.short:  # a letter put back: الركة is الشركة, and only that slip
         return put_back_in(word.slip, bare)
-    return len(word.slip) >= _SLIPPED and _one_slip(bare, word.slip)
+    return len(word.slip) >= _SLIPPED and any(_one_slip(k, word.slip) for k in (bare, *keys))
 
 
 def _one_slip(word: str, other: str) -> bool:
