@@ -315,14 +315,16 @@ class KnowledgeIndex:
         counts = held[:, [FACT_COLUMNS.index(c) for c in NEAR_COLUMNS]].max(axis=1)
         return Vocabulary(zip(self.facts.postings.terms, counts.tolist(), strict=True))
 
-    def nearest(self, keys: Sequence[str], put_back: bool = False) -> tuple[str, str, str] | None:
+    def nearest(
+        self, keys: Sequence[str], put_back: bool = False, dots: bool = True
+    ) -> tuple[str, str, str] | None:
         """The reading (stem, light stem, root) of the fact word nearest to any of keys.
 
         For a word no fact holds under any of its readings. The near term is a Snowball or
         a light stem: the fact word it belongs to is found in the first facts holding it, so
         the word is read under all three stemmers, as the fact's own words are.
         """
-        found = self.vocabulary.nearest(keys, put_back)
+        found = self.vocabulary.nearest(keys, put_back, dots)
         if found is None:
             return None
         term = found[0]

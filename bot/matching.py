@@ -49,10 +49,12 @@ from bot.text import (
     optional,
     read,
     readings,
+    slipped_dialect,
     smalltalk,
     stem,
     stopwords,
     tokens,
+    undoubled,
 )
 from bot.typos import article_mended, common, spelt
 from bot.years import OTHER_YEAR, years_in
@@ -86,6 +88,9 @@ COVERED = 0.5
 # one ARCD answer in ten to متى holds no date, "at an early age".)
 WANTED_CUES = {"how_many": "n"}
 _COLUMNS = ("stems", "lights", "roots", "asked")
+# Where a word's stem is held as a word: a fact's rough root is no word (the typed المحفظة's
+# stem محفظ is the root of المحافظة, which a letter put back reads it as).
+_WORD_COLUMNS = ("stems", "lights", "asked")
 # A question whose best fact by words scores this much, holding the kind of answer asked for,
 # is answered without embedding it: meaning would not change the answer, and embedding costs
 # 10-30 ms against 2 ms for the rest. Measured from 85 down: at 60 the blind set, the held-out
@@ -183,6 +188,9 @@ class Query:
     counted: Counted = ()
     # The years the question names (bot/years.py): only an article that says them answers.
     years: tuple[str, ...] = ()
+    # For each content word, the readings of the standard words for the dialect word it is
+    # a slip from (text.slipped_dialect), read so only when no word of the knowledge is near.
+    dialect_slips: tuple[tuple[Reading, ...], ...] = ()
 
     @classmethod
     def parse(cls, question: str, words: Sequence[str] | None = None) -> Query:
@@ -209,6 +217,7 @@ class Query:
             named=name_asked(folded),
             counted=counted_in(folded),
             years=years_in(folded),
+            dialect_slips=tuple(tuple(map(read, slipped_dialect(w))) for w in content),
         )
 
     @cached_property
@@ -228,19 +237,23 @@ class Query:
 
     def lookups(self) -> tuple[str, ...]:
         """Every term of every reading: what the knowledge is asked whether it holds."""
-        return tuple(dict.fromkeys(t for word in self.readings for r in word for t in r))
+        read = (*self.readings, *self.dialect_slips)
+        return tuple(dict.fromkeys(t for word in read for r in word for t in r))
 
     def resolve(
         self,
         holds: Callable[[Iterable[str]], bool],
-        nearest: Callable[[Sequence[str], bool], tuple[str, str, str] | None] | None = None,
+        nearest: Callable[[Sequence[str], bool, bool], tuple[str, str, str] | None] | None = None,
         respelt: Callable[[str], tuple[str, str, str] | None] | None = None,
+        as_word: Callable[[Iterable[str]], bool] | None = None,
     ) -> Query:
         """Each word's first reading that the knowledge holds, or its nearest, or as written.
 
         A reading held by its stem or light stem comes before one held only by its rough
         root, a looser key: يشرب is held by its root شرب, but read as شرب it meets the stem
-        of الشرب, which the reranker trusts more.
+        of الشرب, which the reranker trusts more. `holds` says whether facts hold any of
+        some terms in any column, `as_word` (by default the same) whether they hold them as
+        words: the stem of a typed المحفظة is محفظ, the rough root of المحافظة and no word.
 
         The noun after أي and a dialect's function word that is also a standard word (ايه،
         عايز) are dropped when the knowledge never uses them: the noun names the kind of
@@ -255,23 +268,28 @@ class Query:
         bot/typos.py), when there is one, else by its root if that is held: a misspelt word
         often keeps a root that some other word has. Its light stem is tried first, then its
         stem, then its rough root, which finds the slip when the stemmers keep a suffix the
-        word meant lacks (عكسريا for عسكرية). Only those words pay for the search.
+        word meant lacks (عكسريا for عسكرية). Only those words pay for the search. A
+        dialect word with a slip (الفينالل) is read as its standard word only when no word
+        of the knowledge is near: الكحومة is الحكومة before it is the Maghrebi الحومة.
         """
         chosen: list[tuple[tuple[str, str, str], ...]] = []
         corrected = []
         others: list[tuple[Reading, ...]] = []
+        by_stem = as_word or holds
         for i, word in enumerate(self.readings):
-            held = next((r for k, r in enumerate(word) if holds(r[:2] if k == 0 else r[1:2])), None)
+            held = next(
+                (r for k, r in enumerate(word) if by_stem(r[:2] if k == 0 else r[1:2])), None
+            )
             if held:
                 chosen.append((held,))
                 others.append(_synonyms_of((held, *word)))
-                if held != word[0] and i < len(self.words) and held == _mended(self.words[i]):
+                if held != word[0] and i < len(self.words) and held in _mended(self.words[i]):
                     corrected.append((self.words[i], held))  # for the model: افلريق is الفريق
                 continue
             if i in self.optional:
                 continue
             rooted = next((r for r in word if holds(r)), None)
-            found = self._meant(i, nearest, respelt)
+            found = self._meant(i, nearest, respelt) or self._dialect_meant(i, holds)
             if found:
                 # Read better than by a rough root that holds it (المركزيةة as المركزية
                 # rather than by its root مركز).
@@ -296,7 +314,7 @@ class Query:
     def _meant(
         self,
         i: int,
-        nearest: Callable[[Sequence[str], bool], tuple[str, str, str] | None] | None,
+        nearest: Callable[[Sequence[str], bool, bool], tuple[str, str, str] | None] | None,
         respelt: Callable[[str], tuple[str, str, str] | None] | None,
     ) -> tuple[str, str, str] | None:
         """The reading of the knowledge's word nearest to word i, or of the word it was meant.
@@ -315,14 +333,20 @@ class Query:
         rare = written is not None and not common(written)
         slip = rare and written is not None and has_article(written)
         keys = [key for r in word for key in (r[1], r[0], r[2])]
-        found = nearest(keys, False) if nearest else None
+        # A common word's dots are meant: تأخرت is not تاجر, a letter's dots away.
+        found = nearest(keys, False, rare) if nearest else None
         if not found and respelt and written is not None and rare and not in_dialect(written):
             found = respelt(written)
         # Put right as written (الستلات as الشتلات, dots lost) before a letter is put back
         # into a stem of three (ستل as ستصل).
         if not found and nearest and slip:
-            found = nearest(keys, True)
+            found = nearest(keys, True, True)
         return found
+
+    def _dialect_meant(self, i: int, holds: Callable[[Iterable[str]], bool]) -> Reading | None:
+        """The reading of the standard word for the dialect word that word i is a slip from."""
+        slips = self.dialect_slips[i] if i < len(self.dialect_slips) else ()
+        return next((r for r in slips if holds(r[1:2])), None)
 
     def terms(self) -> tuple[str, ...]:
         """What retrieval looks for (any of them): the question's stems and light stems.
@@ -418,10 +442,10 @@ def _close(cosine: float) -> float:
     return min(1.0, max(0.0, (cosine - ASKED_NEAR) / (ASKED_SAME - ASKED_NEAR)))
 
 
-def _mended(written: str) -> Reading | None:
-    """The reading of a word whose article was typed with two letters swapped, put right."""
+def _mended(written: str) -> set[Reading]:
+    """The readings of a word put right as written: an article swapped back, a letter once."""
     meant = article_mended(written)
-    return read(meant) if meant else None
+    return {read(w) for w in (*([meant] if meant else []), *undoubled(written))}
 
 
 def spellings(query: Query) -> dict[str, str]:
@@ -447,6 +471,20 @@ def spellings(query: Query) -> dict[str, str]:
         if meant:
             out[written] = meant
     return out
+
+
+def resolved(query: Query, index: KnowledgeIndex, counts: dict[tuple[str, str], int]) -> Query:
+    """The question's words read over this knowledge (Query.resolve).
+
+    `counts`: index.term_counts of the question's lookups. A stem is held as a word where
+    facts hold it as a stem, light stem or editor's word, not as a rough root.
+    """
+    return query.resolve(
+        lambda terms: _holds(counts, terms),
+        index.nearest,
+        index.respelt,
+        lambda terms: _holds(counts, terms, _WORD_COLUMNS),
+    )
 
 
 def judged_candidates(found: Gathered) -> list[Candidate]:
@@ -565,7 +603,7 @@ class Matcher:
         index = await store.index()
         looked = query.lookups()
         total, counts = index.term_counts(looked)
-        query = query.resolve(lambda terms: _holds(counts, terms), index.nearest, index.respelt)
+        query = resolved(query, index, counts)
         # A word read as a near word brings terms of its own, weighed like the others, and
         # another word for the same thing may be what makes a word known.
         wanted = {*query.lookups(), *(o[0] for word in query.synonyms for o in word)}
@@ -777,12 +815,15 @@ def _synonyms_by(query: Query, k: int) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _holds(counts: dict[tuple[str, str], int], terms: Iterable[str]) -> bool:
+def _holds(
+    counts: dict[tuple[str, str], int], terms: Iterable[str], columns: Sequence[str] = _COLUMNS
+) -> bool:
     """Whether any fact holds any of these readings of a word (stem, light stem, root).
 
-    In any column: a light stem of the question may be the Snowball stem of a fact's word.
+    In any of `columns`: a light stem of the question may be the Snowball stem of a fact's
+    word.
     """
-    return any(counts.get((term, column)) for term in terms for column in _COLUMNS)
+    return any(counts.get((term, column)) for term in terms for column in columns)
 
 
 def _asked_of(query: Query, kinds: str) -> bool:

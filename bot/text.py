@@ -473,16 +473,45 @@ def readings(token: str) -> list[str]:
     clitics = (_PREPOSITION, _AND, _FUTURE, _PRESENT)
     found = [m.group(1) for m in (r.match(token) for r in clitics) if m]
     mended = article_mended(token)
-    bare = [token, *found, *_spoken(token), *([mended] if mended else [])]
+    bare = [token, *found, *_spoken(token), *([mended] if mended else []), *undoubled(token)]
     bare = list(dict.fromkeys(bare))
     # A dialect word is listed bare: الماتش is looked up as ماتش.
     standard = [w for b in bare for key in (b, strip_clitics(b)) for w in dialect().get(key, ())]
     if not standard and (unsuffixed := _without_pronoun(token)):
         standard = [w for key in unsuffixed[0] for w in dialect().get(key, ())]
-    if not standard and (meant := _dialect_slip(token)):
-        standard = list(dialect()[meant])
     misspelt = [b.translate(swap) for b in bare for swap in _CONFUSED if b.translate(swap) != b]
     return list(dict.fromkeys(bare + standard + misspelt))
+
+
+# A letter typed twice is read once only in a word this long (الثثانية, صاددرتها): in
+# shorter ones the doubled letter is most often the word's own (عدد، قرر، ممر).
+_DOUBLED_FROM = 5
+_DOUBLED = re.compile(r"(.)\1")
+
+
+def undoubled(token: str) -> list[str]:
+    """The token with a letter it has twice in a row written once, where that is a slip.
+
+    The near search compares stems, and a doubled letter often keeps the stemmers from
+    finding the word's (الثثانية was read as بيان, تاسييسها by its root alone). Only a word
+    written Arabic seldom uses, read as one it often does: الممرضين is not المرضين, however
+    seldom the knowledge holds it.
+    """
+    if len(token) < _DOUBLED_FROM or common(token):
+        return []
+    once = (token[: m.start()] + token[m.start() + 1 :] for m in _DOUBLED.finditer(token))
+    return [meant for meant in once if common(meant)]
+
+
+def slipped_dialect(token: str) -> list[str]:
+    """The standard words for the dialect word one slip of the hand from a normalised word.
+
+    Matching reads a word so only when the knowledge holds no word near it: الكحومة is the
+    knowledge's الحكومة with two letters swapped before it is the Maghrebi الحومة (حي) with
+    one too many, and الفياز its الفايز before the dialect's الفيزا.
+    """
+    meant = None if in_dialect(token) else _dialect_slip(token)
+    return list(dialect()[meant]) if meant else []
 
 
 @lru_cache(maxsize=20_000)

@@ -101,7 +101,9 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.held)
 
-    def nearest(self, keys: Iterable[str], put_back: bool = False) -> tuple[str, float] | None:
+    def nearest(
+        self, keys: Iterable[str], put_back: bool = False, dots: bool = True
+    ) -> tuple[str, float] | None:
         """The held word nearest to any of keys, and what the edits cost (None: none near).
 
         Ties go to fewer slips (a letter left out of الزيتون before the dots of two letters
@@ -121,21 +123,24 @@ class Vocabulary:
             (cost, steps, rank, len(word) != len(key), -self.held[word], word)
             for rank, key in enumerate(unique)
             if (limit := allowed_edits(key))
-            for cost, steps, word in self._near(key, limit)
+            for cost, steps, word in self._near(key, limit, dots)
         ]
         if put_back and not found:
             found = [
                 (cost, steps, rank, True, -self.held[word], word)
                 for rank, key in enumerate(unique)
                 if len(key) == SHORT
-                for cost, steps, word in self._near(key, 1)
+                for cost, steps, word in self._near(key, 1, dots)
                 if put_back_in(key, word)
             ]
         best = min(found, default=None)
         return (best[-1], best[0]) if best else None
 
-    def _near(self, key: str, limit: int) -> list[tuple[float, int, str]]:
-        """Held words within `limit` of key: what their edits cost, how many slips, the word."""
+    def _near(self, key: str, limit: int, dots: bool = True) -> list[tuple[float, int, str]]:
+        """Held words within `limit` of key: what their edits cost, how many slips, the word.
+
+        Without `dots`, only words with the key's own dots (a hamza may differ).
+        """
         shape = skeleton(key)
         near = []
         for length in range(len(shape) - limit, len(shape) + limit + 1):
@@ -154,11 +159,16 @@ class Vocabulary:
                 for word in self.by_skeleton[other]:
                     if allowed_edits(word) < edits:
                         continue
-                    dots = max(0, OSA.distance(key, word) - edits)
-                    cost = edits + DOT_COST * dots
-                    if 0 < cost <= limit:
-                        near.append((cost, edits + dots, word))
+                    lost = max(0, OSA.distance(key, word) - edits)
+                    cost = edits + DOT_COST * lost
+                    if 0 < cost <= limit and (dots or not _dotted_apart(key, word, distance)):
+                        near.append((cost, edits + lost, word))
         return near
+
+
+def _dotted_apart(key: str, word: str, shapes_apart: int) -> bool:
+    """Whether two words differ by a letter's dots, not only by their shapes or a hamza."""
+    return OSA.distance(key.replace(HAMZA, ""), word.replace(HAMZA, "")) > shapes_apart
 
 
 # From this Zipf frequency on (wordfreq: 3 is once per million words), a word is taken as

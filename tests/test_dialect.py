@@ -11,7 +11,7 @@ from conftest import Site
 from bot.analysis import question_kind
 from bot.engine import Engine
 from bot.matching import Query
-from bot.text import in_standard, normalize, readings, stem
+from bot.text import in_standard, normalize, readings, slipped_dialect, stem
 
 # Facts in Modern Standard Arabic that share their subject (الوفد), so that only the verb a
 # dialect question uses tells them apart.
@@ -148,13 +148,14 @@ def test_a_dialect_verb_is_read_as_its_standard_equivalent() -> None:
 
 
 def test_a_dialect_word_with_a_slip_is_read_as_its_standard_equivalent() -> None:
-    assert normalize("نهائي") in readings(normalize("الفينالل"))  # ل doubled
-    assert normalize("مستشفى") in readings(normalize("السبياطر"))  # ا and ط swapped
+    assert normalize("نهائي") in slipped_dialect(normalize("الفينالل"))  # ل doubled
+    assert normalize("مستشفى") in slipped_dialect(normalize("السبياطر"))  # ا and ط swapped
     # A word written Arabic often uses is meant as written: شاق (hard) is not شاف (saw).
     assert readings("شاق") == ["شاق"]
+    assert slipped_dialect("شاق") == []
     # Nor is a slip read into a word of three letters, which the near search never does
     # either: الراحي is the name الرواحي misspelt, not راح (went) with a letter too many.
-    assert "ذهب" not in readings(normalize("الراحي"))
+    assert "ذهب" not in slipped_dialect(normalize("الراحي"))
     assert "ذهب" in readings(normalize("راح"))
     # Nor is it رايح (will) for the sentence model: a particle takes no article.
     assert in_standard("ما أكبر عقبة في رأي الراحي؟", lambda word: False).endswith("الراحي؟")

@@ -20,7 +20,7 @@ from bench.typo_quality import (
     typo_copies,
 )
 from bot.engine import Engine
-from bot.matching import Query, spellings
+from bot.matching import Query, resolved, spellings
 from bot.text import (
     in_standard,
     is_small_talk,
@@ -28,6 +28,7 @@ from bot.text import (
     normalize,
     stem,
     tokens,
+    undoubled,
 )
 from bot.text import read as read_word
 from bot.typos import (
@@ -55,9 +56,7 @@ async def read(engine: Engine, question: str) -> Query:
     index = await engine.retrieval.index()
     query = Query.parse(question)
     _, counts = index.term_counts(query.lookups())
-    return query.resolve(
-        lambda terms: any(k[0] in terms for k in counts), index.nearest, index.respelt
-    )
+    return resolved(query, index, counts)
 
 
 @asynccontextmanager
@@ -153,6 +152,24 @@ def test_a_three_letter_word_meets_only_a_word_with_a_letter_put_back() -> None:
     assert words.nearest(["زمل"], put_back=True) is None  # جمال: two slips away
     # A longer key near a word is read by it, before a short one is looked at.
     assert words.nearest(["جات", "جهاات"], put_back=True) == ("جهات", 1.0)
+
+
+def test_a_common_word_keeps_its_dots_and_may_lose_a_hamza() -> None:
+    # تأخر is a word of its own: read as تاجر, a letter's dots away, it would be another.
+    words = Vocabulary([("تاجر", 3), ("روايا", 2)])
+    assert words.nearest(["تاخر"]) == ("تاجر", 0.5)
+    assert words.nearest(["تاخر"], dots=False) is None
+    # A hamza on its seat or left out is how the same word is typed.
+    assert words.nearest(["رواءيا"], dots=False) == ("روايا", 0.5)
+
+
+def test_a_letter_typed_twice_is_read_once_only_into_a_common_word() -> None:
+    assert undoubled(normalize("الثثانية")) == [normalize("الثانية")]
+    assert undoubled(normalize("تاسييسها")) == [normalize("تاسيسها")]
+    # Words written Arabic uses with a letter twice (ممرض، محددة) are meant as written.
+    assert undoubled(normalize("الممرضين")) == []
+    assert undoubled(normalize("المحددة")) == []
+    assert undoubled("عدد") == []
 
 
 def test_a_held_word_is_never_corrected_and_the_first_key_wins_a_tie() -> None:
@@ -263,6 +280,37 @@ async def test_a_slip_held_by_its_root_weighs_as_the_word_meant(front: Engine) -
     misspelt = await front.matcher.match(front.retrieval, "متى انطلق الماارثون الدولي؟", 2)
     assert [r.fact.fact_id for r in right] == [m.fact.fact_id for m in misspelt] == ["s3", "s4"]
     assert [r.score for r in right] == [m.score for m in misspelt]
+
+
+async def test_a_word_with_a_letter_typed_twice_is_read_and_spelt_as_meant(site: Site) -> None:
+    # Compared by stems, الثثانية is بيان, two letters' dots away; read once, it is الثانية.
+    sentences = ("وصلت الشحنة الثانية من الحديد إلى الميناء.", "وأصدرت الشركة بيانا عن الشحنة.")
+    async with knowing(site, "iron", "شحنات الحديد", *sentences) as engine:
+        resolved = await read(engine, "متى وصلت الشحنة الثثانية؟")
+        assert [written for written, _ in resolved.corrected] == [normalize("الثثانية")]
+        assert stem(normalize("الثانية")) in resolved.stems
+        assert spellings(resolved) == {normalize("الثثانية"): normalize("الثانية")}
+
+
+async def test_a_stem_that_is_only_a_facts_root_is_read_as_the_word_near_it(site: Site) -> None:
+    # The stem of a typed المحفظة is محفظ, the rough root of المحافظة: no word a fact holds.
+    async with knowing(site, "gov", "المحافظة", "وقالت المحافظة إن الطريق سيفتح قريبا.") as engine:
+        resolved = await read(engine, "ماذا قالت المحفظة عن الطريق؟")
+        assert [written for written, _ in resolved.corrected] == [normalize("المحفظة")]
+        assert resolved.stems[1] == stem(normalize("المحافظة"))
+
+
+async def test_a_word_near_the_knowledge_is_no_dialect_words_slip(site: Site) -> None:
+    # الكحومة: الحكومة with two letters swapped, or the Maghrebi الحومة (حي) with one too
+    # many. The knowledge's word is the one meant.
+    text = "ووعدت الحكومة بإبعاد الوحدات الملوثة عن الحي."
+    hospital = "ونقل المصابون إلى المستشفى الجهوي."
+    async with knowing(site, "gabes", "قابس", text, hospital) as engine:
+        resolved = await read(engine, "هل وفت الكحومة بوعدها؟")
+        assert resolved.stems[1] == stem(normalize("الحكومة"))
+        # With no word of the knowledge near it, a dialect word's slip is read as the word.
+        slipped = await read(engine, "شكون خرج من السبياطر؟")
+        assert stem(normalize("مستشفى")) in slipped.stems
 
 
 def test_slips_are_the_words_one_slip_of_the_hand_away_cheapest_first() -> None:
