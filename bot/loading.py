@@ -18,6 +18,7 @@ from bot.analysis import article_terms, fact_terms
 from bot.knowledge import ANALYSING, Article, StepProgress
 from bot.records import ArticleRows, KnowledgeFiles, KnowledgeWrite, LoadReport
 from bot.speakers import speakers
+from bot.things import referents
 from bot.workers import process_pool
 
 if TYPE_CHECKING:
@@ -103,16 +104,19 @@ def _article_rows(article: Article, digest: str) -> ArticleRows:
     facts = article.served_facts()
     # A sentence served as a fact that goes on quoting («وأضاف أن…») is about its speaker,
     # whom the sentence before named: bot/speakers.py. An editor's fact says who itself.
-    speaking = speakers([f.statement for f in facts]) if not article.facts else [""] * len(facts)
+    # So is one that calls a thing by its kind («التطبيق»), named before: bot/things.py.
+    statements = [f.statement for f in facts]
+    about = zip(speakers(statements), referents(statements), strict=True)
+    meant = [tuple(filter(None, words)) for words in about] if not article.facts else None
     terms = tuple(
         fact_terms(
             f.statement,
             (article.sentence_text(s) for s in f.source),
             f.questions,
-            (*f.keywords, speaker) if speaker else f.keywords,
+            (*f.keywords, *meant[i]) if meant else f.keywords,
             article.title,
         )
-        for f, speaker in zip(facts, speaking, strict=True)
+        for i, f in enumerate(facts)
     )
     said = [s.text for s in article.sentences]
     for f in article.facts:

@@ -1,0 +1,114 @@
+"""Which named thing a sentence means when it calls it by its kind alone.
+
+News names a thing once, in quotes after its kind: «أطلقت المديرية تطبيق «سنبلة» ...», then
+goes on with its kind alone: «واستغرق تطوير التطبيق ثمانية أشهر». A reader asks «من موّل تطوير
+تطبيق سنبلة؟»: the answer is in the second sentence, which never names it, and words find the
+first. Where an article has no facts of its editors, each sentence is a fact
+(knowledge.Article.served_facts), and one that calls a thing by its kind with the article
+(«التطبيق», «للشركة») is given the name of the last thing of that kind named before it
+(bot/loading.py), which matching counts as the fact's own words, as it counts an editor's
+keywords. The last one named, quoted after its kind or again by its name alone, not the
+first: an article about two teams names each before it speaks of «الفريق».
+
+Only kinds of things that bear names (_KINDS): before a quote, a post («قائدة "نجمات جدة"») or a
+verb is no kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from bot.text import normalize
+
+# Kinds of named things, singular: a company, an app, a team, a festival...
+_KIND_WORDS = (
+    "شركة تطبيق منصة فريق نادي جمعية مؤسسة منظمة مبادرة برنامج مشروع مهرجان فيلم رواية "
+    "كتاب مسلسل صندوق حملة بنك مصرف مستشفى مركز مدرسة جامعة حزب مجموعة شبكة سوق حقل دار "
+    "مجلة صحيفة قناة موقع جائزة مسابقة بطولة سفينة خطة نظام مصنع منجم مطعم فندق معرض "
+    "مخطط قانون مسرحية ألبوم مختبر مشفى متحف مطار ميناء سد"
+)
+_KINDS = frozenset(normalize(word) for word in _KIND_WORDS.split())
+# A kind, then what calls it so («اسم»، «باسم»), then the name in quotes.
+_NAMED = re.compile(r"(\S+)\s+(?:(?:اسم|باسم|يدعى|تدعى)\s+)?[«\"“]([^»\"”]{1,60})[»\"”]")
+# A kind with a pronoun joined («روايته», «شركتها»): ت before it was the ة.
+_OWNED = re.compile(r"^(..+?)(ت)?(?:ه|ها|هم)$")
+# Anything quoted; a name is a few words.
+_QUOTED = re.compile(r"[«\"“]([^»\"”]{1,60})[»\"”]")
+_NAME_WORDS = 4
+# The article on a kind, after و/ف and a preposition or not: «التطبيق»، «وللشركة».
+_DEFINITE = re.compile(r"^[وف]?(?:[بك]?ال|لل)(.+)$")
+# The article, or و/ف and a preposition, before a kind that names a thing («وشركة», «بالتطبيق»).
+_BEFORE = re.compile(r"^[وف]?[بكل]?(?:ال)?")
+
+
+def referents(sentences: Sequence[str]) -> list[str]:
+    """For each sentence, the normalised names of the things it calls by their kind alone.
+
+    "" for a sentence that names what it speaks of, or speaks of no kind named before.
+    """
+    kinds: dict[str, str] = {}  # each name met, with its kind
+    times: Counter[str] = Counter()  # how many sentences have named each
+    out = []
+    for sentence in sentences:
+        text = f" {normalize(sentence)} "
+        kinds.update((name, kind) for kind, name in _names(sentence))
+        named = [name for name in kinds if f" {name} " in text]
+        times.update(named)
+        unknown = any(q not in kinds for q in _quoted(sentence))
+        said = {kinds[name] for name in named}
+        meant = [
+            _most_named(kind, kinds, times)
+            for kind in _kinds_meant(text)
+            if kind not in said and not unknown and kind in kinds.values()
+        ]
+        out.append(" ".join(dict.fromkeys(meant)))
+    return out
+
+
+def _most_named(kind: str, kinds: dict[str, str], times: Counter[str]) -> str:
+    """The thing of this kind named in most sentences so far, the first named of a tie.
+
+    What an article is about it names first and most: a novel's author's earlier novel, named
+    once in passing, is not «الرواية» of the rest.
+    """
+    order = {name: i for i, name in enumerate(kinds)}
+    return max((n for n, k in kinds.items() if k == kind), key=lambda n: (times[n], -order[n]))
+
+
+def _quoted(sentence: str) -> list[str]:
+    """What the sentence quotes that may be a name, normalised: a few words, not speech."""
+    quoted = (normalize(q) for q in _QUOTED.findall(sentence))
+    return [q for q in quoted if q and len(q.split()) <= _NAME_WORDS]
+
+
+def _names(sentence: str) -> list[tuple[str, str]]:
+    """The things the sentence names in quotes after their kind: (kind, name), normalised."""
+    found = []
+    for kind_word, name in _NAMED.findall(sentence):
+        word = normalize(kind_word)
+        kind = next((k for k in _bare(word) if k in _KINDS), None)
+        words = normalize(name)
+        if kind and words and len(words.split()) <= _NAME_WORDS:  # «تمنح أطفالاً ...» is speech
+            found.append((kind, words))
+    return found
+
+
+def _bare(word: str) -> list[str]:
+    """A normalised word, and without what may be joined to a kind: «وشركة», «روايته»."""
+    forms: list[str] = []
+    for form in (word, _BEFORE.sub("", word, count=1)):
+        owned = _OWNED.match(form)
+        forms += [form, owned.group(1) + ("ه" if owned.group(2) else "")] if owned else [form]
+    return forms
+
+
+def _kinds_meant(text: str) -> list[str]:
+    """The kinds a normalised sentence speaks of with the article, as of a thing named before."""
+    kinds = []
+    for word in text.split():
+        definite = _DEFINITE.match(word)
+        if definite and definite.group(1) in _KINDS:
+            kinds.append(definite.group(1))
+    return kinds

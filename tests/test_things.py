@@ -1,0 +1,80 @@
+"""A sentence that calls a thing by its kind alone is about the thing named before."""
+
+from __future__ import annotations
+
+from conftest import Site
+
+from bot.matching import Query
+from bot.text import normalize
+from bot.things import referents
+
+
+def test_a_kind_with_the_article_is_given_the_name_of_that_kind_named_before() -> None:
+    said = [
+        "أطلقت مديرية الزراعة تطبيق «سنبلة» للمزارعين.",
+        "واستغرق تطوير التطبيق ثمانية أشهر.",
+        "ويحمل التطبيق اسم «سنبلة» منذ إطلاقه.",  # names it itself
+        "وأعلن بنك «الراية» أرباحه السنوية.",
+        "وارتفع دخل البنك من الفوائد، ونزّل التطبيق عشرة آلاف مزارع.",
+        "وقالت الشركة إن الخدمة مجانية.",  # no company named: nothing
+    ]
+    assert referents(said) == [
+        "",
+        normalize("سنبلة"),
+        "",
+        "",
+        normalize("الراية سنبلة"),
+        "",
+    ]
+
+
+def test_the_thing_meant_is_the_one_named_most_and_first_not_one_named_in_passing() -> None:
+    said = [
+        'فاز الكاتب حسام فرغلي بالجائزة عن روايته "بيت على حافة النهر".',
+        'وصدرت له قبل ذلك رواية "ملح الطين" عام 2015.',
+        "وصدرت الرواية في 412 صفحة.",
+    ]
+    assert referents(said)[-1] == normalize("بيت على حافة النهر")
+
+
+def test_a_sentence_that_names_a_thing_of_that_kind_or_quotes_another_name_means_it() -> None:
+    said = [
+        'توج فريق "نجمات جدة" باللقب بعد فوزه على "فتيات الرياض".',
+        'وأحرزت هدف "فتيات الرياض" الوحيد قائدة الفريق من ركلة جزاء.',
+        'وقالت قائدة "نجمات جدة" إن الفريق سعيد.',
+        "ويستعد الفريق البطل لدوري أبطال آسيا.",
+    ]
+    assert referents(said) == ["", "", "", normalize("نجمات جدة")]
+
+
+def test_a_post_before_a_quote_is_no_kind_and_speech_is_no_name() -> None:
+    said = [
+        'وقالت قائدة "نجمات جدة" إن اللقب مستحق.',
+        "وقالت المدرسة «تمنح أطفالا فقدوا عامين من الدراسة فرصة للعودة».",
+        "وقال الفريق والمدرسة إن العمل مستمر.",
+    ]
+    assert referents(said) == ["", "", ""]
+
+
+ASSIUT = """\
+id: assiut
+title: "تطبيق لتشخيص أمراض القمح في أسيوط"
+sentences:
+  - id: s1
+    text: "أطلقت مديرية الزراعة في أسيوط تطبيق «سنبلة» لتشخيص أمراض القمح بالصور."
+  - id: s2
+    text: "واستغرق تطوير التطبيق ثمانية أشهر بتمويل من منظمة الأغذية والزراعة."
+  - id: s3
+    text: "وقال مدير المديرية إن الموسم الحالي شهد انتشار الصدأ الأصفر."
+"""
+
+
+async def test_a_question_naming_the_thing_finds_the_sentence_that_called_it_by_its_kind(
+    site: Site,
+) -> None:
+    site.write("assiut.yaml", ASSIUT)
+    async with site.engine() as engine:
+        await engine.reload()
+        query = Query.parse("من موّل تطوير تطبيق سنبلة؟")
+        found = await engine.matcher.gather(engine.retrieval, query)
+    assert found.by_words[0].row.fact_id == "s2"
