@@ -56,6 +56,7 @@ from bot.text import (
     tokens,
     undoubled,
 )
+from bot.things import UNSAID_KIND, kind_asked, says_kind
 from bot.typos import article_mended, common, spelt
 from bot.years import OTHER_YEAR, years_in
 
@@ -191,6 +192,9 @@ class Query:
     # For each content word, the readings of the standard words for the dialect word it is
     # a slip from (text.slipped_dialect), read so only when no word of the knowledge is near.
     dialect_slips: tuple[tuple[Reading, ...], ...] = ()
+    # The stem of the kind of named thing the question asks which one of («أي نادٍ»): a
+    # fact must speak of one (bot/things.py).
+    kind_asked: str | None = None
 
     @classmethod
     def parse(cls, question: str, words: Sequence[str] | None = None) -> Query:
@@ -218,6 +222,7 @@ class Query:
             counted=counted_in(folded),
             years=years_in(folded),
             dialect_slips=tuple(tuple(map(read, slipped_dialect(w))) for w in content),
+            kind_asked=kind_asked(folded),
         )
 
     @cached_property
@@ -398,7 +403,8 @@ def _text_first(
 
     Judged on the text itself, so only for the few facts already ranked best: a fact that
     does not give the name asked for keeps UNNAMED of its score (bot/names.py), one that
-    counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py), and one
+    counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py), one that
+    never speaks of the kind of thing asked which one of UNSAID_KIND (bot/things.py), and one
     of an article that never says a year the question names (not in `dated`) OTHER_YEAR of
     that (bot/years.py). A fact whose editor asked the reader's question (VOUCHED) answers
     it as the editor says.
@@ -413,6 +419,8 @@ def _text_first(
             share = UNNAMED
         elif query.counted and another(query.counted, fact.statement):
             share = OTHER_ORDINAL
+        elif query.kind_asked and not says_kind(fact.statement, query.kind_asked):
+            share = UNSAID_KIND
         if query.years and r.row.article_id not in dated:
             share *= OTHER_YEAR
         return share
@@ -580,7 +588,7 @@ class Matcher:
         query = Query.parse(question, words)
         ranked = (await self.rank(store, query, meaning))[:top]
         facts = await store.facts([r.row.rowid for r in ranked])
-        if query.named is not None or query.counted or query.years:
+        if query.named is not None or query.counted or query.years or query.kind_asked:
             dated = (await store.index()).articles_saying(query.years) if query.years else set()
             ranked = _text_first(ranked, facts, query, dated)
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]

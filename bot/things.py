@@ -19,17 +19,23 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
 
-from bot.text import normalize
+from bot.text import analyse, normalize, stem
 
 # Kinds of named things, singular: a company, an app, a team, a festival...
 _KIND_WORDS = (
     "شركة تطبيق منصة فريق نادي جمعية مؤسسة منظمة مبادرة برنامج مشروع مهرجان فيلم رواية "
     "كتاب مسلسل صندوق حملة بنك مصرف مستشفى مركز مدرسة جامعة حزب مجموعة شبكة سوق حقل دار "
     "مجلة صحيفة قناة موقع جائزة مسابقة بطولة سفينة خطة نظام مصنع منجم مطعم فندق معرض "
-    "مخطط قانون مسرحية ألبوم مختبر مشفى متحف مطار ميناء سد"
+    "مخطط قانون مسرحية ألبوم مختبر مشفى متحف مطار ميناء سد كتلة لجنة وزارة هيئة"
 )
 _KINDS = frozenset(normalize(word) for word in _KIND_WORDS.split())
+# «Which», normalised, alone or after a preposition joined to it.
+_WHICH = frozenset({"اي", "باي", "لاي", "واي"})
+# What a fact that does not say the kind a question asks for («من أي نادٍ») keeps of its
+# score: below the default matching.min_score however sure the judge was.
+UNSAID_KIND = 0.2
 # A kind, then what calls it so («اسم»، «باسم»), then the name in quotes.
 _NAMED = re.compile(r"(\S+)\s+(?:(?:اسم|باسم|يدعى|تدعى)\s+)?[«\"“]([^»\"”]{1,60})[»\"”]")
 # A kind with a pronoun joined («روايته», «شركتها»): ت before it was the ة.
@@ -81,6 +87,30 @@ def _quoted(sentence: str) -> list[str]:
     """What the sentence quotes that may be a name, normalised: a few words, not speech."""
     quoted = (normalize(q) for q in _QUOTED.findall(sentence))
     return [q for q in quoted if q and len(q.split()) <= _NAME_WORDS]
+
+
+def kind_asked(words: Sequence[str]) -> str | None:
+    """The stem of the kind of named thing a question asks which one of («أي نادٍ»), if any.
+
+    `words`: the question, normalised.
+
+    «من أي نادٍ انتقلت المدربة؟» is answered by a fact that speaks of a club, and «إلى أي
+    كتلة ينتمي النائب؟» by one that speaks of a bloc; a fact that names the coach or the
+    deputy but no club or bloc shares every other word and does not answer. Only kinds of
+    named things: «في أي مدينة» is answered by «في إربد», without the word.
+    """
+    after = (words[i + 1] for i, word in enumerate(words[:-1]) if word in _WHICH)
+    return next((kind for noun in after if (kind := stem(noun)) in _kind_stems()), None)
+
+
+def says_kind(text: str, kind: str) -> bool:
+    """Whether a text speaks of a thing of this kind (kind_asked's stem)."""
+    return kind in analyse(text).stems
+
+
+@cache
+def _kind_stems() -> frozenset[str]:
+    return frozenset(map(stem, _KINDS))
 
 
 def _names(sentence: str) -> list[tuple[str, str]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from conftest import Site
 
 from bot.matching import Query
-from bot.text import normalize
-from bot.things import referents
+from bot.text import normalize, stem, tokens
+from bot.things import kind_asked, referents, says_kind
 
 
 def test_a_kind_with_the_article_is_given_the_name_of_that_kind_named_before() -> None:
@@ -78,3 +78,37 @@ async def test_a_question_naming_the_thing_finds_the_sentence_that_called_it_by_
         query = Query.parse("من موّل تطوير تطبيق سنبلة؟")
         found = await engine.matcher.gather(engine.retrieval, query)
     assert found.by_words[0].row.fact_id == "s2"
+
+
+def test_a_question_asking_which_one_of_a_kind_of_named_thing_knows_the_kind() -> None:
+    assert kind_asked(tokens("من أي نادٍ انتقلت المدربة؟")) == stem("نادي")
+    assert kind_asked(tokens("لأي شركة يعمل المهندس؟")) == stem("شركة")
+    # Places and times are answered without the word: «في إربد», «عام 2016».
+    assert kind_asked(tokens("في أي مدينة أقيم الحفل؟")) is None
+    assert kind_asked(tokens("في أي عام تأسست؟")) is None
+    assert says_kind("ووقعت الجامعة اتفاقا مع شركة «ضياء».", stem("شركة"))
+    assert not says_kind("وقالت المدربة إن اللقب ثمرة عمل جماعي.", stem("نادي"))
+
+
+COACH = """\
+id: coach
+title: "نجمات جدة بطلات الدوري"
+sentences:
+  - id: s1
+    text: "وقالت مدربة الفريق الإسبانية إيلينا مارتوس إن اللقب ثمرة عمل جماعي بدأ قبل عامين."
+  - id: s2
+    text: "وانضمت الحارسة شهد الزهراني إلى الفريق قادمة من نادي الاتحاد قبل موسمين."
+"""
+
+
+async def test_a_fact_that_never_speaks_of_the_kind_asked_which_one_of_does_not_answer(
+    site: Site,
+) -> None:
+    site.write("coach.yaml", COACH)
+    async with site.engine() as engine:
+        await engine.reload()
+        # Every other word is the coach's sentence's, but it speaks of no club.
+        coach = await engine.ask("من أي نادٍ انتقلت المدربة إيلينا مارتوس؟", record=False)
+        keeper = await engine.ask("من أي نادٍ جاءت الحارسة شهد الزهراني؟", record=False)
+    assert not coach.answered
+    assert keeper.answered and keeper.answers[0].fact_id == "s2"
