@@ -16,6 +16,7 @@ from typing import NamedTuple
 import Stemmer
 
 from bot.typos import (
+    LONGEST,
     allowed_edits,
     article_mended,
     common,
@@ -495,9 +496,10 @@ def undoubled(token: str) -> list[str]:
     The near search compares stems, and a doubled letter often keeps the stemmers from
     finding the word's (الثثانية was read as بيان, تاسييسها by its root alone). Only a word
     written Arabic seldom uses, read as one it often does: الممرضين is not المرضين, however
-    seldom the knowledge holds it.
+    seldom the knowledge holds it. A run of letters longer than a word (typos.LONGEST) is
+    none: each of its doubled letters would be looked up.
     """
-    if len(token) < _DOUBLED_FROM or common(token):
+    if not _DOUBLED_FROM <= len(token) <= LONGEST or common(token):
         return []
     once = (token[: m.start()] + token[m.start() + 1 :] for m in _DOUBLED.finditer(token))
     return [meant for meant in once if common(meant)]

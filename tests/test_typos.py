@@ -170,6 +170,7 @@ def test_a_letter_typed_twice_is_read_once_only_into_a_common_word() -> None:
     assert undoubled(normalize("الممرضين")) == []
     assert undoubled(normalize("المحددة")) == []
     assert undoubled("عدد") == []
+    assert undoubled("اا" * 5_000) == []  # no word: each doubled letter would be looked up
 
 
 def test_a_held_word_is_never_corrected_and_the_first_key_wins_a_tie() -> None:
