@@ -1,17 +1,19 @@
-"""Which named thing a sentence means when it calls it by its kind alone.
+"""Which named thing a sentence means by its kind alone; which kind a question asks about.
 
 News names a thing once, in quotes after its kind: «أطلقت المديرية تطبيق «سنبلة» ...», then
 goes on with its kind alone: «واستغرق تطوير التطبيق ثمانية أشهر». A reader asks «من موّل تطوير
 تطبيق سنبلة؟»: the answer is in the second sentence, which never names it, and words find the
 first. Where an article has no facts of its editors, each sentence is a fact
 (knowledge.Article.served_facts), and one that calls a thing by its kind with the article
-(«التطبيق», «للشركة») is given the name of the last thing of that kind named before it
-(bot/loading.py), which matching counts as the fact's own words, as it counts an editor's
-keywords. The last one named, quoted after its kind or again by its name alone, not the
-first: an article about two teams names each before it speaks of «الفريق».
+(«التطبيق», «للشركة») is given the name of the thing of that kind named in most sentences
+before it, the first named of a tie (bot/loading.py), which matching counts as the fact's own
+words, as it counts an editor's keywords. What an article is about it names first and most:
+a novelist's earlier novel named once in passing is not «الرواية» of the rest, and of two
+teams the one it is about is named more.
 
 Only kinds of things that bear names (_KINDS): before a quote, a post («قائدة "نجمات جدة"») or a
-verb is no kind.
+verb is no kind. The same kinds tell which questions ask which one of a thing («من أي نادٍ»),
+which only a fact that speaks of that kind answers (kind_asked, bot/matching.py).
 """
 
 from __future__ import annotations
