@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.analysis import article_terms, fact_terms
-from bot.knowledge import ANALYSING, Article, StepProgress
+from bot.knowledge import ANALYSING, Article, Fact, StepProgress
 from bot.records import ArticleRows, KnowledgeFiles, KnowledgeWrite, LoadReport
 from bot.speakers import speakers
 from bot.things import referents
@@ -99,24 +99,33 @@ def _analyse(articles: list[tuple[Article, str]]) -> list[ArticleRows]:
     return [_article_rows(article, digest) for article, digest in articles]
 
 
+def _meant(article: Article, facts: Sequence[Fact]) -> list[tuple[str, ...]]:
+    """For each fact, the words that name whom or what it speaks of without naming them.
+
+    A sentence served as a fact that goes on quoting («وأضاف أن…») is about its speaker, whom
+    the sentence before named (bot/speakers.py); one that calls a thing by its kind alone
+    («التطبيق») is about the thing of that kind named before (bot/things.py). An editor's fact
+    says what it is about itself, and is read as written.
+    """
+    if article.facts:
+        return [()] * len(facts)
+    statements = [f.statement for f in facts]
+    about = zip(speakers(statements), referents(statements), strict=True)
+    return [tuple(filter(None, words)) for words in about]
+
+
 def _article_rows(article: Article, digest: str) -> ArticleRows:
     """Everything to insert for one article, with its index terms computed up front."""
     facts = article.served_facts()
-    # A sentence served as a fact that goes on quoting («وأضاف أن…») is about its speaker,
-    # whom the sentence before named: bot/speakers.py. An editor's fact says who itself.
-    # So is one that calls a thing by its kind («التطبيق»), named before: bot/things.py.
-    statements = [f.statement for f in facts]
-    about = zip(speakers(statements), referents(statements), strict=True)
-    meant = [tuple(filter(None, words)) for words in about] if not article.facts else None
     terms = tuple(
         fact_terms(
             f.statement,
             (article.sentence_text(s) for s in f.source),
             f.questions,
-            (*f.keywords, *meant[i]) if meant else f.keywords,
+            (*f.keywords, *meant),
             article.title,
         )
-        for i, f in enumerate(facts)
+        for f, meant in zip(facts, _meant(article, facts), strict=True)
     )
     said = [s.text for s in article.sentences]
     for f in article.facts:
