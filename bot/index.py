@@ -202,6 +202,11 @@ class Ranker:
         start, end = int(self.postings.offsets[i]), int(self.postings.offsets[i + 1])
         return (start, end) if end > start else None
 
+    def holders(self, term: str) -> np.ndarray:
+        """The documents that hold a term, in postings order (empty when none does)."""
+        span = self.holding(term)
+        return self.postings.docs[span[0] : span[1]] if span else self.postings.docs[:0]
+
     def top(self, terms: Iterable[str], limit: int) -> list[tuple[int, float]]:
         """The `limit` best documents for an OR of the terms, best first (ties by id)."""
         docs, parts = [], []
@@ -328,8 +333,7 @@ class KnowledgeIndex:
         if found is None:
             return None
         term = found[0]
-        span = self.facts.holding(term)
-        for doc in self.facts.postings.docs[span[0] : span[1]][:NEAR_FACTS] if span else ():
+        for doc in self.facts.holders(term)[:NEAR_FACTS]:
             row = self.terms.rows.get(int(doc))
             if row is None:
                 continue
@@ -376,9 +380,7 @@ class KnowledgeIndex:
         """The ids of the articles that hold every one of these terms somewhere."""
         found: set[str] | None = None
         for term in terms:
-            span = self.articles.holding(term)
-            docs = self.articles.postings.docs[span[0] : span[1]] if span else ()
-            holding = {self.article_ids[int(d)] for d in docs}
+            holding = {self.article_ids[int(d)] for d in self.articles.holders(term)}
             found = holding if found is None else found & holding
         return found or set()
 
