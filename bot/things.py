@@ -38,13 +38,14 @@ _WHICH = frozenset({"اي", "باي", "لاي", "واي"})
 # What a fact that does not say the kind a question asks for («من أي نادٍ») keeps of its
 # score: below the default matching.min_score however sure the judge was.
 UNSAID_KIND = 0.2
+# Anything quoted; a name is a few words of it.
+_IN_QUOTES = r"[«\"“]([^»\"”]{1,60})[»\"”]"
+_QUOTED = re.compile(_IN_QUOTES)
+_NAME_WORDS = 4
 # A kind, then what calls it so («اسم»، «باسم»), then the name in quotes.
-_NAMED = re.compile(r"(\S+)\s+(?:(?:اسم|باسم|يدعى|تدعى)\s+)?[«\"“]([^»\"”]{1,60})[»\"”]")
+_NAMED = re.compile(r"(\S+)\s+(?:(?:اسم|باسم|يدعى|تدعى)\s+)?" + _IN_QUOTES)
 # A kind with a pronoun joined («روايته», «شركتها»): ت before it was the ة.
 _OWNED = re.compile(r"^(..+?)(ت)?(?:ه|ها|هم)$")
-# Anything quoted; a name is a few words.
-_QUOTED = re.compile(r"[«\"“]([^»\"”]{1,60})[»\"”]")
-_NAME_WORDS = 4
 # The article on a kind, after و/ف and a preposition or not: «التطبيق»، «وللشركة».
 _DEFINITE = re.compile(r"^[وف]?(?:[بك]?ال|لل)(.+)$")
 # The article, or و/ف and a preposition, before a kind that names a thing («وشركة», «بالتطبيق»).
@@ -86,9 +87,14 @@ def _most_named(kind: str, kinds: dict[str, str], times: Counter[str]) -> str:
 
 
 def _quoted(sentence: str) -> list[str]:
-    """What the sentence quotes that may be a name, normalised: a few words, not speech."""
-    quoted = (normalize(q) for q in _QUOTED.findall(sentence))
-    return [q for q in quoted if q and len(q.split()) <= _NAME_WORDS]
+    """What the sentence quotes that may be a name, normalised."""
+    return [name for q in _QUOTED.findall(sentence) if (name := _a_name(q))]
+
+
+def _a_name(quoted: str) -> str | None:
+    """The quoted words normalised, if few enough to be a name: «تمنح أطفالاً ...» is speech."""
+    words = normalize(quoted)
+    return words if words and len(words.split()) <= _NAME_WORDS else None
 
 
 def kind_asked(words: Sequence[str]) -> str | None:
@@ -118,12 +124,10 @@ def _kind_stems() -> frozenset[str]:
 def _names(sentence: str) -> list[tuple[str, str]]:
     """The things the sentence names in quotes after their kind: (kind, name), normalised."""
     found = []
-    for kind_word, name in _NAMED.findall(sentence):
-        word = normalize(kind_word)
-        kind = next((k for k in _bare(word) if k in _KINDS), None)
-        words = normalize(name)
-        if kind and words and len(words.split()) <= _NAME_WORDS:  # «تمنح أطفالاً ...» is speech
-            found.append((kind, words))
+    for kind_word, quoted in _NAMED.findall(sentence):
+        kind = next((k for k in _bare(normalize(kind_word)) if k in _KINDS), None)
+        if kind and (name := _a_name(quoted)):
+            found.append((kind, name))
     return found
 
 
