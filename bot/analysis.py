@@ -179,6 +179,18 @@ _LASTS = re.compile(
     r"^(?:\S+ ){0,2}?(?:كم|كام|قديش|شحال) (?:[يت]|سي|ست)?(?:ستغرق|استغرق|استغرقت|ستمر|استمر|"
     r"استمرت|دوم|دام|دامت)\b"
 )
+# «في أي عام»، «سنة كام»، «ما العام الذي»: a year, which a weekday or a month does not give.
+_ASKS_YEAR = re.compile(
+    r"\bب?اي (?:عام|سنه)\b|\b(?:عام|سنه) (?:كم|كام)\b"
+    r"|^(?:\S+ )?(?:ما|ماهو|ماهي|شو|ايش|وش) (?:هو |هي )?(?:ال)?(?:عام|سنه) (?:الذي|التي|اللي)\b"
+)
+# A year said: in digits, with its era («1453م»، «358هـ»), after عام or سنة («سنة 132 هـ»), or
+# from now.
+_A_YEAR_SAID = re.compile(
+    r"\b(?:1\d\d\d|20\d\d)\b|\b\d{2,4} ?(?:م|ه|هجري|ميلادي|للهجره|للميلاد)\b"
+    r"|\b[وفبل]?(?:ال)?(?:عام|عامي|سنه|سنتي) \d{1,4}"
+    r"|\b(?:ال)?(?:عام|سنه) (?:ال)?(?:ماضي|حالي|مقبل|قادم|جاري|منصرم)\b|\bهذا العام\b"
+)
 # Nouns after ما that ask for a reason: «ما سبب»، «ما أسباب».
 _ASKS_REASON = _any_word("سبب أسباب دافع دوافع", _OPENING)
 # The cue each kind of question wants in its answer, unless its words ask for more (an age).
@@ -202,6 +214,8 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
         return "a"
     if kind == "how_many" and _ASKS_AGE_SPOKEN.search(folded):
         return "a"
+    if kind in ("when", "how_many", "what") and _ASKS_YEAR.search(folded):
+        return "y"
     if kind == "how_many" and _LASTS.search(folded):
         return "t"
     if kind in ("how_many", "what", "which") and (
@@ -360,8 +374,10 @@ def asking_in(normalised: Sequence[str]) -> tuple[str | None, str | None]:
 
 
 def answer_cues(text: str) -> str:
-    """Kinds of answer a text holds: 'd' date, 'n' number, 'c' count, 'm' money, 'a' age, 'r' why.
+    """Kinds of answer a text holds, as letters: see below.
 
+    'd' a date, 'y' a year, 'n' a number, 'c' a count, 'm' money, 'a' an age, 'r' a reason,
+    't' a length of time.
     A count is a number that is no share: «40 بالمئة من الفلاحين» does not say how many.
     """
     # Normalising drops the sign: spelt out first, a percentage stays a share.
@@ -381,6 +397,7 @@ def _cues(folded: str) -> str:
     count = twice or _DIGIT.search(whole) or _NUMBER.search(_ROUNDS.sub(" ", whole))
     return (
         ("d" if _DATE.search(folded) else "")
+        + ("y" if _A_YEAR_SAID.search(folded) else "")
         + ("n" if counts else "")
         + ("c" if counts and count else "")
         + ("m" if number and _MONEY.search(folded) else "")

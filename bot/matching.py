@@ -840,7 +840,8 @@ def _asked_of(query: Query, kinds: str) -> bool:
     An editor's كم question says the fact gives a number, not an age or an amount: after
     «كم دقيقة يوفر الجسر؟» is taught, «كم عمر المحافظ؟» must still find the age itself.
     """
-    wanted = "n" if query.wanted == "c" else query.wanted  # a count is a number
+    # A count is a number; a year, a date.
+    wanted = {"c": "n", "y": "d"}.get(query.wanted or "", query.wanted)
     return query.kind in kinds.split() and wanted == KIND_CUES.get(query.kind or "")
 
 

@@ -1,4 +1,4 @@
-"""A question that names a year is answered only from an article that says that year."""
+"""A question that names a year, or asks for one, is answered only by what says a year."""
 
 from __future__ import annotations
 
@@ -43,3 +43,33 @@ async def test_an_article_that_never_says_the_year_asked_of_does_not_answer(site
     # The article says 2019 in another sentence: its facts may still answer.
     # 2015 is a year the knowledge knows, said by another article: not this one.
     assert of_2019.answered and of_2019.answers[0].fact_id == "s1"
+
+
+UNIVERSITY = """\
+id: university
+title: "جامعة الوادي تطلق مشروعا للترجمة الآلية"
+sentences:
+  - id: s1
+    text: "أطلقت جامعة الوادي للعلوم والتقنية، الأحد، مشروعا بحثيا لتطوير نظام للترجمة الآلية."
+  - id: s2
+    text: "وتضم الجامعة نحو تسعة آلاف طالب في سبع كليات."
+"""
+
+
+async def test_a_question_for_a_year_is_not_answered_by_a_weekday(site: Site) -> None:
+    # The judge, which holds back a fact without the kind of answer asked for, needs meaning.
+    site.config_path.write_text(
+        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
+    )
+    site.write("sardine.yaml", SARDINE)
+    site.write("university.yaml", UNIVERSITY)
+    async with site.engine() as engine:
+        await engine.reload()
+        await engine.fill_vectors(workers=1)
+        launched = await engine.ask("متى أطلقت جامعة الوادي مشروع الترجمة الآلية؟", record=False)
+        founded = await engine.ask("في أي عام تأسست جامعة الوادي للعلوم والتقنية؟", record=False)
+        opened = await engine.ask("في أي عام افتتح المتحف الوطني أبوابه؟", record=False)
+    assert launched.answered and launched.answers[0].fact_id == "s1"
+    # «الأحد» says when the project was launched, and no year: offered, not answered.
+    assert not founded.answered and founded.answers[0].fact_id == "s1"
+    assert opened.answered and opened.answers[0].article_id == "museum"
