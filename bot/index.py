@@ -327,20 +327,21 @@ class KnowledgeIndex:
 
         For a word no fact holds under any of its readings. The near term is a Snowball or
         a light stem: the fact word it belongs to is found in the first facts holding it, so
-        the word is read under all three stemmers, as the fact's own words are.
+        the word is read under all three stemmers, as the fact's own words are. A word whose
+        light stem it is comes first: the stem مدين of «بمدينة» would read the typed الدمينة
+        with the ب, a light stem no fact's «المدينة» holds.
         """
         found = self.vocabulary.nearest(keys, put_back, dots)
         if found is None:
             return None
         term = found[0]
-        for doc in self.facts.holders(term)[:NEAR_FACTS]:
-            row = self.terms.rows.get(int(doc))
-            if row is None:
-                continue
-            stems, lights, roots = row[3].split(), row[4].split(), row[5].split()
-            for words in (lights, stems):
-                if term in words:
-                    at = words.index(term)
+        rows = [self.terms.rows.get(int(doc)) for doc in self.facts.holders(term)[:NEAR_FACTS]]
+        read = [(row[3].split(), row[4].split(), row[5].split()) for row in rows if row]
+        for column in (1, 0):  # light stems first, then stems
+            for stems_lights_roots in read:
+                if term in stems_lights_roots[column]:
+                    at = stems_lights_roots[column].index(term)
+                    stems, lights, roots = stems_lights_roots
                     return stems[at], lights[at], roots[at]
         return term, term, term
 

@@ -235,6 +235,17 @@ async def test_a_slip_is_found_by_the_root_when_the_stems_keep_a_suffix(site: Si
         assert resolved.roots[2] == "عسكر"
 
 
+async def test_a_word_put_right_is_read_as_the_knowledge_writes_it_bare(site: Site) -> None:
+    # The stem مدين is held by «بمدينة» first and by «المدينة» after it: the word meant is
+    # read as the one whose light stem is مدين, not with the ب of بمدينة.
+    async with knowing(
+        site, "hero", "بطل", "فاز العداء بمدينة فاس.", "ينحدر البطل من المدينة الزرقاء."
+    ) as engine:
+        query = await read(engine, "ما الدمينة التي ينحدر منها البطل؟")
+        assert query.corrected[0][0] == normalize("الدمينة")
+        assert query.lights[0] == light_stem(normalize("المدينة"))
+
+
 FRONT = """\
 id: front
 title: "معارك كورسك"
