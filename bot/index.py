@@ -345,6 +345,14 @@ class KnowledgeIndex:
                     return stems[at], lights[at], roots[at]
         return term, term, term
 
+    def shares_a_fact(self, reading: tuple[str, str, str], others: Sequence[str]) -> bool:
+        """Whether a fact holds the reading's stem or light stem and any of the other terms."""
+        mine = np.union1d(self.facts.holders(reading[0]), self.facts.holders(reading[1]))
+        if not mine.size or not others:
+            return False
+        theirs = np.concatenate([self.facts.holders(term) for term in dict.fromkeys(others)])
+        return bool(np.isin(mine, theirs).any())
+
     def respelt(self, word: str) -> tuple[str, str, str] | None:
         """The reading (stem, light stem, root) of the word one slip from `word` that facts hold.
 

@@ -251,6 +251,7 @@ class Query:
         nearest: Callable[[Sequence[str], bool, bool], tuple[str, str, str] | None] | None = None,
         respelt: Callable[[str], tuple[str, str, str] | None] | None = None,
         as_word: Callable[[Iterable[str]], bool] | None = None,
+        shares_a_fact: Callable[[Reading, Sequence[str]], bool] | None = None,
     ) -> Query:
         """Each word's first reading that the knowledge holds, or its nearest, or as written.
 
@@ -281,6 +282,8 @@ class Query:
         corrected = []
         others: list[tuple[Reading, ...]] = []
         by_stem = as_word or holds
+        # What each word is known by as written: the context a misspelt word is read in.
+        known = [[t for t in dict.fromkeys(word[0][:2]) if by_stem([t])] for word in self.readings]
         for i, word in enumerate(self.readings):
             held = next(
                 (r for k, r in enumerate(word) if by_stem(r[:2] if k == 0 else r[1:2])), None
@@ -294,7 +297,9 @@ class Query:
             if i in self.optional:
                 continue
             rooted = next((r for r in word if holds(r)), None)
-            found = self._meant(i, nearest, respelt) or self._dialect_meant(i, holds)
+            context = [t for k, terms in enumerate(known) if k != i for t in terms]
+            found = self._meant(i, nearest, respelt, shares_a_fact, context)
+            found = found or self._dialect_meant(i, holds)
             if found:
                 # Read better than by a rough root that holds it (المركزيةة as المركزية
                 # rather than by its root مركز).
@@ -321,6 +326,8 @@ class Query:
         i: int,
         nearest: Callable[[Sequence[str], bool, bool], tuple[str, str, str] | None] | None,
         respelt: Callable[[str], tuple[str, str, str] | None] | None,
+        shares_a_fact: Callable[[Reading, Sequence[str]], bool] | None = None,
+        context: Sequence[str] = (),
     ) -> tuple[str, str, str] | None:
         """The reading of the knowledge's word nearest to word i, or of the word it was meant.
 
@@ -330,6 +337,10 @@ class Query:
         written Arabic often uses it or it is a dialect word of the list (عاصمة, بالزبط are
         meant as written, not as words one slip away). A letter put back into a stem of three
         is the last guess of all.
+
+        Where these guesses differ, the first that shares a fact with the question's other
+        words (`context`) is meant: in «كم واحد انصاب في اليول؟» اليول is السيول, a letter put
+        back, not أيلول, two letters swapped, which no fact about the injured holds.
         """
         word = self.readings[i]
         written = self.words[i] if i < len(self.words) else None
@@ -339,14 +350,17 @@ class Query:
         slip = rare and written is not None and has_article(written)
         keys = [key for r in word for key in (r[1], r[0], r[2])]
         # A common word's dots are meant: تأخرت is not تاجر, a letter's dots away.
-        found = nearest(keys, False, rare) if nearest else None
-        if not found and respelt and written is not None and rare and not in_dialect(written):
-            found = respelt(written)
+        found = [nearest(keys, False, rare) if nearest else None]
+        if respelt and written is not None and rare and not in_dialect(written):
+            found.append(respelt(written))
         # Put right as written (الستلات as الشتلات, dots lost) before a letter is put back
         # into a stem of three (ستل as ستصل).
-        if not found and nearest and slip:
-            found = nearest(keys, True, True)
-        return found
+        if nearest and slip:
+            found.append(nearest(keys, True, True))
+        meant = list(dict.fromkeys(r for r in found if r))
+        if len(meant) > 1 and shares_a_fact and context:
+            return next((r for r in meant if shares_a_fact(r, context)), meant[0])
+        return meant[0] if meant else None
 
     def _dialect_meant(self, i: int, holds: Callable[[Iterable[str]], bool]) -> Reading | None:
         """The reading of the standard word for the dialect word that word i is a slip from."""
@@ -492,6 +506,7 @@ def resolved(query: Query, index: KnowledgeIndex, counts: dict[tuple[str, str], 
         index.nearest,
         index.respelt,
         lambda terms: _holds(counts, terms, _WORD_COLUMNS),
+        index.shares_a_fact,
     )
 
 

@@ -246,6 +246,24 @@ async def test_a_word_put_right_is_read_as_the_knowledge_writes_it_bare(site: Si
         assert query.lights[0] == light_stem(normalize("المدينة"))
 
 
+async def test_of_two_words_a_slip_may_be_the_one_meant_shares_a_fact_with_the_others(
+    site: Site,
+) -> None:
+    # اليول is أيلول with two letters swapped, and السيول with a letter left out: only the
+    # floods share a fact with the injured the question asks about.
+    async with knowing(
+        site,
+        "floods",
+        "سيول",
+        "أصيب عشرة أشخاص في السيول التي ضربت المدينة.",
+        "افتتح المعرض أبوابه في أيلول الماضي.",
+    ) as engine:
+        query = await read(engine, "كم شخصا أصيب في اليول؟")
+        answer = await engine.ask("كم شخصا أصيب في اليول؟", record=False)
+    assert query.stems[-1] == stem(normalize("السيول"))
+    assert answer.answered and answer.answers[0].fact_id == "s1"
+
+
 FRONT = """\
 id: front
 title: "معارك كورسك"
