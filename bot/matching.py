@@ -490,6 +490,9 @@ def spellings(query: Query) -> dict[str, str]:
         meant = article_mended(written)
         if meant is None or read(meant) != found:
             meant = spelt(written, reads)
+        # A letter typed twice, once a common word when written once, is a slip whatever the
+        # word was read as: تاسييسها is تأسيسها, though read by the facts' تأسست.
+        meant = meant or next(iter(undoubled(written)), None)
         if meant:
             out[written] = meant
     return out

@@ -322,6 +322,16 @@ async def test_a_word_with_a_letter_typed_twice_is_read_and_spelt_as_meant(site:
         assert spellings(resolved) == {normalize("الثثانية"): normalize("الثانية")}
 
 
+async def test_a_letter_typed_twice_is_spelt_once_whatever_the_word_is_read_as(site: Site) -> None:
+    # تاسييسها is read by the facts' تأسست, which no word one slip from it is: the model is
+    # still shown the word written once, تأسيسها, not the slip.
+    sentences = ("تأسست الشركة عام 2009 برأسمال قدره 500 مليون درهم.",)
+    async with knowing(site, "firm", "شركة", *sentences) as engine:
+        resolved = await read(engine, "كم كان رأس مال الشركة عند تاسييسها؟")
+    assert [written for written, _ in resolved.corrected] == [normalize("تاسييسها")]
+    assert spellings(resolved) == {normalize("تاسييسها"): normalize("تأسيسها")}
+
+
 async def test_a_stem_that_is_only_a_facts_root_is_read_as_the_word_near_it(site: Site) -> None:
     # The stem of a typed المحفظة is محفظ, the rough root of المحافظة: no word a fact holds.
     async with knowing(site, "gov", "المحافظة", "وقالت المحافظة إن الطريق سيفتح قريبا.") as engine:
