@@ -196,6 +196,11 @@ class Query:
     # fact must speak of one (bot/things.py).
     kind_asked: str | None = None
 
+    @property
+    def read_by_text(self) -> bool:
+        """Whether the facts ranked best are read for what they say after ranking (_text_first)."""
+        return self.named is not None or bool(self.counted or self.years or self.kind_asked)
+
     @classmethod
     def parse(cls, question: str, words: Sequence[str] | None = None) -> Query:
         """Readings of each content word and the question's kind; nothing for small talk.
@@ -606,7 +611,7 @@ class Matcher:
         query = Query.parse(question, words)
         ranked = (await self.rank(store, query, meaning))[:top]
         facts = await store.facts([r.row.rowid for r in ranked])
-        if query.named is not None or query.counted or query.years or query.kind_asked:
+        if query.read_by_text:
             dated = (await store.index()).articles_saying(query.years) if query.years else set()
             ranked = _text_first(ranked, facts, query, dated)
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
@@ -646,6 +651,9 @@ class Matcher:
         expanded = [a for a, _ in articles[:EXPANDED_ARTICLES]]
         ranked = self._lexical(query, total, counts, index.candidates(rowids, expanded), article)
         by_words = self._held_back(list(ranked), rowids)
+        # A best fact by words that the text's rules hold back (_text_first) leaves the rest
+        # ranked by words alone, and some lack what is asked: meaning must judge them too.
+        sure = math.inf if query.read_by_text else sure
         if meaning is None or (by_words and self._sure(index, by_words[0], sure)):
             return Gathered(by_words, ranked, None)
         # The model reads the standard language better than the dialects, and a word spelt

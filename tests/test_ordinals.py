@@ -47,3 +47,34 @@ async def test_a_fact_about_another_stage_is_not_given_as_the_answer(site: Site)
     assert not second.answered
     assert first.answered
     assert first.answers[0].fact_id == "s1"
+
+
+SORTING = """\
+id: sorting
+title: "فرز النفايات في زحلة"
+sentences:
+  - id: s1
+    text: "أطلقت بلدية زحلة برنامجا لفرز النفايات من المصدر يشمل في مرحلته الأولى ثلاثة أحياء."
+  - id: s2
+    text: "وأوضح رئيس البلدية أن كلفة المرحلة الأولى من برنامج الفرز تبلغ 350 ألف دولار."
+  - id: s3
+    text: "ومن المقرر أن تتوسع المرحلة الثانية من برنامج الفرز لتشمل كامل أحياء المدينة."
+"""
+
+
+async def test_what_is_left_when_the_best_fact_is_about_another_stage_is_judged(
+    site: Site,
+) -> None:
+    # The cost of the first stage is the best fact by words, sure enough to answer without
+    # meaning; held back, it left the second stage's fact, which gives no cost, answering.
+    site.config_path.write_text(
+        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
+    )
+    site.write("sorting.yaml", SORTING)
+    async with site.engine() as engine:
+        await engine.reload()
+        await engine.fill_vectors(workers=1)
+        second = await engine.ask("كم تبلغ كلفة المرحلة الثانية من برنامج الفرز؟", record=False)
+        first = await engine.ask("كم تبلغ كلفة المرحلة الأولى من برنامج الفرز؟", record=False)
+    assert not second.answered
+    assert first.answered and first.answers[0].fact_id == "s2"
