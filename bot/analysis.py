@@ -88,8 +88,9 @@ _KIND_OF = {word: kind for kind, words in _KINDS.items() for word in words.split
 _HOW_MUCH = {("قد", "ايه"), ("اد", "ايه")}
 # Nouns that, after أي, name the kind of answer asked for (normalised).
 _TYPES = {
-    "when": "عام سنه تاريخ يوم شهر قرن وقت ساعه فتره",
-    "where": "مكان مدينه عاصمه دوله بلد منطقه مقاطعه قاره جزيره ولايه محافظه",
+    "when": "عام سنه تاريخ يوم شهر قرن وقت ساعه فتره اعوام سنوات ايام اشهر",
+    "where": "مكان مدينه عاصمه دوله بلد منطقه مقاطعه قاره جزيره ولايه محافظه "
+    "اماكن مدن عواصم دول بلدان مناطق جزر ولايات محافظات",
 }
 _TYPE_OF = {word: kind for kind, words in _TYPES.items() for word in words.split()}
 # What else a fact may hold, for the questions that ask for it (normalised words): an amount
@@ -363,8 +364,8 @@ def asking_in(normalised: Sequence[str]) -> tuple[str | None, str | None]:
     for i, word in enumerate(words):
         kind = _KIND_OF.get(word)
         following = words[i + 1] if i + 1 < len(words) else ""
-        if kind == "who" and following in _KIND_OF and _KIND_OF[following] == "where":
-            return "where", None  # من أين، من وين، من فين: from where
+        if kind == "who" and following in _KIND_OF:
+            continue  # من أين، من متى، من أي، من كم: from where, since when, from which...
         if kind == "which" and following in _TYPE_OF:
             return _TYPE_OF[following], following
         if kind:

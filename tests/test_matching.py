@@ -78,6 +78,10 @@ async def summit(site: Site) -> Engine:
         ("مَتَى عُقِدَتِ القِمَّة", "when"),
         ("كم صحفيا حضر القمة؟", "how_many"),
         ("من أين جاء اسم الماراثون؟", "where"),
+        ("من متى يشغل منصبه؟", "when"),  # من before a question word: from, since
+        ("من أي دول جاء المستثمرون؟", "where"),  # a plural after أي names the kind too
+        ("من أي نادٍ انتقلت؟", "which"),
+        ("من كم سنة يعمل هناك؟", "how_many"),
         ("من حضر القمة؟", "who"),
         ("لماذا ترفع البنوك الفائدة؟", "why"),
         ("هل حضر الصحفيون؟", "yes_no"),
