@@ -77,6 +77,9 @@ _DAYS = frozenset(
 _AGREEING = ("ه", "ا")
 # «أخرى»: another, whatever the noun.
 _OTHER = frozenset({"اخري", "اخر", "اخرين", "اخريات"})
+# A verb that goes on to say what it does to it: «ثلاثة أحياء يقطنها ...»، «شركة يديرها ...»
+# (normalised: an imperfect verb with its object's pronoun). No name is written so.
+_VERB_OF_IT = re.compile(r"^[يت]..+(?:ها|هم|هما|هن)$")
 # The preposition ل joined to a word (not to the article: للشركة is whose, _OF_THE).
 _FOR = re.compile(r"^[وف]?ل(?!ل)(...+)$")
 
@@ -255,7 +258,8 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
             described = True  # «منصة وهمية لتداول العملات تدعى ...»: only a name called so
             continue
         # «المديرة التنفيذية للشركة» is another's post when the question says لصندوق.
-        return covered, _a_word(piece) and not _OF_THE.match(piece)
+        named = not _OF_THE.match(piece) and not _VERB_OF_IT.match(piece)
+        return covered, _a_word(piece) and named
     return covered, False
 
 
