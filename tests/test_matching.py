@@ -124,6 +124,7 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم خسر التاجر بالجنيه؟", "m"),  # a currency asks an amount of money
         ("كم دولارًا دفعت الشركة؟", "m"),
         ("الجسر اتبنى بكام؟", "m"),
+        ("الفيلم الفايز اتكلف كام؟", "m"),  # Egyptian: how much it cost
         ("كم رأس مال الشركة؟", "m"),  # a sum right after «how much»
         ("كم بلغت أرباح البنك العام الماضي؟", "m"),
         ("قديش كان دخل الصياد بالشهر؟", "m"),
