@@ -21,6 +21,7 @@ from bot.text import tokens
         "من هو وزير الصحة اللبناني؟",
         "مين مدرب الفجر؟",
         "من هي المديرة التنفيذية للشركة؟",
+        "مين الكاتب اللي كسب الجايزة؟",  # a writer, named as a post is
     ],
 )
 def test_questions_that_ask_for_a_name(question: str) -> None:
