@@ -127,7 +127,7 @@ _AGE = re.compile(
 )
 _REASON = re.compile(
     r"\b(?:بسبب|بفضل|لان|لانه|لانها|لانهم|نظرا|بفعل|جراء|بغيه|سعيا|كي|نتيجه|يعزو|يعزون|عزا|تعزو|بهدف|لاجل|"
-    r"اجل|لكي|بداعي|سبب|اسباب|يرجع|ترجع|ارجع|مما|لذلك|ولذلك|لذا|اثر|عندما|حين|اذا)\b"
+    r"اجل|لكي|بداعي|سبب|اسباب|يرجع|ترجع|ارجع|مما|لذلك|ولذلك|لذا|اثر|عندما|حين|اذا|هربا|خوفا|طلبا|حرصا)\b"
 )
 
 
@@ -362,17 +362,23 @@ def asking_in(normalised: Sequence[str]) -> tuple[str | None, str | None]:
     if any(pair in _HOW_MUCH for pair in pairwise(normalised)):
         return "how_many", None
     words = normalised[:5]
+    # من after the first word is most often «from»: «بتشتري القمح من الفلاح بكام؟».
+    preposition = False
     for i, word in enumerate(words):
         kind = _KIND_OF.get(word)
         following = words[i + 1] if i + 1 < len(words) else ""
         if kind == "who" and following in _KIND_OF:
             continue  # من أين، من متى، من أي، من كم: from where, since when, from which...
+        if word == "من" and i > 0:
+            preposition = True
+            continue
         if kind == "which" and following in _TYPE_OF:
             return _TYPE_OF[following], following
         if kind:
             return kind, None
     # Egyptian and Levantine often put the question word last: «المحطة هتشتغل إمتى؟».
-    return (_KIND_OF.get(normalised[-1]) if normalised else None), None
+    last = _KIND_OF.get(normalised[-1]) if normalised else None
+    return (last or ("who" if preposition else None)), None
 
 
 def answer_cues(text: str) -> str:

@@ -79,6 +79,8 @@ async def summit(site: Site) -> Engine:
         ("كم صحفيا حضر القمة؟", "how_many"),
         ("من أين جاء اسم الماراثون؟", "where"),
         ("من متى يشغل منصبه؟", "when"),  # من before a question word: from, since
+        ("الحكومة بتشتري القمح من الفلاح بكام؟", "how_many"),  # من after a word: from
+        ("المدرب من هو؟", "who"),
         ("من أي دول جاء المستثمرون؟", "where"),  # a plural after أي names the kind too
         ("من أي نادٍ انتقلت؟", "which"),
         ("من كم سنة يعمل هناك؟", "how_many"),
@@ -312,6 +314,7 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("قال المدير العام للهيئة.", ""),  # العام alone is general, not a year
         ("وقالت المريضة، البالغة 58 عاما، إنها تعبت.", "ncat"),
         ("بقي السد ممتلئا بفضل أمطار الربيع.", "dr"),  # a season dates, بفضل gives a reason
+        ("جاؤوا هربا من الحر.", "r"),  # an accusative of cause: هربًا، خوفًا، طلبًا، حرصًا
         ("بسعر 2.9 سنت للكيلوواط ساعة.", "ncmt"),
         ("حضر القمة نحو ثلاثمئة صحفي.", "nc"),
         ("حضرها مئات الصحفيين ومائتا مصور.", "nc"),  # hamza on ya, or on the line
