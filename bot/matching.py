@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -354,18 +354,26 @@ class Query:
         rare = written is not None and not common(written)
         slip = rare and written is not None and has_article(written)
         keys = [key for r in word for key in (r[1], r[0], r[2])]
-        # A common word's dots are meant: تأخرت is not تاجر, a letter's dots away.
-        found = [nearest(keys, False, rare) if nearest else None]
-        if respelt and written is not None and rare and not in_dialect(written):
-            found.append(respelt(written))
-        # Put right as written (الستلات as الشتلات, dots lost) before a letter is put back
-        # into a stem of three (ستل as ستصل).
-        if nearest and slip:
-            found.append(nearest(keys, True, True))
-        meant = list(dict.fromkeys(r for r in found if r))
-        if len(meant) > 1 and shares_a_fact and context:
-            return next((r for r in meant if shares_a_fact(r, context)), meant[0])
-        return meant[0] if meant else None
+
+        def guesses() -> Iterator[Reading | None]:
+            # A common word's dots are meant: تأخرت is not تاجر, a letter's dots away.
+            if nearest:
+                yield nearest(keys, False, rare)
+            if respelt and written is not None and rare and not in_dialect(written):
+                yield respelt(written)
+            # Put right as written (الستلات as الشتلات, dots lost) before a letter is put back
+            # into a stem of three (ستل as ستصل).
+            if nearest and slip:
+                yield nearest(keys, True, True)
+
+        first = None
+        for guess in guesses():
+            if guess is None:
+                continue
+            if not (shares_a_fact and context) or shares_a_fact(guess, context):
+                return guess
+            first = first or guess
+        return first
 
     def _dialect_meant(self, i: int, holds: Callable[[Iterable[str]], bool]) -> Reading | None:
         """The reading of the standard word for the dialect word that word i is a slip from."""
