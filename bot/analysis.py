@@ -74,16 +74,24 @@ _SHARE = re.compile(
 # Modern Standard Arabic or in the dialects' common forms.
 _KINDS = {
     "when": "متي امتي ايمتي امتا ايمتا وقتاش فوقاش",
-    "how_many": "كم بكم قديش بقديش قديه قداش كام بكام شحال بشحال",
+    "how_many": "كم بكم قديش بقديش قديه قداش كام بكام شحال بشحال شكثر بشكثر",
     "who": "من لمن ممن مين منو شكون اشكون",
     "where": "اين واين وين فين منين لوين لفين",
     "why": "لماذا لمادا ليش ليه علاش علاه لشو",
     "how": "كيف وكيف كيفاش كيفاه شلون ازاي",
     "yes_no": "هل وهل واش",
-    "which": "اي باي",
-    "what": "ما ماذا ماهو ماهي مالذي ماالذي بماذا وما شو شنو شنهو شنوه اشنو واشنو ايش اش وش ايه",
+    "which": "اي باي انهي لانهي بانهي",
+    "what": "ما ماذا فيم ماهو ماهي مالذي ماالذي بماذا وما شو شنو شنهو شنوه اشنو واشنو ايش اش وش "
+    "ايه",
 }
 _KIND_OF = {word: kind for kind, words in _KINDS.items() for word in words.split()}
+# The dialects' question words that are no other word: they ask wherever they stand, as
+# Egyptian and Levantine often put them («قدرتها كام ميجاوات»، «ايام ايه بالظبط»).
+_ONLY_ASKING_WORDS = (
+    "كام بكام قديش بقديش قداش شحال بشحال شكثر امتي ايمتي امتا ايمتا وقتاش فين وين منين ليش "
+    "علاش ازاي كيفاش شلون انهي مين منو شكون شنو ايه"
+)
+_ONLY_ASKING = frozenset(_ONLY_ASKING_WORDS.split())
 # Egyptian «قد إيه» and «أد إيه» (how much, how long) ask for a figure, not «what».
 _HOW_MUCH = {("قد", "ايه"), ("اد", "ايه")}
 # Nouns that, after أي, name the kind of answer asked for (normalised).
@@ -366,6 +374,8 @@ def asking_in(normalised: Sequence[str]) -> tuple[str | None, str | None]:
     preposition = False
     for i, word in enumerate(words):
         kind = _KIND_OF.get(word)
+        if kind is None and i == 0 and word[:1] in "وف" and len(word) > 2:
+            kind = _KIND_OF.get(word[1:])  # ومن، وكم، فمتى، وعلاش: and who, and how many...
         following = words[i + 1] if i + 1 < len(words) else ""
         if kind == "who" and following in _KIND_OF:
             continue  # من أين، من متى، من أي، من كم: from where, since when, from which...
@@ -378,7 +388,8 @@ def asking_in(normalised: Sequence[str]) -> tuple[str | None, str | None]:
             return kind, None
     # Egyptian and Levantine often put the question word last: «المحطة هتشتغل إمتى؟».
     last = _KIND_OF.get(normalised[-1]) if normalised else None
-    return (last or ("who" if preposition else None)), None
+    within = next((_KIND_OF[w] for w in normalised if w in _ONLY_ASKING), None)
+    return (last or within or ("who" if preposition else None)), None
 
 
 def answer_cues(text: str) -> str:

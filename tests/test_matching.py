@@ -98,6 +98,12 @@ async def summit(site: Site) -> Engine:
         ("منو حضر القمة؟", "who"),  # Gulf and Iraqi
         ("علاش تأجلت القمة؟", "why"),  # Maghrebi
         ("واش حضر الرئيس؟", "yes_no"),
+        ("وعلاش تأجلت القمة؟", "why"),  # and why: و before the question word
+        ("ومن حضر القمة؟", "who"),
+        ("شكثر صحفي حضر القمة؟", "how_many"),  # Iraqi
+        ("فيم ستنفق العائدات؟", "what"),
+        ("المحطة اللي في واسط قدرتها كام ميجاوات؟", "how_many"),  # where it stands
+        ("يعني العيال هيروحوا المدرسة أيام إيه بالظبط؟", "what"),
     ],
 )
 def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kind: str) -> None:
