@@ -133,6 +133,9 @@ _AGE = re.compile(
     r"|(?<!منذ )(?<!قبل )(?<!بعد )(?<!خلال )(?<!طوال )(?<!لمده )(?<!مده )(?<!مدي )"
     r"\b\d+ (?:عاما|سنه)\b"
 )
+# An age given with its years, which say how old and not how long: «البالغ من العمر 24
+# عاما»، «البالغة 58 عاما» (normalised).
+_AGE_GIVEN = re.compile(r"\b(?:من العمر|عمره|عمرها|عمرهم|البالغ|البالغه) \d+ (?:عاما|سنه)\b")
 _REASON = re.compile(
     r"\b(?:بسبب|بفضل|لان|لانه|لانها|لانهم|نظرا|بفعل|جراء|بغيه|سعيا|كي|نتيجه|يعزو|يعزون|عزا|تعزو|بهدف|لاجل|"
     r"اجل|لكي|بداعي|سبب|اسباب|يرجع|ترجع|ارجع|مما|لذلك|ولذلك|لذا|اثر|عندما|حين|اذا|هربا|خوفا|طلبا|حرصا)\b"
@@ -180,8 +183,9 @@ _ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مساح�
 _ASKS_COUNT = _any_word("عدد", _OPENING)
 # «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time.
 _ASKS_DURATION = re.compile(
-    rf"^(?:\S+ ){{0,2}}?(?:كم|كام|قديش|شحال)(?: من)? (?:ال)?(?:{_TIME_UNITS}|وقت|مده)\b"
-    r"|^(?:\S+ ){0,2}?(?:ما|وش|شو|ايش) (?:هي )?(?:ال)?مده\b"
+    rf"\b(?:كم|كام|قديش|شحال)(?: من)? (?:ال)?(?:{_TIME_UNITS}|وقت|مده|زمن)\b"
+    r"|^(?:\S+ ){0,2}?(?:ما|وش|شو|ايش) (?:هي )?(?:ال)?(?:مده|زمن)\b"
+    r"|^(?:\S+ ){0,2}?(?:كم|كام|قديش|شحال) (?:كان |كانت )?(?:ال)?(?:مده|زمن)\b"
 )
 # «كم استغرق»، «كم تدوم»، «قديش دام»: how long something lasts, whatever is named after it
 # («كم استمرت الحملة التي جمعت المبلغ» asks how long, not how much).
@@ -425,7 +429,7 @@ def _cues(folded: str) -> str:
         + (
             "t"
             if _TWO_UNITS.search(folded)
-            or (number and _TIME_UNIT.search(folded))
+            or (number and _TIME_UNIT.search(_AGE_GIVEN.sub(" ", folded)))
             or _YEAR_SPAN.search(folded)
             else ""
         )

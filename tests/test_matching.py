@@ -122,6 +122,8 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم ساعة كانت تذاكر كل يوم؟", "t"),
         ("كم من الوقت يحتاج الترميم؟", "t"),
         ("ما مدة العقد؟", "t"),
+        ("كم كان زمن الفائز في السباق؟", "t"),  # a time run is a length of time
+        ("رنا بقالها كام سنة شغالة في التعاونية؟", "t"),  # كام wherever it stands
         ("كم يستغرق الطيران إلى ألماتي؟", "t"),  # how long it lasts, no unit named
         ("كم استمرت الحملة التي جمعت المبلغ؟", "t"),  # the sum is named, not asked
         ("قديش دامت الأشغال؟", "t"),
@@ -318,7 +320,8 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("وكانت تراجع ست ساعات يوميًا.", "nct"),
         ("وتدرس الرياضيات منذ 15 عاما.", "nct"),  # how long, not how old
         ("قال المدير العام للهيئة.", ""),  # العام alone is general, not a year
-        ("وقالت المريضة، البالغة 58 عاما، إنها تعبت.", "ncat"),
+        ("وقالت المريضة، البالغة 58 عاما، إنها تعبت.", "nca"),  # how old, not how long
+        ("فاز المخرج، البالغ من العمر 24 عاما، بالجائزة.", "nca"),
         ("بقي السد ممتلئا بفضل أمطار الربيع.", "dr"),  # a season dates, بفضل gives a reason
         ("جاؤوا هربا من الحر.", "r"),  # an accusative of cause: هربًا، خوفًا، طلبًا، حرصًا
         ("بسعر 2.9 سنت للكيلوواط ساعة.", "ncmt"),
