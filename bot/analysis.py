@@ -74,7 +74,7 @@ _SHARE = re.compile(
 # Modern Standard Arabic or in the dialects' common forms.
 _KINDS = {
     "when": "متي امتي ايمتي امتا ايمتا وقتاش فوقاش",
-    "how_many": "كم بكم قديش بقديش قديه قداش كام بكام شحال بشحال شكثر بشكثر",
+    "how_many": "كم بكم قديش بقديش قديه قداش قداه بقداه كام بكام شحال بشحال شكثر بشكثر",
     "who": "من لمن ممن مين منو شكون اشكون",
     "where": "اين واين وين فين منين لوين لفين",
     "why": "لماذا لمادا ليش ليه علاش علاه لشو",
@@ -88,7 +88,7 @@ _KIND_OF = {word: kind for kind, words in _KINDS.items() for word in words.split
 # The dialects' question words that are no other word: they ask wherever they stand, as
 # Egyptian and Levantine often put them («قدرتها كام ميجاوات»، «ايام ايه بالظبط»).
 _ONLY_ASKING_WORDS = (
-    "كام بكام قديش بقديش قداش شحال بشحال شكثر امتي ايمتي امتا ايمتا وقتاش فين وين منين ليش "
+    "كام بكام قديش بقديش قداش قداه شحال بشحال شكثر امتي ايمتي امتا ايمتا وقتاش فين وين منين ليش "
     "علاش ازاي كيفاش شلون انهي مين منو شكون شنو ايه"
 )
 _ONLY_ASKING = frozenset(_ONLY_ASKING_WORDS.split())
@@ -156,7 +156,7 @@ def _any_word(words: str, prefix: str = r"\b") -> re.Pattern[str]:
 _ASKS_AGE = _any_word("عمر عمره عمرها سن سنها")
 _ASKS_MONEY = _any_word(
     "راتب رواتب راتبه يتقاضى تتقاضى يتقاضون أجر أجره سعر ثمن كلفة تكلفة كلف كلفت تكلفت يكلف "
-    "اتكلف اتكلفت هيتكلف "
+    "اتكلف اتكلفت هيتكلف فلوس "
     "قيمة مبلغ ميزانية تمويل غرامة رسوم مكافأة جائزة جايزة بكم بكام بقديش بشحال",
     r"\b[وفبل]?(?:ال)?",
 )
@@ -177,6 +177,9 @@ _ASKS_AGE_SPOKEN = re.compile(
     r"|\b(?:سنه|سنين|عام)\b(?=.*\bعند(?:ه|ها|و|هم|ك)\b)"
     r"|\bفعمر(?:و|ه|ها)\b|^(?:\S+ )?(?:كم|كام|قديش|قداش|شحال) عمرو\b"
 )
+# «كام واحد»، «كم شخصًا»: how many people, whatever money the question names after it («كام
+# واحد عايشين على فلوس الجمعية؟»).
+_ASKS_PEOPLE = re.compile(r"\b(?:كم|كام|قديش|قداش|شحال|شكثر) (?:واحد|شخص|شخصا|نفر|نفس)\b")
 # Nouns after ما/أي that ask for a figure: «ما عدد»، «ما نسبة»، «ما معدل» want a number.
 _ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مساحة مسافة معدل متوسط", _OPENING)
 # «كم عدد»، «ما عدد»: how many of something, which a share does not say.
@@ -232,6 +235,8 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
         return "y"
     if kind == "how_many" and _LASTS.search(folded):
         return "t"
+    if kind == "how_many" and _ASKS_PEOPLE.search(folded):
+        return "n"
     if kind in ("how_many", "what", "which") and (
         _ASKS_MONEY.search(folded) or _MONEY.search(folded) or _ASKS_SUM.search(folded)
     ):

@@ -135,6 +135,9 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم دولارًا دفعت الشركة؟", "m"),
         ("الجسر اتبنى بكام؟", "m"),
         ("الفيلم الفايز اتكلف كام؟", "m"),  # Egyptian: how much it cost
+        ("شحال ديال الفلوس دخلات للصندوق؟", "m"),  # money, as readers say it
+        ("قدّاه معدل الكراء بالدينار؟", "m"),  # Tunisian قدّاه: how much
+        ("كام واحد عايشين على فلوس الجمعية؟", "n"),  # how many people, whatever money after
         ("كم رأس مال الشركة؟", "m"),  # a sum right after «how much»
         ("كم بلغت أرباح البنك العام الماضي؟", "m"),
         ("قديش كان دخل الصياد بالشهر؟", "m"),
