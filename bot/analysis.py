@@ -92,6 +92,17 @@ _ONLY_ASKING_WORDS = (
     "علاش ازاي كيفاش شلون انهي مين منو شكون شنو ايه"
 )
 _ONLY_ASKING = frozenset(_ONLY_ASKING_WORDS.split())
+# Words only the dialects use, besides their question words: a question with one is asked in
+# a dialect (normalised).
+_SPOKEN_WORDS = "اللي هلق هلا عشان علشان مش ده دي هاد هادي ديال بدي عايز"
+_SPOKEN = _ONLY_ASKING | frozenset(_SPOKEN_WORDS.split())
+
+
+def spoken(words: Sequence[str]) -> bool:
+    """Whether a question, normalised into words, is asked in one of the dialects."""
+    return not _SPOKEN.isdisjoint(words)
+
+
 # Egyptian «قد إيه» and «أد إيه» (how much, how long) ask for a figure, not «what».
 _HOW_MUCH = {("قد", "ايه"), ("اد", "ايه")}
 # Nouns that, after أي, name the kind of answer asked for (normalised).

@@ -35,7 +35,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, wanted_in
+from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, spoken, wanted_in
 from bot.judge import Candidate, Judge
 from bot.names import UNNAMED, NameAsked, name_asked, names
 from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in
@@ -214,7 +214,10 @@ class Query:
         if all(word in smalltalk() for word in content):
             return cls(question, None, ())
         kind, typed = asking_in(folded)
-        readings_of = (tuple(dict.fromkeys(read(r) for r in readings(w))) for w in content)
+        in_dialect = spoken(folded)
+        readings_of = (
+            tuple(dict.fromkeys(read(r) for r in readings(w, in_dialect))) for w in content
+        )
         dropped = {i for i, w in enumerate(content) if w == typed or optional(w)}
         return cls(
             question,

@@ -460,7 +460,7 @@ def light_stem(token: str) -> str:
     return found.group(1) if found else bare
 
 
-def readings(token: str) -> list[str]:
+def readings(token: str, spoken: bool = False) -> list[str]:
     """The token, then other ways to read it when the knowledge does not hold it as written.
 
     Without an attached conjunction and preposition (وب، فل، ك...), the future سـ or the
@@ -481,7 +481,12 @@ def readings(token: str) -> list[str]:
     if not standard and (unsuffixed := _without_pronoun(token)):
         standard = [w for key in unsuffixed[0] for w in dialect().get(key, ())]
     misspelt = [b.translate(swap) for b in bare for swap in _CONFUSED if b.translate(swap) != b]
-    return list(dict.fromkeys(bare + standard + misspelt))
+    # In a question asked in a dialect (`spoken`), a word of the dialect list as written is
+    # read first as the word it stands for: طيارة is a plane (طائرة), though its stem is the
+    # pilot's (طيار). Not otherwise: «ما عمل البنك المركزي؟» asks its work, not what it did.
+    bare_word = token[2:] if has_article(token) else token
+    listed = list(dialect().get(bare_word, ())) if spoken else []
+    return list(dict.fromkeys(listed + bare + standard + misspelt))
 
 
 # A letter typed twice is read once only in a word this long (الثثانية, صاددرتها): in

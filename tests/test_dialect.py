@@ -11,7 +11,7 @@ from conftest import Site
 from bot.analysis import question_kind
 from bot.engine import Engine
 from bot.matching import Query
-from bot.text import in_standard, normalize, readings, slipped_dialect, stem
+from bot.text import in_standard, normalize, read, readings, slipped_dialect, stem
 
 # Facts in Modern Standard Arabic that share their subject (الوفد), so that only the verb a
 # dialect question uses tells them apart.
@@ -338,3 +338,12 @@ def test_no_dialect_word_is_listed_twice() -> None:
     words = Counter(normalize(line.split("=", 1)[0]) for line in lines if "=" in line)
     assert len(words) > 800
     assert [word for word, count in words.items() if count > 1] == []
+
+
+def test_in_a_question_asked_in_dialect_a_dialect_word_is_first_read_as_its_standard_word() -> None:
+    # طيارة shares its stem with the pilot (طيار); asked in a dialect, it is a plane first.
+    spoken = Query.parse("قديش طيارة عند الشركة هلق؟")
+    assert spoken.readings[0][0] == read(normalize("طائرة"))
+    # «ما عمل البنك المركزي؟» is asked in the standard language: عمل is its work, as written.
+    standard = Query.parse("ما عمل البنك المركزي؟")
+    assert standard.readings[0][0] == read(normalize("عمل"))
