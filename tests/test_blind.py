@@ -47,7 +47,7 @@ FLOORS = {
     "D1": (0.82, 0.09, 0.09, 0.91),
     "D2": (0.73, 0.12, 0.21, 0.86),
     "E1": (0.72, 0.05, 0.2, 0.89),
-    "E2": (0.7, 0.145, 0.27, 0.83),
+    "E2": (0.69, 0.155, 0.29, 0.82),
 }
 
 
@@ -79,8 +79,8 @@ def test_the_set_is_as_large_as_promised(folder: Path) -> None:
 
 
 # With a typo in each question, the share of the right answers kept at least, per set; the
-# issue asks 0.95 of its second set. `python -m bench.typo_quality --blind` measures 0.940
-# (the first set, both halves), 0.958 (set C), 0.970 (set D) and 0.959 (set E).
+# issue asks 0.95 of its second set. `python -m bench.typo_quality --blind` measures 0.959
+# (the first set, both halves), 0.965 (set C), 0.971 (set D) and 0.984 (set E).
 KEPT = {"first": 0.93, "C": 0.95, "D": 0.95, "E": 0.95}
 
 
