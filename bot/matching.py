@@ -293,9 +293,7 @@ class Query:
         # What each word is known by as written: the context a misspelt word is read in.
         known = [[t for t in dict.fromkeys(word[0][:2]) if by_stem([t])] for word in self.readings]
         for i, word in enumerate(self.readings):
-            held = next(
-                (r for k, r in enumerate(word) if by_stem(r[:2] if k == 0 else r[1:2])), None
-            )
+            held = word[0] if known[i] else next((r for r in word[1:] if by_stem(r[1:2])), None)
             if held:
                 chosen.append((held,))
                 others.append(_synonyms_of((held, *word)))
