@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
-from bot.text import analyse, normalize, stem
+from bot.text import analyse, has_article, normalize, stem, strip_clitics
 
 # Kinds of named things, singular: a company, an app, a team, a festival...
 _KIND_WORDS = (
@@ -46,8 +46,6 @@ _NAME_WORDS = 4
 _NAMED = re.compile(r"(\S+)\s+(?:(?:اسم|باسم|يدعى|تدعى)\s+)?" + _IN_QUOTES)
 # A kind with a pronoun joined («روايته», «شركتها»): ت before it was the ة.
 _OWNED = re.compile(r"^(..+?)(ت)?(?:ه|ها|هم)$")
-# The article on a kind, after و/ف and a preposition or not: «التطبيق»، «وللشركة».
-_DEFINITE = re.compile(r"^[وف]?(?:[بك]?ال|لل)(.+)$")
 # The article, or و/ف and a preposition, before a kind that names a thing («وشركة», «بالتطبيق»).
 _BEFORE = re.compile(r"^[وف]?[بكل]?(?:ال)?")
 
@@ -142,9 +140,9 @@ def _bare(word: str) -> list[str]:
 
 def _kinds_meant(text: str) -> list[str]:
     """The kinds a normalised sentence speaks of with the article, as of a thing named before."""
-    kinds = []
-    for word in text.split():
-        definite = _DEFINITE.match(word)
-        if definite and definite.group(1) in _KINDS:
-            kinds.append(definite.group(1))
-    return kinds
+    # The article on a kind, after و/ف and a preposition or not: «التطبيق»، «وللشركة».
+    return [
+        kind
+        for word in text.split()
+        if has_article(word) and (kind := strip_clitics(word)) in _KINDS
+    ]
