@@ -484,8 +484,7 @@ def readings(token: str, spoken: bool = False) -> list[str]:
     # In a question asked in a dialect (`spoken`), a word of the dialect list as written is
     # read first as the word it stands for: طيارة is a plane (طائرة), though its stem is the
     # pilot's (طيار). Not otherwise: «ما عمل البنك المركزي؟» asks its work, not what it did.
-    bare_word = token[2:] if has_article(token) else token
-    listed = list(dialect().get(bare_word, ())) if spoken else []
+    listed = list(dialect().get(_ARTICLE.sub("", token), ())) if spoken else []
     return list(dict.fromkeys(listed + bare + standard + misspelt))
 
 

@@ -344,6 +344,8 @@ def test_in_a_question_asked_in_dialect_a_dialect_word_is_first_read_as_its_stan
     # طيارة shares its stem with the pilot (طيار); asked in a dialect, it is a plane first.
     spoken = Query.parse("قديش طيارة عند الشركة هلق؟")
     assert spoken.readings[0][0] == read(normalize("طائرة"))
+    # With the article after a preposition too: بالطيارة.
+    assert readings(normalize("بالطيارة"), spoken=True)[0] == normalize("طائرة")
     # «ما عمل البنك المركزي؟» is asked in the standard language: عمل is its work, as written.
     standard = Query.parse("ما عمل البنك المركزي؟")
     assert standard.readings[0][0] == read(normalize("عمل"))
