@@ -113,6 +113,13 @@ class Site:
     def engine(self) -> Engine:
         return Engine(self.config())
 
+    def meaning_on(self) -> Site:
+        """This site matching by meaning too, as by default (most tests match by words alone)."""
+        self.config_path.write_text(
+            "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
+        )
+        return self
+
 
 @pytest.fixture
 def site(tmp_path: Path) -> Site:

@@ -18,11 +18,7 @@ PARAPHRASE = "وين فتحوا العيادة الجديدة؟"
 
 
 def meaning_on(site: Site) -> Site:
-    site.config_path.write_text(
-        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\nmatching:\n  semantic: true\n",
-        encoding="utf-8",
-    )
-    site.write("eclipse.yaml", ECLIPSE)
+    site.meaning_on().write("eclipse.yaml", ECLIPSE)
     site.write("clinic.yaml", CLINIC)
     return site
 
@@ -222,9 +218,7 @@ CLINIC_MORE = "".join(
 async def test_the_lead_of_a_long_article_is_not_sure_by_words_alone(
     site: Site, article: str, embedded: bool
 ) -> None:
-    site.config_path.write_text(
-        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
-    )
+    site.meaning_on()
     site.write("clinic.yaml", article)
     async with site.engine() as opened:
         await opened.reload()

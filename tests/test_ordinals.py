@@ -67,9 +67,7 @@ async def test_what_is_left_when_the_best_fact_is_about_another_stage_is_judged(
 ) -> None:
     # The cost of the first stage is the best fact by words, sure enough to answer without
     # meaning; held back, it left the second stage's fact, which gives no cost, answering.
-    site.config_path.write_text(
-        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
-    )
+    site.meaning_on()
     site.write("sorting.yaml", SORTING)
     async with site.engine() as engine:
         await engine.reload()

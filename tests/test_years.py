@@ -58,9 +58,7 @@ sentences:
 
 async def test_a_question_for_a_year_is_not_answered_by_a_weekday(site: Site) -> None:
     # The judge, which holds back a fact without the kind of answer asked for, needs meaning.
-    site.config_path.write_text(
-        "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
-    )
+    site.meaning_on()
     site.write("sardine.yaml", SARDINE)
     site.write("university.yaml", UNIVERSITY)
     async with site.engine() as engine:
