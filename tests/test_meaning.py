@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 from conftest import CLINIC, ECLIPSE, Run, Site
@@ -234,3 +235,24 @@ async def test_the_lead_of_a_long_article_is_not_sure_by_words_alone(
         assert answer.answered and answer.answers[0].fact_id == "s1"
         assert opened._questions is not None
         assert bool(opened._questions._vectors) is embedded
+
+
+@pytest.mark.slow  # embeds six articles
+async def test_two_facts_alike_by_words_are_told_apart_by_meaning(site: Site) -> None:
+    site.meaning_on()
+    # An article among others, as the words' weights depend on all that is loaded.
+    for article in (Path(__file__).parent / "data" / "train_j" / "articles").glob("*.yaml"):
+        site.write(article.name, article.read_text(encoding="utf-8"))
+    async with site.engine() as opened:
+        await opened.reload()
+        await opened.fill_vectors(workers=1)
+        question = "شحال من معلم يقرّي في المدرسة؟"
+        opened.semantic = False
+        by_words = await opened.ask(question, top=2, record=False)
+        # Who teaches at the school, and what the school needs to pay its teachers: both hold
+        # the teachers, the school and a number, and tie by words above the sure bar.
+        first, second = by_words.answers[:2]
+        assert first.score == second.score >= SURE
+        opened.semantic = True
+        answer = await opened.ask(question, record=False)
+    assert answer.answered and answer.answers[0].fact_id == "s6"
