@@ -663,7 +663,7 @@ class Matcher:
         # A best fact by words that the text's rules hold back (_text_first) leaves the rest
         # ranked by words alone, and some lack what is asked: meaning must judge them too.
         sure = math.inf if query.read_by_text else sure
-        if meaning is None or (by_words and self._sure(index, by_words, sure)):
+        if meaning is None or (by_words and self._sure(index, by_words, sure, query.wanted)):
             return Gathered(by_words, ranked, None)
         # The model reads the standard language better than the dialects, and a word spelt
         # right better than its slip.
@@ -688,17 +688,21 @@ class Matcher:
         return Gathered(by_words, ranked, cosines, leads, asked)
 
     @staticmethod
-    def _sure(index: KnowledgeIndex, by_words: list[Ranked], sure: float) -> bool:
+    def _sure(
+        index: KnowledgeIndex, by_words: list[Ranked], sure: float, wanted: str | None
+    ) -> bool:
         """Whether the best fact by words is the answer, without comparing meanings.
 
-        Not when another fact scores as much by words: the words cannot tell them apart
+        Not when the question asks for a kind of answer (a number, a date ...) and another
+        fact that holds one scores as much by words: the words cannot tell the two apart
         («شحال من معلم يقرّي في المدرسة؟» by the sentence on the teachers' pay as much as by
-        the one that counts them), the meaning can.
+        the one that counts them), the meaning can. Ties on any question embedded 262 of the
+        100,000-fact bench's 500 questions instead of 221: over half, and its p50 with it.
         """
         best = by_words[0]
         if best.score < sure or not best.holds:
             return False
-        if len(by_words) > 1 and by_words[1].score >= best.score:
+        if wanted and any(r.score >= best.score and r.holds for r in by_words[1:2]):
             return False
         size = index.leads([best.row.article_id]).get(best.row.rowid, 0)
         return best.score >= SURE_LEAD or size < SUMMING_LEAD
