@@ -49,11 +49,13 @@ _A_YEAR = re.compile(
 )
 # A digit, or a number written as a word (normalised: مئة is مءه, or ميه as readers write
 # it), whole: أثنى or الفائدة hold no number. An ordinal counts too: «ثالث لقب» answers كم لقبًا.
+# So does a dual before its noun: «مليوني ريال»، «ألفي طالب».
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(
     r"\b[وفبل]?(?:ال)?(?:واحد|اثن(?:ان|ين|تان|تين)|ثلاث|اربع|خمس|ست|سبع|ثماني?|تسع|عشر|"
     r"(?:ثلاث|اربع|خمس|ست|سبع|ثمان|تسع)?ما?[يء]ه|ما?[يء]ت(?:ين|ان|ي|ا)|ما?[يء]ات|الف|الاف|"
-    r"الفين|مليون|ملايين|مليار|مليارات|نصف|ربع)(?:ه|ين|ون|ات)?\b"
+    r"الفين|الفي|مليون|مليوني|مليونا|ملايين|مليار|ملياري|مليارا|مليارات|نصف|ربع)"
+    r"(?:ه|ين|ون|ات)?\b"
     # Masculine ordinals only: the feminine ones mostly tell the time («الثامنة صباحًا»).
     r"|\b[وفبل]?(?:ال)?(?:ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر)\b"
 )

@@ -338,6 +338,7 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("أثنى الرئيس على خفض الفائدة.", ""),  # whole number words only: not أثنى nor الفائدة
         ("أقصاه الفريق في نصف النهائي.", ""),  # a cup's round, no figure
         ("بلغ الإنتاج نصف مليون طن.", "nc"),
+        ("بلغت الجائزة مليوني ريال.", "ncm"),  # a dual: two million
         ("دفع 300 جنيهًا.", "ncm"),
         ("قدمت العروض في ساحة أول نوفمبر.", ""),  # a place named after a date
         ("عبر جسر 6 أكتوبر في 6 أكتوبر 2025.", "dync"),  # the bridge's name aside, a date
