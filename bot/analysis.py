@@ -122,6 +122,15 @@ _MONEY = re.compile(
     r"\b[وفبل]?(?:ال)?(?:دولار|دولارات|دينار|دنانير|جنيه|جنيهات|درهم|دراهم|ريال|ريالات|يورو|"
     r"اورو|ليره|ليرات|فرنك|روبل|سنت|سنتات|سنتيم|قرش|قروش|فلس|مليم|هلله)ا?\b"
 )
+# An area: a unit of land, or of length squared (normalised: «هكتاراً»، «كيلومترا مربعا»), or a
+# figure said to be one («تصل مساحة القارة لحوالي 10.180 مليون»).
+_AREA = re.compile(
+    r"\b[وفبل]?(?:ال)?(?:هكتار|هكتارا|هكتارات|فدان|فدانا|افدنه|دونم|دونما|دونمات|"
+    r"مساحه|مساحته|مساحتها)\b"
+    r"|\b(?:متر|مترا|امتار|كيلومتر|كيلومترا|كيلومترات|كلم|كم|ميل|اميال|قدم|اقدام) "
+    r"(?:مربع|مربعا|مربعه)\b"
+    r"|\d(?: ?)(?:كم|م)2\b"
+)
 # Units of time, normalised, as a regular expression's alternatives: what «كم ...» asks a
 # length of, and what a fact counts one in.
 _TIME_UNITS = (
@@ -197,6 +206,8 @@ _ASKS_PEOPLE = re.compile(r"\b(?:كم|كام|قديش|قداش|شحال|شكثر
 _ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مساحة مسافة معدل متوسط", _OPENING)
 # «كم عدد»، «ما عدد»: how many of something, which a share does not say.
 _ASKS_COUNT = _any_word("عدد", _OPENING)
+# «كم تبلغ مساحة المزرعة»، «ما المساحة التي»: an area, which a count of trees does not give.
+_ASKS_AREA = _any_word("مساحة مساحته مساحتها", r"^(?:\S+ ){0,3}?(?:ال)?")
 # «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time.
 _ASKS_DURATION = re.compile(
     rf"\b(?:كم|كام|قديش|شحال)(?: من)? (?:ال)?(?:{_TIME_UNITS}|وقت|مده|زمن)\b"
@@ -246,6 +257,8 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
         return "a"
     if kind in ("when", "how_many", "what") and _ASKS_YEAR.search(folded):
         return "y"
+    if kind in ("how_many", "what", "which") and _ASKS_AREA.search(folded):
+        return "s"
     if kind == "how_many" and _LASTS.search(folded):
         return "t"
     if kind == "how_many" and _ASKS_PEOPLE.search(folded):
@@ -418,7 +431,7 @@ def answer_cues(text: str) -> str:
     """Kinds of answer a text holds, as letters: see below.
 
     'd' a date, 'y' a year, 'n' a number, 'c' a count, 'm' money, 'a' an age, 'r' a reason,
-    't' a length of time.
+    't' a length of time, 's' an area.
     A count is a number that is no share: «40 بالمئة من الفلاحين» does not say how many.
     """
     # Normalising drops the sign: spelt out first, a percentage stays a share.
@@ -451,6 +464,7 @@ def _cues(folded: str) -> str:
             or _YEAR_SPAN.search(folded)
             else ""
         )
+        + ("s" if number and _AREA.search(folded) else "")
     )
 
 

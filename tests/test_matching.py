@@ -147,6 +147,8 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم منخرطًا في الاتحاد؟", "n"),
         ("ما هي نسبة النجاح؟", "n"),
         ("ما المسافة بين المحطة والمدينة؟", "n"),
+        ("كم تبلغ مساحة المزرعة؟", "s"),  # an area, which a count of trees does not give
+        ("ما المساحة التي تغطيها أسراب الجراد؟", "s"),
         ("ما سبب تأجيل القمة؟", "r"),
         ("متى عقدت القمة؟", "d"),
         ("في أي عام تأسست الشركة؟", "y"),  # a year, which a weekday does not give
@@ -343,6 +345,10 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("قدمت العروض في ساحة أول نوفمبر.", ""),  # a place named after a date
         ("عبر جسر 6 أكتوبر في 6 أكتوبر 2025.", "dync"),  # the bridge's name aside, a date
         ("تأسست الشركة عام 2022.", "dy"),  # a year dates and counts nothing
+        ("وتمتد المحطة على مساحة 900 هكتار.", "ncs"),  # an area: a unit of land
+        ("تغطي الأسراب 45 كيلومترا مربعا.", "ncs"),  # or of length squared
+        ("على بعد 35 كيلومترًا من المدينة.", "nc"),  # a length, no area
+        ("وتصل مساحة القارة لحوالي 10 ملايين.", "ncs"),  # or a figure said to be an area
         ("وشارك 2000 طالب.", "dync"),  # unless no word names it a year
         # A share says what part, not how many: a number, but no count ('c').
         ("إن 40 بالمئة من الفلاحين لم يزرعوا.", "n"),
@@ -540,3 +546,19 @@ async def test_arcd_quality_stays_above_its_floor() -> None:
     meaning = await evaluate_engine(paragraphs, questions)
     assert meaning.hit1 >= 0.62
     assert meaning.hit5 >= 0.77
+
+
+async def test_an_area_asked_for_is_not_answered_by_another_figure(site: Site) -> None:
+    site.meaning_on()
+    floods = Path(__file__).parent / "data" / "train_f" / "articles" / "ye_flood.yaml"
+    site.write("floods.yaml", floods.read_text(encoding="utf-8"))
+    async with site.engine() as engine:
+        await engine.reload()
+        await engine.fill_vectors(workers=1)
+        trees = await engine.ask("كم شجرة موز اقتلع السيل من مزرعة علي ناصر القدسي؟", record=False)
+        area = await engine.ask("كم تبلغ مساحة مزرعة علي ناصر القدسي؟", record=False)
+        crops = await engine.ask("ما المساحة الزراعية التي أتلفتها السيول؟", record=False)
+    assert trees.answered and trees.answers[0].fact_id == "s14"
+    # The farmer's sentence names his farm and holds a figure, of trees: no area.
+    assert not area.answered
+    assert crops.answered and crops.answers[0].fact_id == "s2"
