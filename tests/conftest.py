@@ -18,7 +18,7 @@ import pytest
 from fakebotapi import FakeBotAPI
 
 from bot import config as configuration
-from bot.engine import Engine
+from bot.engine import Answer, Engine
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "knowledge"
@@ -119,6 +119,14 @@ class Site:
             "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
         )
         return self
+
+    async def asked_by_meaning(self, *questions: str) -> list[Answer]:
+        """The answers to these questions, by meaning too, once every fact has its vector."""
+        self.meaning_on()
+        async with self.engine() as engine:
+            await engine.reload()
+            await engine.fill_vectors(workers=1)
+            return [await engine.ask(question, record=False) for question in questions]
 
 
 @pytest.fixture

@@ -549,15 +549,13 @@ async def test_arcd_quality_stays_above_its_floor() -> None:
 
 
 async def test_an_area_asked_for_is_not_answered_by_another_figure(site: Site) -> None:
-    site.meaning_on()
     floods = Path(__file__).parent / "data" / "train_f" / "articles" / "ye_flood.yaml"
     site.write("floods.yaml", floods.read_text(encoding="utf-8"))
-    async with site.engine() as engine:
-        await engine.reload()
-        await engine.fill_vectors(workers=1)
-        trees = await engine.ask("كم شجرة موز اقتلع السيل من مزرعة علي ناصر القدسي؟", record=False)
-        area = await engine.ask("كم تبلغ مساحة مزرعة علي ناصر القدسي؟", record=False)
-        crops = await engine.ask("ما المساحة الزراعية التي أتلفتها السيول؟", record=False)
+    trees, area, crops = await site.asked_by_meaning(
+        "كم شجرة موز اقتلع السيل من مزرعة علي ناصر القدسي؟",
+        "كم تبلغ مساحة مزرعة علي ناصر القدسي؟",
+        "ما المساحة الزراعية التي أتلفتها السيول؟",
+    )
     assert trees.answered and trees.answers[0].fact_id == "s14"
     # The farmer's sentence names his farm and holds a figure, of trees: no area.
     assert not area.answered

@@ -67,12 +67,10 @@ async def test_what_is_left_when_the_best_fact_is_about_another_stage_is_judged(
 ) -> None:
     # The cost of the first stage is the best fact by words, sure enough to answer without
     # meaning; held back, it left the second stage's fact, which gives no cost, answering.
-    site.meaning_on()
     site.write("sorting.yaml", SORTING)
-    async with site.engine() as engine:
-        await engine.reload()
-        await engine.fill_vectors(workers=1)
-        second = await engine.ask("كم تبلغ كلفة المرحلة الثانية من برنامج الفرز؟", record=False)
-        first = await engine.ask("كم تبلغ كلفة المرحلة الأولى من برنامج الفرز؟", record=False)
+    second, first = await site.asked_by_meaning(
+        "كم تبلغ كلفة المرحلة الثانية من برنامج الفرز؟",
+        "كم تبلغ كلفة المرحلة الأولى من برنامج الفرز؟",
+    )
     assert not second.answered
     assert first.answered and first.answers[0].fact_id == "s2"
