@@ -129,7 +129,7 @@ _AREA = re.compile(
     r"مساحه|مساحته|مساحتها)\b"
     r"|\b(?:متر|مترا|امتار|كيلومتر|كيلومترا|كيلومترات|كلم|كم|ميل|اميال|قدم|اقدام) "
     r"(?:مربع|مربعا|مربعه)\b"
-    r"|\d(?: ?)(?:كم|م)2\b"
+    r"|\d ?(?:كم|م)2\b"
 )
 # Units of time, normalised, as a regular expression's alternatives: what «كم ...» asks a
 # length of, and what a fact counts one in.
@@ -203,7 +203,7 @@ _ASKS_AGE_SPOKEN = re.compile(
 # واحد عايشين على فلوس الجمعية؟»).
 _ASKS_PEOPLE = re.compile(r"\b(?:كم|كام|قديش|قداش|شحال|شكثر) (?:واحد|شخص|شخصا|نفر|نفس)\b")
 # Nouns after ما/أي that ask for a figure: «ما عدد»، «ما نسبة»، «ما معدل» want a number.
-_ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مساحة مسافة معدل متوسط", _OPENING)
+_ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مسافة معدل متوسط", _OPENING)
 # «كم عدد»، «ما عدد»: how many of something, which a share does not say.
 _ASKS_COUNT = _any_word("عدد", _OPENING)
 # «كم تبلغ مساحة المزرعة»، «ما المساحة التي»: an area, which a count of trees does not give.

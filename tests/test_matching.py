@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
-from conftest import Site
+from conftest import DATA, Site
 
 from bench.eval_arcd import ARCD, evaluate_engine, read_arcd, split_sentences
 from bot.analysis import GROUP, answer_cues, fact_terms, question_kind, wanted_cue
@@ -393,7 +392,7 @@ async def test_words_the_title_gives_every_fact_weigh_less_than_those_of_one_fac
 
     On blind set D's articles (the port's lead: «أعلن ميناء صحار والمنطقة الحرة ...»).
     """
-    for article in (Path(__file__).parent / "data" / "blind_d" / "articles").glob("*.yaml"):
+    for article in (DATA / "blind_d" / "articles").glob("*.yaml"):
         site.write(article.name, article.read_text(encoding="utf-8"))
     async with site.engine() as engine:
         await engine.reload()
@@ -549,7 +548,7 @@ async def test_arcd_quality_stays_above_its_floor() -> None:
 
 
 async def test_an_area_asked_for_is_not_answered_by_another_figure(site: Site) -> None:
-    floods = Path(__file__).parent / "data" / "train_f" / "articles" / "ye_flood.yaml"
+    floods = DATA / "train_f" / "articles" / "ye_flood.yaml"
     site.write("floods.yaml", floods.read_text(encoding="utf-8"))
     trees, area, crops = await site.asked_by_meaning(
         "كم شجرة موز اقتلع السيل من مزرعة علي ناصر القدسي؟",

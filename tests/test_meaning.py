@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 import pytest
-from conftest import CLINIC, ECLIPSE, Run, Site
+from conftest import CLINIC, DATA, ECLIPSE, Run, Site
 
 from bot import meaning
 from bot.engine import Engine
@@ -241,7 +240,7 @@ async def test_the_lead_of_a_long_article_is_not_sure_by_words_alone(
 async def test_two_facts_alike_by_words_are_told_apart_by_meaning(site: Site) -> None:
     site.meaning_on()
     # An article among others, as the words' weights depend on all that is loaded.
-    for article in (Path(__file__).parent / "data" / "train_j" / "articles").glob("*.yaml"):
+    for article in (DATA / "train_j" / "articles").glob("*.yaml"):
         site.write(article.name, article.read_text(encoding="utf-8"))
     async with site.engine() as opened:
         await opened.reload()
