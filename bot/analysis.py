@@ -51,13 +51,18 @@ _A_YEAR = re.compile(
 # it), whole: أثنى or الفائدة hold no number. An ordinal counts too: «ثالث لقب» answers كم لقبًا.
 # So does a dual before its noun: «مليوني ريال»، «ألفي طالب».
 _DIGIT = re.compile(r"\d")
-_NUMBER = re.compile(
+_ORDINAL = r"(?:ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر)\b"
+_CARDINAL = (
     r"\b[وفبل]?(?:ال)?(?:واحد|اثن(?:ان|ين|تان|تين)|ثلاث|اربع|خمس|ست|سبع|ثماني?|تسع|عشر|"
     r"(?:ثلاث|اربع|خمس|ست|سبع|ثمان|تسع)?ما?[يء]ه|ما?[يء]ت(?:ين|ان|ي|ا)|ما?[يء]ات|الف|الاف|"
     r"الفين|الفي|مليون|مليوني|مليونا|ملايين|مليار|ملياري|مليارا|مليارات|نصف|ربع)"
     r"(?:ه|ين|ون|ات)?\b"
+)
+_NUMBER = re.compile(
+    _CARDINAL
     # Masculine ordinals only: the feminine ones mostly tell the time («الثامنة صباحًا»).
-    r"|\b[وفبل]?(?:ال)?(?:ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر)\b"
+    + r"|\b[وفبل]?(?:ال)?"
+    + _ORDINAL
 )
 
 
@@ -137,16 +142,24 @@ _TIME_UNITS = (
     "ساعه|ساعات|دقيقه|دقاءق|يوم|يوما|ايام|اسبوع|اسبوعا|اسابيع|شهر|شهرا|اشهر|"
     "سنه|سنوات|عام|عاما|اعوام"
 )
-# A length of time: a unit of time counted (a fact holding a number), or two of one.
-_TIME_UNIT = re.compile(
-    rf"\b[وفبل]?(?:ال)?(?:{_TIME_UNITS}|شهور|سنين|عقد|عقود|قرن|قرون|موسم|مواسم)\b"
+# A length of time: a unit of time counted by the number before it («تسعة أيام»، «نحو 45
+# يوماً»), units counted after them («الأشهر الستة»), a unit and an ordinal («في اليوم
+# الثاني من الإغلاق»: after how many days), or two of one. Not a day named («يوم السبت»، «يوم
+# الاثنين») in a sentence that holds some other number.
+_ANY_TIME_UNIT = rf"[وفبل]?(?:ال)?(?:{_TIME_UNITS}|شهور|سنين|عقد|عقود|قرن|قرون|موسم|مواسم)\b"
+_TIME_UNITS_COUNTED_AFTER = r"[وفبل]?(?:ال)?(?:ساعات|دقاءق|ايام|اسابيع|اشهر|شهور|سنوات|سنين|اعوام)"
+_COUNTED_TIME = re.compile(
+    rf"(?:\d|{_CARDINAL}) (?:\S+ )?{_ANY_TIME_UNIT}"
+    rf"|\b{_TIME_UNITS_COUNTED_AFTER} {_CARDINAL}|\b{_ANY_TIME_UNIT} (?:ال)?{_ORDINAL}"
 )
 _TWO_UNITS = re.compile(
-    r"\b[وفبل]?(?:ساعتين|ساعتان|دقيقتين|يومين|يومان|اسبوعين|شهرين|شهران|سنتين|عامين|عامان)\b"
+    r"\b[وفبل]?(?:ال)?(?:ساعتين|ساعتان|دقيقتين|يومين|يومان|اسبوعين|شهرين|شهران|سنتين|عامين|عامان)\b"
 )
 # Two years that bound a span: «بين عامي 2012 و2016»، «(1805 - 1848)»، «من 2010 إلى 2015». How
 # long a reign or a war lasted, though no unit of time is counted.
-_YEAR_SPAN = re.compile(r"\b(?:1\d|20)\d\d (?:و|الي |حتي )?(?:1\d|20)\d\d\b")
+_YEAR_SPAN = re.compile(
+    r"\b(?:1\d|20)\d\d(?:م|ه)? (?:و|(?:الي|حتي) (?:عام |سنه )?)?(?:1\d|20)\d\d(?:م|ه)?\b"
+)
 # Twice: a number the dual says.
 _TWICE = re.compile(r"\b[وفبل]?(?:مرتين|مرتان)\b")
 # Years after منذ, قبل, خلال... are how long, not how old: «تدرس منذ 15 عاما».
@@ -210,14 +223,14 @@ _ASKS_COUNT = _any_word("عدد", _OPENING)
 _ASKS_AREA = _any_word("مساحة مساحته مساحتها", r"^(?:\S+ ){0,3}?(?:ال)?")
 # «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time.
 _ASKS_DURATION = re.compile(
-    rf"\b(?:كم|كام|قديش|شحال)(?: من)? (?:ال)?(?:{_TIME_UNITS}|وقت|مده|زمن)\b"
+    rf"\b(?:كم|كام|قديش|قداش|شحال)(?: من)? (?:ال)?(?:{_TIME_UNITS}|وقت|مده|زمن)\b"
     r"|^(?:\S+ ){0,2}?(?:ما|وش|شو|ايش) (?:هي )?(?:ال)?(?:مده|زمن)\b"
-    r"|^(?:\S+ ){0,2}?(?:كم|كام|قديش|شحال) (?:كان |كانت )?(?:ال)?(?:مده|زمن)\b"
+    r"|^(?:\S+ ){0,2}?(?:كم|كام|قديش|قداش|شحال) (?:كان |كانت )?(?:ال)?(?:مده|زمن)\b"
 )
 # «كم استغرق»، «كم تدوم»، «قديش دام»: how long something lasts, whatever is named after it
 # («كم استمرت الحملة التي جمعت المبلغ» asks how long, not how much).
 _LASTS = re.compile(
-    r"^(?:\S+ ){0,2}?(?:كم|كام|قديش|شحال) (?:[يت]|سي|ست)?(?:ستغرق|استغرق|استغرقت|ستمر|استمر|"
+    r"^(?:\S+ ){0,2}?(?:كم|كام|قديش|قداش|شحال) (?:[يت]|سي|ست)?(?:ستغرق|استغرق|استغرقت|ستمر|استمر|"
     r"استمرت|دوم|دام|دامت)\b"
 )
 # «في أي عام»، «سنة كام»، «ما العام الذي»: a year, which a weekday or a month does not give.
@@ -460,7 +473,7 @@ def _cues(folded: str) -> str:
         + (
             "t"
             if _TWO_UNITS.search(folded)
-            or (number and _TIME_UNIT.search(_AGE_GIVEN.sub(" ", folded)))
+            or _COUNTED_TIME.search(_AGE_GIVEN.sub(" ", folded))
             or _YEAR_SPAN.search(folded)
             else ""
         )

@@ -38,9 +38,9 @@ OPERATING_SCORE = 25.0
 # Wanted cues more specific than a date or a number (analysis.wanted_cue).
 SPECIFIC = ("r", "a", "m")
 # Those a fact must hold to answer at all: an age, an amount of money, a number, a count, a
-# date, a year, an area (كم عمر، كم راتب، كم، كم عدد، متى، في أي عام، كم مساحة). A reason may
-# be given in many ways the cues miss: the judge weighs it.
-STRICT = ("a", "m", "n", "c", "d", "y", "s")
+# date, a year, an area, a length of time (كم عمر، كم راتب، كم، كم عدد، متى، في أي عام، كم
+# مساحة، كم استغرق). A reason may be given in many ways the cues miss: the judge weighs it.
+STRICT = ("a", "m", "n", "c", "d", "y", "s", "t")
 MISSING = 0.3
 
 
