@@ -85,6 +85,8 @@ class Case:
     right: np.ndarray  # bool per candidate
     wanted: str | None
     answerable: bool
+    # The question's kind (analysis.question_kind): the judge reads some kinds' scores higher.
+    kind: str | None = None
 
 
 async def gather(folder: Path, asked: list[tuple[str, set[tuple[str, str]]]]) -> list[Case]:
@@ -113,6 +115,7 @@ async def gather(folder: Path, asked: list[tuple[str, set[tuple[str, str]]]]) ->
                         np.array([k in right for k in keys[: len(candidates)]], dtype=bool),
                         query.wanted,
                         bool(right),
+                        query.kind,
                     )
                 )
     return out
@@ -206,7 +209,7 @@ def best(judge: Judge, case: Case) -> tuple[float, bool, list[tuple[float, bool]
     """The judge's best score for a question, whether that fact is right, and the top 3's."""
     if not case.candidates:
         return 0.0, False, []
-    scores = judge.scores(case.candidates, case.wanted)
+    scores = judge.scores(case.candidates, case.wanted, case.kind)
     order = sorted(range(len(scores)), key=lambda i: -scores[i])
     top = [(scores[i], bool(case.right[i])) for i in order[:3]]
     return scores[order[0]], bool(case.right[order[0]]), top

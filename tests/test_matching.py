@@ -10,7 +10,7 @@ from conftest import DATA, Site
 from bench.eval_arcd import ARCD, evaluate_engine, read_arcd, split_sentences
 from bot.analysis import GROUP, answer_cues, fact_terms, question_kind, wanted_cue
 from bot.engine import Engine
-from bot.judge import Candidate, Judge
+from bot.judge import LENIENT, OPERATING_SCORE, Candidate, Judge
 from bot.matching import COVERED, FEATURES, OTHER_ANSWER, Query, Reranker, held_back
 from bot.synonyms import synonyms
 from bot.text import light_stem, normalize, read, readings, root, stem
@@ -506,6 +506,18 @@ def test_the_judge_trusts_the_lead_of_a_long_article_less() -> None:
     [as_lead, _] = judge.scores([lead, other], None)
     [as_summing, _] = judge.scores([summing, other], None)
     assert as_summing < as_lead
+
+
+def test_the_judge_reads_why_and_whether_from_a_lower_point() -> None:
+    judge = Judge.shipped(FEATURES)
+    features = (0.5, 0.5, 0.5, 0.3, 0.0, 0.0, 0.5)
+    candidates = [Candidate(features, 0.3, True, 0.84), Candidate(features, 0.2, True, 0.80)]
+    what = judge.scores(candidates, None, "what")
+    assert judge.scores(candidates, None, None) == what
+    for kind, point in LENIENT.items():
+        raised = OPERATING_SCORE / point
+        expected = [min(100.0, s * raised) for s in what]
+        assert judge.scores(candidates, None, kind) == pytest.approx(expected, abs=0.05)
 
 
 # -- the index's shape -----------------------------------------------------------------------

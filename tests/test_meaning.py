@@ -255,3 +255,21 @@ async def test_two_facts_alike_by_words_are_told_apart_by_meaning(site: Site) ->
         opened.semantic = True
         answer = await opened.ask(question, record=False)
     assert answer.answered and answer.answers[0].fact_id == "s6"
+
+
+@pytest.mark.slow  # embeds six articles
+async def test_why_and_whether_are_read_leniently_unless_a_word_is_unknown(site: Site) -> None:
+    # Among other articles, as the words' weights and what the knowledge holds depend on all.
+    for article in (DATA / "train_k" / "articles").glob("*.yaml"):
+        site.write(article.name, article.read_text(encoding="utf-8"))
+    bread, why, gold = await site.asked_by_meaning(
+        "هل تعتزم الحكومة زيادة ثمن الخبز المدعوم قريبًا؟",
+        "لماذا يفضّل بعض مزارعي الحسكة البيع للتجار بدل الدولة؟",
+        # No article speaks of gold: the iron ore's price rising is no answer.
+        "هل ارتفعت أسعار الذهب في الخليج هذا الأسبوع؟",
+    )
+    assert [(a.answered, a.answers[0].article_id, a.answers[0].fact_id) for a in (bread, why)] == [
+        (True, "syria-wheat-2026", "s15"),
+        (True, "syria-wheat-2026", "s7"),
+    ]
+    assert not gold.answered
