@@ -55,7 +55,7 @@ from bot import config as configuration
 from bot import meaning
 from bot.engine import Engine
 from bot.judge import JUDGE_FEATURES, MEANING_FEATURES, OPERATING_SCORE, Candidate, Judge, ranked
-from bot.matching import FEATURES, Query, judged_candidates
+from bot.matching import FEATURES, Query, judged_candidates, lenient
 from bot.text import is_small_talk, tokens
 
 REPO = Path(__file__).resolve().parent.parent
@@ -85,8 +85,8 @@ class Case:
     right: np.ndarray  # bool per candidate
     wanted: str | None
     answerable: bool
-    # The question's kind (analysis.question_kind): the judge reads some kinds' scores higher.
-    kind: str | None = None
+    # Whether the judge reads the question leniently (matching.lenient).
+    lenient: bool = False
 
 
 async def gather(folder: Path, asked: list[tuple[str, set[tuple[str, str]]]]) -> list[Case]:
@@ -115,7 +115,7 @@ async def gather(folder: Path, asked: list[tuple[str, set[tuple[str, str]]]]) ->
                         np.array([k in right for k in keys[: len(candidates)]], dtype=bool),
                         query.wanted,
                         bool(right),
-                        query.kind,
+                        bool(candidates) and lenient(query, gathered.candidates[0]),
                     )
                 )
     return out
@@ -209,7 +209,7 @@ def best(judge: Judge, case: Case) -> tuple[float, bool, list[tuple[float, bool]
     """The judge's best score for a question, whether that fact is right, and the top 3's."""
     if not case.candidates:
         return 0.0, False, []
-    scores = judge.scores(case.candidates, case.wanted, case.kind)
+    scores = judge.scores(case.candidates, case.wanted, case.lenient)
     order = sorted(range(len(scores)), key=lambda i: -scores[i])
     top = [(scores[i], bool(case.right[i])) for i in order[:3]]
     return scores[order[0]], bool(case.right[order[0]]), top

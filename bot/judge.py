@@ -17,8 +17,8 @@ bot/data/meaning.json:
 
 Each candidate's score is the judge's probability in percent, shifted so that the operating
 point chosen in training sits at the default `matching.min_score`: one threshold means the
-same whether meaning is compared or not. Why and yes/no questions are read from a lower
-point (LENIENT).
+same whether meaning is compared or not. Some questions are read from a lower point
+(LENIENT_POINT; which ones, bot/matching.py says).
 """
 
 from __future__ import annotations
@@ -43,12 +43,8 @@ SPECIFIC = ("r", "a", "m")
 # مساحة، كم استغرق). A reason may be given in many ways the cues miss: the judge weighs it.
 STRICT = ("a", "m", "n", "c", "d", "y", "s", "t")
 MISSING = 0.3
-# Kinds of question answered from a lower point of the judge's probability: the score that
-# reads as OPERATING_SCORE for them. A reason or a yes or no is put in the article's own
-# words far from the reader's, so the judge is less sure of the sentence that gives it, and
-# readers seldom ask why, or whether, of what an article does not say: of the training
-# sets' 374 questions out of scope, none asks why and nine ask whether.
-LENIENT = {"why": 15.0, "yes_no": 15.0}
+# The score that reads as OPERATING_SCORE for a question read leniently (matching.lenient).
+LENIENT_POINT = 15.0
 
 
 @dataclass(frozen=True)
@@ -97,16 +93,16 @@ class Judge:
         return cls(tuple(data["rank_weights"]), tuple(data["weights"]), float(data["bias"]))
 
     def scores(
-        self, candidates: Sequence[Candidate], wanted: str | None, kind: str | None = None
+        self, candidates: Sequence[Candidate], wanted: str | None, lenient: bool = False
     ) -> list[float]:
         """Each candidate's 0-100 score: how likely it is the answer, as the judge sees it.
 
         A fact that lacks the age, amount, number or date asked for does not answer, however
-        close: its score is held back (MISSING). A question of a LENIENT kind (`kind`, as
-        analysis.question_kind says) has its scores raised to read on the common scale.
+        close: its score is held back (MISSING). A question read `lenient`ly has its scores
+        raised, LENIENT_POINT to OPERATING_SCORE.
         """
         strict = wanted in STRICT
-        raised = OPERATING_SCORE / LENIENT.get(kind or "", OPERATING_SCORE)
+        raised = OPERATING_SCORE / LENIENT_POINT if lenient else 1.0
         return [
             round(min(100.0, 100 * _sigmoid(self.bias + _dot(self.weights, judged)) * raised), 2)
             * (MISSING if strict and not c.holds else 1.0)

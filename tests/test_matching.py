@@ -8,10 +8,27 @@ import pytest
 from conftest import DATA, Site
 
 from bench.eval_arcd import ARCD, evaluate_engine, read_arcd, split_sentences
-from bot.analysis import GROUP, answer_cues, fact_terms, question_kind, wanted_cue
+from bot.analysis import (
+    GROUP,
+    CandidateRow,
+    FactTerms,
+    answer_cues,
+    fact_terms,
+    question_kind,
+    wanted_cue,
+)
 from bot.engine import Engine
-from bot.judge import LENIENT, OPERATING_SCORE, Candidate, Judge
-from bot.matching import COVERED, FEATURES, OTHER_ANSWER, Query, Reranker, held_back
+from bot.judge import LENIENT_POINT, OPERATING_SCORE, Candidate, Judge
+from bot.matching import (
+    COVERED,
+    FEATURES,
+    OTHER_ANSWER,
+    Query,
+    Ranked,
+    Reranker,
+    held_back,
+    lenient,
+)
 from bot.synonyms import synonyms
 from bot.text import light_stem, normalize, read, readings, root, stem
 
@@ -508,16 +525,31 @@ def test_the_judge_trusts_the_lead_of_a_long_article_less() -> None:
     assert as_summing < as_lead
 
 
-def test_the_judge_reads_why_and_whether_from_a_lower_point() -> None:
+def test_a_question_read_leniently_is_judged_from_a_lower_point() -> None:
     judge = Judge.shipped(FEATURES)
     features = (0.5, 0.5, 0.5, 0.3, 0.0, 0.0, 0.5)
     candidates = [Candidate(features, 0.3, True, 0.84), Candidate(features, 0.2, True, 0.80)]
-    what = judge.scores(candidates, None, "what")
-    assert judge.scores(candidates, None, None) == what
-    for kind, point in LENIENT.items():
-        raised = OPERATING_SCORE / point
-        expected = [min(100.0, s * raised) for s in what]
-        assert judge.scores(candidates, None, kind) == pytest.approx(expected, abs=0.05)
+    plain = judge.scores(candidates, "r")
+    raised = [min(100.0, s * OPERATING_SCORE / LENIENT_POINT) for s in plain]
+    assert judge.scores(candidates, "r", lenient=True) == pytest.approx(raised, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("question", "read_leniently"),
+    [
+        ("لماذا انطلق السباق قبل موعده؟", True),
+        ("ما سبب انطلاق السباق قبل موعده؟", True),  # a reason, asked with ما
+        ("هل انطلق السباق قبل موعده؟", True),
+        ("متى انطلق السباق؟", False),
+        ("من فاز بالسباق؟", False),
+    ],
+)
+def test_why_and_whether_are_read_leniently(question: str, read_leniently: bool) -> None:
+    best = Ranked(
+        CandidateRow(1, "a", "s1", FactTerms("", "", "", "", "")), (), 0.0, 1.0, True, 20.0
+    )
+    assert lenient(Query.parse(question), best) is read_leniently
+    assert not lenient(Query.parse(question), best._replace(known=0.7))  # a word unknown
 
 
 # -- the index's shape -----------------------------------------------------------------------
