@@ -258,6 +258,26 @@ async def test_two_facts_alike_by_words_are_told_apart_by_meaning(site: Site) ->
 
 
 @pytest.mark.slow  # embeds six articles
+async def test_a_figure_asked_for_is_not_sure_by_a_few_of_the_questions_words(site: Site) -> None:
+    site.meaning_on()
+    for article in (DATA / "train_g" / "articles").glob("*.yaml"):
+        site.write(article.name, article.read_text(encoding="utf-8"))
+    pages, founded = "كم عدد صفحات الروايه الفائزة؟", "متى تأسست جامعة الدول العربية؟"
+    async with site.engine() as opened:
+        await opened.reload()
+        await opened.fill_vectors(workers=1)
+        opened.semantic = False
+        # By words, the prize's value («قيمة الجائزة 100 ألف دولار … الرواية الفائزة») and
+        # the year the prize was founded: a figure or a date and the rarest words, no more.
+        by_words = [(await opened.ask(q, record=False)).answers[0] for q in (pages, founded)]
+        assert [(a.fact_id, a.score >= SURE) for a in by_words] == [("s2", True), ("s15", True)]
+        opened.semantic = True
+        answers = [await opened.ask(q, record=False) for q in (pages, founded)]
+    assert answers[0].answered and answers[0].answers[0].fact_id == "s12"
+    assert not answers[1].answered
+
+
+@pytest.mark.slow  # embeds six articles
 async def test_why_and_whether_are_read_leniently_unless_a_word_is_unknown(site: Site) -> None:
     # Among other articles, as the words' weights and what the knowledge holds depend on all.
     for article in (DATA / "train_k" / "articles").glob("*.yaml"):
