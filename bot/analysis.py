@@ -186,17 +186,25 @@ def _any_word(words: str, prefix: str = r"\b") -> re.Pattern[str]:
     return re.compile(rf"{prefix}(?:{alternatives})\b")
 
 
-# Question words that narrow what a number must be of. Not سنة: normalised, سنّه (his age)
-# is سنه (a year), and «كم طفلًا كل سنة» asks a count.
-_ASKS_AGE = _any_word("عمر عمره عمرها سن سنها")
-_ASKS_MONEY = _any_word(
-    "راتب رواتب راتبه يتقاضى تتقاضى يتقاضون أجر أجره سعر ثمن كلفة تكلفة كلف كلفت تكلفت يكلف "
-    "اتكلف اتكلفت هيتكلف فلوس "
-    "قيمة مبلغ ميزانية تمويل غرامة رسوم مكافأة جائزة جايزة بكم بكام بقديش بشحال",
-    r"\b[وفبل]?(?:ال)?",
-)
 # The noun a question opens with, after its question word («ما هي نسبة»).
 _OPENING = r"^(?:\S+ ){0,2}?(?:ال)?"
+# Question words that narrow what a number must be of. Not سنة: normalised, سنّه (his age)
+# is سنه (a year), and «كم طفلًا كل سنة» asks a count. After كم they may stand anywhere («كم
+# يتقاضى الموظف»); after ما or أي only as the noun the question opens with: «ما هدف المؤسسة
+# من إنشاء الجائزة؟» asks no sum, and «ما نسبة الأطفال في سن الدراسة …» no age.
+_AGE_WORDS = "عمر عمره عمرها سن سنها"
+_MONEY_WORDS = (
+    "راتب رواتب راتبه يتقاضى تتقاضى يتقاضون أجر أجره سعر ثمن كلفة تكلفة كلف كلفت تكلفت يكلف "
+    "اتكلف اتكلفت هيتكلف فلوس "
+    "قيمة مبلغ ميزانية تمويل غرامة رسوم مكافأة جائزة جايزة بكم بكام بقديش بشحال"
+)
+_ASKS_AGE = _any_word(_AGE_WORDS)
+_ASKS_MONEY = _any_word(_MONEY_WORDS, r"\b[وفبل]?(?:ال)?")
+_OPENS_WITH_AGE = _any_word(_AGE_WORDS, _OPENING)
+_OPENS_WITH_MONEY = _any_word(_MONEY_WORDS, _OPENING)
+# A share, opening the question («كم تبلغ نسبة الحسم على الرسوم»، «ما نسبة الأطفال في سن
+# الدراسة»): a number, whatever money or age is named after it.
+_OPENS_WITH_SHARE = _any_word("نسبة", _OPENING)
 # Sums that are money however the question goes on, right after «how much» and a verb of
 # amount («كم رأس مال الشركة»، «كم بلغت أرباحها»): a fact about the company that gives no sum
 # does not answer. Only there: «كم عائلة تنتفع بالقروض» counts families.
@@ -264,7 +272,12 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
     figure the fact holds about the same person.
     """
     folded = " ".join(words)
-    if kind in ("how_many", "what", "which", None) and _ASKS_AGE.search(folded):
+    if kind in ("how_many", "what", "which") and _OPENS_WITH_SHARE.search(folded):
+        return "n"
+    anywhere = kind in ("how_many", None)
+    if kind in ("how_many", "what", "which", None) and (
+        (_ASKS_AGE if anywhere else _OPENS_WITH_AGE).search(folded)
+    ):
         return "a"
     if kind == "how_many" and _ASKS_AGE_SPOKEN.search(folded):
         return "a"
@@ -277,7 +290,9 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
     if kind == "how_many" and _ASKS_PEOPLE.search(folded):
         return "n"
     if kind in ("how_many", "what", "which") and (
-        _ASKS_MONEY.search(folded) or _MONEY.search(folded) or _ASKS_SUM.search(folded)
+        (_ASKS_MONEY if anywhere else _OPENS_WITH_MONEY).search(folded)
+        or _MONEY.search(folded)
+        or _ASKS_SUM.search(folded)
     ):
         return "m"
     if kind in ("how_many", "what") and _ASKS_DURATION.search(folded):
