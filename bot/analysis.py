@@ -152,8 +152,17 @@ _COUNTED_TIME = re.compile(
     rf"(?:\d|{_CARDINAL}) (?:\S+ )?{_ANY_TIME_UNIT}"
     rf"|\b{_TIME_UNITS_COUNTED_AFTER} {_CARDINAL}|\b{_ANY_TIME_UNIT} (?:ال)?{_ORDINAL}"
 )
-_TWO_UNITS = re.compile(
-    r"\b[وفبل]?(?:ال)?(?:ساعتين|ساعتان|دقيقتين|يومين|يومان|اسبوعين|شهرين|شهران|سنتين|عامين|عامان)\b"
+_TWO_OF_A_UNIT = (
+    r"[وفبل]?(?:ال)?(?:ساعتين|ساعتان|دقيقتين|يومين|يومان|اسبوعين|شهرين|شهران|سنتين|عامين|عامان)\b"
+)
+_TWO_UNITS = re.compile(r"\b" + _TWO_OF_A_UNIT)
+# When, said from another time or by the hour of the day: «في غضون عشرة أيام»، «قبل أربعة
+# مواسم»، «بعد نحو أسبوعين»، «منذ 15 عاما»، «في السادسة والنصف صباحاً»، «فور استئناف الضخ».
+_WHEN_OTHERWISE = re.compile(
+    rf"\b(?:خلال|غضون|بعد|قبل|منذ|في) (?:نحو |قرابه |حوالي )?"
+    rf"(?:(?:\d+(?:[.,]\d+)?|{_CARDINAL}) (?:\S+ )?{_ANY_TIME_UNIT}|{_TWO_OF_A_UNIT})"
+    rf"|\b{_ANY_TIME_UNIT} (?:ال)?{_ORDINAL}"
+    r"|\b(?:صباحا|مساء|ظهرا|فجرا|ليلا|عصرا)\b|\bفور\b"
 )
 # Two years that bound a span: «بين عامي 2012 و2016»، «(1805 - 1848)»، «من 2010 إلى 2015». How
 # long a reign or a war lasted, though no unit of time is counted.
@@ -478,7 +487,7 @@ def _cues(folded: str) -> str:
     whole = _SHARE.sub(" ", _DAY_OF_MONTH.sub(" ", counted))
     count = twice or _DIGIT.search(whole) or _NUMBER.search(_ROUNDS.sub(" ", whole))
     return (
-        ("d" if _DATE.search(folded) else "")
+        ("d" if _DATE.search(folded) or _WHEN_OTHERWISE.search(folded) else "")
         + ("y" if _A_YEAR_SAID.search(folded) else "")
         + ("n" if counts else "")
         + ("c" if counts and count else "")

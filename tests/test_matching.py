@@ -345,7 +345,7 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("وزار الوزير القرية لأول مرة.", ""),
         ("قال المدير العام للهيئة في تصريح.", ""),  # العام: general, and no time counted
         ("وكانت تراجع ست ساعات يوميًا.", "nct"),
-        ("وتدرس الرياضيات منذ 15 عاما.", "nct"),  # how long, not how old
+        ("وتدرس الرياضيات منذ 15 عاما.", "dnct"),  # how long, not how old; and since when
         ("قال المدير العام للهيئة.", ""),  # العام alone is general, not a year
         ("وقالت المريضة، البالغة 58 عاما، إنها تعبت.", "nca"),  # how old, not how long
         ("فاز المخرج، البالغ من العمر 24 عاما، بالجائزة.", "nca"),
@@ -384,7 +384,13 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("ودام ملكهم من عام 1299م إلى عام 1922م.", "dynct"),
         # A length is a unit of time counted, not a day named in a sentence with a figure.
         ("وتبدأ يوم السبت حملة تستهدف 120 ألف شخص.", "dnc"),
-        ("وأعلنت القوة القاهرة في اليوم الثاني من الإغلاق.", "nct"),  # after how many days
+        ("وأعلنت القوة القاهرة في اليوم الثاني من الإغلاق.", "dnct"),  # after how many days
+        # When, from another time or by the hour.
+        ("وسيبلغ الحقل طاقته الكاملة في غضون عشرة أيام.", "dnct"),
+        ("وتسمح للمريض بالعودة إلى عمله في نحو أسبوعين.", "dnct"),
+        ("وانطلق الدوري بنظامه الحالي قبل أربعة مواسم.", "dnct"),
+        ("ليبدأ السباق في السادسة صباحاً.", "d"),
+        ("ورفعت المؤسسة حالة القوة القاهرة فور استئناف الضخ.", "d"),
         ("وتجب السيطرة على الأسراب خلال الأسبوعين المقبلين.", "dnct"),
     ],
 )
@@ -600,6 +606,22 @@ async def test_arcd_quality_stays_above_its_floor() -> None:
     meaning = await evaluate_engine(paragraphs, questions)
     assert meaning.hit1 >= 0.62
     assert meaning.hit5 >= 0.77
+
+
+@pytest.mark.parametrize(
+    ("article", "question", "fact"),
+    [
+        ("train_h/articles/libya-oil.yaml", "متى سيعود الحقل إلى إنتاجه الكامل؟", "s14"),
+        ("train_i/articles/jo-robotic-surgery.yaml", "المريض بيرجع شغله بعد العملية امتى؟", "s5"),
+    ],
+)
+async def test_when_may_be_said_from_another_time(
+    site: Site, article: str, question: str, fact: str
+) -> None:
+    """«في غضون عشرة أيام», «في نحو أسبوعين»: a date the sentence gives from now."""
+    site.write("article.yaml", (DATA / article).read_text(encoding="utf-8"))
+    [answer] = await site.asked_by_meaning(question)
+    assert answer.answered and answer.answers[0].fact_id == fact
 
 
 async def test_money_named_after_what_is_asked_is_not_what_is_asked(site: Site) -> None:
