@@ -125,7 +125,8 @@ _TYPE_OF = {word: kind for kind, words in _TYPES.items() for word in words.split
 _ROUNDS = re.compile(r"\b(?:ال)?(?:نصف|ربع|ثمن) (?:ال)?نهاءي\b")
 _MONEY = re.compile(
     r"\b[وفبل]?(?:ال)?(?:دولار|دولارات|دينار|دنانير|جنيه|جنيهات|درهم|دراهم|ريال|ريالات|يورو|"
-    r"اورو|ليره|ليرات|فرنك|روبل|سنت|سنتات|سنتيم|قرش|قروش|فلس|مليم|هلله)ا?\b"
+    r"اورو|يوروهات|ليره|ليرات|فرنك|روبل|اوقيه|اوقيات|شيكل|شيقل|يوان|روبيه|سنت|سنتات|سنتيم|"
+    r"قرش|قروش|فلس|مليم|هلله)ا?\b"
 )
 # An area: a unit of land, or of length squared (normalised: «هكتاراً»، «كيلومترا مربعا»), or a
 # figure said to be one («تصل مساحة القارة لحوالي 10.180 مليون»).
@@ -211,6 +212,14 @@ _ASKS_AGE = _any_word(_AGE_WORDS)
 _ASKS_MONEY = _any_word(_MONEY_WORDS, r"\b[وفبل]?(?:ال)?")
 _OPENS_WITH_AGE = _any_word(_AGE_WORDS, _OPENING)
 _OPENS_WITH_MONEY = _any_word(_MONEY_WORDS, _OPENING)
+# How much something changed, after «how much» and a verb of rising or falling: «بكم ارتفعت
+# الإيجارات؟»، «قديش زادت كلفة النقل؟». A share or a number answers, not a sum: «بنحو 40 في المئة».
+# Not «إلى كم ارتفعت قيمة القرض؟», which asks the sum it reached.
+_ASKS_CHANGE = re.compile(
+    r"^(?:(?!الي )\S+ )?(?:ب)?(?:كم|كام|قديش|قداش|شحال) (?:[يتس]|ست|سي)?"
+    r"(?:زاد|زادت|زيد|ارتفع|ارتفعت|رتفع|انخفض|انخفضت|نخفض|تراجع|تراجعت|قل|قلت|تحسن|تحسنت|"
+    r"تجاوز|تجاوزت|نما|نمت|نمو|هبط|هبطت|خفض|خفضت|رفع|رفعت|تضاعف|تضاعفت)\b"
+)
 # A share, opening the question («كم تبلغ نسبة الحسم على الرسوم»، «ما نسبة الأطفال في سن
 # الدراسة»): a number, whatever money or age is named after it.
 _OPENS_WITH_SHARE = _any_word("نسبة", _OPENING)
@@ -281,7 +290,9 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
     figure the fact holds about the same person.
     """
     folded = " ".join(words)
-    if kind in ("how_many", "what", "which") and _OPENS_WITH_SHARE.search(folded):
+    if kind in ("how_many", "what", "which") and (
+        _OPENS_WITH_SHARE.search(folded) or _ASKS_CHANGE.search(folded)
+    ):
         return "n"
     anywhere = kind in ("how_many", None)
     if kind in ("how_many", "what", "which", None) and (

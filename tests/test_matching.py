@@ -149,6 +149,9 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("قديش كلّفت المحطة؟", "m"),
         ("كم قيمة الجائزة؟", "m"),
         ("كم خسر التاجر بالجنيه؟", "m"),  # a currency asks an amount of money
+        ("بكم ارتفعت الإيجارات في تونس الكبرى؟", "n"),  # a change: a share answers
+        ("قديش زادت كلفة النقل بسبب التأخير؟", "n"),
+        ("إلى كم ارتفعت قيمة القرض السكني؟", "m"),  # the sum it reached
         ("كم دولارًا دفعت الشركة؟", "m"),
         ("الجسر اتبنى بكام؟", "m"),
         ("الفيلم الفايز اتكلف كام؟", "m"),  # Egyptian: how much it cost
@@ -364,6 +367,8 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("بلغ الإنتاج نصف مليون طن.", "nc"),
         ("بلغت الجائزة مليوني ريال.", "ncm"),  # a dual: two million
         ("دفع 300 جنيهًا.", "ncm"),
+        ("بسعر ثابت قدره 18 أوقية للتر.", "ncm"),
+        ("وتحصل التعاونية على 9 يوروهات مقابل اللتر.", "ncm"),
         ("قدمت العروض في ساحة أول نوفمبر.", ""),  # a place named after a date
         ("عبر جسر 6 أكتوبر في 6 أكتوبر 2025.", "dync"),  # the bridge's name aside, a date
         ("تأسست الشركة عام 2022.", "dy"),  # a year dates and counts nothing
