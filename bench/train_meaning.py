@@ -115,7 +115,7 @@ async def gather(folder: Path, asked: list[tuple[str, set[tuple[str, str]]]]) ->
                         np.array([k in right for k in keys[: len(candidates)]], dtype=bool),
                         query.wanted,
                         bool(right),
-                        bool(candidates) and lenient(query, gathered.candidates[0]),
+                        bool(candidates) and lenient(query, gathered.candidates[0].known),
                     )
                 )
     return out

@@ -149,9 +149,11 @@ _TIME_UNITS = (
 # الاثنين») in a sentence that holds some other number.
 _ANY_TIME_UNIT = rf"[وفبل]?(?:ال)?(?:{_TIME_UNITS}|شهور|سنين|عقد|عقود|قرن|قرون|موسم|مواسم)\b"
 _TIME_UNITS_COUNTED_AFTER = r"[وفبل]?(?:ال)?(?:ساعات|دقاءق|ايام|اسابيع|اشهر|شهور|سنوات|سنين|اعوام)"
+# A unit counted by the number before it; a unit and an ordinal.
+_UNIT_COUNTED = rf"(?:\d+(?:[.,]\d+)?|{_CARDINAL}) (?:\S+ )?{_ANY_TIME_UNIT}"
+_UNIT_AND_ORDINAL = rf"\b{_ANY_TIME_UNIT} (?:ال)?{_ORDINAL}"
 _COUNTED_TIME = re.compile(
-    rf"(?:\d|{_CARDINAL}) (?:\S+ )?{_ANY_TIME_UNIT}"
-    rf"|\b{_TIME_UNITS_COUNTED_AFTER} {_CARDINAL}|\b{_ANY_TIME_UNIT} (?:ال)?{_ORDINAL}"
+    rf"{_UNIT_COUNTED}|\b{_TIME_UNITS_COUNTED_AFTER} {_CARDINAL}|{_UNIT_AND_ORDINAL}"
 )
 _TWO_OF_A_UNIT = (
     r"[وفبل]?(?:ال)?(?:ساعتين|ساعتان|دقيقتين|يومين|يومان|اسبوعين|شهرين|شهران|سنتين|عامين|عامان)\b"
@@ -160,9 +162,8 @@ _TWO_UNITS = re.compile(r"\b" + _TWO_OF_A_UNIT)
 # When, said from another time or by the hour of the day: «في غضون عشرة أيام»، «قبل أربعة
 # مواسم»، «بعد نحو أسبوعين»، «منذ 15 عاما»، «في السادسة والنصف صباحاً»، «فور استئناف الضخ».
 _WHEN_OTHERWISE = re.compile(
-    rf"\b(?:خلال|غضون|بعد|قبل|منذ|في) (?:نحو |قرابه |حوالي )?"
-    rf"(?:(?:\d+(?:[.,]\d+)?|{_CARDINAL}) (?:\S+ )?{_ANY_TIME_UNIT}|{_TWO_OF_A_UNIT})"
-    rf"|\b{_ANY_TIME_UNIT} (?:ال)?{_ORDINAL}"
+    rf"\b(?:خلال|غضون|بعد|قبل|منذ|في) (?:نحو |قرابه |حوالي )?(?:{_UNIT_COUNTED}|{_TWO_OF_A_UNIT})"
+    rf"|{_UNIT_AND_ORDINAL}"
     r"|\b(?:صباحا|مساء|ظهرا|فجرا|ليلا|عصرا)\b|\bفور\b"
 )
 # Two years that bound a span: «بين عامي 2012 و2016»، «(1805 - 1848)»، «من 2010 إلى 2015». How

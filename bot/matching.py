@@ -435,17 +435,17 @@ class Reranker:
         return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def lenient(query: Query, best: Ranked) -> bool:
+def lenient(query: Query, known: float) -> bool:
     """Whether the judge reads this question from its lower point (bot/judge.py LENIENT_POINT).
 
     A reason, or a yes or no, is put in the article's words far from the reader's, so the
     judge is less sure of the sentence that gives it, and readers seldom ask why of what an
     article does not say: of the training sets' 374 questions out of scope, none asks why, and
-    nine ask whether. Not a question with words the knowledge never holds (LENIENT_KNOWN of
-    its weight known, on the `best` candidate): it may be about something else. Read so,
+    nine ask whether. Not a question with words the knowledge never holds (`known`, the share
+    of its weight known, under LENIENT_KNOWN): it may be about something else. Read so,
     «هل ارتفعت أسعار الذهب في الخليج؟» was answered by iron ore's price.
     """
-    return best.known >= LENIENT_KNOWN and (query.wanted == "r" or query.kind == "yes_no")
+    return known >= LENIENT_KNOWN and (query.wanted == "r" or query.kind == "yes_no")
 
 
 def _text_first(
@@ -762,7 +762,9 @@ class Matcher:
         judge = self.judge or Judge.shipped(FEATURES)
         ranked = found.candidates
         candidates = judged_candidates(found)
-        scores = judge.scores(candidates, query.wanted, bool(ranked) and lenient(query, ranked[0]))
+        scores = judge.scores(
+            candidates, query.wanted, bool(ranked) and lenient(query, ranked[0].known)
+        )
         # An editor's question close to the reader's still answers, in words or in meaning:
         # the judge learnt from articles without editors' questions.
         judged = [
