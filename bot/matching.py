@@ -58,7 +58,7 @@ from bot.text import (
 )
 from bot.things import UNSAID_KIND, kind_asked, says_kind
 from bot.typos import article_mended, common, spelt
-from bot.years import OTHER_YEAR, years_in
+from bot.years import OTHER_YEAR, asks_past, speaks_of_past, years_in
 
 if TYPE_CHECKING:
     import numpy as np
@@ -200,6 +200,8 @@ class Query:
     counted: Counted = ()
     # The years the question names (bot/years.py): only an article that says them answers.
     years: tuple[str, ...] = ()
+    # Whether it asks of a time gone by (bot/years.py): only a fact that speaks of one answers.
+    past: bool = False
     # For each content word, the readings of the standard words for the dialect word it is
     # a slip from (text.slipped_dialect), read so only when no word of the knowledge is near.
     dialect_slips: tuple[tuple[Reading, ...], ...] = ()
@@ -210,7 +212,9 @@ class Query:
     @property
     def read_by_text(self) -> bool:
         """Whether the facts ranked best are read for what they say after ranking (_text_first)."""
-        return self.named is not None or bool(self.counted or self.years or self.kind_asked)
+        return self.named is not None or bool(
+            self.counted or self.years or self.past or self.kind_asked
+        )
 
     @classmethod
     def parse(cls, question: str, words: Sequence[str] | None = None) -> Query:
@@ -240,6 +244,7 @@ class Query:
             named=name_asked(folded),
             counted=counted_in(folded),
             years=years_in(folded),
+            past=asks_past(folded),
             dialect_slips=tuple(tuple(map(read, slipped_dialect(w))) for w in content),
             kind_asked=kind_asked(folded),
         )
@@ -336,6 +341,7 @@ class Query:
             synonyms=tuple(others),
             counted=self.counted,
             years=self.years,
+            past=self.past,
         )
 
     def _meant(
@@ -458,8 +464,8 @@ def _text_first(
     counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py), one that
     never speaks of the kind of thing asked which one of UNSAID_KIND (bot/things.py), and one
     of an article that never says a year the question names (not in `dated`) OTHER_YEAR of
-    that (bot/years.py). A fact whose editor asked the reader's question (VOUCHED) answers
-    it as the editor says.
+    that, as does one that never speaks of the past the question asks of (bot/years.py). A
+    fact whose editor asked the reader's question (VOUCHED) answers it as the editor says.
     """
 
     def kept(r: Ranked) -> float:
@@ -474,6 +480,8 @@ def _text_first(
         elif query.kind_asked and not says_kind(fact.statement, query.kind_asked):
             share = UNSAID_KIND
         if query.years and r.row.article_id not in dated:
+            share *= OTHER_YEAR
+        if query.past and not speaks_of_past(tokens(fact.statement)):
             share *= OTHER_YEAR
         return share
 

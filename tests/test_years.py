@@ -1,17 +1,27 @@
-"""A question that names a year, or asks for one, is answered only by what says a year."""
+"""A question that names a year, asks for one or asks of the past: only what says it answers."""
 
 from __future__ import annotations
 
 from conftest import Site
 
 from bot.text import tokens
-from bot.years import years_in
+from bot.years import asks_past, speaks_of_past, years_in
 
 
 def test_the_years_a_question_names() -> None:
     assert years_in(tokens("كم كانت الأرباح في عام 2015 وفي ٢٠١٦؟")) == ("2015", "2016")
     assert years_in(tokens("كم طنا اصطاد الصيادون هذا الموسم؟")) == ()
     assert years_in(tokens("كم كان عدد الزوار 1500 شخص؟")) == ()  # a figure, not a year
+
+
+def test_a_time_gone_by_asked_and_spoken_of() -> None:
+    assert asks_past(tokens("كم بلغ الدعم في موازنة العام الماضي؟"))
+    assert asks_past(tokens("بكم زادت المبيعات مقارنة بالدورة السابقة؟"))
+    assert not asks_past(tokens("كم يبلغ الدعم في موازنة هذا العام؟"))
+    assert speaks_of_past(tokens("وبلغت صادرات التمور العام الماضي 1.5 مليار ريال."))
+    assert speaks_of_past(tokens("وحققت الشركة أرباحا في عام 2024."))
+    assert speaks_of_past(tokens("وكانت الشركة قد جمعت 6 ملايين ريال."))
+    assert not speaks_of_past(tokens("وتبلغ تكلفة الدعم 9.4 مليار جنيه سنويا."))
 
 
 SARDINE = """\
@@ -69,3 +79,36 @@ async def test_a_question_for_a_year_is_not_answered_by_a_weekday(site: Site) ->
     # «الأحد» says when the project was launched, and no year: offered, not answered.
     assert not founded.answered and founded.answers[0].fact_id == "s1"
     assert opened.answered and opened.answers[0].article_id == "museum"
+
+
+BREAD = """\
+id: bread
+title: "زيادة دعم الخبز"
+sentences:
+  - id: s1
+    text: "رفعت وزارة التموين المقابل الذي تحصل عليه المخابز عن إنتاج الرغيف المدعم."
+  - id: s2
+    text: "وأوضح الوزير أن تكلفة دعم الخبز تبلغ نحو 9.4 مليار جنيه سنويا في الموازنة."
+  - id: s3
+    text: "وكانت الحكومة قد خفضت وزن الرغيف المدعم إلى 90 غراما."
+---
+id: league
+title: "الفجر بطلا للدوري"
+sentences:
+  - id: s1
+    text: "فاز نادي الفجر بالدوري بعد أن حل ثانيا في الموسم الماضي والموسم السابق له."
+"""
+
+
+async def test_a_question_of_the_past_is_not_answered_by_the_present(site: Site) -> None:
+    site.write("bread.yaml", BREAD)
+    async with site.engine() as engine:
+        await engine.reload()
+        now = await engine.ask("كم تبلغ تكلفة دعم الخبز في الموازنة؟")
+        last_year = await engine.ask("كم كانت تكلفة دعم الخبز في موازنة العام الماضي؟")
+        before = await engine.ask("كم كان وزن الرغيف المدعم في الموسم السابق؟")
+    assert now.answered and now.answers[0].fact_id == "s2"
+    # s2 says what the subsidy costs now, not what it cost last year.
+    assert not last_year.answered
+    # What had been (وكانت … قد) speaks of the past.
+    assert before.answered and before.answers[0].fact_id == "s3"
