@@ -21,8 +21,12 @@ from bot.typos import Vocabulary
 # Separates the groups of FactTerms.asked: the keywords first, then each editor question.
 GROUP = " | "
 
-# The Gregorian months, normalised, as a regular expression's alternatives.
-_MONTHS = "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر"
+# The Gregorian months, normalised, as a regular expression's alternatives, with the names the
+# Maghreb gives those it names otherwise (جانفي، أفريل، جوان، أوت ...).
+_MONTHS = (
+    "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|"
+    "جانفي|فيفري|افريل|ماي|جوان|جويليه|اوت"
+)
 # A year, a month (Gregorian and Levantine names), a day of the week, a season, or a word that
 # dates something: news dates by the day («صدرت يوم الاثنين») or the season («في الخريف المقبل»).
 _DATE = re.compile(
@@ -55,7 +59,7 @@ _ORDINAL = r"(?:ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|�
 _CARDINAL = (
     r"\b[وفبل]?(?:ال)?(?:واحد|اثن(?:ان|ين|تان|تين)|ثلاث|اربع|خمس|ست|سبع|ثماني?|تسع|عشر|"
     r"(?:ثلاث|اربع|خمس|ست|سبع|ثمان|تسع)?ما?[يء]ه|ما?[يء]ت(?:ين|ان|ي|ا)|ما?[يء]ات|الف|الاف|"
-    r"الفين|الفي|مليون|مليوني|مليونا|ملايين|مليار|ملياري|مليارا|مليارات|نصف|ربع)"
+    r"الفين|الفي|مليون|مليوني|مليونا|ملايين|مليار|ملياري|مليارا|مليارات|نصف|ربع|ثلث|ثلثي|ثلثا)"
     r"(?:ه|ين|ون|ات)?\b"
 )
 _NUMBER = re.compile(
@@ -73,7 +77,7 @@ _DAY_OF_MONTH = re.compile(
 # A share: a percentage or a fraction, which says what part, not how many.
 _SHARE = re.compile(
     r"\d+(?:[.,]\d+)? ?(?:%|[بف]?ال?م[اء]*ءه\b|في ال?م[اء]*ءه\b)"
-    r"|\b[وفبل]?(?:ال)?(?:نصف|ثلث|ربع)(?= \S)"
+    r"|\b[وفبل]?(?:ال)?(?:نصف|ثلث|ثلثي|ثلثا|ربع)(?= \S)"
 )
 
 
@@ -160,19 +164,25 @@ _TWO_OF_A_UNIT = (
 )
 _TWO_UNITS = re.compile(r"\b" + _TWO_OF_A_UNIT)
 # When, said from another time or by the hour of the day: «في غضون عشرة أيام»، «قبل أربعة
-# مواسم»، «بعد نحو أسبوعين»، «منذ 15 عاما»، «في السادسة والنصف صباحاً»، «فور استئناف الضخ».
+# مواسم»، «بعد نحو أسبوعين»، «منذ أكثر من شهرين»، «في السادسة والنصف صباحاً»، «فور استئناف
+# الضخ».
 _WHEN_OTHERWISE = re.compile(
-    rf"\b(?:خلال|غضون|بعد|قبل|منذ|في) (?:نحو |قرابه |حوالي )?(?:{_UNIT_COUNTED}|{_TWO_OF_A_UNIT})"
+    rf"\b(?:خلال|غضون|بعد|قبل|منذ|في) (?:نحو |قرابه |حوالي |اكثر من |اقل من )?"
+    rf"(?:{_UNIT_COUNTED}|{_TWO_OF_A_UNIT})"
     rf"|{_UNIT_AND_ORDINAL}"
     r"|\b(?:صباحا|مساء|ظهرا|فجرا|ليلا|عصرا)\b|\bفور\b"
+    # «في الدقائق العشرين الأخيرة»، «في الدقيقة 88»: when in a match or a day.
+    r"|\bفي (?:ال)?(?:دقاءق|ساعات|لحظات|ايام|اسابيع|اشهر)(?: \S+)? (?:ال)?(?:اخيره|اولي)\b"
+    r"|\b(?:ال)?دقيقه \d+"
 )
 # Two years that bound a span: «بين عامي 2012 و2016»، «(1805 - 1848)»، «من 2010 إلى 2015». How
 # long a reign or a war lasted, though no unit of time is counted.
 _YEAR_SPAN = re.compile(
     r"\b(?:1\d|20)\d\d(?:م|ه)? (?:و|(?:الي|حتي) (?:عام |سنه )?)?(?:1\d|20)\d\d(?:م|ه)?\b"
 )
-# Twice: a number the dual says.
-_TWICE = re.compile(r"\b[وفبل]?(?:مرتين|مرتان)\b")
+# Twice, or two of a thing: a number the dual says («مرتين»، «شاحنتين»، «بطاقتين مباشرتين»).
+# Only the feminine dual, which few other words end like (روتين، بروتين، لاتين).
+_TWICE = re.compile(r"\b(?![وفبل]?(?:ال)?(?:روتين|بروتين|لاتين)\b)\S{2,}(?:تين|تان)\b")
 # Years after منذ, قبل, خلال... are how long, not how old: «تدرس منذ 15 عاما».
 _AGE = re.compile(
     r"\b(?:من العمر|عمره|عمرها|عمرهم|سن \d+)\b"
@@ -219,9 +229,11 @@ _OPENS_WITH_AGE = _any_word(_AGE_WORDS, _OPENING)
 _OPENS_WITH_MONEY = _any_word(_MONEY_WORDS, _OPENING)
 # How much something changed, after «how much» and a verb of rising or falling: «بكم ارتفعت
 # الإيجارات؟»، «قديش زادت كلفة النقل؟». A share or a number answers, not a sum: «بنحو 40 في المئة».
-# Not «إلى كم ارتفعت قيمة القرض؟», which asks the sum it reached.
+# Not «إلى كم ارتفعت قيمة القرض؟», which asks the sum it reached. «بكم مرة تجاوزت», «كم مرة
+# في السنة ستعيد حساب التكلفة» and «بكم ضعفًا» count times, whatever they name.
 _ASKS_CHANGE = re.compile(
-    r"^(?:(?!الي )\S+ )?(?:ب)?(?:كم|كام|قديش|قداش|شحال) (?:[يتس]|ست|سي)?"
+    r"^(?:\S+ )?ب?(?:كم|كام|قديش|قداش|شحال) (?:مره|مرات|ضعف|ضعفا|اضعاف)\b"
+    r"|^(?:(?!الي )\S+ )?(?:ب)?(?:كم|كام|قديش|قداش|شحال) (?:[يتس]|ست|سي)?"
     r"(?:زاد|زادت|زيد|ارتفع|ارتفعت|رتفع|انخفض|انخفضت|نخفض|تراجع|تراجعت|قل|قلت|تحسن|تحسنت|"
     r"تجاوز|تجاوزت|نما|نمت|نمو|هبط|هبطت|خفض|خفضت|رفع|رفعت|تضاعف|تضاعفت)\b"
 )
@@ -250,6 +262,10 @@ _ASKS_PEOPLE = re.compile(r"\b(?:كم|كام|قديش|قداش|شحال|شكثر
 _ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مسافة معدل متوسط", _OPENING)
 # «كم عدد»، «ما عدد»: how many of something, which a share does not say.
 _ASKS_COUNT = _any_word("عدد", _OPENING)
+# «كل كم يوم»، «كل شحال»، «كل قد إيه»: how often, which «يوميًا» answers as well as a figure.
+_HOW_OFTEN = re.compile(r"\bكل (?:كم|كام|قديش|قداش|شحال|قد ايه|اد ايه)\b")
+# «بكم يقدر عدد سكان العراق؟»: a count, though بكم most often asks a price.
+_HOW_MUCH_COUNTED = re.compile(r"^(?:\S+ )?ب(?:كم|كام|قديش|قداش|شحال) (?:\S+ )?(?:ال)?عدد\b")
 # «كم تبلغ مساحة المزرعة»، «ما المساحة التي»: an area, which a count of trees does not give.
 _ASKS_AREA = _any_word("مساحة مساحته مساحتها", r"^(?:\S+ ){0,3}?(?:ال)?")
 # «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time.
@@ -275,6 +291,7 @@ _A_YEAR_SAID = re.compile(
     r"\b(?:1\d\d\d|20\d\d)\b|\b\d{2,4} ?(?:م|ه|هجري|ميلادي|للهجره|للميلاد)\b"
     r"|\b[وفبل]?(?:ال)?(?:عام|عامي|سنه|سنتي) \d{1,4}"
     r"|\b(?:ال)?(?:عام|سنه) (?:ال)?(?:ماضي|حالي|مقبل|قادم|جاري|منصرم)\b|\bهذا العام\b"
+    r"|\b\d{1,4} (?:قبل الميلاد|ق م)\b"
 )
 # Nouns after ما that ask for a reason: «ما سبب»، «ما أسباب».
 _ASKS_REASON = _any_word("سبب أسباب دافع دوافع", _OPENING)
@@ -295,6 +312,8 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
     figure the fact holds about the same person.
     """
     folded = " ".join(words)
+    if _HOW_OFTEN.search(folded):
+        return None
     if kind in ("how_many", "what", "which") and (
         _OPENS_WITH_SHARE.search(folded) or _ASKS_CHANGE.search(folded)
     ):
@@ -314,6 +333,8 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
         return "t"
     if kind == "how_many" and _ASKS_PEOPLE.search(folded):
         return "n"
+    if kind == "how_many" and _HOW_MUCH_COUNTED.search(folded):
+        return "c"
     if kind in ("how_many", "what", "which") and (
         (_ASKS_MONEY if anywhere else _OPENS_WITH_MONEY).search(folded)
         or _MONEY.search(folded)
@@ -503,7 +524,11 @@ def _cues(folded: str) -> str:
     whole = _SHARE.sub(" ", _DAY_OF_MONTH.sub(" ", counted))
     count = twice or _DIGIT.search(whole) or _NUMBER.search(_ROUNDS.sub(" ", whole))
     return (
-        ("d" if _DATE.search(folded) or _WHEN_OTHERWISE.search(folded) else "")
+        (
+            "d"
+            if _DATE.search(folded) or _WHEN_OTHERWISE.search(folded) or _A_YEAR_SAID.search(folded)
+            else ""
+        )
         + ("y" if _A_YEAR_SAID.search(folded) else "")
         + ("n" if counts else "")
         + ("c" if counts and count else "")
