@@ -553,6 +553,18 @@ def test_the_judge_trusts_the_lead_of_a_long_article_less() -> None:
     assert as_summing < as_lead
 
 
+def test_a_fact_without_what_is_asked_is_never_answered_however_close() -> None:
+    judge = Judge.shipped(FEATURES)
+    features = (1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0)
+    sure = Candidate(features, 1.0, True, 0.95)
+    lacking = Candidate(features, 1.0, False, 0.95)
+    other = Candidate((0.1,) * 7, 0.1, True, 0.75)
+    [held, _] = judge.scores([lacking, other], "m")
+    assert judge.scores([sure, other], "m")[0] >= OPERATING_SCORE
+    assert judge.scores([lacking, other], None)[0] >= OPERATING_SCORE  # nothing asked
+    assert held < OPERATING_SCORE
+
+
 def test_a_question_read_leniently_is_judged_from_a_lower_point() -> None:
     judge = Judge.shipped(FEATURES)
     features = (0.5, 0.5, 0.5, 0.3, 0.0, 0.0, 0.5)
