@@ -174,6 +174,9 @@ _WHEN_OTHERWISE = re.compile(
     # «في الدقائق العشرين الأخيرة»، «في الدقيقة 88»: when in a match or a day.
     r"|\bفي (?:ال)?(?:دقاءق|ساعات|لحظات|ايام|اسابيع|اشهر)(?: \S+)? (?:ال)?(?:اخيره|اولي)\b"
     r"|\b(?:ال)?دقيقه \d+"
+    # «تزوج في سن الخامسة والعشرين»، «فقد أمه في سن مبكرة»: when, by the age it happened at.
+    r"|\bفي سن (?:مبكره|متاخره|\d+|(?:ال)?(?:حاديه|ثانيه|ثالثه|رابعه|خامسه|سادسه|سابعه|ثامنه|"
+    r"تاسعه|عاشره|عشرين|ثلاثين|اربعين|خمسين|ستين|سبعين|ثمانين|تسعين))\b"
 )
 # Two years that bound a span: «بين عامي 2012 و2016»، «(1805 - 1848)»، «من 2010 إلى 2015». How
 # long a reign or a war lasted, though no unit of time is counted.
@@ -187,7 +190,7 @@ _TWICE = re.compile(r"\b(?![وفبل]?(?:ال)?(?:روتين|بروتين|لات
 _AGE = re.compile(
     r"\b(?:من العمر|عمره|عمرها|عمرهم|سن \d+)\b"
     r"|(?<!منذ )(?<!قبل )(?<!بعد )(?<!خلال )(?<!طوال )(?<!لمده )(?<!مده )(?<!مدي )"
-    r"\b\d+ (?:عاما|سنه)\b"
+    r"\bو?\d+ (?:عاما|سنه)\b"
 )
 # An age given with its years, which say how old and not how long: «البالغ من العمر 24
 # عاما»، «البالغة 58 عاما» (normalised).
@@ -221,10 +224,13 @@ _AGE_WORDS = "عمر عمره عمرها سن سنها"
 _MONEY_WORDS = (
     "راتب رواتب راتبه يتقاضى تتقاضى يتقاضون أجر أجره سعر ثمن كلفة تكلفة كلف كلفت تكلفت يكلف "
     "اتكلف اتكلفت هيتكلف فلوس "
-    "قيمة مبلغ ميزانية تمويل غرامة رسوم مكافأة جائزة جايزة بكم بكام بقديش بشحال"
+    "قيمة مبلغ ميزانية تمويل غرامة رسوم بكم بكام بقديش بشحال"
 )
+# A prize is a sum after كم («كم جائزة الفائز؟»), and after ما most often a thing: «ما الجائزة
+# التي حصل عليها نجيب محفوظ؟» asks which (نوبل).
+_PRIZE_WORDS = "مكافأة جائزة جايزة"
 _ASKS_AGE = _any_word(_AGE_WORDS)
-_ASKS_MONEY = _any_word(_MONEY_WORDS, r"\b[وفبل]?(?:ال)?")
+_ASKS_MONEY = _any_word(f"{_MONEY_WORDS} {_PRIZE_WORDS}", r"\b[وفبل]?(?:ال)?")
 _OPENS_WITH_AGE = _any_word(_AGE_WORDS, _OPENING)
 _OPENS_WITH_MONEY = _any_word(_MONEY_WORDS, _OPENING)
 # How much something changed, after «how much» and a verb of rising or falling: «بكم ارتفعت
@@ -264,8 +270,10 @@ _ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مساف�
 _ASKS_COUNT = _any_word("عدد", _OPENING)
 # «كل كم يوم»، «كل شحال»، «كل قد إيه»: how often, which «يوميًا» answers as well as a figure.
 _HOW_OFTEN = re.compile(r"\bكل (?:كم|كام|قديش|قداش|شحال|قد ايه|اد ايه)\b")
-# «بكم يقدر عدد سكان العراق؟»: a count, though بكم most often asks a price.
-_HOW_MUCH_COUNTED = re.compile(r"^(?:\S+ )?ب(?:كم|كام|قديش|قداش|شحال) (?:\S+ )?(?:ال)?عدد\b")
+# «بكم يقدر عدد سكان العراق؟»، «بكم يقدر سكان غزة؟»: a count, though بكم most often asks a price.
+_HOW_MUCH_COUNTED = re.compile(
+    r"^(?:\S+ )?ب(?:كم|كام|قديش|قداش|شحال) (?:\S+ )?(?:ال)?(?:عدد|سكان)\b"
+)
 # «كم تبلغ مساحة المزرعة»، «ما المساحة التي»: an area, which a count of trees does not give.
 _ASKS_AREA = _any_word("مساحة مساحته مساحتها", r"^(?:\S+ ){0,3}?(?:ال)?")
 # «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time.

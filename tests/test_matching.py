@@ -145,6 +145,9 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("إلى كم ارتفعت قيمة القرض السكني؟", "m"),  # the sum it reached
         ("بكم مرة تجاوزت الانبعاثات الحد المسموح به؟", "n"),  # times, not a price
         ("بكم يقدر عدد سكان العراق؟", "c"),  # a count
+        ("بكم يقدر سكان قطاع غزة؟", "c"),
+        ("ما الجائزة التي حصل عليها نجيب محفوظ؟", None),  # which prize, not how much
+        ("كم جائزة الفائز في المسابقة؟", "m"),
         ("كم مرة في السنة تراجع الوزارة التكلفة؟", "n"),  # times, whatever they name
         ("الوزارة هتراجع تكلفة العيش كل قد ايه؟", None),  # how often: «يوميًا» answers too
         ("بكم ضعفًا زادت الأسعار؟", "n"),
@@ -409,6 +412,8 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("وخصصت البلدية شاحنتين جديدتين للنفايات.", "nc"),  # a dual counts two
         ("ويتناول البروتين ضمن روتينه اليومي.", ""),  # a word that only ends like one
         ("ويستحوذ القطاع على نحو ثلثي الإيرادات.", "n"),  # a share, no count
+        ("وتزوج في سن الخامسة والعشرين.", "dnc"),  # when, by the age it happened at
+        ("وقد تعيش اللبوات ما بين 12 و14 عاما.", "ncat"),
     ],
 )
 def test_a_fact_knows_whether_it_holds_a_date_or_a_number(text: str, cues: str) -> None:
