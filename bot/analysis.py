@@ -202,6 +202,11 @@ _REASON = re.compile(
     r"ارجعت|عزت|نجمت|نجم|التزاما|تفاديا|تجنبا|منعا)\b"
     # What drove someone to it: «ودفعت الحرارة اللجنة المنظمة إلى تقديم موعد الانطلاق».
     r"|\b[وف]?دفع(?:ت)?(?:ه|ها|هم)? (?:\S+ ){1,3}?الي\b"
+    # The aim said, and a purpose: «الهدف من المشروع هو»، «لتسريع الرد»، «لاستكمال الأشغال» (ل
+    # before a verbal noun of two derived forms; the fourth's, لإجراء, is written as plurals
+    # are: لأعداد).
+    r"|\bالهدف من\b"
+    r"|\b[وف]?ل(?!تشرين\b)(?:ت\S\Sي\S|است\S\Sا\S)\b"
 )
 
 

@@ -414,6 +414,9 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("ويستحوذ القطاع على نحو ثلثي الإيرادات.", "n"),  # a share, no count
         ("وتزوج في سن الخامسة والعشرين.", "dnc"),  # when, by the age it happened at
         ("وقد تعيش اللبوات ما بين 12 و14 عاما.", "ncat"),
+        ("وتدرس الوزارة استخدام النظام لتسريع الرد على المواطنين.", "r"),  # a purpose
+        ("وقال إن الهدف من المشروع هو تخفيف الزحام.", "r"),
+        ("وأجرى الفريق مسحا لأعداد السردين.", ""),  # a plural, no purpose
     ],
 )
 def test_a_fact_knows_whether_it_holds_a_date_or_a_number(text: str, cues: str) -> None:
