@@ -184,8 +184,12 @@ _YEAR_SPAN = re.compile(
     r"\b(?:1\d|20)\d\d(?:م|ه)? (?:و|(?:الي|حتي) (?:عام |سنه )?)?(?:1\d|20)\d\d(?:م|ه)?\b"
 )
 # Twice, or two of a thing: a number the dual says («مرتين»، «شاحنتين»، «بطاقتين مباشرتين»).
-# Only the feminine dual, which few other words end like (روتين، بروتين، لاتين).
-_TWICE = re.compile(r"\b(?![وفبل]?(?:ال)?(?:روتين|بروتين|لاتين)\b)\S{2,}(?:تين|تان)\b")
+# Only the feminine dual, which few other words end like: a country in ستان, and a few words
+# and names (روتين، متين، ستين، بوتين، مارتين).
+_TWICE = re.compile(
+    r"\b(?![وفبل]{0,2}(?:ال)?(?:روتين|بروتين|لاتين|متين|ستين|بوتين|مارتين|فالنتين|كريستين)\b)"
+    r"(?!\S*ستان\b)\S{2,}(?:تين|تان)\b"
+)
 # Years after منذ, قبل, خلال... are how long, not how old: «تدرس منذ 15 عاما».
 _AGE = re.compile(
     r"\b(?:من العمر|عمره|عمرها|عمرهم|سن \d+)\b"
