@@ -42,9 +42,11 @@ SPECIFIC = ("r", "a", "m")
 # date, a year, an area, a length of time (كم عمر، كم راتب، كم، كم عدد، متى، في أي عام، كم
 # مساحة، كم استغرق). A reason may be given in many ways the cues miss: the judge weighs it.
 STRICT = ("a", "m", "n", "c", "d", "y", "s", "t")
-# What such a fact keeps of its score: under the default min_score however sure the judge is,
-# so that it is offered, never answered («كم تبلغ كلفة محطة التحلية؟» by its capacity).
-MISSING = 0.2
+# What such a fact keeps of its score, and at most: under the default min_score however sure
+# the judge is, so that it is offered, never answered («كم تبلغ كلفة محطة التحلية؟» by its
+# capacity).
+MISSING = 0.3
+MISSING_AT_MOST = OPERATING_SCORE - 1.0
 # The score that reads as OPERATING_SCORE for a question read leniently (matching.lenient).
 LENIENT_POINT = 15.0
 
@@ -100,15 +102,18 @@ class Judge:
         """Each candidate's 0-100 score: how likely it is the answer, as the judge sees it.
 
         A fact that lacks the age, amount, number or date asked for does not answer, however
-        close: its score is held back (MISSING). A question read `lenient`ly has its scores
-        raised, LENIENT_POINT to OPERATING_SCORE.
+        close: its score is held back (MISSING) under the default min_score (MISSING_AT_MOST).
+        A question read `lenient`ly has its scores raised, LENIENT_POINT to OPERATING_SCORE.
         """
         strict = wanted in STRICT
         raised = OPERATING_SCORE / LENIENT_POINT if lenient else 1.0
-        return [
+        scores = [
             round(min(100.0, 100 * _sigmoid(self.bias + _dot(self.weights, judged)) * raised), 2)
-            * (MISSING if strict and not c.holds else 1.0)
-            for c, judged in zip(candidates, self.judged(candidates, wanted), strict=True)
+            for judged in self.judged(candidates, wanted)
+        ]
+        return [
+            min(score * MISSING, MISSING_AT_MOST) if strict and not c.holds else score
+            for c, score in zip(candidates, scores, strict=True)
         ]
 
     def judged(
