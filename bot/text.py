@@ -204,6 +204,10 @@ def _standard_spelling() -> dict[str, str]:
     }
 
 
+# «كام في المية»، «بالمية»: per cent, where مية alone is most often water (مية الشرب).
+_PER_CENT = re.compile(r"(?<!\S)(في |[بف])(ال)?مي[ةه](?=[\s؟?.,،!]|$)")
+
+
 def in_standard(
     text: str, held: Callable[[str], bool], spellings: Mapping[str, str] | None = None
 ) -> str:
@@ -217,7 +221,7 @@ def in_standard(
     it bears diacritics: every other word stays as written.
     """
     out = []
-    for word in text.split():
+    for word in _PER_CENT.sub(r"\1\2مئة", text).split():
         edges = _EDGES.match(word)
         lead, core, trail = edges.groups() if edges else ("", word, "")
         meant = _standard_word(core, held, spellings or {})
