@@ -346,7 +346,9 @@ def _standard_plural(core: str, folded: str) -> str | None:
     """
     if not folded.endswith("و") or folded.endswith("وا") or len(core) != len(folded):
         return None
-    forms = [(core + "ن", folded + "ن"), (core[:-2] + "ون", folded[:-2] + "ون")]
+    forms = [(core + "ن", folded + "ن")]
+    if folded.endswith("او"):  # يبقاو, not يبدلو: يبدون is another verb
+        forms.append((core[:-2] + "ون", folded[:-2] + "ون"))
     endings = forms if _SPOKEN_PRESENT.match(folded) else [(core + "ا", folded + "ا")]
     return next((written for written, form in endings if common(form)), None)
 

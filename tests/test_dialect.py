@@ -245,6 +245,7 @@ def test_a_dialect_word_for_a_function_word_is_dropped_unless_held() -> None:
         # The Maghrebi plural of a present-tense verb, with the standard's ending.
         ("وقتاش غادي يعرضو اللوحات؟", "متى سوف يعرضون اللوحات؟"),
         ("واش يبقاو فالمخيم؟", "هل يبقون فالمخيم؟"),
+        ("علاش بغاو يبدلو الشهر؟", "لماذا أرادوا يبدلو الشهر؟"),  # يبدلو is not يبدون
         ("فين قطعو الضو؟", "أين قطعوا الكهرباء؟"),  # and the past's
         # The Levantine and Gulf هال joined to a noun: no verb behind a prefix (هـ + السنة).
         ("شكثر نقص المحصول هالسنة؟", "كم نقص المحصول هذه السنة؟"),
