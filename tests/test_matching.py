@@ -281,6 +281,11 @@ def test_another_word_for_the_same_thing_is_known_by_its_group() -> None:
     assert light_stem(normalize("بنى")) in {light for _, light, _ in query.synonyms[0]}
     # A root that two groups share is two words (برهان، إبرة): it finds neither.
     assert not synonyms(("ابرت", "ابرت", root("إبرة")))
+    # News words of one sense: how long, who led, the crowd, what caused.
+    for word, other in (("استغرقت", "استمر"), ("ترأس", "قاد"), ("الجماهير", "متفرج")):
+        assert stem(other) in {s for s, _, _ in synonyms(read(normalize(word)))}
+    # Not ساعة for سعة: their rough roots are one, so the capacity's group leaves سعة out.
+    assert not synonyms(read(normalize("الساعة")))
 
 
 async def test_a_question_in_other_words_is_answered_almost_as_in_the_articles(
