@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conftest import Site
 
+from bot.engine import Answer
 from bot.text import tokens
 from bot.years import asks_past, speaks_of_past, years_in
 
@@ -41,13 +42,22 @@ sentences:
 """
 
 
-async def test_an_article_that_never_says_the_year_asked_of_does_not_answer(site: Site) -> None:
-    site.write("sardine.yaml", SARDINE)
+async def asked_by_words(site: Site, articles: str, *questions: str) -> list[Answer]:
+    """The answers to these questions, by words, of knowledge holding only these articles."""
+    site.write("articles.yaml", articles)
     async with site.engine() as engine:
         await engine.reload()
-        about_last_season = await engine.ask("كم تراجعت كميات السردين خلال الموسم الماضي؟")
-        of_2015 = await engine.ask("كم تراجعت كميات السردين في عام 2015؟")
-        of_2019 = await engine.ask("كم تراجعت كميات السردين مقارنة بموسم 2019؟")
+        return [await engine.ask(question) for question in questions]
+
+
+async def test_an_article_that_never_says_the_year_asked_of_does_not_answer(site: Site) -> None:
+    about_last_season, of_2015, of_2019 = await asked_by_words(
+        site,
+        SARDINE,
+        "كم تراجعت كميات السردين خلال الموسم الماضي؟",
+        "كم تراجعت كميات السردين في عام 2015؟",
+        "كم تراجعت كميات السردين مقارنة بموسم 2019؟",
+    )
     assert about_last_season.answered and about_last_season.answers[0].fact_id == "s1"
     assert not of_2015.answered
     # The article says 2019 in another sentence: its facts may still answer.
@@ -101,12 +111,13 @@ sentences:
 
 
 async def test_a_question_of_the_past_is_not_answered_by_the_present(site: Site) -> None:
-    site.write("bread.yaml", BREAD)
-    async with site.engine() as engine:
-        await engine.reload()
-        now = await engine.ask("كم تبلغ تكلفة دعم الخبز في الموازنة؟")
-        last_year = await engine.ask("كم كانت تكلفة دعم الخبز في موازنة العام الماضي؟")
-        before = await engine.ask("كم كان وزن الرغيف المدعم في الموسم السابق؟")
+    now, last_year, before = await asked_by_words(
+        site,
+        BREAD,
+        "كم تبلغ تكلفة دعم الخبز في الموازنة؟",
+        "كم كانت تكلفة دعم الخبز في موازنة العام الماضي؟",
+        "كم كان وزن الرغيف المدعم في الموسم السابق؟",
+    )
     assert now.answered and now.answers[0].fact_id == "s2"
     # s2 says what the subsidy costs now, not what it cost last year.
     assert not last_year.answered
