@@ -225,6 +225,8 @@ def _any_word(words: str, prefix: str = r"\b") -> re.Pattern[str]:
 
 # The noun a question opens with, after its question word («ما هي نسبة»).
 _OPENING = r"^(?:\S+ ){0,2}?(?:ال)?"
+# «How much, how many», as the standard and the dialects ask it.
+_HOW_MANY = r"(?:كم|كام|قديش|قداش|شحال)"
 # Question words that narrow what a number must be of. Not سنة: normalised, سنّه (his age)
 # is سنه (a year), and «كم طفلًا كل سنة» asks a count. After كم they may stand anywhere («كم
 # يتقاضى الموظف»); after ما or أي only as the noun the question opens with: «ما هدف المؤسسة
@@ -247,8 +249,8 @@ _OPENS_WITH_MONEY = _any_word(_MONEY_WORDS, _OPENING)
 # Not «إلى كم ارتفعت قيمة القرض؟», which asks the sum it reached. «بكم مرة تجاوزت», «كم مرة
 # في السنة ستعيد حساب التكلفة» and «بكم ضعفًا» count times, whatever they name.
 _ASKS_CHANGE = re.compile(
-    r"^(?:\S+ )?ب?(?:كم|كام|قديش|قداش|شحال) (?:مره|مرات|ضعف|ضعفا|اضعاف)\b"
-    r"|^(?:(?!الي )\S+ )?(?:ب)?(?:كم|كام|قديش|قداش|شحال) (?:[يتس]|ست|سي)?"
+    rf"^(?:\S+ )?ب?{_HOW_MANY} (?:مره|مرات|ضعف|ضعفا|اضعاف)\b"
+    rf"|^(?:(?!الي )\S+ )?(?:ب)?{_HOW_MANY} (?:[يتس]|ست|سي)?"
     r"(?:زاد|زادت|زيد|ارتفع|ارتفعت|رتفع|انخفض|انخفضت|نخفض|تراجع|تراجعت|قل|قلت|تحسن|تحسنت|"
     r"تجاوز|تجاوزت|نما|نمت|نمو|هبط|هبطت|خفض|خفضت|رفع|رفعت|تضاعف|تضاعفت)\b"
 )
@@ -260,7 +262,7 @@ _OPENS_WITH_SHARE = _any_word("نسبة", _OPENING)
 # does not answer. Only there: «كم عائلة تنتفع بالقروض» counts families.
 _ASKS_SUM = _any_word(
     "رأس مال رأسمال أرباح إيرادات عائدات دخل خسائر قرض",
-    r"^(?:\S+ ){0,3}?(?:كم|كام|قديش|قداش|شحال)(?: (?:كان|كانت|بلغ|بلغت|يبلغ|تبلغ|ستبلغ|سيبلغ))? "
+    rf"^(?:\S+ ){{0,3}}?{_HOW_MANY}(?: (?:كان|كانت|بلغ|بلغت|يبلغ|تبلغ|ستبلغ|سيبلغ))? "
     r"(?:ال)?",
 )
 # How the dialects ask an age without عمر: «عنده كام سنة؟», «قديش عندها من عام؟», and عمره as
@@ -268,33 +270,31 @@ _ASKS_SUM = _any_word(
 _ASKS_AGE_SPOKEN = re.compile(
     r"\bعند(?:ه|ها|و|هم|ك)\b(?=.*\b(?:سنه|سنين|عام)\b)"
     r"|\b(?:سنه|سنين|عام)\b(?=.*\bعند(?:ه|ها|و|هم|ك)\b)"
-    r"|\bفعمر(?:و|ه|ها)\b|^(?:\S+ )?(?:كم|كام|قديش|قداش|شحال) عمرو\b"
+    rf"|\bفعمر(?:و|ه|ها)\b|^(?:\S+ )?{_HOW_MANY} عمرو\b"
 )
 # «كام واحد»، «كم شخصًا»: how many people, whatever money the question names after it («كام
 # واحد عايشين على فلوس الجمعية؟»).
-_ASKS_PEOPLE = re.compile(r"\b(?:كم|كام|قديش|قداش|شحال|شكثر) (?:واحد|شخص|شخصا|نفر|نفس)\b")
+_ASKS_PEOPLE = re.compile(rf"\b(?:{_HOW_MANY}|شكثر) (?:واحد|شخص|شخصا|نفر|نفس)\b")
 # Nouns after ما/أي that ask for a figure: «ما عدد»، «ما نسبة»، «ما معدل» want a number.
 _ASKS_NUMBER = _any_word("عدد رقم أرقام نسبة نتيجة مسافة معدل متوسط", _OPENING)
 # «كم عدد»، «ما عدد»: how many of something, which a share does not say.
 _ASKS_COUNT = _any_word("عدد", _OPENING)
 # «كل كم يوم»، «كل شحال»، «كل قد إيه»: how often, which «يوميًا» answers as well as a figure.
-_HOW_OFTEN = re.compile(r"\bكل (?:كم|كام|قديش|قداش|شحال|قد ايه|اد ايه)\b")
+_HOW_OFTEN = re.compile(rf"\bكل (?:{_HOW_MANY}|قد ايه|اد ايه)\b")
 # «بكم يقدر عدد سكان العراق؟»، «بكم يقدر سكان غزة؟»: a count, though بكم most often asks a price.
-_HOW_MUCH_COUNTED = re.compile(
-    r"^(?:\S+ )?ب(?:كم|كام|قديش|قداش|شحال) (?:\S+ )?(?:ال)?(?:عدد|سكان)\b"
-)
+_HOW_MUCH_COUNTED = re.compile(rf"^(?:\S+ )?ب{_HOW_MANY} (?:\S+ )?(?:ال)?(?:عدد|سكان)\b")
 # «كم تبلغ مساحة المزرعة»، «ما المساحة التي»: an area, which a count of trees does not give.
 _ASKS_AREA = _any_word("مساحة مساحته مساحتها", r"^(?:\S+ ){0,3}?(?:ال)?")
 # «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time.
 _ASKS_DURATION = re.compile(
-    rf"\b(?:كم|كام|قديش|قداش|شحال)(?: من)? (?:ال)?(?:{_TIME_UNITS}|وقت|مده|زمن)\b"
+    rf"\b{_HOW_MANY}(?: من)? (?:ال)?(?:{_TIME_UNITS}|وقت|مده|زمن)\b"
     r"|^(?:\S+ ){0,2}?(?:ما|وش|شو|ايش) (?:هي )?(?:ال)?(?:مده|زمن)\b"
-    r"|^(?:\S+ ){0,2}?(?:كم|كام|قديش|قداش|شحال) (?:كان |كانت )?(?:ال)?(?:مده|زمن)\b"
+    rf"|^(?:\S+ ){{0,2}}?{_HOW_MANY} (?:كان |كانت )?(?:ال)?(?:مده|زمن)\b"
 )
 # «كم استغرق»، «كم تدوم»، «قديش دام»: how long something lasts, whatever is named after it
 # («كم استمرت الحملة التي جمعت المبلغ» asks how long, not how much).
 _LASTS = re.compile(
-    r"^(?:\S+ ){0,2}?(?:كم|كام|قديش|قداش|شحال) (?:[يت]|سي|ست)?(?:ستغرق|استغرق|استغرقت|ستمر|استمر|"
+    rf"^(?:\S+ ){{0,2}}?{_HOW_MANY} (?:[يت]|سي|ست)?(?:ستغرق|استغرق|استغرقت|ستمر|استمر|"
     r"استمرت|دوم|دام|دامت)\b"
 )
 # «في أي عام»، «سنة كام»، «ما العام الذي»: a year, which a weekday or a month does not give.
@@ -540,13 +540,11 @@ def _cues(folded: str) -> str:
     # How many: a number that is no share nor a day of the month, or two of something.
     whole = _SHARE.sub(" ", _DAY_OF_MONTH.sub(" ", counted))
     count = twice or _DIGIT.search(whole) or _NUMBER.search(_ROUNDS.sub(" ", whole))
+    # A year said dates too.
+    year = _A_YEAR_SAID.search(folded)
     return (
-        (
-            "d"
-            if _DATE.search(folded) or _WHEN_OTHERWISE.search(folded) or _A_YEAR_SAID.search(folded)
-            else ""
-        )
-        + ("y" if _A_YEAR_SAID.search(folded) else "")
+        ("d" if year or _DATE.search(folded) or _WHEN_OTHERWISE.search(folded) else "")
+        + ("y" if year else "")
         + ("n" if counts else "")
         + ("c" if counts and count else "")
         + ("m" if number and _MONEY.search(folded) else "")
