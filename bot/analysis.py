@@ -525,8 +525,37 @@ def answer_cues(text: str) -> str:
     't' a length of time, 's' an area.
     A count is a number that is no share: «40 بالمئة من الفلاحين» does not say how many.
     """
+    return _cues(_folded(text))
+
+
+def _folded(text: str) -> str:
     # Normalising drops the sign: spelt out first, a percentage stays a share.
-    return _cues(normalize(re.sub("[%٪]", " بالمئة ", text)))
+    return normalize(re.sub("[%٪]", " بالمئة ", text))
+
+
+# A figure in digits, normalised (Arabic-Indic digits are ASCII), joined to a word or not
+# («الـ45»).
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+# The cues a figure gives: a number, a count, money, an age, a length of time, an area.
+_FIGURE_CUES = frozenset("ncmats")
+
+
+def figures_in(words: Sequence[str], wanted: str | None) -> tuple[str, ...]:
+    """The figures in digits of a question that wants a figure, each once; else none."""
+    if wanted not in _FIGURE_CUES:
+        return ()
+    return tuple(dict.fromkeys(_FIGURE.findall(" ".join(words))))
+
+
+def holds_besides(text: str, wanted: str, figures: Iterable[str]) -> bool:
+    """Whether a text holds the figure wanted in a figure other than the question's own.
+
+    «كم برجًا ستُركّب في القرى الـ45 الإضافية؟» is not answered by «توسيع الخدمة لتشمل 45
+    قرية إضافية»: the only figure there is the one the reader gave.
+    """
+    own = set(figures)
+    rest = _FIGURE.sub(lambda m: " " if m.group(0) in own else m.group(0), _folded(text))
+    return wanted in _cues(rest)
 
 
 def _cues(folded: str) -> str:

@@ -35,8 +35,18 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.analysis import GROUP, KIND_CUES, CandidateRow, asking_in, respelt, spoken, wanted_in
-from bot.judge import Candidate, Judge
+from bot.analysis import (
+    GROUP,
+    KIND_CUES,
+    CandidateRow,
+    asking_in,
+    figures_in,
+    holds_besides,
+    respelt,
+    spoken,
+    wanted_in,
+)
+from bot.judge import MISSING, MISSING_AT_MOST, Candidate, Judge
 from bot.names import UNNAMED, NameAsked, name_asked, names
 from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in
 from bot.synonyms import synonyms
@@ -208,12 +218,14 @@ class Query:
     # The stem of the kind of named thing the question asks which one of («أي نادٍ»): a
     # fact must speak of one (bot/things.py).
     kind_asked: str | None = None
+    # The figures in digits of a question that wants a figure: they are not its answer.
+    figures: tuple[str, ...] = ()
 
     @property
     def read_by_text(self) -> bool:
         """Whether the facts ranked best are read for what they say after ranking (_text_first)."""
         return self.named is not None or bool(
-            self.counted or self.years or self.past or self.kind_asked
+            self.counted or self.years or self.past or self.kind_asked or self.figures
         )
 
     @classmethod
@@ -234,12 +246,13 @@ class Query:
             tuple(dict.fromkeys(read(r) for r in readings(w, in_dialect))) for w in content
         )
         dropped = {i for i, w in enumerate(content) if w == typed or optional(w)}
+        wanted = wanted_in(folded, kind)
         return cls(
             question,
             kind,
             tuple(readings_of),
             frozenset(dropped),
-            wanted=wanted_in(folded, kind),
+            wanted=wanted,
             words=tuple(content),
             named=name_asked(folded),
             counted=counted_in(folded),
@@ -247,6 +260,7 @@ class Query:
             past=asks_past(folded),
             dialect_slips=tuple(tuple(map(read, slipped_dialect(w))) for w in content),
             kind_asked=kind_asked(folded),
+            figures=figures_in(folded, wanted),
         )
 
     @cached_property
@@ -342,6 +356,7 @@ class Query:
             counted=self.counted,
             years=self.years,
             past=self.past,
+            figures=self.figures,
         )
 
     def _meant(
@@ -462,10 +477,12 @@ def _text_first(
     Judged on the text itself, so only for the few facts already ranked best: a fact that
     does not give the name asked for keeps UNNAMED of its score (bot/names.py), one that
     counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py), one that
-    never speaks of the kind of thing asked which one of UNSAID_KIND (bot/things.py), and one
-    of an article that never says a year the question names (not in `dated`) OTHER_YEAR of
-    that, as does one that never speaks of the past the question asks of (bot/years.py). A
-    fact whose editor asked the reader's question (VOUCHED) answers it as the editor says.
+    never speaks of the kind of thing asked which one of UNSAID_KIND (bot/things.py), one
+    whose only figure of the kind asked is the question's own as much as a fact without one
+    (MISSING, at most MISSING_AT_MOST: analysis.holds_besides), and one of an article that
+    never says a year the question names (not in `dated`) OTHER_YEAR of that, as does one
+    that never speaks of the past the question asks of (bot/years.py). A fact whose editor
+    asked the reader's question (VOUCHED) answers it as the editor says.
     """
 
     def kept(r: Ranked) -> float:
@@ -479,6 +496,13 @@ def _text_first(
             share = OTHER_ORDINAL
         elif query.kind_asked and not says_kind(fact.statement, query.kind_asked):
             share = UNSAID_KIND
+        elif (
+            r.holds
+            and query.wanted
+            and query.figures
+            and not holds_besides(fact.statement, query.wanted, query.figures)
+        ):
+            share = min(MISSING, MISSING_AT_MOST / max(r.score, MISSING_AT_MOST))
         if query.years and r.row.article_id not in dated:
             share *= OTHER_YEAR
         if query.past and not speaks_of_past(tokens(fact.statement)):

@@ -8,7 +8,15 @@ import pytest
 from conftest import DATA, Site
 
 from bench.eval_arcd import ARCD, evaluate_engine, read_arcd, split_sentences
-from bot.analysis import GROUP, answer_cues, fact_terms, question_kind, wanted_cue
+from bot.analysis import (
+    GROUP,
+    answer_cues,
+    fact_terms,
+    figures_in,
+    holds_besides,
+    question_kind,
+    wanted_cue,
+)
 from bot.engine import Engine
 from bot.judge import LENIENT_POINT, OPERATING_SCORE, Candidate, Judge
 from bot.matching import (
@@ -21,7 +29,7 @@ from bot.matching import (
     lenient,
 )
 from bot.synonyms import synonyms
-from bot.text import light_stem, normalize, read, readings, root, stem
+from bot.text import light_stem, normalize, read, readings, root, stem, tokens
 
 # A small knowledge base whose facts share words, so that only the right cues separate them.
 SUMMIT = """\
@@ -431,6 +439,14 @@ def test_a_fact_knows_whether_it_holds_a_date_or_a_number(text: str, cues: str) 
     assert answer_cues(text) == cues
 
 
+def test_the_figure_a_question_gives_is_not_its_answer() -> None:
+    asked = figures_in(tokens("كم برجًا ستُركّب في القرى الـ45 الإضافية؟"), "n")
+    assert asked == ("45",)
+    assert not holds_besides("وتعتزم الشركة توسيع الخدمة لتشمل 45 قرية إضافية.", "n", asked)
+    assert holds_besides("وتشمل الخطة 140 برجا في 45 قرية.", "n", asked)
+    assert figures_in(tokens("متى افتتح المتحف في الـ45 قرية؟"), "d") == ()  # wants a date
+
+
 def test_the_statement_comes_before_the_other_sources_and_editor_questions_are_kept_apart() -> None:
     terms = fact_terms(
         "عقد الرئيسان القمة.",
@@ -691,6 +707,14 @@ async def test_a_sentence_holding_what_is_asked_in_its_own_way_answers(
                 "كم عمر مخرج فيلم نافذة؟": "s7",
                 "كم مدة فيلم نافذة لأمين رحماني بالدقائق؟": None,
                 "كم من الوقت استغرق تحضير فيلم رمال الذاكرة؟": "s3",
+            },
+        ),
+        # The villages' sentence holds a figure: the 45 the reader gave, no count of towers.
+        (
+            "train_k/articles/bahrain-5g-2026.yaml",
+            {
+                "كم برجًا ستُركّب في القرى الـ45 الإضافية بالمحافظة الجنوبية؟": None,
+                "كم قرية إضافية ستشملها الخدمة في المحافظة الجنوبية؟": "s13",
             },
         ),
     ],
