@@ -479,6 +479,11 @@ def readings(token: str, spoken: bool = False) -> list[str]:
     """
     clitics = (_PREPOSITION, _AND, _FUTURE, _PRESENT)
     found = [m.group(1) for m in (r.match(token) for r in clitics) if m]
+    # A future's verb without its prefix too: ستحفظ is تحفظ, then حفظ (not سيارة: ياره, اره).
+    future = _FUTURE.match(token)
+    verb = _PRESENT.match(future.group(1)) if future else None
+    if verb and not verb.group(1).startswith("ا"):
+        found.append(verb.group(1))
     mended = article_mended(token)
     bare = [token, *found, *_spoken(token), *([mended] if mended else []), *undoubled(token)]
     bare = list(dict.fromkeys(bare))

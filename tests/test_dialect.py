@@ -140,6 +140,7 @@ def test_a_dialect_verb_is_read_as_its_standard_equivalent() -> None:
     assert "وجدوا" in readings(normalize("لقاوهم"))  # لقاو with هم joined, the plural's و
     assert "راوا" in readings(normalize("شافوه"))
     assert readings(normalize("سيارة")) == ["سياره", "ياره"]  # ة is no pronoun
+    assert readings(normalize("ستحفظ"))[:3] == ["ستحفظ", "تحفظ", "حفظ"]  # the future's verb
     assert "جاء" in readings(normalize("ماجاش"))  # جا inside ما...ش
     assert "يري" in readings(normalize("هيشوف"))  # يشوف, then يرى
     assert "احضر" in readings(normalize("جاب"))
