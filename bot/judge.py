@@ -49,6 +49,10 @@ MISSING = 0.3
 MISSING_AT_MOST = OPERATING_SCORE - 1.0
 # The score that reads as OPERATING_SCORE for a question read leniently (matching.lenient).
 LENIENT_POINT = 15.0
+# The score that reads as OPERATING_SCORE for a best candidate that leads every other by
+# LEAD times its score or more: nothing else in the knowledge comes close to answering.
+LEAD_POINT = 20.0
+LEAD = 4.0
 
 
 @dataclass(frozen=True)
@@ -103,14 +107,16 @@ class Judge:
 
         A fact that lacks the age, amount, number or date asked for does not answer, however
         close: its score is held back (MISSING) under the default min_score (MISSING_AT_MOST).
-        A question read `lenient`ly has its scores raised, LENIENT_POINT to OPERATING_SCORE.
+        A question read `lenient`ly has its scores raised, LENIENT_POINT to OPERATING_SCORE,
+        and so has a best candidate that leads every other LEAD times over, from LEAD_POINT.
         """
         strict = wanted in STRICT
         raised = OPERATING_SCORE / LENIENT_POINT if lenient else 1.0
         scores = [
-            round(min(100.0, 100 * _sigmoid(self.bias + _dot(self.weights, judged)) * raised), 2)
+            min(100.0, 100 * _sigmoid(self.bias + _dot(self.weights, judged)) * raised)
             for judged in self.judged(candidates, wanted)
         ]
+        scores = [round(score, 2) for score in leader_raised(scores)]
         return [
             min(score * MISSING, MISSING_AT_MOST) if strict and not c.holds else score
             for c, score in zip(candidates, scores, strict=True)
@@ -137,6 +143,23 @@ class Judge:
                 )
             )
         return out
+
+
+def leader_raised(scores: list[float]) -> list[float]:
+    """The scores, the best raised from LEAD_POINT to OPERATING_SCORE when it leads far.
+
+    The judge weighs the best candidate's lead over the next only in proportion; a best that
+    no other fact comes near is more often the answer than that says. Of the training sets'
+    questions, 26 more were answered right, 3 wrong and 4 out of scope.
+    """
+    if not scores:
+        return scores
+    best = max(range(len(scores)), key=scores.__getitem__)
+    if any(s * LEAD > scores[best] for i, s in enumerate(scores) if i != best):
+        return scores
+    raised = list(scores)
+    raised[best] = min(100.0, scores[best] * OPERATING_SCORE / LEAD_POINT)
+    return raised
 
 
 def ranked(c: Candidate, wanted: str | None) -> tuple[float, ...]:

@@ -18,7 +18,7 @@ from bot.analysis import (
     wanted_cue,
 )
 from bot.engine import Engine
-from bot.judge import LENIENT_POINT, OPERATING_SCORE, Candidate, Judge
+from bot.judge import LEAD_POINT, LENIENT_POINT, OPERATING_SCORE, Candidate, Judge, leader_raised
 from bot.matching import (
     COVERED,
     FEATURES,
@@ -604,6 +604,16 @@ def test_a_question_read_leniently_is_judged_from_a_lower_point() -> None:
     plain = judge.scores(candidates, "r")
     raised = [min(100.0, s * OPERATING_SCORE / LENIENT_POINT) for s in plain]
     assert judge.scores(candidates, "r", lenient=True) == pytest.approx(raised, abs=0.05)
+
+
+def test_a_best_candidate_far_ahead_of_the_others_is_judged_from_a_lower_point() -> None:
+    raised = OPERATING_SCORE / LEAD_POINT
+    # Nothing else comes near the best: 21 reads as over 25.
+    assert leader_raised([21.0, 5.0, 2.0]) == [21.0 * raised, 5.0, 2.0]
+    assert leader_raised([3.0, 21.0]) == [3.0, 21.0 * raised]
+    assert leader_raised([21.0, 6.0]) == [21.0, 6.0]  # the next is near enough
+    assert leader_raised([90.0]) == [100.0]
+    assert leader_raised([]) == []
 
 
 @pytest.mark.parametrize(
