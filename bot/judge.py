@@ -149,8 +149,8 @@ def leader_raised(scores: list[float]) -> list[float]:
     """The scores, the best raised from LEAD_POINT to OPERATING_SCORE when it leads far.
 
     The judge weighs the best candidate's lead over the next only in proportion; a best that
-    no other fact comes near is more often the answer than that says. Of the training sets'
-    questions, 26 more were answered right, 3 wrong and 4 out of scope.
+    no other fact comes near is more often the answer than that says. On a question read
+    leniently too, the two raises add up: each is a reason to trust a low score.
     """
     if not scores:
         return scores
