@@ -84,6 +84,8 @@ _TENSE = re.compile(r"^[وف]?(?:[هحبك]|رح|عم|غا)([يتنا]..+)$")
 _NEGATED = re.compile(r"^[وف]?ما(..+)ش$")
 # A present-tense verb, as the dialects end its plural: يعرضو where the standard has يعرضون.
 _SPOKEN_PRESENT = re.compile(r"^[يتن]..+و$")
+# A present-tense verb with the dialects' plural ending or the standard's after لن.
+_SPOKEN_PLURAL = re.compile(r"^([يت]...+?)وا?$")
 # A present-tense verb's plural ending, dialect or standard.
 _PLURAL = re.compile("(?<=...)(?:وا|ون|و|ين)$")
 _CONFUSED = (
@@ -484,6 +486,10 @@ def readings(token: str, spoken: bool = False) -> list[str]:
     verb = _PRESENT.match(future.group(1)) if future else None
     if verb and not verb.group(1).startswith("ا"):
         found.append(verb.group(1))
+    # A present-tense verb's plural, as the dialects end it (يقيسو) or the standard after لن
+    # (يذهبوا): the verb itself, then without its prefix.
+    if (one := _SPOKEN_PLURAL.match(token)) and (present := _PRESENT.match(one.group(1))):
+        found += [one.group(1), present.group(1)]
     mended = article_mended(token)
     bare = [token, *found, *_spoken(token), *([mended] if mended else []), *undoubled(token)]
     bare = list(dict.fromkeys(bare))

@@ -141,6 +141,9 @@ def test_a_dialect_verb_is_read_as_its_standard_equivalent() -> None:
     assert "راوا" in readings(normalize("شافوه"))
     assert readings(normalize("سيارة")) == ["سياره", "ياره"]  # ة is no pronoun
     assert readings(normalize("ستحفظ"))[:3] == ["ستحفظ", "تحفظ", "حفظ"]  # the future's verb
+    assert {"يقيس", "قيس"} <= set(readings(normalize("يقيسو")))  # a dialect's plural
+    assert "يمر" in readings(normalize("يدوزو"), True)  # then its standard word
+    assert readings(normalize("يرجو")) == ["يرجو", "رجو"]  # no plural: too short
     assert "جاء" in readings(normalize("ماجاش"))  # جا inside ما...ش
     assert "يري" in readings(normalize("هيشوف"))  # يشوف, then يرى
     assert "احضر" in readings(normalize("جاب"))
