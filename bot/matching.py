@@ -55,6 +55,7 @@ from bot.text import (
     has_article,
     in_dialect,
     in_standard,
+    is_request,
     light_stem,
     optional,
     read,
@@ -238,7 +239,7 @@ class Query:
         folded = respelt(tokens(question) if words is None else words)
         stop = stopwords()
         content = [w for w in folded if w not in stop]
-        if all(word in smalltalk() for word in content):
+        if all(word in smalltalk() for word in content) or is_request(folded):
             return cls(question, None, ())
         kind, typed = asking_in(folded)
         in_dialect = spoken(folded)

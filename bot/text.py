@@ -156,6 +156,20 @@ def is_small_talk(words: Sequence[str]) -> bool:
     return all(w in stop or chatting(w) for w in words) and any(chatting(w) for w in words)
 
 
+# A request for work other than answering: write, translate, summarise or suggest something
+# for the reader («اكتب لي قصيدة»، «ممكن تكتبلي رسالة»، «اقترح علي فيلما»). Only with the
+# reader named (لي، علي), so «ترجمت الرواية …» stays a question's word.
+_REQUEST = re.compile(
+    r"^(?:(?:ممكن|رجاء|ارجو|لو سمحت|من فضلك) )?"
+    r"(?:ت?اكتب|تكتب|ترجم|تترجم|لخص|تلخص|اقترح|تقترح|ارسم|ترسم|الف)(?:لي| لي| علي| عليا)(?: |$)"
+)
+
+
+def is_request(words: Sequence[str]) -> bool:
+    """Whether normalised words ask for work rather than about the news (_REQUEST)."""
+    return _REQUEST.match(" ".join(words)) is not None
+
+
 def _word_list(name: str) -> frozenset[str]:
     return frozenset(normalize(w) for w in word_lines(name))
 

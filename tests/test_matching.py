@@ -29,7 +29,7 @@ from bot.matching import (
     lenient,
 )
 from bot.synonyms import synonyms
-from bot.text import light_stem, normalize, read, readings, root, stem, tokens
+from bot.text import is_request, light_stem, normalize, read, readings, root, stem, tokens
 
 # A small knowledge base whose facts share words, so that only the right cues separate them.
 SUMMIT = """\
@@ -735,3 +735,27 @@ async def test_a_figure_asked_for_is_not_answered_by_another_kind_of_figure(
     site.write("article.yaml", (DATA / article).read_text(encoding="utf-8"))
     answers = await site.asked_by_meaning(*asked)
     assert [a.answers[0].fact_id if a.answered else None for a in answers] == list(asked.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "asks_work"),
+    [
+        ("اكتب لي قصيدة قصيرة عن البحر.", True),
+        ("ممكن تكتبلي رسالة اعتذار لمديري؟", True),
+        ("لخّص لي أبرز أخبار الاقتصاد هذا الأسبوع.", True),
+        ("اقترح عليّ فيلما عربيا جيدا.", True),
+        ("ترجمت الرواية إلى كم لغة؟", False),  # a question's word, not a request
+        ("ألف لاجئ وصلوا إلى المخيم؟", False),  # ألف is a thousand without لي
+    ],
+)
+def test_a_request_for_other_work_is_no_question_about_the_news(text: str, asks_work: bool) -> None:
+    assert is_request(tokens(text)) is asks_work
+
+
+async def test_a_request_is_not_answered_however_close_its_words(site: Site) -> None:
+    site.write("speech.yaml", (DATA / "train_f/articles/jo_speech.yaml").read_text("utf-8"))
+    [poem, volunteers] = await site.asked_by_meaning(
+        "اكتب لي قصيدة قصيرة عن البحر.", "كم دقيقة سيتحدث كل متطوع بحرية؟"
+    )
+    assert not poem.answered and not poem.answers  # nothing looked up, nothing offered
+    assert volunteers.answered and volunteers.answers[0].fact_id == "s7"
