@@ -161,7 +161,7 @@ def is_small_talk(words: Sequence[str]) -> bool:
 # reader named (لي، علي), so «ترجمت الرواية …» stays a question's word.
 _REQUEST = re.compile(
     r"^(?:(?:ممكن|رجاء|ارجو|لو سمحت|من فضلك) )?"
-    r"(?:ت?اكتب|تكتب|ترجم|تترجم|لخص|تلخص|اقترح|تقترح|ارسم|ترسم|الف)(?:لي| لي| علي| عليا)(?: |$)"
+    r"(?:اكتب|تكتب|ترجم|تترجم|لخص|تلخص|اقترح|تقترح|ارسم|ترسم|الف)(?:لي| لي| علي| عليا)(?: |$)"
 )
 
 
@@ -486,7 +486,8 @@ def readings(token: str, spoken: bool = False) -> list[str]:
     """The token, then other ways to read it when the knowledge does not hold it as written.
 
     Without an attached conjunction and preposition (وب، فل، ك...), the future سـ or the
-    prefix of a present-tense verb (يشرب as شرب); without a dialect's tense prefix or
+    prefix of a present-tense verb (يشرب as شرب, ستحفظ as حفظ) or a plural ending the
+    dialects give it (يقيسو as يقيس); without a dialect's tense prefix or
     negation (هيرجع and ماجاش as يرجع، رجع and جا), and with the letters readers most often
     confuse swapped (ض/ظ، د/ذ، ز/ذ); a dialect word, with or without its article, as its
     Modern Standard equivalent (حكى as تحدث, جا as جاء, الماتش as مباراة). Stripping ب/ل/ك
