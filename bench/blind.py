@@ -11,10 +11,16 @@ half would hold every refusal that shares names with the articles and the other 
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from bot import config as configuration
+from bot.engine import Engine
 
 BLIND = Path(__file__).resolve().parent.parent / "tests" / "data" / "blind"
 # Set C (tests/data/blind_c/): written later by another hand, and never tuned on.
@@ -88,3 +94,18 @@ def unsplit(folder: Path) -> tuple[Asked, Asked]:
     """A set's questions and refusals as written, in one piece."""
     raw = yaml.safe_load((folder / "questions.yaml").read_text(encoding="utf-8"))
     return raw["questions"], raw["refusals"]
+
+
+@asynccontextmanager
+async def serving(folder: Path) -> AsyncIterator[Engine]:
+    """An engine over a blind set's articles in a folder of its own, every vector filled."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "config.yaml"
+        path.write_text(
+            f"knowledge_dir: {folder / 'articles'}\ndatabase: {tmp}/sanad.sqlite3\n",
+            encoding="utf-8",
+        )
+        async with Engine(configuration.load(path)) as engine:
+            await engine.reload()
+            await engine.fill_vectors()
+            yield engine

@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from bench.blind import BLIND, SET_C, SET_D, SET_E, first_set, set_c, set_d, set_e
+from bench.blind import BLIND, SET_C, SET_D, SET_E, first_set, serving, set_c, set_d, set_e
 from bot import config as configuration
 from bot.engine import Engine
 
@@ -188,16 +188,8 @@ async def blind() -> None:
     print("| --- | --- | --- | --- | --- |")
     sets = ((BLIND, first_set()), (SET_C, set_c()), (SET_D, set_d()), (SET_E, set_e()))
     for folder, (asked, refusals_) in sets:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "config.yaml"
-            path.write_text(
-                f"knowledge_dir: {folder / 'articles'}\ndatabase: {tmp}/sanad.sqlite3\n",
-                encoding="utf-8",
-            )
-            async with Engine(configuration.load(path)) as engine:
-                await engine.reload()
-                await engine.fill_vectors()
-                print((await kept_right(engine, asked, refusals_)).row(folder.name))
+        async with serving(folder) as engine:
+            print((await kept_right(engine, asked, refusals_)).row(folder.name))
 
 
 async def main(meaning: bool) -> None:

@@ -34,6 +34,7 @@ from bench.blind import (
     set_e,
     set_e_halves,
 )
+from bench.blind_curve import Best, point
 from bench.typo_quality import kept_right
 from bot import config as configuration
 from bot.engine import Engine
@@ -143,3 +144,10 @@ async def measure(
     floor_right, ceiling_wrong, ceiling_out, floor_suggested = FLOORS[half]
     assert figures[0] >= floor_right and figures[3] >= floor_suggested
     assert figures[1] <= ceiling_wrong and figures[2] <= ceiling_out
+
+
+def test_the_curve_counts_a_question_answered_from_its_threshold_up() -> None:
+    asked = [Best(30.0, True), Best(20.0, True), Best(26.0, False)]
+    refused = [Best(25.0, False), Best(10.0, False)]
+    assert point(asked, refused, 25.0) == "0.333 / 0.333 / 0.500"
+    assert point(asked, refused, 10.0) == "0.667 / 0.333 / 1.000"
