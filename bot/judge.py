@@ -118,7 +118,7 @@ class Judge:
         ]
         scores = [round(score, 2) for score in leader_raised(scores)]
         return [
-            min(score * MISSING, MISSING_AT_MOST) if strict and not c.holds else score
+            score * lacking_share(score) if strict and not c.holds else score
             for c, score in zip(candidates, scores, strict=True)
         ]
 
@@ -143,6 +143,16 @@ class Judge:
                 )
             )
         return out
+
+
+def lacking_share(score: float) -> float:
+    """What share of its score a fact keeps that lacks the kind of answer asked for.
+
+    MISSING of it, and at most MISSING_AT_MOST: offered, never answered at the default
+    min_score. The judge holds back a fact whose cues lack it (Judge.scores); matching, one
+    whose only such figure is the reader's own (bot/matching.py _text_first).
+    """
+    return min(MISSING, MISSING_AT_MOST / max(score, MISSING_AT_MOST))
 
 
 def leader_raised(scores: list[float]) -> list[float]:

@@ -46,7 +46,7 @@ from bot.analysis import (
     spoken,
     wanted_in,
 )
-from bot.judge import MISSING, MISSING_AT_MOST, Candidate, Judge
+from bot.judge import Candidate, Judge, lacking_share
 from bot.names import UNNAMED, NameAsked, name_asked, names
 from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in
 from bot.synonyms import synonyms
@@ -480,7 +480,7 @@ def _text_first(
     counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py), one that
     never speaks of the kind of thing asked which one of UNSAID_KIND (bot/things.py), one
     whose only figure of the kind asked is the question's own as much as a fact without one
-    (MISSING, at most MISSING_AT_MOST: analysis.holds_besides), and one of an article that
+    (judge.lacking_share: analysis.holds_besides), and one of an article that
     never says a year the question names (not in `dated`) OTHER_YEAR of that, as does one
     that never speaks of the past the question asks of (bot/years.py). A fact whose editor
     asked the reader's question (VOUCHED) answers it as the editor says.
@@ -503,7 +503,7 @@ def _text_first(
             and query.figures
             and not holds_besides(fact.statement, query.wanted, query.figures)
         ):
-            share = min(MISSING, MISSING_AT_MOST / max(r.score, MISSING_AT_MOST))
+            share = lacking_share(r.score)
         if query.years and r.row.article_id not in dated:
             share *= OTHER_YEAR
         if query.past and not speaks_of_past(tokens(fact.statement)):
