@@ -494,17 +494,18 @@ def readings(token: str, spoken: bool = False) -> list[str]:
     or هـ from every word would break words that start with those letters (بيت، لبنان، هيكل),
     so matching tries these readings only for a word the knowledge does not hold as written.
     """
-    clitics = (_PREPOSITION, _AND, _FUTURE, _PRESENT)
-    found = [m.group(1) for m in (r.match(token) for r in clitics) if m]
+    preposition, conjunction, future, present = (
+        r.match(token) for r in (_PREPOSITION, _AND, _FUTURE, _PRESENT)
+    )
+    found = [m.group(1) for m in (preposition, conjunction, future, present) if m]
     # A future's verb without its prefix too: ستحفظ is تحفظ, then حفظ (not سيارة: ياره, اره).
-    future = _FUTURE.match(token)
     verb = _PRESENT.match(future.group(1)) if future else None
     if verb and not verb.group(1).startswith("ا"):
         found.append(verb.group(1))
     # A present-tense verb's plural, as the dialects end it (يقيسو) or the standard after لن
     # (يذهبوا): the verb itself, then without its prefix.
-    if (one := _SPOKEN_PLURAL.match(token)) and (present := _PRESENT.match(one.group(1))):
-        found += [one.group(1), present.group(1)]
+    if (plural := _SPOKEN_PLURAL.match(token)) and (core := _PRESENT.match(plural.group(1))):
+        found += [plural.group(1), core.group(1)]
     mended = article_mended(token)
     bare = [token, *found, *_spoken(token), *([mended] if mended else []), *undoubled(token)]
     bare = list(dict.fromkeys(bare))
