@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -97,13 +97,16 @@ def unsplit(folder: Path) -> tuple[Asked, Asked]:
 
 
 @asynccontextmanager
-async def serving(folder: Path) -> AsyncIterator[Engine]:
-    """An engine over a blind set's articles in a folder of its own, every vector filled."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "config.yaml"
+async def serving(folder: Path, root: Path | None = None) -> AsyncIterator[Engine]:
+    """An engine over a blind set's articles, every vector filled.
+
+    Its configuration and database are kept in `root` (a database already there is started
+    from), or in a temporary folder.
+    """
+    with nullcontext(str(root)) if root else tempfile.TemporaryDirectory() as home:
+        path = Path(home) / "config.yaml"
         path.write_text(
-            f"knowledge_dir: {folder / 'articles'}\ndatabase: {tmp}/sanad.sqlite3\n",
-            encoding="utf-8",
+            f"knowledge_dir: {folder / 'articles'}\ndatabase: sanad.sqlite3\n", encoding="utf-8"
         )
         async with Engine(configuration.load(path)) as engine:
             await engine.reload()

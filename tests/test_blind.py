@@ -28,6 +28,7 @@ from bench.blind import (
     SET_E,
     first_set,
     halves,
+    serving,
     set_c,
     set_d,
     set_d_halves,
@@ -36,7 +37,6 @@ from bench.blind import (
 )
 from bench.blind_curve import Best, point
 from bench.typo_quality import kept_right
-from bot import config as configuration
 from bot.engine import Engine
 
 # Per half: answered right at least, wrong at most, out of scope answered at most, and right
@@ -58,16 +58,11 @@ FILLED: dict[Path, Path] = {}
 
 
 @asynccontextmanager
-async def serving(folder: Path, root: Path) -> AsyncIterator[Engine]:
-    """An engine over the articles of a blind set, every vector filled."""
-    (root / "config.yaml").write_text(
-        f"knowledge_dir: {folder / 'articles'}\ndatabase: sanad.sqlite3\n", encoding="utf-8"
-    )
+async def filled(folder: Path, root: Path) -> AsyncIterator[Engine]:
+    """An engine over a blind set (bench.blind.serving), from the database filled before."""
     if folder in FILLED:
         shutil.copyfile(FILLED[folder], root / "sanad.sqlite3")
-    async with Engine(configuration.load(root / "config.yaml")) as engine:
-        await engine.reload()
-        await engine.fill_vectors()
+    async with serving(folder, root) as engine:
         yield engine
     FILLED.setdefault(folder, root / "sanad.sqlite3")
 
@@ -95,7 +90,7 @@ async def test_readers_words_with_a_typo_keep_their_answers(tmp_path: Path, name
         "E": (SET_E, *set_e()),
     }
     folder, asked, refusals = sets[name]
-    async with serving(folder, tmp_path) as blind:
+    async with filled(folder, tmp_path) as blind:
         kept = await kept_right(blind, asked, refusals)
     print(f"\nblind {name} with a typo each: kept {kept.kept} of {kept.right}")
     assert kept.kept / kept.right >= KEPT[name]
@@ -110,14 +105,14 @@ SPLIT = {"first": (BLIND, halves), "D": (SET_D, set_d_halves), "E": (SET_E, set_
 @pytest.mark.parametrize("name", SPLIT)
 async def test_readers_own_words_on_each_half(tmp_path: Path, name: str) -> None:
     folder, split = SPLIT[name]
-    async with serving(folder, tmp_path) as blind:
+    async with filled(folder, tmp_path) as blind:
         for half, (questions, refusals) in split().items():
             await measure(blind, half, questions, refusals)
 
 
 @pytest.mark.slow
 async def test_readers_own_words_on_a_set_never_tuned_on(tmp_path: Path) -> None:
-    async with serving(SET_C, tmp_path) as blind:
+    async with filled(SET_C, tmp_path) as blind:
         await measure(blind, "C", *set_c())
 
 
