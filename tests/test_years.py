@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import Site
 
-from bot.engine import Answer
 from bot.text import tokens
 from bot.years import asks_past, speaks_of_past, years_in
 
@@ -40,29 +40,6 @@ sentences:
   - id: s1
     text: "افتتح المتحف الوطني أبوابه للزوار في عام 2015."
 """
-
-
-async def asked_by_words(site: Site, articles: str, *questions: str) -> list[Answer]:
-    """The answers to these questions, by words, of knowledge holding only these articles."""
-    site.write("articles.yaml", articles)
-    async with site.engine() as engine:
-        await engine.reload()
-        return [await engine.ask(question) for question in questions]
-
-
-async def test_an_article_that_never_says_the_year_asked_of_does_not_answer(site: Site) -> None:
-    about_last_season, of_2015, of_2019 = await asked_by_words(
-        site,
-        SARDINE,
-        "كم تراجعت كميات السردين خلال الموسم الماضي؟",
-        "كم تراجعت كميات السردين في عام 2015؟",
-        "كم تراجعت كميات السردين مقارنة بموسم 2019؟",
-    )
-    assert about_last_season.answered and about_last_season.answers[0].fact_id == "s1"
-    assert not of_2015.answered
-    # The article says 2019 in another sentence: its facts may still answer.
-    # 2015 is a year the knowledge knows, said by another article: not this one.
-    assert of_2019.answered and of_2019.answers[0].fact_id == "s1"
 
 
 UNIVERSITY = """\
@@ -110,16 +87,37 @@ sentences:
 """
 
 
-async def test_a_question_of_the_past_is_not_answered_by_the_present(site: Site) -> None:
-    now, last_year, before = await asked_by_words(
-        site,
-        BREAD,
-        "كم تبلغ تكلفة دعم الخبز في الموازنة؟",
-        "كم كانت تكلفة دعم الخبز في موازنة العام الماضي؟",
-        "كم كان وزن الرغيف المدعم في الموسم السابق؟",
-    )
-    assert now.answered and now.answers[0].fact_id == "s2"
-    # s2 says what the subsidy costs now, not what it cost last year.
-    assert not last_year.answered
-    # What had been (وكانت … قد) speaks of the past.
-    assert before.answered and before.answers[0].fact_id == "s3"
+@pytest.mark.parametrize(
+    ("articles", "asked"),
+    [
+        (
+            SARDINE,
+            {
+                "كم تراجعت كميات السردين خلال الموسم الماضي؟": "s1",
+                # 2015 is a year the knowledge knows, said by another article: not this one.
+                "كم تراجعت كميات السردين في عام 2015؟": None,
+                # The article says 2019 in another sentence: its facts may still answer.
+                "كم تراجعت كميات السردين مقارنة بموسم 2019؟": "s1",
+            },
+        ),
+        (
+            BREAD,
+            {
+                "كم تبلغ تكلفة دعم الخبز في الموازنة؟": "s2",
+                # s2 says what the subsidy costs now, not what it cost last year.
+                "كم كانت تكلفة دعم الخبز في موازنة العام الماضي؟": None,
+                # What had been (وكانت … قد) speaks of the past.
+                "كم كان وزن الرغيف المدعم في الموسم السابق؟": "s3",
+            },
+        ),
+    ],
+    ids=["a year no sentence of the article says", "the past asked of"],
+)
+async def test_a_fact_answers_only_of_the_time_asked(
+    site: Site, articles: str, asked: dict[str, str | None]
+) -> None:
+    site.write("articles.yaml", articles)
+    async with site.engine() as engine:  # by words
+        await engine.reload()
+        answers = [await engine.ask(question) for question in asked]
+    assert [a.answers[0].fact_id if a.answered else None for a in answers] == list(asked.values())
