@@ -15,6 +15,7 @@ that do not give the name (UNNAMED), so that they are offered, not answered.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -44,6 +45,13 @@ _ROLES = (
     "مسؤول مسؤولة حكم مالك مالكة زعيم زعيمة نقيب نقيبة عمدة مفوض مفوضة منسق منسقة "
     "كاتب كاتبة روائي روائية شاعر شاعرة"
 )
+# Kinds of thing known by a name, asked for with «ما» (normalised): «ما الشركة المصنعة ...»
+# asks which company, by its name. A fact names one right after the word: «شركة «ضياء»».
+_KINDS = (
+    "الشركه الشركات المنظمه المنظمات الجمعيه الجمعيات المؤسسه المنصه الجامعه البنك القناه "
+    "الصحيفه الفريق النادي الفيلم الافلام الروايه الروايات"
+)
+_NAMED_KINDS = frozenset(_KINDS.split())
 # Between the question word and اسم: «ما هو اسم», «ما هي أسماء».
 _COPULAS = frozenset({"هو", "هي", "هم", "هما"})
 # Relative pronouns: the words asked about end before them («الشركة التي نفذت»).
@@ -111,8 +119,9 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
     """What a question asks the name of, from its normalised words; None when it asks none.
 
     Only a question that opens with it: «ما اسم ...», «شو اسم ...», «اسم ... إيه؟», or one
-    that asks who holds a post: «من هو رئيس ...», «مين مدرب ...». What it asks about runs
-    to a relative pronoun or a question word: «رئيس البعثة من الجانب العراقي».
+    that asks who holds a post: «من هو رئيس ...», «مين مدرب ...», or which thing of a kind
+    known by its name: «ما الشركة المصنعة ...». What it asks about runs to a relative pronoun
+    or a question word: «رئيس البعثة من الجانب العراقي».
     """
     start = _about(words)
     if start is None:
@@ -122,6 +131,8 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
         if word in _RELATIVES or word in _WHAT:
             break
         about.append(word)
+    if words[start] in _NAMED_KINDS:
+        about = _kind_asked(about)
     stop = stopwords()
     asked = [w for w in about if w not in stop]
     if not asked:
@@ -129,6 +140,16 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
     content = [w for w in words if w not in stop]
     words_asked = tuple(_asked(w) for w in asked)
     return NameAsked(words_asked, frozenset(content + about).union(*map(_keys, content)))
+
+
+def _kind_asked(about: list[str]) -> list[str]:
+    """The words that say which thing of a kind is asked for: the kind and its adjectives.
+
+    A fact names the thing right after the kind («شركة «الواحة الجنوبية»، المشغلة للحقل»),
+    and what the question says of it after them need not be repeated; the adjectives tell one
+    of the kind from another: «مع شركة إسبانية» is the one asked for, not «شركة «ضياء»».
+    """
+    return about[:1] + list(itertools.takewhile(_DEFINITE.match, about[1:]))
 
 
 def _asked(word: str) -> Word:
@@ -150,6 +171,8 @@ def _about(words: Sequence[str]) -> int | None:
     if first in _WHAT and second in _NAME_WORDS:
         return second_at + 1
     if first in _WHO and second not in stopwords() and _is_post(second):
+        return second_at
+    if first in _WHAT and second in _NAMED_KINDS:
         return second_at
     return None
 

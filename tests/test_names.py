@@ -22,6 +22,8 @@ from bot.text import tokens
         "مين مدرب الفجر؟",
         "من هي المديرة التنفيذية للشركة؟",
         "مين الكاتب اللي كسب الجايزة؟",  # a writer, named as a post is
+        "ما الشركة المصنعة للجهاز؟",  # which company: a kind known by its name
+        "ما الفيلم الذي فاز بالجائزة؟",
     ],
 )
 def test_questions_that_ask_for_a_name(question: str) -> None:
@@ -38,6 +40,7 @@ def test_questions_that_ask_for_a_name(question: str) -> None:
         "من هو نجيب محفوظ؟",  # نجيب is a slip from the post نقيب, but a word of its own
         "ما اسمه؟",  # the name of someone the question does not say
         "كم عمر الوزيرة؟",
+        "ما المبلغ الذي رصدته المحافظة؟",  # a sum, which no name says
     ],
 )
 def test_questions_that_ask_for_no_name(question: str) -> None:
@@ -116,6 +119,15 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
         ("ما اسم المنصة؟", "عبر منصة وهمية لتداول العملات تدعى «كوين فالكون».", True),
         # Quotes set a name off, with the article or without it.
         ("ما اسم الجمعية؟", 'وزعت السلال بالتعاون مع جمعية "الإغاثة الساحلية" المحلية.', True),
+        # Which one of a kind: named right after the kind, whatever else the question says of it.
+        (
+            "ما الشركة المشغلة لحقل وادي الحياة؟",
+            'وقالت شركة "الواحة الجنوبية للعمليات النفطية"، المشغلة للحقل، إن الإنتاج عاد.',
+            True,
+        ),
+        ("ما الشركة المصنعة لجهاز الرنين؟", "ويبدأ تشغيل جهاز الرنين مطلع أبريل.", False),
+        ("ما الشركة الإسبانية التي شاركت في التنفيذ؟", TWO_COMPANIES, False),
+        ("ما الشركة التي نفذت المشروع؟", TWO_COMPANIES, True),
     ],
 )
 def test_a_fact_names_what_is_asked_only_where_it_gives_the_name(
