@@ -18,6 +18,7 @@ which only a fact that speaks of that kind answers (kind_asked, bot/matching.py)
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -35,6 +36,11 @@ _KIND_WORDS = (
 _KINDS = frozenset(normalize(word) for word in _KIND_WORDS.split())
 # «Which», normalised, alone or after a preposition joined to it.
 _WHICH = frozenset({"اي", "باي", "لاي", "واي"})
+# «What» and the copula after it, normalised, in the standard language and the dialects.
+_WHAT = frozenset({"ما", "ماهي", "شو", "ايش", "وش", "شنو", "هي"})
+# A kind that «ما» asks which one of: «ما عاصمة تشاد؟» asks which city, and a fact that
+# names Chad but no capital does not answer it.
+_ASKED_BY_WHAT = frozenset({"عاصمه"})
 # What a fact that does not say the kind a question asks for («من أي نادٍ») keeps of its
 # score: below the default matching.min_score however sure the judge was.
 UNSAID_KIND = 0.2
@@ -103,15 +109,23 @@ def kind_asked(words: Sequence[str]) -> str | None:
     «من أي نادٍ انتقلت المدربة؟» is answered by a fact that speaks of a club, and «إلى أي
     كتلة ينتمي النائب؟» by one that speaks of a bloc; a fact that names the coach or the
     deputy but no club or bloc shares every other word and does not answer. Only kinds of
-    named things: «في أي مدينة» is answered by «في إربد», without the word.
+    named things: «في أي مدينة» is answered by «في إربد», without the word. A capital is
+    asked with «ما» and answered with the word: «أنجامينا، عاصمة تشاد».
     """
+    opening = list(itertools.dropwhile(_WHAT.__contains__, words))
+    if opening and len(opening) < len(words) and opening[0] in _ASKED_BY_WHAT:
+        return stem(opening[0])
     after = (words[i + 1] for i, word in enumerate(words[:-1]) if word in _WHICH)
     return next((kind for noun in after if (kind := stem(noun)) in _kind_stems()), None)
 
 
 def says_kind(text: str, kind: str) -> bool:
-    """Whether a text speaks of a thing of this kind (kind_asked's stem)."""
-    return kind in analyse(text).stems
+    """Whether a text speaks of a thing of this kind (kind_asked's stem).
+
+    With a pronoun joined the kind may keep its ة as ت: عاصمته, شركته.
+    """
+    stems = analyse(text).stems
+    return kind in stems or f"{kind}ت" in stems
 
 
 @cache

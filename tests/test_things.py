@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import Site
 
 from bot.matching import Query
@@ -88,6 +89,18 @@ def test_a_question_asking_which_one_of_a_kind_of_named_thing_knows_the_kind() -
     assert kind_asked(tokens("في أي عام تأسست؟")) is None
     assert says_kind("ووقعت الجامعة اتفاقا مع شركة «ضياء».", stem("شركة"))
     assert not says_kind("وقالت المدربة إن اللقب ثمرة عمل جماعي.", stem("نادي"))
+    # With a pronoun joined, the kind keeps its ة as ت.
+    assert says_kind("وانتقل المهندس إلى شركته الجديدة.", stem("شركة"))
+
+
+@pytest.mark.parametrize("question", ["ما عاصمة تشاد؟", "ما هي عاصمة المغرب؟", "شو عاصمة سوريا؟"])
+def test_a_question_asking_for_a_capital_knows_the_kind(question: str) -> None:
+    """«ما عاصمة تشاد؟» asks which city: a fact that names Chad but no capital lacks it."""
+    asked = kind_asked(tokens(question))
+    assert asked is not None
+    assert says_kind("وتقع أنجامينا، عاصمة تشاد، على نهر شاري.", asked)
+    assert says_kind("وعاصمته الرباط.", asked)
+    assert not says_kind("ويستضيف شرق تشاد مئات الآلاف من اللاجئين.", asked)
 
 
 COACH = """\
