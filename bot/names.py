@@ -271,7 +271,9 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
         hit = {k for k, word in enumerate(asked.about) if _mentions(piece, word)}
         if hit or piece in asked.said or not asked.said.isdisjoint(_keys(piece)):
             covered |= hit
-            last, described = piece, described and not hit
+            # «فريق من جامعة مستقلة أثر ...»: a university described, not named.
+            described = _agrees(last, piece) if hit else described
+            last = piece
             continue
         # After the question's own words: «المتحدث باسم الوزارة»، «جمعية "الإغاثة الساحلية"».
         if piece in _CALLED or quoted:
@@ -296,7 +298,15 @@ def _describes(noun: str, word: str) -> bool:
     """
     if (purpose := _FOR.match(word)) and common(purpose.group(1)):
         return True
-    if has_article(noun) or word in stopwords():
+    return _agrees(noun, word)
+
+
+def _agrees(noun: str, word: str) -> bool:
+    """Whether a word agrees with a noun without the article, as its adjective does.
+
+    Not a word with the article: «وزيرة الصحة» is whose minister, and a name may follow.
+    """
+    if not noun or has_article(noun) or has_article(word) or word in stopwords():
         return False
     return word in _OTHER or any(noun.endswith(e) and word.endswith(e) for e in _AGREEING)
 
