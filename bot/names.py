@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
-from bot.text import has_article, normalize, readings, stem, stopwords, strip_clitics
+from bot.text import has_article, normalize, optional, readings, stem, stopwords, strip_clitics
 from bot.typos import SHORT, common, put_back_in
 
 # What a fact that does not give the name asked for keeps of its score: below the default
@@ -52,6 +52,9 @@ _KINDS = (
     "الصحيفه الفريق النادي الفيلم الافلام الروايه الروايات"
 )
 _NAMED_KINDS = frozenset(_KINDS.split())
+# «His name», «her name», as the dialects ask it after what they ask about: «مدير الكهربا
+# اسمه إيه؟» (normalised).
+_ITS_NAME = frozenset({"اسمه", "اسمها", "اسمو", "اسمهم"})
 # Between the question word and اسم: «ما هو اسم», «ما هي أسماء».
 _COPULAS = frozenset({"هو", "هي", "هم", "هما"})
 # Relative pronouns: the words asked about end before them («الشركة التي نفذت»).
@@ -89,6 +92,8 @@ _OTHER = frozenset({"اخري", "اخر", "اخرين", "اخريات"})
 # A verb that goes on to say what it does to it: «ثلاثة أحياء يقطنها ...»، «شركة يديرها ...»
 # (normalised: an imperfect verb with its object's pronoun). No name is written so.
 _VERB_OF_IT = re.compile(r"^[يت]..+(?:ها|هم|هما|هن)$")
+# ل and a verbal noun with its object's pronoun: what is done to it, «لمساءلته»، «لحمايتها».
+_FOR_IT = re.compile(r"^[وف]?ل(?!ل)..+(?:ته|تها|تهم|ها|هم|هما|هن)$")
 # The preposition ل joined to a word (not to the article: للشركة is whose, _OF_THE).
 _FOR = re.compile(r"^[وف]?ل(?!ل)(...+)$")
 
@@ -118,7 +123,8 @@ class NameAsked:
 def name_asked(words: Sequence[str]) -> NameAsked | None:
     """What a question asks the name of, from its normalised words; None when it asks none.
 
-    Only a question that opens with it: «ما اسم ...», «شو اسم ...», «اسم ... إيه؟», or one
+    A question that opens with it: «ما اسم ...», «شو اسم ...», «اسم ... إيه؟», one that
+    asks it last, as the dialects do: «مدير الكهربا ... اسمه إيه؟», or one
     that asks who holds a post: «من هو رئيس ...», «مين مدرب ...», or which thing of a kind
     known by its name: «ما الشركة المصنعة ...». What it asks about runs to a relative pronoun
     or a question word: «رئيس البعثة من الجانب العراقي».
@@ -128,13 +134,13 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
         return None
     about: list[str] = []
     for word in words[start:]:
-        if word in _RELATIVES or word in _WHAT:
+        if word in _RELATIVES or word in _WHAT or word in _ITS_NAME:
             break
         about.append(word)
     if words[start] in _NAMED_KINDS:
         about = _kind_asked(about)
     stop = stopwords()
-    asked = [w for w in about if w not in stop]
+    asked = [w for w in about if w not in stop and not optional(w)]  # بتاع، ديال
     if not asked:
         return None  # «ما اسمه؟»: the name of someone the question does not say
     content = [w for w in words if w not in stop]
@@ -168,6 +174,8 @@ def _about(words: Sequence[str]) -> int | None:
     (first_at, first), (second_at, second) = opening[:2]
     if first in _NAME_WORDS and words[-1] == "ايه":
         return first_at + 1
+    if first not in _WHAT and _asks_its_name(words):
+        return first_at
     if first in _WHAT and second in _NAME_WORDS:
         return second_at + 1
     if first in _WHO and second not in stopwords() and _is_post(second):
@@ -175,6 +183,14 @@ def _about(words: Sequence[str]) -> int | None:
     if first in _WHAT and second in _NAMED_KINDS:
         return second_at
     return None
+
+
+def _asks_its_name(words: Sequence[str]) -> bool:
+    """Whether «اسمه» comes next to a question word: «... اسمه إيه؟», «... شو اسمه؟»."""
+    return any(
+        word in _ITS_NAME and not _WHAT.isdisjoint(words[max(0, i - 1) : i + 2])
+        for i, word in enumerate(words)
+    )
 
 
 def names(texts: Sequence[str], asked: NameAsked) -> bool:
@@ -284,7 +300,7 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
             described = True  # «منصة وهمية لتداول العملات تدعى ...»: only a name called so
             continue
         # «المديرة التنفيذية للشركة» is another's post when the question says لصندوق.
-        named = not _OF_THE.match(piece) and not _VERB_OF_IT.match(piece)
+        named = not any(p.match(piece) for p in (_OF_THE, _VERB_OF_IT, _FOR_IT))
         return covered, _a_word(piece) and named
     return covered, False
 

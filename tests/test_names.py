@@ -24,6 +24,8 @@ from bot.text import tokens
         "مين الكاتب اللي كسب الجايزة؟",  # a writer, named as a post is
         "ما الشركة المصنعة للجهاز؟",  # which company: a kind known by its name
         "ما الفيلم الذي فاز بالجائزة؟",
+        "مدير الكهربا اللي المجلس هيستضيفه اسمه إيه؟",  # the dialects ask it last
+        "الشركة اللي نفذت المشروع شو اسمها؟",
     ],
 )
 def test_questions_that_ask_for_a_name(question: str) -> None:
@@ -118,6 +120,14 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
         # after the noun says whose it is, and a name may follow.
         ("ما اسم الجامعة المستقلة؟", "وسيقيس فريق من جامعة مستقلة أثر التجربة.", False),
         ("من هي وزيرة الصحة؟", "وقالت وزيرة الصحة هالة زايد إن الحملة بدأت.", True),
+        # A dialect's possessive is no word of what is asked about; a verbal noun with its
+        # object's pronoun after ل says what is done to it, and names nothing.
+        ("تطبيق القمح بتاع أسيوط اسمه إيه؟", "ويحمل التطبيق اسم «سنبلة» في أسيوط.", True),
+        (
+            "مدير الكهربا اللي المجلس هيستضيفه اسمه إيه؟",
+            "وقال إن المجلس سيستضيف مدير الكهرباء الأسبوع المقبل لمساءلته عن الانقطاعات.",
+            False,
+        ),
         # What it is for, after a preposition, is no name; a name called so after it is.
         ("ما اسم وزير الزراعة؟", "برئاسة وزير الزراعة الولائي لمتابعة الوضع.", False),
         ("ما اسم المنصة؟", "عبر منصة وهمية لتداول العملات تدعى «كوين فالكون».", True),
