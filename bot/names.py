@@ -71,6 +71,8 @@ _NAMING = (
     "اسمه اسمها يعرف تعرف"
 )
 _CALLED = frozenset(_NAMING.split())
+# «In», «at» (normalised): where a post is held, said between it and its holder's name.
+_WHERE = frozenset({"في", "لدي"})
 # Commas, Arabic and Latin: a name set off between two of them names what comes before.
 _COMMAS = frozenset("،,")
 # The shortest word that may be read as misspelt (محافط for محافظ): a shorter one is a slip
@@ -280,17 +282,20 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
     last, quoted, described = "", False, False
     for at, piece in enumerate(pieces):
         if piece in _COMMAS:
-            return covered, not described and _between_commas(pieces[at + 1 :])
+            return covered, not described and _between_commas(pieces[at + 1 :], asked)
         if piece in _QUOTES or piece == ":" or piece in _COPULAS:
             quoted = piece in _OPENING or (piece == '"' and not quoted)
             continue
         hit = {k for k, word in enumerate(asked.about) if _mentions(piece, word)}
-        if hit or piece in asked.said or not asked.said.isdisjoint(_keys(piece)):
+        if hit or _said(piece, asked):
             covered |= hit
             # «فريق من جامعة مستقلة أثر ...»: a university described, not named.
             described = _agrees(last, piece) if hit else described
             last = piece
             continue
+        if piece in _WHERE and covered:
+            # «رئيس شعبة المخابز في الغرفة التجارية بالقاهرة، عبد الحميد الفقي، ...»
+            return _named_after_where(pieces[at + 1 :], asked, covered, described)
         # After the question's own words: «المتحدث باسم الوزارة»، «جمعية "الإغاثة الساحلية"».
         if piece in _CALLED or quoted:
             return covered, _a_word(piece)
@@ -302,6 +307,24 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
         # «المديرة التنفيذية للشركة» is another's post when the question says لصندوق.
         named = not any(p.match(piece) for p in (_OF_THE, _VERB_OF_IT, _FOR_IT))
         return covered, _a_word(piece) and named
+    return covered, False
+
+
+def _named_after_where(
+    pieces: Sequence[str], asked: NameAsked, covered: set[int], described: bool
+) -> tuple[set[int], bool]:
+    """After «في», a few words that say where, then a name between commas: the post's holder.
+
+    The words that say where may repeat the question's («صاحب فندق في منطقة كلي علي بك،»).
+    """
+    for at, piece in enumerate(pieces[: _APPOSITION + 1]):
+        if piece in _COMMAS:
+            after = pieces[at + 1 :]
+            named = bool(after) and after[0] not in _RELATIVES and _between_commas(after, asked)
+            return covered, not described and named
+        if not piece.isalnum():
+            break
+        covered |= {k for k, word in enumerate(asked.about) if _mentions(piece, word)}
     return covered, False
 
 
@@ -332,18 +355,26 @@ def _named_before(pieces: Sequence[str]) -> bool:
     return len(pieces) >= 2 and pieces[-1] in _COMMAS and _a_word(pieces[-2])
 
 
-def _between_commas(pieces: Sequence[str]) -> bool:
+def _between_commas(pieces: Sequence[str], asked: NameAsked) -> bool:
     """Whether a name stands between two commas: «المديرة التنفيذية للشركة، رنا العبادي، أن».
 
-    Function words may be part of it: علي is a name as well as the preposition على.
+    Function words may be part of it: علي is a name as well as the preposition على. A name
+    the question gives is not the one it asks for («ما اسم الفندق الذي يملكه كاوه رسول؟»).
     """
     for count, piece in enumerate(pieces[: _APPOSITION + 1]):
         if piece in _COMMAS:
+            between = pieces[:count]
             # «أعادت محافظة حلب، السبت، افتتاح ...»: the day it happened.
-            return any(map(_a_word, pieces[:count])) and not _DAYS.issuperset(pieces[:count])
+            new = [p for p in between if _a_word(p) and not _said(p, asked)]
+            return bool(new) and not _DAYS.issuperset(between)
         if not piece.isalnum():
             return False
     return False
+
+
+def _said(piece: str, asked: NameAsked) -> bool:
+    """Whether a fact's word is one the question says itself, as written or by its stems."""
+    return piece in asked.said or not asked.said.isdisjoint(_keys(piece))
 
 
 def _a_word(piece: str) -> bool:
