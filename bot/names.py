@@ -120,6 +120,9 @@ class NameAsked:
     about: tuple[Word, ...]
     # Every word of the question, and its stems: words a fact repeats from it name nothing.
     said: frozenset[str]
+    # Whether it asks for a thing rather than who holds a post: «مستشفى الريحان» names the
+    # hospital, «وزير الصحة» no minister.
+    thing: bool = False
 
 
 def name_asked(words: Sequence[str]) -> NameAsked | None:
@@ -147,7 +150,8 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
         return None  # «ما اسمه؟»: the name of someone the question does not say
     content = [w for w in words if w not in stop]
     words_asked = tuple(_asked(w) for w in asked)
-    return NameAsked(words_asked, frozenset(content + about).union(*map(_keys, content)))
+    said = frozenset(content + about).union(*map(_keys, content))
+    return NameAsked(words_asked, said, not _is_post(asked[0]))
 
 
 def _kind_asked(about: list[str]) -> list[str]:
@@ -279,14 +283,17 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
     أفق already.
     """
     covered: set[int] = set()
-    last, quoted, described = "", False, False
+    last, quoted, described, kind_bare = "", False, False, False
     for at, piece in enumerate(pieces):
         if piece in _COMMAS:
             return covered, not described and _between_commas(pieces[at + 1 :], asked)
         if piece in _QUOTES or piece == ":" or piece in _COPULAS:
             quoted = piece in _OPENING or (piece == '"' and not quoted)
             continue
+        if kind_bare and asked.thing and _a_name_of_it(piece, asked):
+            return covered, True  # «أجرى مستشفى الريحان التخصصي ...»
         hit = {k for k, word in enumerate(asked.about) if _mentions(piece, word)}
+        kind_bare = 0 in hit and not has_article(piece)
         if hit or _said(piece, asked):
             covered |= hit
             # «فريق من جامعة مستقلة أثر ...»: a university described, not named.
@@ -370,6 +377,16 @@ def _between_commas(pieces: Sequence[str], asked: NameAsked) -> bool:
         if not piece.isalnum():
             return False
     return False
+
+
+def _a_name_of_it(piece: str, asked: NameAsked) -> bool:
+    """Whether a word with the article, after a thing's kind without it, is the thing's name.
+
+    After a noun without the article, a word with it is whose the thing is, and a thing of a
+    kind is known so: «مستشفى الريحان»، «جامعة اليرموك». A post's is its domain, not its
+    holder: «وزيرة الصحة».
+    """
+    return bool(_DEFINITE.match(piece)) and piece not in stopwords() and not _said(piece, asked)
 
 
 def _said(piece: str, asked: NameAsked) -> bool:

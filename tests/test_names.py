@@ -93,6 +93,12 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
             True,
         ),
         ("من هو مدير الشركة؟", "وقال مدير الشركة في بيان، الأحد، إن الأرباح ارتفعت.", False),
+        # A thing's kind without the article, then a word with it: the thing's name.
+        (
+            "شو اسم المستشفى بعمّان اللي عمل أول عملية بالروبوت؟",
+            "أجرى مستشفى الريحان التخصصي في العاصمة الأردنية عمّان، الثلاثاء، أول عملية.",
+            True,
+        ),
         # A name the question gives is not the one it asks for.
         (
             "ما اسم الفندق الذي يملكه كاوه رسول؟",
