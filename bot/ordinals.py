@@ -36,20 +36,34 @@ _NUMBERS = {
 }
 
 Counted = tuple[tuple[str, int], ...]
+# Words after which an ordinal counts the noun counted before: «من الرابع»، «عن الأولى».
+_AGAIN = frozenset({"من", "عن"})
 
 
 def counted_in(words: Sequence[str]) -> Counted:
-    """Each noun that normalised words count in order, by its light stem, with its ordinal."""
-    return tuple(
-        (light_stem(noun), number)
-        for noun, after in pairwise(words)
-        if after.startswith("ال") and (number := _NUMBERS.get(light_stem(after)))
-    )
+    """Each noun that normalised words count in order, by its light stem, with its ordinal.
+
+    An ordinal after من، عن or و counts the noun counted before it: «أسرع الجيل الخامس من
+    الرابع» compares the fifth generation with the fourth.
+    """
+    out: list[tuple[str, int]] = []
+    for before, after in pairwise(words):
+        bare = after.removeprefix("و")
+        if not bare.startswith("ال") or not (number := _NUMBERS.get(light_stem(bare))):
+            continue
+        if before in _AGAIN or bare != after:
+            if out:
+                out.append((out[-1][0], number))
+        else:
+            out.append((light_stem(before), number))
+    return tuple(out)
 
 
 def another(asked: Counted, statement: str) -> bool:
-    """Whether a statement counts one of the question's nouns, but never with its ordinal."""
+    """Whether a statement counts one of the question's nouns, but never with its ordinals."""
     said = counted_in(tokens(statement))
-    return any(
-        (noun, number) not in said and any(n == noun for n, _ in said) for noun, number in asked
-    )
+    for noun in {noun for noun, _ in asked}:
+        told = {number for n, number in said if n == noun}
+        if told and told.isdisjoint(number for n, number in asked if n == noun):
+            return True
+    return False

@@ -24,6 +24,16 @@ def test_a_statement_about_another_one_is_told_apart() -> None:
     assert not another(second, "وتبدأ المرحلة المقبلة مطلع عام 2027.")
 
 
+def test_an_ordinal_after_from_or_and_counts_the_noun_before() -> None:
+    """«أسرع الجيل الخامس من الرابع» asks of the fourth generation too."""
+    compared = counted_in(tokens("قديش أسرع الجيل الخامس من الرابع؟"))
+    assert compared == ((light_stem("جيل"), 5), (light_stem("جيل"), 4))
+    assert not another(compared, "أي نحو عشرة أضعاف سرعة شبكات الجيل الرابع.")
+    both = counted_in(tokens("متى تنطلق المرحلتان الثانية والثالثة؟"))
+    assert [number for _, number in both] == [2, 3]
+    assert another(both, "أطلقت الهيئة المرحلة الأولى من الشبكة.")
+
+
 BUSES = """\
 id: buses
 title: "حافلات كهربائية في المدينة"
