@@ -107,7 +107,7 @@ async def gather(folder: Path, asked: list[tuple[str, set[tuple[str, str]]]]) ->
             for question, right in asked:
                 query = Query.parse(question)
                 gathered = await engine.matcher.gather(engine.retrieval, query, found, math.inf)
-                candidates = judged_candidates(gathered) if gathered.cosines else []
+                candidates = judged_candidates(gathered, query) if gathered.cosines else []
                 keys = [(r.row.article_id, r.row.fact_id) for r in gathered.candidates]
                 out.append(
                     Case(

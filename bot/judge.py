@@ -53,6 +53,9 @@ LENIENT_POINT = 15.0
 # LEAD times its score or more: nothing else in the knowledge comes close to answering.
 LEAD_POINT = 20.0
 LEAD = 4.0
+# The score that reads as OPERATING_SCORE for a fact whose figure counts the very noun a «how
+# many» question counts (bot/tallies.py): «240 محطة انتظار» for «كم محطة انتظار …».
+TALLIED_POINT = 18.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class Candidate:
     # meaning with any question about the article, and answers few of them. A paragraph's
     # first sentence (ARCD's) often does: only the judge of news tells the two apart.
     sums_up: bool = False
+    # Whether a figure in it counts the noun a «how many» question counts (bot/tallies.py).
+    tallies: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,13 +113,19 @@ class Judge:
         A fact that lacks the age, amount, number or date asked for does not answer, however
         close: its score is held back (MISSING) under the default min_score (MISSING_AT_MOST).
         A question read `lenient`ly has its scores raised, LENIENT_POINT to OPERATING_SCORE,
-        and so has a best candidate that leads every other LEAD times over, from LEAD_POINT.
+        and so has a best candidate that leads every other LEAD times over, from LEAD_POINT,
+        and a candidate whose figure counts what the question counts, from TALLIED_POINT.
         """
         strict = wanted in STRICT
         raised = OPERATING_SCORE / LENIENT_POINT if lenient else 1.0
+        tallied = OPERATING_SCORE / TALLIED_POINT
         scores = [
-            min(100.0, 100 * _sigmoid(self.bias + _dot(self.weights, judged)) * raised)
-            for judged in self.judged(candidates, wanted)
+            min(100.0, 100 * _sigmoid(self.bias + _dot(self.weights, judged)) * raised * factor)
+            for judged, factor in zip(
+                self.judged(candidates, wanted),
+                (tallied if c.tallies else 1.0 for c in candidates),
+                strict=True,
+            )
         ]
         scores = [round(score, 2) for score in leader_raised(scores)]
         return [

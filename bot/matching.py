@@ -39,6 +39,7 @@ from bot.analysis import (
     GROUP,
     KIND_CUES,
     CandidateRow,
+    FactTerms,
     asking_in,
     figures_in,
     holds_besides,
@@ -50,6 +51,7 @@ from bot.judge import Candidate, Judge, lacking_share
 from bot.names import UNNAMED, NameAsked, name_asked, names
 from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in
 from bot.synonyms import synonyms
+from bot.tallies import tallied, tallies
 from bot.text import (
     Reading,
     has_article,
@@ -221,6 +223,9 @@ class Query:
     kind_asked: str | None = None
     # The figures in digits of a question that wants a figure: they are not its answer.
     figures: tuple[str, ...] = ()
+    # The stems of the noun a «how many» question counts (bot/tallies.py): a fact whose
+    # figure counts it is read from a lower point.
+    tallied: frozenset[str] = frozenset()
 
     @property
     def read_by_text(self) -> bool:
@@ -262,6 +267,7 @@ class Query:
             dialect_slips=tuple(tuple(map(read, slipped_dialect(w))) for w in content),
             kind_asked=kind_asked(folded),
             figures=figures_in(folded, wanted),
+            tallied=tallied(folded, kind),
         )
 
     @cached_property
@@ -358,6 +364,7 @@ class Query:
             years=self.years,
             past=self.past,
             figures=self.figures,
+            tallied=self.tallied,
         )
 
     def _meant(
@@ -584,7 +591,7 @@ def resolved(query: Query, index: KnowledgeIndex, counts: dict[tuple[str, str], 
     )
 
 
-def judged_candidates(found: Gathered) -> list[Candidate]:
+def judged_candidates(found: Gathered, query: Query) -> list[Candidate]:
     """What the judge weighs of each candidate gathered with its cosine."""
     assert found.cosines is not None
     return [
@@ -595,9 +602,15 @@ def judged_candidates(found: Gathered) -> list[Candidate]:
             cosine,
             r.row.rowid in found.leads,
             found.leads.get(r.row.rowid, 0) >= SUMMING_LEAD,
+            bool(query.tallied) and _tallies(r.row.terms, query.tallied),
         )
         for r, cosine in zip(found.candidates, found.cosines, strict=True)
     ]
+
+
+def _tallies(terms: FactTerms, noun: frozenset[str]) -> bool:
+    """Whether a figure of the fact's statement counts the noun (bot/tallies.py)."""
+    return tallies(terms.stems.partition(GROUP)[0], terms.lights.partition(GROUP)[0], noun)
 
 
 def held_back(features: Sequence[Sequence[float]], fits: Sequence[bool]) -> float:
@@ -794,7 +807,7 @@ class Matcher:
         """Score every candidate by the judge (bot/judge.py), best first."""
         judge = self.judge or Judge.shipped(FEATURES)
         ranked = found.candidates
-        candidates = judged_candidates(found)
+        candidates = judged_candidates(found, query)
         scores = judge.scores(
             candidates, query.wanted, bool(ranked) and lenient(query, ranked[0].known)
         )

@@ -18,7 +18,15 @@ from bot.analysis import (
     wanted_cue,
 )
 from bot.engine import Engine
-from bot.judge import LEAD_POINT, LENIENT_POINT, OPERATING_SCORE, Candidate, Judge, leader_raised
+from bot.judge import (
+    LEAD_POINT,
+    LENIENT_POINT,
+    OPERATING_SCORE,
+    TALLIED_POINT,
+    Candidate,
+    Judge,
+    leader_raised,
+)
 from bot.matching import (
     COVERED,
     FEATURES,
@@ -604,6 +612,16 @@ def test_a_question_read_leniently_is_judged_from_a_lower_point() -> None:
     plain = judge.scores(candidates, "r")
     raised = [min(100.0, s * OPERATING_SCORE / LENIENT_POINT) for s in plain]
     assert judge.scores(candidates, "r", lenient=True) == pytest.approx(raised, abs=0.05)
+
+
+def test_a_fact_whose_figure_counts_what_is_asked_is_judged_from_a_lower_point() -> None:
+    judge = Judge.shipped(FEATURES)
+    features = (0.5, 0.5, 0.5, 0.3, 0.0, 0.0, 0.5)
+    plain = [Candidate(features, 0.3, True, 0.84), Candidate(features, 0.2, True, 0.80)]
+    counting = [Candidate(features, 0.3, True, 0.84, tallies=True), plain[1]]
+    before, after = judge.scores(plain, "c"), judge.scores(counting, "c")
+    assert after[0] == pytest.approx(before[0] * OPERATING_SCORE / TALLIED_POINT, abs=0.05)
+    assert after[1] == before[1]
 
 
 def test_a_best_candidate_far_ahead_of_the_others_is_judged_from_a_lower_point() -> None:
