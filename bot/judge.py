@@ -120,8 +120,8 @@ class Judge:
         raised = OPERATING_SCORE / LENIENT_POINT if lenient else 1.0
         tallied = OPERATING_SCORE / TALLIED_POINT
         scores = [
-            min(100.0, 100 * _sigmoid(self.bias + _dot(self.weights, judged)) * raised * factor)
-            for judged, factor in zip(
+            min(100.0, 100 * _sigmoid(self.bias + _dot(self.weights, judged)) * raised * counts)
+            for judged, counts in zip(
                 self.judged(candidates, wanted),
                 (tallied if c.tallies else 1.0 for c in candidates),
                 strict=True,

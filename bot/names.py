@@ -128,11 +128,11 @@ class NameAsked:
 def name_asked(words: Sequence[str]) -> NameAsked | None:
     """What a question asks the name of, from its normalised words; None when it asks none.
 
-    A question that opens with it: «ما اسم ...», «شو اسم ...», «اسم ... إيه؟», one that
-    asks it last, as the dialects do: «مدير الكهربا ... اسمه إيه؟», or one
-    that asks who holds a post: «من هو رئيس ...», «مين مدرب ...», or which thing of a kind
-    known by its name: «ما الشركة المصنعة ...». What it asks about runs to a relative pronoun
-    or a question word: «رئيس البعثة من الجانب العراقي».
+    A question that opens with it («ما اسم ...», «شو اسم ...», «اسم ... إيه؟») or asks it
+    last as the dialects do («مدير الكهربا ... اسمه إيه؟»); one that asks who holds a post
+    («من هو رئيس ...», «مين مدرب ...»); or which thing of a kind known by its name («ما
+    الشركة المصنعة ...»). What it asks about runs to a relative pronoun or a question word:
+    «رئيس البعثة من الجانب العراقي».
     """
     start = _about(words)
     if start is None:
