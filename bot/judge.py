@@ -53,9 +53,11 @@ LENIENT_POINT = 15.0
 # LEAD times its score or more: nothing else in the knowledge comes close to answering.
 LEAD_POINT = 20.0
 LEAD = 4.0
-# The score that reads as OPERATING_SCORE for a fact whose figure counts the very noun a «how
-# many» question counts (bot/tallies.py): «240 محطة انتظار» for «كم محطة انتظار …».
-TALLIED_POINT = 18.0
+# The score that reads as OPERATING_SCORE for a fact whose figure or date is pinned to what is
+# asked: a figure that counts the very noun a «how many» question counts (bot/tallies.py:
+# «240 محطة انتظار» for «كم محطة انتظار …»), a date right after a word of a «when» question
+# (bot/years.py: «منذ ظهور أول حالة في 12 مايو» for «متى ظهرت أول حالة …»).
+PINNED_POINT = 18.0
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,8 @@ class Candidate:
     # meaning with any question about the article, and answers few of them. A paragraph's
     # first sentence (ARCD's) often does: only the judge of news tells the two apart.
     sums_up: bool = False
-    # Whether a figure in it counts the noun a «how many» question counts (bot/tallies.py).
-    tallies: bool = False
+    # Whether its figure or date is pinned to what is asked (PINNED_POINT).
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,16 +116,16 @@ class Judge:
         close: its score is held back (MISSING) under the default min_score (MISSING_AT_MOST).
         A question read `lenient`ly has its scores raised, LENIENT_POINT to OPERATING_SCORE,
         and so has a best candidate that leads every other LEAD times over, from LEAD_POINT,
-        and a candidate whose figure counts what the question counts, from TALLIED_POINT.
+        and a candidate whose figure or date is pinned to what is asked, from PINNED_POINT.
         """
         strict = wanted in STRICT
         raised = OPERATING_SCORE / LENIENT_POINT if lenient else 1.0
-        tallied = OPERATING_SCORE / TALLIED_POINT
+        pinned = OPERATING_SCORE / PINNED_POINT
         scores = [
-            min(100.0, 100 * _sigmoid(self.bias + _dot(self.weights, judged)) * raised * counts)
-            for judged, counts in zip(
+            min(100.0, 100 * _sigmoid(self.bias + _dot(self.weights, judged)) * raised * said)
+            for judged, said in zip(
                 self.judged(candidates, wanted),
-                (tallied if c.tallies else 1.0 for c in candidates),
+                (pinned if c.pinned else 1.0 for c in candidates),
                 strict=True,
             )
         ]

@@ -71,7 +71,7 @@ from bot.text import (
 )
 from bot.things import UNSAID_KIND, kind_asked, says_kind
 from bot.typos import article_mended, common, spelt
-from bot.years import OTHER_YEAR, asks_past, speaks_of_past, years_in
+from bot.years import OTHER_YEAR, asks_past, dated, speaks_of_past, years_in
 
 if TYPE_CHECKING:
     import numpy as np
@@ -602,15 +602,24 @@ def judged_candidates(found: Gathered, query: Query) -> list[Candidate]:
             cosine,
             r.row.rowid in found.leads,
             found.leads.get(r.row.rowid, 0) >= SUMMING_LEAD,
-            bool(query.tallied) and _tallies(r.row.terms, query.tallied),
+            _pinned(r.row.terms, query),
         )
         for r, cosine in zip(found.candidates, found.cosines, strict=True)
     ]
 
 
-def _tallies(terms: FactTerms, noun: frozenset[str]) -> bool:
-    """Whether a figure of the fact's statement counts the noun (bot/tallies.py)."""
-    return tallies(terms.stems.partition(GROUP)[0], terms.lights.partition(GROUP)[0], noun)
+def _pinned(terms: FactTerms, query: Query) -> bool:
+    """Whether the fact's statement pins its figure or date to what is asked (judge.PINNED_POINT).
+
+    A figure counts the noun a «how many» question counts (bot/tallies.py); a date follows a
+    word of a «when» question (bot/years.py).
+    """
+    stems, lights = terms.stems.partition(GROUP)[0], terms.lights.partition(GROUP)[0]
+    if query.tallied:
+        return tallies(stems, lights, query.tallied)
+    if query.wanted == "d":
+        return dated(stems, lights, frozenset(query.stems + query.lights))
+    return False
 
 
 def held_back(features: Sequence[Sequence[float]], fits: Sequence[bool]) -> float:

@@ -4,7 +4,7 @@
 figure counts stations. The judge sees a sentence about the project's cost that shares a few
 words with the question, and is unsure. A figure right before the noun the reader counts is
 evidence that no weight of shared words gives: matching reads such a fact from a lower point
-(judge.TALLIED_POINT). The noun is read as the question's words are: in a dialect's standard
+(judge.PINNED_POINT). The noun is read as the question's words are: in a dialect's standard
 word (طيارة as طائرة) and with its synonyms (عائلة as أسرة).
 """
 

@@ -7,6 +7,10 @@ answered only from an article that says it; the others' facts are held back as a
 another stage is (bot/ordinals.py). An article that says the year somewhere may still answer
 from a sentence that does not («العام الماضي»), so the article is read, not the fact.
 
+A date said right after a word of a «when» question is evidence the sentence dates that very
+thing («متى ظهرت أول حالة كوليرا؟»: «… منذ ظهور أول حالة في 12 مايو»): such a fact is judged
+from a lower point (`dated`, judge.PINNED_POINT), as one whose figure counts the noun asked.
+
 A question that asks of a time gone by («كم كانت قيمة دعم الخبز في موازنة العام الماضي؟») is
 answered only by a fact that speaks of one: in the question's words for it (الماضي، السابق),
 by a year, or as what had been (وكانت … قد). A sentence on this year's budget does not answer
@@ -17,6 +21,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
+
+from bot.text import light_stem, normalize, stem
 
 # What a fact of an article that never says the question's year keeps of its score: as much
 # as a fact about another stage, below the default matching.min_score.
@@ -26,6 +33,15 @@ _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 # A time gone by, as a question or a fact names it: العام الماضي، الموسم السابق، الدورة
 # الفائتة، السنة المنصرمة.
 _GONE_BY = re.compile(r"^[وبل]?(?:ال)?(?:ماضي|ماضيه|سابق|سابقه|سابقا|فاءت|فاءته|منصرم|منصرمه)$")
+# A year among a fact's index terms, with a preposition joined or not: «بـ2023»، «2027».
+_A_YEAR_TERM = re.compile(r"^[وفبل]?(?:1[89]|20)\d\d$")
+# The months, Gregorian and Levantine, as a fact's terms keep them (_month_terms()).
+_MONTHS = (
+    "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون شباط "
+    "آذار نيسان أيار حزيران تموز آب أيلول تشرين"
+)
+# How many terms before a date a word of the question may stand: «ظهور أول حالة في 12 مايو».
+DATED_WITHIN = 3
 # What had been: وكانت الشركة قد جمعت …، قبل أربعة مواسم.
 _HAD_BEEN = frozenset(("كان", "كانت", "وكان", "وكانت", "قبل", "وقبل"))
 
@@ -43,3 +59,26 @@ def asks_past(words: Sequence[str]) -> bool:
 def speaks_of_past(words: Sequence[str]) -> bool:
     """Whether a fact's normalised words speak of a time gone by, a year, or what had been."""
     return any(_GONE_BY.match(w) or w in _HAD_BEEN or _YEAR.match(w) for w in words)
+
+
+def dated(stems: str, lights: str, asked: frozenset[str]) -> bool:
+    """Whether a fact's terms say a date within DATED_WITHIN terms after a word asked.
+
+    `stems` and `lights`: the fact's statement as its index terms keep it, in order (one term
+    a word, stopwords left out); `asked`: the question's stems and light stems.
+    """
+    by_stem, by_light = stems.split(), lights.split()
+    aligned = len(by_stem) == len(by_light)
+    for at, term in enumerate(by_stem):
+        if not (_A_YEAR_TERM.match(term) or term in _month_terms()):
+            continue
+        near = range(max(0, at - DATED_WITHIN), at)
+        if any(by_stem[k] in asked or (aligned and by_light[k] in asked) for k in near):
+            return True
+    return False
+
+
+@cache
+def _month_terms() -> frozenset[str]:
+    months = [normalize(word) for word in _MONTHS.split()]
+    return frozenset(months + [stem(m) for m in months] + [light_stem(m) for m in months])

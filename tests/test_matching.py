@@ -22,7 +22,7 @@ from bot.judge import (
     LEAD_POINT,
     LENIENT_POINT,
     OPERATING_SCORE,
-    TALLIED_POINT,
+    PINNED_POINT,
     Candidate,
     Judge,
     leader_raised,
@@ -614,13 +614,13 @@ def test_a_question_read_leniently_is_judged_from_a_lower_point() -> None:
     assert judge.scores(candidates, "r", lenient=True) == pytest.approx(raised, abs=0.05)
 
 
-def test_a_fact_whose_figure_counts_what_is_asked_is_judged_from_a_lower_point() -> None:
+def test_a_fact_whose_figure_or_date_is_pinned_to_what_is_asked_is_judged_lower() -> None:
     judge = Judge.shipped(FEATURES)
     features = (0.5, 0.5, 0.5, 0.3, 0.0, 0.0, 0.5)
     plain = [Candidate(features, 0.3, True, 0.84), Candidate(features, 0.2, True, 0.80)]
-    counting = [Candidate(features, 0.3, True, 0.84, tallies=True), plain[1]]
+    counting = [Candidate(features, 0.3, True, 0.84, pinned=True), plain[1]]
     before, after = judge.scores(plain, "c"), judge.scores(counting, "c")
-    assert after[0] == pytest.approx(before[0] * OPERATING_SCORE / TALLIED_POINT, abs=0.05)
+    assert after[0] == pytest.approx(before[0] * OPERATING_SCORE / PINNED_POINT, abs=0.05)
     assert after[1] == before[1]
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import Site
 
+from bot.analysis import GROUP, fact_terms
+from bot.matching import Query
 from bot.text import tokens
-from bot.years import asks_past, speaks_of_past, years_in
+from bot.years import asks_past, dated, speaks_of_past, years_in
 
 
 def test_the_years_a_question_names() -> None:
@@ -121,3 +123,29 @@ async def test_a_fact_answers_only_of_the_time_asked(
         await engine.reload()
         answers = [await engine.ask(question) for question in asked]
     assert [a.answers[0].fact_id if a.answered else None for a in answers] == list(asked.values())
+
+
+def _terms(statement: str) -> tuple[str, str]:
+    terms = fact_terms(statement, [], [], [])
+    return terms.stems.partition(GROUP)[0], terms.lights.partition(GROUP)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "statement", "pinned"),
+    [
+        # A date right after the question's words dates what it asks of.
+        ("متى ظهرت أول حالة كوليرا؟", "منذ ظهور أول حالة في 12 مايو الماضي.", True),
+        ("متى رفعت الدعوى؟", "ورُفعت الدعوى في أيار/مايو 2023 من قبل الجمعية.", True),
+        # A date said of something else, far from the question's words.
+        (
+            "متى ظهرت أول حالة كوليرا؟",
+            "وتعمل الفرق منذ الصباح، وسجلت الوزارة في 2024 تفشيا.",
+            False,
+        ),
+    ],
+)
+def test_a_date_right_after_a_word_asked_is_pinned_to_it(
+    question: str, statement: str, pinned: bool
+) -> None:
+    query = Query.parse(question)
+    assert dated(*_terms(statement), frozenset(query.stems + query.lights)) is pinned
