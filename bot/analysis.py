@@ -23,15 +23,19 @@ GROUP = " | "
 
 # The Gregorian months, normalised, as a regular expression's alternatives, with the names the
 # Maghreb gives those it names otherwise (جانفي، أفريل، جوان، أوت ...).
-_MONTHS = (
-    "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|"
-    "جانفي|فيفري|افريل|ماي|جوان|جويليه|اوت"
-)
+_GREGORIAN = "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر"
+_MONTHS = f"{_GREGORIAN}|جانفي|فيفري|افريل|ماي|جوان|جويليه|اوت"
+# The Levantine months, normalised, as alternatives; آب (اب) only after a day, being «father»
+# too.
+_LEVANTINE = "كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|ايلول|تشرين"
+# The Gregorian and Levantine months' names, normalised, آب with them: a date among a fact's
+# terms (bot/years.py). Not yet the Maghreb's (جانفي، ماي …): dated() was measured without.
+MONTHS = frozenset(f"{_GREGORIAN}|{_LEVANTINE}|اب".split("|"))
 # A year, a month (Gregorian and Levantine names), a day of the week, a season, or a word that
 # dates something: news dates by the day («صدرت يوم الاثنين») or the season («في الخريف المقبل»).
 _DATE = re.compile(
-    rf"\b(?:1\d\d\d|20\d\d|{_MONTHS}|"
-    r"كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|ايلول|تشرين|عام|سنه|القرن|قرن|ه|ق م|"
+    rf"\b(?:1\d\d\d|20\d\d|{_MONTHS}|{_LEVANTINE}|"
+    r"عام|سنه|القرن|قرن|ه|ق م|"
     r"[وفبل]?(?:ال)?(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه|خريف|ربيع|صيف|شتاء)|امس|غدا)\b"
     # A time named from now or by its part: «العام المقبل», «الأشهر الستة المقبلة», «قبل
     # نهاية العام», «خلال أسبوعين».
@@ -71,9 +75,7 @@ _NUMBER = re.compile(
 
 
 # A day of the month dates, and counts nothing: «في 3 مارس».
-_DAY_OF_MONTH = re.compile(
-    rf"\b\d{{1,2}} (?:{_MONTHS}|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب|ايلول|تشرين)\b"
-)
+_DAY_OF_MONTH = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}|{_LEVANTINE}|اب)\b")
 # A share: a percentage or a fraction, which says what part, not how many.
 _SHARE = re.compile(
     r"\d+(?:[.,]\d+)? ?(?:%|[بف]?ال?م[اء]*ءه\b|في ال?م[اء]*ءه\b)"
@@ -385,6 +387,17 @@ class FactTerms(NamedTuple):
     roots: str
     asked: str
     cues: str
+
+    def statement_words(self) -> list[tuple[str, str]]:
+        """The statement's words in order, each as its stem and light stem.
+
+        Its light stem is "" where the two columns do not hold as many terms: then they
+        cannot be paired word by word.
+        """
+        stems = self.stems.partition(GROUP)[0].split()
+        lights = self.lights.partition(GROUP)[0].split()
+        paired = lights if len(lights) == len(stems) else [""] * len(stems)
+        return list(zip(stems, paired, strict=True))
 
 
 class CandidateRow(NamedTuple):

@@ -614,11 +614,10 @@ def _pinned(terms: FactTerms, query: Query) -> bool:
     A figure counts the noun a «how many» question counts (bot/tallies.py); a date follows a
     word of a «when» question (bot/years.py).
     """
-    stems, lights = terms.stems.partition(GROUP)[0], terms.lights.partition(GROUP)[0]
     if query.tallied:
-        return tallies(stems, lights, query.tallied)
+        return tallies(terms.statement_words(), query.tallied)
     if query.wanted == "d":
-        return dated(stems, lights, frozenset(query.stems + query.lights))
+        return dated(terms.statement_words(), frozenset(query.stems + query.lights))
     return False
 
 

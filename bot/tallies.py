@@ -50,23 +50,20 @@ def tallied(words: Sequence[str], kind: str | None) -> frozenset[str]:
     return frozenset({light_stem(noun), stem(noun)} | {key for r in read_as for key in r[:2]})
 
 
-def tallies(stems: str, lights: str, noun: frozenset[str]) -> bool:
-    """Whether a figure in a fact's terms counts the noun: «240 محط», «60 الف صور».
+def tallies(words: Sequence[tuple[str, str]], noun: frozenset[str]) -> bool:
+    """Whether a figure in a fact's statement counts the noun: «240 محط», «60 الف صور».
 
-    `stems` and `lights`: the fact's statement as its index terms keep it, in order (one
-    term a word, stopwords left out: «240 من الأطفال» counts children too).
+    `words`: the statement's words as its index terms keep them, in order, each as its stem
+    and light stem (FactTerms.statement_words; stopwords left out: «240 من الأطفال» counts
+    children too).
     """
-    by_stem, by_light = stems.split(), lights.split()
-    aligned = len(by_stem) == len(by_light)
-    for at, term in enumerate(by_stem):
+    for at, (term, _) in enumerate(words):
         if not (_DIGITS.fullmatch(term) or term in _stems(_NUMBER_WORDS)):
             continue
         after = at + 1
-        while after < len(by_stem) and by_stem[after] in _stems(_LARGE_WORDS):
+        while after < len(words) and words[after][0] in _stems(_LARGE_WORDS):
             after += 1
-        if after < len(by_stem) and (
-            by_stem[after] in noun or (aligned and by_light[after] in noun)
-        ):
+        if after < len(words) and not noun.isdisjoint(words[after]):
             return True
     return False
 

@@ -23,7 +23,8 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from bot.text import light_stem, normalize, stem
+from bot.analysis import MONTHS
+from bot.text import light_stem, stem
 
 # What a fact of an article that never says the question's year keeps of its score: as much
 # as a fact about another stage, below the default matching.min_score.
@@ -35,11 +36,6 @@ _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _GONE_BY = re.compile(r"^[وبل]?(?:ال)?(?:ماضي|ماضيه|سابق|سابقه|سابقا|فاءت|فاءته|منصرم|منصرمه)$")
 # A year among a fact's index terms, with a preposition joined or not: «بـ2023»، «2027».
 _A_YEAR_TERM = re.compile(r"^[وفبل]?(?:1[89]|20)\d\d$")
-# The months, Gregorian and Levantine, as a fact's terms keep them (_month_terms()).
-_MONTHS = (
-    "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون شباط "
-    "آذار نيسان أيار حزيران تموز آب أيلول تشرين"
-)
 # How many terms before a date a word of the question may stand: «ظهور أول حالة في 12 مايو».
 DATED_WITHIN = 3
 # What had been: وكانت الشركة قد جمعت …، قبل أربعة مواسم.
@@ -61,24 +57,21 @@ def speaks_of_past(words: Sequence[str]) -> bool:
     return any(_GONE_BY.match(w) or w in _HAD_BEEN or _YEAR.match(w) for w in words)
 
 
-def dated(stems: str, lights: str, asked: frozenset[str]) -> bool:
-    """Whether a fact's terms say a date within DATED_WITHIN terms after a word asked.
+def dated(words: Sequence[tuple[str, str]], asked: frozenset[str]) -> bool:
+    """Whether a fact's statement says a date within DATED_WITHIN terms after a word asked.
 
-    `stems` and `lights`: the fact's statement as its index terms keep it, in order (one term
-    a word, stopwords left out); `asked`: the question's stems and light stems.
+    `words`: the statement's words as its index terms keep them, in order, each as its stem
+    and light stem (FactTerms.statement_words; stopwords left out); `asked`: the question's
+    stems and light stems.
     """
-    by_stem, by_light = stems.split(), lights.split()
-    aligned = len(by_stem) == len(by_light)
-    for at, term in enumerate(by_stem):
+    for at, (term, _) in enumerate(words):
         if not (_A_YEAR_TERM.match(term) or term in _month_terms()):
             continue
-        near = range(max(0, at - DATED_WITHIN), at)
-        if any(by_stem[k] in asked or (aligned and by_light[k] in asked) for k in near):
+        if any(not asked.isdisjoint(word) for word in words[max(0, at - DATED_WITHIN) : at]):
             return True
     return False
 
 
 @cache
 def _month_terms() -> frozenset[str]:
-    months = [normalize(word) for word in _MONTHS.split()]
-    return frozenset(months + [stem(m) for m in months] + [light_stem(m) for m in months])
+    return MONTHS | {stem(m) for m in MONTHS} | {light_stem(m) for m in MONTHS}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis import GROUP, asking_in, fact_terms
+from bot.analysis import asking_in, fact_terms
 from bot.tallies import tallied, tallies
 from bot.text import tokens
 
@@ -15,9 +15,7 @@ def counted(question: str) -> frozenset[str]:
 
 
 def counts(statement: str, question: str) -> bool:
-    terms = fact_terms(statement, [], [], [])
-    stems, lights = (column.partition(GROUP)[0] for column in (terms.stems, terms.lights))
-    return tallies(stems, lights, counted(question))
+    return tallies(fact_terms(statement, [], [], []).statement_words(), counted(question))
 
 
 @pytest.mark.parametrize(

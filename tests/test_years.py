@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import Site
 
-from bot.analysis import GROUP, fact_terms
+from bot.analysis import fact_terms
 from bot.matching import Query
 from bot.text import tokens
 from bot.years import asks_past, dated, speaks_of_past, years_in
@@ -125,11 +125,6 @@ async def test_a_fact_answers_only_of_the_time_asked(
     assert [a.answers[0].fact_id if a.answered else None for a in answers] == list(asked.values())
 
 
-def _terms(statement: str) -> tuple[str, str]:
-    terms = fact_terms(statement, [], [], [])
-    return terms.stems.partition(GROUP)[0], terms.lights.partition(GROUP)[0]
-
-
 @pytest.mark.parametrize(
     ("question", "statement", "pinned"),
     [
@@ -148,4 +143,5 @@ def test_a_date_right_after_a_word_asked_is_pinned_to_it(
     question: str, statement: str, pinned: bool
 ) -> None:
     query = Query.parse(question)
-    assert dated(*_terms(statement), frozenset(query.stems + query.lights)) is pinned
+    words = fact_terms(statement, [], [], []).statement_words()
+    assert dated(words, frozenset(query.stems + query.lights)) is pinned
