@@ -161,6 +161,8 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
         ("ما الشركة المصنعة لجهاز الرنين؟", "ويبدأ تشغيل جهاز الرنين مطلع أبريل.", False),
         ("ما الشركة الإسبانية التي شاركت في التنفيذ؟", TWO_COMPANIES, False),
         ("ما الشركة التي نفذت المشروع؟", TWO_COMPANIES, True),
+        # A plural of things and its feminine adjective describe; what follows و is more.
+        ("ما المنظمات الدولية التي حضرت؟", "وحضر ممثلون عن منظمات دولية وعدد من السكان.", False),
     ],
 )
 def test_a_fact_names_what_is_asked_only_where_it_gives_the_name(
