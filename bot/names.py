@@ -73,6 +73,8 @@ _NAMING = (
 _CALLED = frozenset(_NAMING.split())
 # «In», «at» (normalised): where a post is held, said between it and its holder's name.
 _WHERE = frozenset({"في", "لدي"})
+# Pronouns joined to a word (normalised), longest first.
+_PRONOUNS = ("هما", "هم", "هن", "ها", "نا", "ه")
 # Commas, Arabic and Latin: a name set off between two of them names what comes before.
 _COMMAS = frozenset("،,")
 # The shortest word that may be read as misspelt (محافط for محافظ): a shorter one is a slip
@@ -397,8 +399,15 @@ def _said(piece: str, asked: NameAsked) -> bool:
 
 
 def _a_word(piece: str) -> bool:
-    """A word that may be part of a name: not a function word, a figure or punctuation."""
-    return piece.isalnum() and not piece.isdigit() and piece not in stopwords()
+    """A word that may be part of a name: not a function word, a figure or punctuation.
+
+    Nor a function word with a pronoun joined: «أعلنت الجمعية أنها ...», «فيها».
+    """
+    if not piece.isalnum() or piece.isdigit() or piece in stopwords():
+        return False
+    return not any(
+        piece.endswith(pronoun) and piece[: -len(pronoun)] in stopwords() for pronoun in _PRONOUNS
+    )
 
 
 def _pieces(text: str) -> list[str]:

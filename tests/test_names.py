@@ -163,6 +163,9 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
         ("ما الشركة التي نفذت المشروع؟", TWO_COMPANIES, True),
         # A plural of things and its feminine adjective describe; what follows و is more.
         ("ما المنظمات الدولية التي حضرت؟", "وحضر ممثلون عن منظمات دولية وعدد من السكان.", False),
+        # A function word with a pronoun joined is no name.
+        ("ما الجمعية التي نظمت الحملة؟", "وأعلنت الجمعية أنها ستطلق حملة ثانية.", False),
+        ("ما الجمعية التي نظمت الحملة؟", 'وأعلنت جمعية "بسمة" أنها ستطلق حملة ثانية.', True),
     ],
 )
 def test_a_fact_names_what_is_asked_only_where_it_gives_the_name(
