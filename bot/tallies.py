@@ -18,7 +18,7 @@ from bot.synonyms import synonyms
 from bot.text import light_stem, normalize, read, readings, stem, stopwords
 
 # «How many», in the standard language and the dialects, alone or with ب (normalised).
-_HOW_MANY = frozenset({"كم", "بكم", "كام", "بكام", "قديش", "بقديش", "قداش", "شحال", "بشحال"})
+HOW_MANY = frozenset({"كم", "بكم", "كام", "بكام", "قديش", "بقديش", "قداش", "شحال", "بشحال"})
 # Words between «كم» and the noun it counts: «كم من …», «كم عدد …».
 _BETWEEN = frozenset({"من", "عدد"})
 # A figure as the facts' terms keep it: digits, or a number word (by its stem, _stems()).
@@ -39,7 +39,7 @@ def tallied(words: Sequence[str], kind: str | None) -> frozenset[str]:
     """
     if kind != "how_many":
         return frozenset()
-    at = next((i for i, word in enumerate(words) if word in _HOW_MANY), None)
+    at = next((i for i, word in enumerate(words) if word in HOW_MANY), None)
     if at is None:
         return frozenset()
     noun = next((word for word in words[at + 1 :] if word not in _BETWEEN), "")

@@ -103,6 +103,25 @@ def test_a_question_asking_for_a_capital_knows_the_kind(question: str) -> None:
     assert not says_kind("ويستضيف شرق تشاد مئات الآلاف من اللاجئين.", asked)
 
 
+@pytest.mark.parametrize(
+    "question", ["كم يبلغ راتب المدرب نبيل الحرزي؟", "قديش راتب الدكتور سامر؟", "ما أجر العامل؟"]
+)
+def test_a_question_asking_for_pay_is_answered_only_by_a_fact_that_speaks_of_pay(
+    question: str,
+) -> None:
+    """A fact with another sum about the same man (the project he runs) does not answer."""
+    asked = kind_asked(tokens(question))
+    assert asked is not None
+    assert says_kind("ويتقاضى المدرب 20 ألف دولار شهريًا.", asked)
+    assert says_kind("ويعمل الحراس بأجر شهري ثابت.", asked)
+    assert says_kind("وتأخر صرف رواتب المعلمين ثلاثة أشهر.", asked)
+    assert not says_kind("وقال المدرب إن كلفة المعسكر بلغت 18 مليون دينار.", asked)
+
+
+def test_a_price_asked_with_the_verb_of_pay_asks_no_pay() -> None:
+    assert kind_asked(tokens("كم تتقاضى التعاونية عن كل لتر من زيتها؟")) is None
+
+
 COACH = """\
 id: coach
 title: "نجمات جدة بطلات الدوري"
