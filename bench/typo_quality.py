@@ -177,6 +177,20 @@ async def kept_right(
     return Kept(sum(as_written), sum(typod), kept, len(asked), declined)
 
 
+async def kept_of_right(engine: Engine, asked: list[dict[str, Any]]) -> tuple[int, int]:
+    """Of a blind set's questions right as written, how many stay right with a typo each.
+
+    (kept, right). The same copies as kept_right's, but only those of the questions right as
+    written are asked: what the tests hold to a floor, at half the questions.
+    """
+    texts = [str(q["q"]) for q in asked]
+    wanted = [{(q["article"], s) for s in q["sentences"]} for q in asked]
+    as_written = [await _right(engine, t, w) for t, w in zip(texts, wanted, strict=True)]
+    copies = zip(typo_copies(texts), wanted, as_written, strict=True)
+    kept = [await _right(engine, t, w) for t, w, right in copies if right]
+    return sum(kept), sum(as_written)
+
+
 async def _right(engine: Engine, question: str, wanted: set[tuple[str, str]]) -> bool:
     answer = await engine.ask(question, record=False)
     return answer.answered and (answer.answers[0].article_id, answer.answers[0].fact_id) in wanted
