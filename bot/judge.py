@@ -53,10 +53,12 @@ LENIENT_POINT = 15.0
 # LEAD times its score or more: nothing else in the knowledge comes close to answering.
 LEAD_POINT = 20.0
 LEAD = 4.0
-# The score that reads as OPERATING_SCORE for a fact whose figure or date is pinned to what is
-# asked: a figure that counts the very noun a «how many» question counts (bot/tallies.py:
-# «240 محطة انتظار» for «كم محطة انتظار …»), a date right after a word of a «when» question
-# (bot/years.py: «منذ ظهور أول حالة في 12 مايو» for «متى ظهرت أول حالة …»).
+# The score that reads as OPERATING_SCORE for a fact whose figure, name or date is pinned to
+# what is asked: a figure that counts the very noun a «how many» question counts
+# (bot/tallies.py: «240 محطة انتظار» for «كم محطة انتظار …»), a name right after the title a
+# «who» question says (bot/names.py: «الدكتورة سلمى بن عاشور» for «مين الدكتورة …»), a date
+# right after a word of a «when» question (bot/years.py: «منذ ظهور أول حالة في 12 مايو» for
+# «متى ظهرت أول حالة …»).
 PINNED_POINT = 18.0
 
 
@@ -76,7 +78,7 @@ class Candidate:
     # meaning with any question about the article, and answers few of them. A paragraph's
     # first sentence (ARCD's) often does: only the judge of news tells the two apart.
     sums_up: bool = False
-    # Whether its figure or date is pinned to what is asked (PINNED_POINT).
+    # Whether its figure, name or date is pinned to what is asked (PINNED_POINT).
     pinned: bool = False
 
 
@@ -116,7 +118,7 @@ class Judge:
         close: its score is held back (MISSING) under the default min_score (MISSING_AT_MOST).
         A question read `lenient`ly has its scores raised, LENIENT_POINT to OPERATING_SCORE,
         and so has a best candidate that leads every other LEAD times over, from LEAD_POINT,
-        and a candidate whose figure or date is pinned to what is asked, from PINNED_POINT.
+        and a candidate whose figure, name or date is pinned to what is asked, from PINNED_POINT.
         """
         strict = wanted in STRICT
         raised = OPERATING_SCORE / LENIENT_POINT if lenient else 1.0

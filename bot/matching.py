@@ -48,7 +48,7 @@ from bot.analysis import (
     wanted_in,
 )
 from bot.judge import Candidate, Judge, lacking_share
-from bot.names import UNNAMED, NameAsked, name_asked, names
+from bot.names import UNNAMED, NameAsked, holder_named, name_asked, names, titles_asked
 from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in
 from bot.synonyms import synonyms
 from bot.tallies import tallied, tallies
@@ -226,6 +226,9 @@ class Query:
     # The stems of the noun a «how many» question counts (bot/tallies.py): a fact whose
     # figure counts it is read from a lower point.
     tallied: frozenset[str] = frozenset()
+    # The stems of the titles and posts a «who» question names its person by (bot/names.py):
+    # a fact that gives one right before a name is read from a lower point.
+    titles: frozenset[str] = frozenset()
 
     @property
     def read_by_text(self) -> bool:
@@ -268,6 +271,7 @@ class Query:
             kind_asked=kind_asked(folded),
             figures=figures_in(folded, wanted),
             tallied=tallied(folded, kind),
+            titles=titles_asked(folded, kind),
         )
 
     @cached_property
@@ -284,6 +288,11 @@ class Query:
     def roots(self) -> tuple[str, ...]:
         """Each word's rough root as first read, compared with the facts' roots."""
         return tuple(word[0][2] for word in self.readings)
+
+    @cached_property
+    def said(self) -> frozenset[str]:
+        """The stems of what the question says: each word as read, and as written."""
+        return frozenset((*self.stems, *self.lights, *map(stem, self.words)))
 
     def lookups(self) -> tuple[str, ...]:
         """Every term of every reading: what the knowledge is asked whether it holds."""
@@ -365,6 +374,7 @@ class Query:
             past=self.past,
             figures=self.figures,
             tallied=self.tallied,
+            titles=self.titles,
         )
 
     def _meant(
@@ -609,13 +619,16 @@ def judged_candidates(found: Gathered, query: Query) -> list[Candidate]:
 
 
 def _pinned(terms: FactTerms, query: Query) -> bool:
-    """Whether the fact's statement pins its figure or date to what is asked (judge.PINNED_POINT).
+    """Whether the fact's statement pins its figure, name or date to what is asked.
 
-    A figure counts the noun a «how many» question counts (bot/tallies.py); a date follows a
-    word of a «when» question (bot/years.py).
+    A figure counts the noun a «how many» question counts (bot/tallies.py); a name follows the
+    title a «who» question names its person by (bot/names.py); a date follows a word of a
+    «when» question (bot/years.py). Such a fact is judged from judge.PINNED_POINT.
     """
     if query.tallied:
         return tallies(terms.statement_words(), query.tallied)
+    if query.titles:
+        return holder_named(terms.statement_words(), query.titles, query.said)
     if query.wanted == "d":
         return dated(terms.statement_words(), frozenset(query.stems + query.lights))
     return False

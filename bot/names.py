@@ -45,6 +45,11 @@ _ROLES = (
     "مسؤول مسؤولة حكم مالك مالكة زعيم زعيمة نقيب نقيبة عمدة مفوض مفوضة منسق منسقة "
     "كاتب كاتبة روائي روائية شاعر شاعرة"
 )
+# Titles news names a person by, besides the posts: «مين الدكتورة …؟» is answered by
+# «الدكتورة سلمى بن عاشور».
+_TITLES = (
+    "دكتور دكتورة مهندس مهندسة أستاذ أستاذة شيخ سيد سيدة لواء عقيد مهاجم حارس حارسة لاعب لاعبة"
+)
 # Kinds of thing known by a name, asked for with «ما» (normalised): «ما الشركة المصنعة ...»
 # asks which company, by its name. A fact names one right after the word: «شركة «ضياء»».
 _KINDS = (
@@ -154,6 +159,45 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
     words_asked = tuple(_asked(w) for w in asked)
     said = frozenset(content + about).union(*map(_keys, content))
     return NameAsked(words_asked, said, not _is_post(asked[0]))
+
+
+def titles_asked(words: Sequence[str], kind: str | None) -> frozenset[str]:
+    """The stems of the titles and posts a «who» question names its person by, as written.
+
+    `words`: the question, normalised. As written: a dialect's الدكتورة is read as طبيبة.
+    """
+    if kind != "who":
+        return frozenset()
+    return frozenset(map(stem, words)) & _title_stems()
+
+
+def holder_named(
+    words: Sequence[tuple[str, str]], titles: frozenset[str], said: frozenset[str]
+) -> bool:
+    """Whether a statement gives a title asked for right before a word the question lacks.
+
+    «وأكدت مديرة المستشفى، الدكتورة سلمى بن عاشور، …» names the one «مين الدكتورة اللي ماسكة
+    إدارة مستشفى الأطفال؟» asks for: evidence that no weight of shared words gives, so
+    matching reads such a fact from a lower point (judge.PINNED_POINT). `words`: the
+    statement's stems and light stems, stopwords left out (FactTerms.statement_words);
+    `said`: the question's stems, which may stand between the title and the name. Stems
+    keep no article: a common word after the title («وأشاد المدرب بالجماهير») reads as a
+    name too, a raise the judge's other evidence must still carry.
+    """
+    stems = [stem for stem, _ in words]
+    for at, title in enumerate(stems):
+        if title not in titles:
+            continue
+        # Past what the question says of the post: «مدرب الفريق خالد الشهري».
+        after = next((s for s in stems[at + 1 : at + _APPOSITION] if s not in said), None)
+        if after is not None and not after.isdigit():
+            return True
+    return False
+
+
+@cache
+def _title_stems() -> frozenset[str]:
+    return frozenset(stem(normalize(word)) for word in (*_TITLES.split(), *_ROLES.split()))
 
 
 def _kind_asked(about: list[str]) -> list[str]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import Site
 
-from bot.names import name_asked, names
+from bot.analysis import fact_terms
+from bot.matching import Query
+from bot.names import holder_named, name_asked, names
 from bot.text import tokens
 
 
@@ -225,3 +227,31 @@ async def test_an_editor_who_asked_the_question_vouches_for_the_fact(site: Site)
         answer = await engine.ask("من هو رئيس الوفد الروسي؟", record=False)
     assert answer.answered
     assert answer.answers[0].fact_id == "head"
+
+
+@pytest.mark.parametrize(
+    ("question", "statement", "pinned"),
+    [
+        # The title the question names its person by, then a name: the one asked for.
+        (
+            "مين الدكتورة اللي ماسكة إدارة مستشفى الأطفال في صفاقس؟",
+            "وأكدت مديرة المستشفى، الدكتورة سلمى بن عاشور، أن القسم سيعمل.",
+            True,
+        ),
+        ("من هو مدرب الفريق؟", "وقال مدرب الفريق خالد الشهري إن اللقب ثمرة عمل.", True),
+        # Another post, or the title with only the question's own words after it.
+        ("من هو مدرب الفريق؟", "وقال رئيس النادي إن الفريق استحق اللقب.", False),
+        ("من هو مدرب الفريق؟", "واستقبلت الجماهير الفريق ومدرب الفريق.", False),
+    ],
+)
+def test_a_name_right_after_the_title_a_who_question_says_is_pinned_to_it(
+    question: str, statement: str, pinned: bool
+) -> None:
+    query = Query.parse(question)
+    words = fact_terms(statement, [], [], []).statement_words()
+    assert holder_named(words, query.titles, query.said) is pinned
+
+
+@pytest.mark.parametrize("question", ["من فاز باللقب؟", "متى وصل مدرب الفريق؟"])
+def test_only_a_who_question_that_says_a_title_asks_its_holder(question: str) -> None:
+    assert Query.parse(question).titles == frozenset()
