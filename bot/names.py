@@ -25,7 +25,16 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
-from bot.text import has_article, normalize, optional, readings, stem, stopwords, strip_clitics
+from bot.text import (
+    has_article,
+    in_dialect,
+    normalize,
+    optional,
+    readings,
+    stem,
+    stopwords,
+    strip_clitics,
+)
 from bot.typos import SHORT, common, put_back_in
 
 # What a fact that does not give the name asked for keeps of its score: below the default
@@ -165,10 +174,21 @@ def titles_asked(words: Sequence[str], kind: str | None) -> frozenset[str]:
     """The stems of the titles and posts a «who» question names its person by, as written.
 
     `words`: the question, normalised. As written: a dialect's الدكتورة is read as طبيبة.
+    A slip in a title is read as the title (الدكتوررة), unless the word is a common one.
     """
     if kind != "who":
         return frozenset()
-    return frozenset(map(stem, words)) & _title_stems()
+    return frozenset(found for word in words if (found := _title(word)))
+
+
+def _title(word: str) -> str | None:
+    """The stem of the title a question's word is, or is one slip from; None if none."""
+    if (key := stem(word)) in _title_stems():
+        return key
+    if common(word) or in_dialect(word):  # ماسكة is a dialect's word, not مالكة mistyped
+        return None
+    bare = strip_clitics(word)
+    return next((stem(t) for t in _title_words() if _one_slip(bare, t)), None)
 
 
 def holder_named(
@@ -196,8 +216,13 @@ def holder_named(
 
 
 @cache
+def _title_words() -> frozenset[str]:
+    return frozenset(normalize(word) for word in (*_TITLES.split(), *_ROLES.split()))
+
+
+@cache
 def _title_stems() -> frozenset[str]:
-    return frozenset(stem(normalize(word)) for word in (*_TITLES.split(), *_ROLES.split()))
+    return frozenset(map(stem, _title_words()))
 
 
 def _kind_asked(about: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from conftest import Site
 from bot.analysis import fact_terms
 from bot.matching import Query
 from bot.names import holder_named, name_asked, names
-from bot.text import tokens
+from bot.text import stem, tokens
 
 
 @pytest.mark.parametrize(
@@ -255,3 +255,9 @@ def test_a_name_right_after_the_title_a_who_question_says_is_pinned_to_it(
 @pytest.mark.parametrize("question", ["من فاز باللقب؟", "متى وصل مدرب الفريق؟"])
 def test_only_a_who_question_that_says_a_title_asks_its_holder(question: str) -> None:
     assert Query.parse(question).titles == frozenset()
+
+
+def test_a_slip_in_a_title_is_read_as_the_title_but_a_word_or_a_dialects_is_not() -> None:
+    titles = Query.parse("مين الدكتوررة اللي ماسكة إدارة المستشفى؟").titles
+    assert titles == {stem("دكتورة")}  # ماسكة (holding) is no مالكة mistyped
+    assert Query.parse("من نجيب محفوظ؟").titles == frozenset()  # نجيب is a word, not نقيب
