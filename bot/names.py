@@ -204,12 +204,12 @@ def holder_named(
     keep no article: a common word after the title («وأشاد المدرب بالجماهير») reads as a
     name too, a raise the judge's other evidence must still carry.
     """
-    stems = [stem for stem, _ in words]
-    for at, title in enumerate(stems):
+    terms = [term for term, _ in words]
+    for at, title in enumerate(terms):
         if title not in titles:
             continue
         # Past what the question says of the post: «مدرب الفريق خالد الشهري».
-        after = next((s for s in stems[at + 1 : at + _APPOSITION] if s not in said), None)
+        after = next((t for t in terms[at + 1 : at + _APPOSITION] if t not in said), None)
         if after is not None and not after.isdigit():
             return True
     return False

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from bot.tallies import HOW_MANY
-from bot.text import analyse, has_article, normalize, readings, stem, strip_clitics
+from bot.text import analyse, has_article, normalize, readings, stem, strip_clitics, tokens
 
 # Kinds of named things, singular: a company, an app, a team, a festival...
 _KIND_WORDS = (
@@ -141,8 +141,7 @@ def says_kind(text: str, kind: str) -> bool:
     its words.
     """
     if kind == _PAID:  # «بأجر»: the stemmer leaves a preposition on a short word
-        words = normalize(text).split()
-        return any(stem(r) in _pay_stems() for word in words for r in readings(word))
+        return any(stem(r) in _pay_stems() for word in tokens(text) for r in readings(word))
     stems = analyse(text).stems
     return kind in stems or f"{kind}ت" in stems
 
