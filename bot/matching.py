@@ -48,7 +48,16 @@ from bot.analysis import (
     wanted_in,
 )
 from bot.judge import Candidate, Judge, lacking_share
-from bot.names import UNNAMED, NameAsked, holder_named, name_asked, names, titles_asked
+from bot.names import (
+    UNNAMED,
+    NameAsked,
+    founder_asked,
+    holder_named,
+    name_asked,
+    names,
+    says_founder,
+    titles_asked,
+)
 from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in
 from bot.synonyms import synonyms
 from bot.tallies import tallied, tallies
@@ -229,12 +238,16 @@ class Query:
     # The stems of the titles and posts a «who» question names its person by (bot/names.py):
     # a fact that gives one right before a name is read from a lower point.
     titles: frozenset[str] = frozenset()
+    # Whether it asks who founded something (bot/names.py): only a fact that says who answers.
+    founder: bool = False
 
     @property
     def read_by_text(self) -> bool:
         """Whether the facts ranked best are read for what they say after ranking (_text_first)."""
-        return self.named is not None or bool(
-            self.counted or self.years or self.past or self.kind_asked or self.figures
+        return (
+            self.named is not None
+            or bool(self.counted or self.years or self.past or self.kind_asked or self.figures)
+            or self.founder
         )
 
     @classmethod
@@ -272,6 +285,7 @@ class Query:
             figures=figures_in(folded, wanted),
             tallied=tallied(folded, kind),
             titles=titles_asked(folded, kind),
+            founder=founder_asked(folded),
         )
 
     @cached_property
@@ -493,7 +507,8 @@ def _text_first(
     """The candidates, those whose text does not answer what the question asks held back.
 
     Judged on the text itself, so only for the few facts already ranked best: a fact that
-    does not give the name asked for keeps UNNAMED of its score (bot/names.py), one that
+    does not give the name asked for, or who founded what is asked of, keeps UNNAMED of its
+    score (bot/names.py), one that
     counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py), one that
     never speaks of the kind of thing asked which one of UNSAID_KIND (bot/things.py), one
     whose only figure of the kind asked is the question's own as much as a fact without one
@@ -508,7 +523,7 @@ def _text_first(
         if fact is None or r.asked >= VOUCHED:
             return 1.0
         share = 1.0
-        if query.named is not None and not names((fact.statement, *fact.quotes), query.named):
+        if _gives_no_name(query, fact):
             share = UNNAMED
         elif query.counted and another(query.counted, fact.statement):
             share = OTHER_ORDINAL
@@ -531,6 +546,13 @@ def _text_first(
         r._replace(score=round(r.score * share, 2)) if (share := kept(r)) < 1 else r for r in ranked
     ]
     return sorted(held, key=lambda r: r.score, reverse=True)
+
+
+def _gives_no_name(query: Query, fact: FactRow) -> bool:
+    """Whether a fact lacks the name asked for: a post's holder, a thing's, a founder's."""
+    if query.named is not None and not names((fact.statement, *fact.quotes), query.named):
+        return True
+    return query.founder and not says_founder(fact.statement)
 
 
 def score(model: Reranker, features: Sequence[float], asked: float, known: float) -> float:

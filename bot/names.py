@@ -59,6 +59,14 @@ _ROLES = (
 _TITLES = (
     "دكتور دكتورة مهندس مهندسة أستاذ أستاذة شيخ سيد سيدة لواء عقيد مهاجم حارس حارسة لاعب لاعبة"
 )
+# «Who founded …» (normalised): «من أسس شركة الأرجوان؟»، «شكون اللي أسس الشركة؟».
+_FOUNDED = frozenset({"اسس", "اسست", "اسسوا", "اسسو", "انشا", "انشات", "انشاوا"})
+# What says who founded a thing: the verb, active, with its object or its subject after it
+# («وأسس العنزي الشركة»، «أسسها»), its founder («مؤسسها»; not مؤسسة, an institution, which
+# normalised is مؤسسه as «his founder» is), or «على يد». Not «تأسست الشركة عام 1994».
+_FOUNDER = re.compile(
+    r"^[وف]?(?:اسس|انشا)(?:ت|وا|و|ه|ها|هما|هم)?$|^[وف]?(?:ال)?مءسس(?:ها|هما|هم|و|ي|ا)?$"
+)
 # Kinds of thing known by a name, asked for with «ما» (normalised): «ما الشركة المصنعة ...»
 # asks which company, by its name. A fact names one right after the word: «شركة «ضياء»».
 _KINDS = (
@@ -168,6 +176,27 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
     words_asked = tuple(_asked(w) for w in asked)
     said = frozenset(content + about).union(*map(_keys, content))
     return NameAsked(words_asked, said, not _is_post(asked[0]))
+
+
+def founder_asked(words: Sequence[str]) -> bool:
+    """Whether a question asks who founded something: «من أسس …؟»، «منو اللي أسس …؟»."""
+    for at, word in enumerate(words[:-1]):
+        if word in _WHO:
+            verb = next((w for w in words[at + 1 :] if w not in _RELATIVES), "")
+            return verb in _FOUNDED
+    return False
+
+
+def says_founder(text: str) -> bool:
+    """Whether a text says who founded what it speaks of, as founder_asked wants.
+
+    «وتأسست الأرجوان عام 1994 في مدينة السلط» says when and where, not who: news that names
+    a founder says so with the verb, the founder or «على يد».
+    """
+    words = normalize(text).split()
+    return any(map(_FOUNDER.match, words)) or any(
+        pair == ("علي", "يد") for pair in itertools.pairwise(words)
+    )
 
 
 def titles_asked(words: Sequence[str], kind: str | None) -> frozenset[str]:

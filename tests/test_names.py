@@ -7,7 +7,7 @@ from conftest import Site
 
 from bot.analysis import fact_terms
 from bot.matching import Query
-from bot.names import holder_named, name_asked, names
+from bot.names import founder_asked, holder_named, name_asked, names, says_founder
 from bot.text import stem, tokens
 
 
@@ -203,6 +203,60 @@ async def test_a_fact_without_the_name_is_not_given_as_the_answer(site: Site) ->
     assert named.answers[0].fact_id == "s2"
     assert said.answered
     assert said.answers[0].fact_id == "s1"
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("من أسس شركة الأرجوان؟", True),
+        ("شكون اللي أسس الشركة مع العنزي؟", True),
+        ("منو أسس جمعية واحة درعة؟", True),
+        ("متى تأسست شركة الأرجوان؟", False),  # when, not who
+        ("من هو مؤسس النادي؟", False),  # a post asked by name: name_asked's
+    ],
+)
+def test_a_question_asking_who_founded_something(question: str, asks: bool) -> None:
+    assert founder_asked(tokens(question)) is asks
+
+
+@pytest.mark.parametrize(
+    ("statement", "says"),
+    [
+        ("وأسس العنزي الشركة عام 2022 في بريدة.", True),
+        ("وتأسست الشركة عام 2022 على يد المهندسة لمى القحطاني.", True),
+        ("وقال مؤسسها خالد الرفاعي إن الشركة توسعت.", True),
+        ("وتأسست الأرجوان عام 1994 في مدينة السلط.", False),  # when and where, not who
+        ("وقالت مؤسسة ضفاف إن الجائزة ستتوسع.", False),  # an institution, no founder
+    ],
+)
+def test_a_fact_says_who_founded_only_with_the_verb_the_founder_or_by_whose_hand(
+    statement: str, says: bool
+) -> None:
+    assert says_founder(statement) is says
+
+
+FOUNDED = """\
+id: founded
+title: "الأرجوان تشتري مصنعا"
+sentences:
+  - id: s1
+    text: "وتأسست الأرجوان للصناعات الدوائية عام 1994 في مدينة السلط."
+  - id: s2
+    text: "وأسس المهندس سامي الحديدي شركة النور للأدوية عام 2001 في إربد."
+"""
+
+
+async def test_a_fact_that_does_not_say_who_founded_does_not_answer_who_did(site: Site) -> None:
+    site.write("founded.yaml", FOUNDED)
+    async with site.meaning_on().engine() as engine:
+        await engine.reload()
+        await engine.fill_vectors()
+        unsaid = await engine.ask("من أسس شركة الأرجوان للصناعات الدوائية؟", record=False)
+        said = await engine.ask("من أسس شركة النور للأدوية؟", record=False)
+        when = await engine.ask("متى تأسست الأرجوان للصناعات الدوائية؟", record=False)
+    assert not unsaid.answered
+    assert said.answered and said.answers[0].fact_id == "s2"
+    assert when.answered and when.answers[0].fact_id == "s1"
 
 
 DELEGATION = """\
