@@ -454,8 +454,8 @@ def _agrees(noun: str, word: str) -> bool:
     """
     if not noun or has_article(noun) or has_article(word) or word in stopwords():
         return False
-    if noun.endswith("ات") and word.endswith("يه"):
-        return True  # «منظمات دولية»: a plural of things takes a feminine adjective
+    if word.endswith("يه") and len(word) > 4:
+        return True  # «منظمات دولية»، «أصناف محلية»: a nisba adjective agrees with things
     return word in _OTHER or any(noun.endswith(e) and word.endswith(e) for e in _AGREEING)
 
 
