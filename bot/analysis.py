@@ -293,11 +293,13 @@ _ASKS_DURATION = re.compile(
     r"|^(?:\S+ ){0,2}?(?:ما|وش|شو|ايش) (?:هي )?(?:ال)?(?:مده|زمن)\b"
     rf"|^(?:\S+ ){{0,2}}?{_HOW_MANY} (?:كان |كانت )?(?:ال)?(?:مده|زمن)\b"
 )
-# «كم استغرق»، «كم تدوم»، «قديش دام»: how long something lasts, whatever is named after it
-# («كم استمرت الحملة التي جمعت المبلغ» asks how long, not how much).
+# The dialects' «will» before a verb: «قداش باش تدوم»، «قديش رح يستمر»، «شحال غادي تدوم».
+_WILL = r"(?:باش|رح|راح|غادي|غاديه|غاديين|حا|ح)"
+# «كم استغرق»، «كم تدوم»، «قديش دام»، «قديش بتدوم»: how long something lasts, whatever is
+# named after it («كم استمرت الحملة التي جمعت المبلغ» asks how long, not how much).
 _LASTS = re.compile(
-    rf"^(?:\S+ ){{0,2}}?{_HOW_MANY} (?:[يت]|سي|ست)?(?:ستغرق|استغرق|استغرقت|ستمر|استمر|"
-    r"استمرت|دوم|دام|دامت)\b"
+    rf"^(?:\S+ ){{0,2}}?{_HOW_MANY} (?:{_WILL} )?(?:[يت]|سي|ست|بي|بت)?"
+    r"(?:ستغرق|استغرق|استغرقت|ستمر|استمر|استمرت|دوم|دام|دامت)\b"
 )
 # «في أي عام»، «سنة كام»، «ما العام الذي»: a year, which a weekday or a month does not give.
 _ASKS_YEAR = re.compile(

@@ -151,6 +151,9 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("قداش من يوم بقى الحقل مسكّر؟", "t"),  # Tunisian
         ("كم استمرت الحملة التي جمعت المبلغ؟", "t"),  # the sum is named, not asked
         ("قديش دامت الأشغال؟", "t"),
+        ("قدّاش باش تدوم الأشغال متاع الخط الثاني؟", "t"),  # a dialect's «will» before it
+        ("شحال غادي تدوم الخدمة؟", "t"),
+        ("قديش بتدوم الرحلة؟", "t"),
         ("كم استثمرت الشركة؟", "n"),
         ("كم يتقاضى الموظفون شهريًا؟", "m"),  # ى as written, ي once normalised
         ("قديش كلّفت المحطة؟", "m"),
