@@ -66,6 +66,7 @@ _FOUNDED = frozenset({"اسس", "اسست", "اسسوا", "اسسو", "انشا"
 # normalised is مؤسسه as «his founder» is), or «على يد». Not «تأسست الشركة عام 1994».
 _FOUNDER = re.compile(
     r"^[وف]?(?:اسس|انشا)(?:ت|وا|و|ه|ها|هما|هم)?$|^[وف]?(?:ال)?مءسس(?:ها|هما|هم|و|ي|ا)?$"
+    r"|^[وف]?ب(?:تاسيس|انشاء)"  # «قام … بتأسيسها»; not «منذ تأسيسها», which says when
 )
 # Kinds of thing known by a name, asked for with «ما» (normalised): «ما الشركة المصنعة ...»
 # asks which company, by its name. A fact names one right after the word: «شركة «ضياء»».

@@ -226,6 +226,8 @@ def test_a_question_asking_who_founded_something(question: str, asks: bool) -> N
         ("وأسس العنزي الشركة عام 2022 في بريدة.", True),
         ("وتأسست الشركة عام 2022 على يد المهندسة لمى القحطاني.", True),
         ("وقال مؤسسها خالد الرفاعي إن الشركة توسعت.", True),
+        ("وقام المهندس سامي الحديدي بتأسيسها عام 2001.", True),
+        ("وتوسعت الشركة منذ تأسيسها عام 2001.", False),  # since when, not by whom
         ("وتأسست الأرجوان عام 1994 في مدينة السلط.", False),  # when and where, not who
         ("وقالت مؤسسة ضفاف إن الجائزة ستتوسع.", False),  # an institution, no founder
     ],
