@@ -168,10 +168,8 @@ async def kept_right(
     engine: Engine, asked: list[dict[str, Any]], refusals_: list[dict[str, Any]]
 ) -> Kept:
     """A blind set's questions (bench/blind.py) as written and with a typo each, on `engine`."""
-    texts = [str(q["q"]) for q in asked]
-    wanted = [{(q["article"], s) for s in q["sentences"]} for q in asked]
-    as_written = [await _right(engine, t, w) for t, w in zip(texts, wanted, strict=True)]
-    typod = [await _right(engine, t, w) for t, w in zip(typo_copies(texts), wanted, strict=True)]
+    copies, wanted, as_written = await _as_written(engine, asked)
+    typod = [await _right(engine, t, w) for t, w in zip(copies, wanted, strict=True)]
     kept = sum(a and b for a, b in zip(as_written, typod, strict=True))
     declined = await refused(engine, typo_copies([str(q["q"]) for q in refusals_]))
     return Kept(sum(as_written), sum(typod), kept, len(asked), declined)
@@ -183,12 +181,20 @@ async def kept_of_right(engine: Engine, asked: list[dict[str, Any]]) -> tuple[in
     (kept, right). The same copies as kept_right's, but only those of the questions right as
     written are asked: what the tests hold to a floor, at half the questions.
     """
+    copies, wanted, as_written = await _as_written(engine, asked)
+    both = zip(copies, wanted, as_written, strict=True)
+    kept = [await _right(engine, t, w) for t, w, right in both if right]
+    return sum(kept), sum(as_written)
+
+
+async def _as_written(
+    engine: Engine, asked: list[dict[str, Any]]
+) -> tuple[list[str], list[set[tuple[str, str]]], list[bool]]:
+    """Each question's typo'd copy and right facts, and whether it is answered right as written."""
     texts = [str(q["q"]) for q in asked]
     wanted = [{(q["article"], s) for s in q["sentences"]} for q in asked]
     as_written = [await _right(engine, t, w) for t, w in zip(texts, wanted, strict=True)]
-    copies = zip(typo_copies(texts), wanted, as_written, strict=True)
-    kept = [await _right(engine, t, w) for t, w, right in copies if right]
-    return sum(kept), sum(as_written)
+    return typo_copies(texts), wanted, as_written
 
 
 async def _right(engine: Engine, question: str, wanted: set[tuple[str, str]]) -> bool:

@@ -34,6 +34,7 @@ from bot.text import (
     stem,
     stopwords,
     strip_clitics,
+    tokens,
 )
 from bot.typos import SHORT, common, put_back_in
 
@@ -194,7 +195,7 @@ def says_founder(text: str) -> bool:
     «وتأسست الأرجوان عام 1994 في مدينة السلط» says when and where, not who: news that names
     a founder says so with the verb, the founder or «على يد».
     """
-    words = normalize(text).split()
+    words = tokens(text)
     return any(map(_FOUNDER.match, words)) or any(
         pair == ("علي", "يد") for pair in itertools.pairwise(words)
     )
