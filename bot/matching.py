@@ -51,11 +51,12 @@ from bot.judge import Candidate, Judge, lacking_share
 from bot.names import (
     UNNAMED,
     NameAsked,
-    founder_asked,
+    RoleAsked,
     holder_named,
     name_asked,
     names,
-    says_founder,
+    role_asked,
+    says_role,
     titles_asked,
 )
 from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in
@@ -238,8 +239,9 @@ class Query:
     # The stems of the titles and posts a «who» question names its person by (bot/names.py):
     # a fact that gives one right before a name is read from a lower point.
     titles: frozenset[str] = frozenset()
-    # Whether it asks who founded something (bot/names.py): only a fact that says who answers.
-    founder: bool = False
+    # The role a «who» question asks the holder of with a verb (founded, heads, owns:
+    # bot/names.py): only a fact that says the role answers.
+    role: RoleAsked | None = None
 
     @property
     def read_by_text(self) -> bool:
@@ -247,7 +249,7 @@ class Query:
         return (
             self.named is not None
             or bool(self.counted or self.years or self.past or self.kind_asked or self.figures)
-            or self.founder
+            or self.role is not None
         )
 
     @classmethod
@@ -285,7 +287,7 @@ class Query:
             figures=figures_in(folded, wanted),
             tallied=tallied(folded, kind),
             titles=titles_asked(folded, kind),
-            founder=founder_asked(folded),
+            role=role_asked(folded),
         )
 
     @cached_property
@@ -549,10 +551,10 @@ def _text_first(
 
 
 def _gives_no_name(query: Query, fact: FactRow) -> bool:
-    """Whether a fact lacks the name asked for: a post's holder, a thing's, a founder's."""
+    """Whether a fact lacks the name asked for: a post's holder, a thing's, a role's."""
     if query.named is not None and not names((fact.statement, *fact.quotes), query.named):
         return True
-    return query.founder and not says_founder(fact.statement)
+    return query.role is not None and not says_role(fact.statement, query.role)
 
 
 def score(model: Reranker, features: Sequence[float], asked: float, known: float) -> float:

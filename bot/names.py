@@ -60,15 +60,33 @@ _ROLES = (
 _TITLES = (
     "دكتور دكتورة مهندس مهندسة أستاذ أستاذة شيخ سيد سيدة لواء عقيد مهاجم حارس حارسة لاعب لاعبة"
 )
-# «Who founded …» (normalised): «من أسس شركة الأرجوان؟»، «شكون اللي أسس الشركة؟».
-_FOUNDED = frozenset({"اسس", "اسست", "اسسوا", "اسسو", "انشا", "انشات", "انشاوا"})
-# What says who founded a thing: the verb, active, with its object or its subject after it
-# («وأسس العنزي الشركة»، «أسسها»), its founder («مؤسسها»; not مؤسسة, an institution, which
-# normalised is مؤسسه as «his founder» is), or «على يد». Not «تأسست الشركة عام 1994».
-_FOUNDER = re.compile(
-    r"^[وف]?(?:اسس|انشا)(?:ت|وا|و|ه|ها|هما|هم)?$|^[وف]?(?:ال)?مءسس(?:ها|هما|هم|و|ي|ا)?$"
-    r"|^[وف]?ب(?:تاسيس|انشاء)"  # «قام … بتأسيسها»; not «منذ تأسيسها», which says when
-)
+# What a «who» question asks with a verb: who founded, heads or owns a thing (normalised).
+# «من أسس شركة الأرجوان؟»، «مين بيرأس القائمة؟»، «من يملك الصندوق؟». Heading and owning only
+# in the present or with تـ (ترأس): bare, راس is a head and ملك a king.
+_ROLES_ASKED = {
+    "founded": re.compile(r"^(?:اسس|اسست|اسسوا|اسسو|انشا|انشات|انشاوا)$"),
+    "heads": re.compile(
+        r"^(?:[يتب]|بي|بت)(?:ت)?راس(?:ها|ه|هم)?$|^(?:[يت]|بي|بت)(?:قود|دير)(?:ها|ه|هم)?$"
+    ),
+    "owns": re.compile(r"^(?:[يت]|بي|بت)ملك(?:ها|ه|هم)?$"),
+}
+# What says who holds the role in a fact. Who founded: the verb, active, with its object or
+# its subject after it («وأسس العنزي الشركة»، «أسسها»), its founder («مؤسسها»; not مؤسسة, an
+# institution, which normalised is مؤسسه as «his founder» is), «بتأسيسها» or «على يد»; not
+# «تأسست الشركة عام 1994». Who heads: its head, its heading, its leader or manager, in any
+# form («رئيس»، «برئاسة»، «ترأس»، «ويقود الفريق …»، «مديرة»). Who owns: its owner, «تملكه»،
+# «مملوكة»، «صاحب».
+_ROLES_SAID = {
+    "founded": re.compile(
+        r"^[وف]?(?:اسس|انشا)(?:ت|وا|و|ه|ها|هما|هم)?$|^[وف]?(?:ال)?مءسس(?:ها|هما|هم|و|ي|ا)?$"
+        r"|^[وف]?ب(?:تاسيس|انشاء)"  # «قام … بتأسيسها»; not «منذ تأسيسها», which says when
+    ),
+    "heads": re.compile(
+        r"رءيس|رءاس|^[وف]?(?:[يت]|يت|تت)?راس|قاءد|قياد|^[وف]?(?:[يت]?قود|قاد)|مدير|ادار"
+        r"|^[وف]?[يت]دير"
+    ),
+    "owns": re.compile(r"مالك|^[وف]?[يت]?ملك|ملكي|^[وف]?(?:ال)?صاحب|مملوك"),
+}
 # Kinds of thing known by a name, asked for with «ما» (normalised): «ما الشركة المصنعة ...»
 # asks which company, by its name. A fact names one right after the word: «شركة «ضياء»».
 _KINDS = (
@@ -180,24 +198,46 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
     return NameAsked(words_asked, said, not _is_post(asked[0]))
 
 
-def founder_asked(words: Sequence[str]) -> bool:
-    """Whether a question asks who founded something: «من أسس …؟»، «منو اللي أسس …؟»."""
+@dataclass(frozen=True)
+class RoleAsked:
+    """A role a «who» question asks the holder of with a verb, and of what."""
+
+    role: str  # founded, heads, owns
+    # The stems of the words for what holds the role («قائمة صوت مصراتة»), to the relative
+    # pronoun or question word that ends them.
+    of: frozenset[str]
+
+
+def role_asked(words: Sequence[str]) -> RoleAsked | None:
+    """Which role a «who» question asks the holder of with a verb: founded, heads, owns."""
     for at, word in enumerate(words[:-1]):
-        if word in _WHO:
-            verb = next((w for w in words[at + 1 :] if w not in _RELATIVES), "")
-            return verb in _FOUNDED
-    return False
+        if word not in _WHO:
+            continue
+        rest = [w for w in words[at + 1 :] if w not in _RELATIVES]
+        role = next((r for r, asks in _ROLES_ASKED.items() if rest and asks.match(rest[0])), None)
+        if role is None:
+            return None
+        stop = stopwords()
+        of = itertools.takewhile(lambda w: w not in _RELATIVES and w not in _WHAT, words[at + 2 :])
+        return RoleAsked(role, frozenset().union(*(_keys(w) for w in of if w not in stop)))
+    return None
 
 
-def says_founder(text: str) -> bool:
-    """Whether a text says who founded what it speaks of, as founder_asked wants.
+def says_role(text: str, asked: RoleAsked) -> bool:
+    """Whether a text says who holds the role asked, and a head or an owner of what is asked.
 
-    «وتأسست الأرجوان عام 1994 في مدينة السلط» says when and where, not who: news that names
-    a founder says so with the verb, the founder or «على يد».
+    «وتأسست الأرجوان عام 1994 في مدينة السلط» says when and where, not who; «بالتعاون مع
+    الرابطة» names no head of it. An article names the heads and owners of many bodies, so
+    the fact must speak of the one asked about: «لجنة الطعون، التي يرأسها القاضي …» heads no
+    list. A founder is its subject's, said of it by a pronoun as often as by name («أسسها»).
     """
     words = tokens(text)
-    return any(map(_FOUNDER.match, words)) or any(
-        pair == ("علي", "يد") for pair in itertools.pairwise(words)
+    if asked.role == "founded":
+        return any(map(_ROLES_SAID["founded"].search, words)) or ("علي", "يد") in (
+            itertools.pairwise(words)
+        )
+    return any(map(_ROLES_SAID[asked.role].search, words)) and (
+        not asked.of or any(not asked.of.isdisjoint(_keys(w)) for w in words)
     )
 
 

@@ -7,7 +7,7 @@ from conftest import Site
 
 from bot.analysis import fact_terms
 from bot.matching import Query
-from bot.names import founder_asked, holder_named, name_asked, names, says_founder
+from bot.names import holder_named, name_asked, names, role_asked, says_role
 from bot.text import stem, tokens
 
 
@@ -207,17 +207,26 @@ async def test_a_fact_without_the_name_is_not_given_as_the_answer(site: Site) ->
 
 
 @pytest.mark.parametrize(
-    ("question", "asks"),
+    ("question", "role"),
     [
-        ("من أسس شركة الأرجوان؟", True),
-        ("شكون اللي أسس الشركة مع العنزي؟", True),
-        ("منو أسس جمعية واحة درعة؟", True),
-        ("متى تأسست شركة الأرجوان؟", False),  # when, not who
-        ("من هو مؤسس النادي؟", False),  # a post asked by name: name_asked's
+        ("من أسس شركة الأرجوان؟", "founded"),
+        ("شكون اللي أسس الشركة مع العنزي؟", "founded"),
+        ("منو أسس جمعية واحة درعة؟", "founded"),
+        ("مين بيرأس قائمة «صوت مصراتة» يلي قدمت الشكاوى؟", "heads"),
+        ("من تترأس الفريق البحثي؟", "heads"),
+        ("مين اللي بيدير المستشفى؟", "heads"),
+        ("من يملك صندوق «سهيل كابيتال» الإماراتي؟", "owns"),
+        ("متى تأسست شركة الأرجوان؟", None),  # when, not who
+        ("من هو مؤسس النادي؟", None),  # a post asked by name: name_asked's
+        ("كم يستغرق الطيران من رأس الخيمة؟", None),  # a head, not heading
+        ("من ملك الأردن؟", None),  # a king, not owning
     ],
 )
-def test_a_question_asking_who_founded_something(question: str, asks: bool) -> None:
-    assert founder_asked(tokens(question)) is asks
+def test_a_question_asking_who_founded_heads_or_owns_something(
+    question: str, role: str | None
+) -> None:
+    asked = role_asked(tokens(question))
+    assert (asked and asked.role) == role
 
 
 @pytest.mark.parametrize(
@@ -235,7 +244,40 @@ def test_a_question_asking_who_founded_something(question: str, asks: bool) -> N
 def test_a_fact_says_who_founded_only_with_the_verb_the_founder_or_by_whose_hand(
     statement: str, says: bool
 ) -> None:
-    assert says_founder(statement) is says
+    asked = role_asked(tokens("من أسس الشركة؟"))
+    assert asked is not None and says_role(statement, asked) is says
+
+
+@pytest.mark.parametrize(
+    ("question", "statement", "says"),
+    [
+        (
+            "من يرأس الرابطة السعودية؟",
+            "ونظمت البطولة شركة «منصة» بالتعاون مع الرابطة السعودية.",
+            False,
+        ),
+        ("من يرأس الرابطة السعودية؟", "وقال رئيس الرابطة السعودية فهد العتيبي إن ...", True),
+        ("من يرأس اللجنة؟", "وانتهى الاحتجاج باتفاق مع لجنة حكومية برئاسة عمر سالم.", True),
+        ("من تترأس الفريق البحثي؟", "ويقود الفريق البحثي الدكتورة ريم العبادي.", True),
+        # The head of another body: the list asked about is not spoken of.
+        (
+            "مين بيرأس قائمة «صوت مصراتة»؟",
+            "وأوضحت لجنة الطعون، التي يرأسها القاضي مفتاح الشريدي، أنها ستفصل في الشكاوى.",
+            False,
+        ),
+        ("من يملك المصنع؟", "مصنع لإنتاج الألواح الشمسية تملكه شركة «ضياء».", True),
+        (
+            "من يملك الصندوق؟",
+            "وقاد الجولة صندوق «أطلس» بمشاركة صندوق «سهيل».",
+            False,
+        ),  # led, not owned
+    ],
+)
+def test_a_fact_says_who_heads_or_owns_only_with_the_role_and_what_holds_it(
+    question: str, statement: str, says: bool
+) -> None:
+    asked = role_asked(tokens(question))
+    assert asked is not None and says_role(statement, asked) is says
 
 
 FOUNDED = """\
@@ -318,3 +360,26 @@ def test_a_slip_in_a_title_is_read_as_the_title_but_a_word_or_a_dialects_is_not(
     titles = Query.parse("مين الدكتوررة اللي ماسكة إدارة المستشفى؟").titles
     assert titles == {stem("دكتورة")}  # ماسكة (holding) is no مالكة mistyped
     assert Query.parse("من نجيب محفوظ؟").titles == frozenset()  # نجيب is a word, not نقيب
+
+
+LISTS = """\
+id: lists
+title: "قائمة «مصراتة تجمعنا» تفوز بالانتخابات البلدية"
+sentences:
+  - id: s1
+    text: "وتقدمت قائمة «صوت مصراتة» بثلاث عشرة شكوى إلى لجنة الطعون الانتخابية."
+  - id: s2
+    text: "وأوضحت لجنة الطعون، التي يرأسها القاضي مفتاح الشريدي، أنها ستفصل في الشكاوى."
+"""
+
+
+async def test_who_heads_a_body_the_article_names_no_head_of_is_refused(site: Site) -> None:
+    site.write("lists.yaml", LISTS)
+    async with site.engine() as engine:
+        await engine.reload()
+        await engine.fill_vectors()
+        unsaid = await engine.ask("مين بيرأس قائمة «صوت مصراتة» يلي قدمت الشكاوى؟", record=False)
+        said = await engine.ask("من يرأس لجنة الطعون الانتخابية؟", record=False)
+    assert not unsaid.answered
+    assert said.answered
+    assert said.answers[0].fact_id == "s2"
