@@ -42,16 +42,22 @@ _WHAT = frozenset({"ما", "ماهي", "شو", "ايش", "وش", "شنو", "هي
 # A kind that «ما» asks which one of: «ما عاصمة تشاد؟» asks which city, and a fact that
 # names Chad but no capital does not answer it.
 _ASKED_BY_WHAT = frozenset({"عاصمه"})
-# Pay, asked with «كم» or «ما» («كم يبلغ راتب المدرب؟»): news seldom says what a person
-# earns, and a fact with another sum about them (a project's cost) does not answer. A
-# question asks it with a noun of these, and kind_asked gives it as _PAID; a fact says it
-# with one of them or a verb of being paid.
-_PAY_NOUNS = "راتب رواتب أجر أجور مرتب مرتبات معاش"
-_PAY = frozenset(normalize(word) for word in _PAY_NOUNS.split())
-_PAID_SO = (*_PAY, *(normalize(word) for word in ("يتقاضى", "تتقاضى", "يتقاضون")))
-_PAID = "راتب"
-# Between the question word and the pay: «كم يبلغ راتب».
-_AMOUNTS_TO = frozenset({"يبلغ", "تبلغ", "بلغ", "كان", "هو", "هي"})
+# Pay and prices, asked with «كم» or «ما» («كم يبلغ راتب المدرب؟»، «كم سيبلغ سعر التذكرة؟»):
+# news seldom says what a person earns or a ticket costs, and a fact with another sum about
+# them (a project's cost, a loan) does not answer. A question asks it with a noun of the
+# first list, and kind_asked gives the amount's first noun; a fact says it with a word of
+# the second (a verb of being paid, a tariff).
+_AMOUNTS = {
+    "راتب": ("راتب رواتب أجر أجور مرتب مرتبات معاش", "يتقاضى تتقاضى يتقاضون"),
+    "سعر": ("سعر أسعار ثمن أثمان", "تسعيرة تعرفة"),
+}
+_ASKED_AMOUNTS = {
+    normalize(noun): kind for kind, (nouns, _) in _AMOUNTS.items() for noun in nouns.split()
+}
+# Between the question word and the amount: «كم يبلغ راتب», «كم سيبلغ سعر».
+_AMOUNTS_TO = frozenset(
+    {"يبلغ", "تبلغ", "بلغ", "سيبلغ", "ستبلغ", "كان", "كانت", "اصبح", "صار", "هو", "هي"}
+)
 # What a fact that does not say the kind a question asks for («من أي نادٍ») keeps of its
 # score: below the default matching.min_score however sure the judge was.
 UNSAID_KIND = 0.2
@@ -122,14 +128,15 @@ def kind_asked(words: Sequence[str]) -> str | None:
     deputy but no club or bloc shares every other word and does not answer. Only kinds of
     named things: «في أي مدينة» is answered by «في إربد», without the word. A capital is
     asked with «ما» and answered with the word: «أنجامينا، عاصمة تشاد»; and pay, asked with
-    «كم» or «ما» and answered with a word of pay: «يتقاضى المدرب …».
+    «كم» or «ما» and answered with a word of pay: «يتقاضى المدرب …»; a price likewise: «أسعار
+    التذاكر تبدأ من …».
     """
     opening = list(itertools.dropwhile(_WHAT.__contains__, words))
     if opening and len(opening) < len(words) and opening[0] in _ASKED_BY_WHAT:
         return stem(opening[0])
     asked = list(itertools.dropwhile((_WHAT | HOW_MANY | _AMOUNTS_TO).__contains__, words))
-    if asked and len(asked) < len(words) and asked[0] in _PAY:
-        return _PAID
+    if asked and len(asked) < len(words) and asked[0] in _ASKED_AMOUNTS:
+        return _ASKED_AMOUNTS[asked[0]]
     after = (words[i + 1] for i, word in enumerate(words[:-1]) if word in _WHICH)
     return next((kind for noun in after if (kind := stem(noun)) in _kind_stems()), None)
 
@@ -137,18 +144,19 @@ def kind_asked(words: Sequence[str]) -> str | None:
 def says_kind(text: str, kind: str) -> bool:
     """Whether a text speaks of a thing of this kind (kind_asked's stem).
 
-    With a pronoun joined the kind may keep its ة as ت: عاصمته, شركته. Pay is said in any of
-    its words.
+    With a pronoun joined the kind may keep its ة as ت: عاصمته, شركته. Pay and prices are
+    said in any of their words.
     """
-    if kind == _PAID:  # «بأجر»: the stemmer leaves a preposition on a short word
-        return any(stem(r) in _pay_stems() for word in tokens(text) for r in readings(word))
+    if kind in _AMOUNTS:  # «بأجر»: the stemmer leaves a preposition on a short word
+        said = _amount_stems(kind)
+        return any(stem(r) in said for word in tokens(text) for r in readings(word))
     stems = analyse(text).stems
     return kind in stems or f"{kind}ت" in stems
 
 
 @cache
-def _pay_stems() -> frozenset[str]:
-    return frozenset(map(stem, _PAID_SO))
+def _amount_stems(kind: str) -> frozenset[str]:
+    return frozenset(stem(normalize(word)) for word in " ".join(_AMOUNTS[kind]).split())
 
 
 @cache

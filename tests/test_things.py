@@ -122,6 +122,29 @@ def test_a_price_asked_with_the_verb_of_pay_asks_no_pay() -> None:
     assert kind_asked(tokens("كم تتقاضى التعاونية عن كل لتر من زيتها؟")) is None
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "كم سيبلغ سعر تذكرة القطار بين الدار البيضاء ومراكش؟",
+        "قديش سعر التذكرة لألماتي؟",
+        "كم أصبح ثمن المتر المكعب؟",
+        "ما سعر الفائدة على قرض الصندوق العربي؟",
+    ],
+)
+def test_a_question_asking_for_a_price_is_answered_only_by_a_fact_that_speaks_of_one(
+    question: str,
+) -> None:
+    """The sums a project's financing or a loan come to are no price of its tickets."""
+    asked = kind_asked(tokens(question))
+    assert asked is not None
+    assert says_kind("وأن أسعار التذاكر تبدأ من 899 درهماً للاتجاه الواحد.", asked)
+    assert says_kind("ويبدأ سعر الليلة فيه من 45 ريالاً عُمانياً.", asked)
+    assert says_kind("وتبلغ التعرفة الجديدة دينارين للمتر.", asked)
+    assert not says_kind("ووقّعت الحكومة اتفاقيات تمويل بقيمة 42 مليار درهم.", asked)
+    assert not says_kind("أبرزهم الصندوق العربي بقرض قيمته 11 مليار درهم.", asked)
+    assert not says_kind("ويتقاضى المدرب 20 ألف دولار شهريًا.", asked)
+
+
 COACH = """\
 id: coach
 title: "نجمات جدة بطلات الدوري"
