@@ -117,6 +117,10 @@ _CALLED = frozenset(_NAMING.split())
 _WHERE = frozenset({"في", "لدي"})
 # Pronouns joined to a word (normalised), longest first.
 _PRONOUNS = ("هما", "هم", "هن", "ها", "نا", "ه")
+# A noun with «her», «their» joined is known already: the word with the article after it
+# describes it («جهاز شقيقها الأكبر»), as after a noun with the article. Not ه: the ة of
+# شركة is written so once normalised.
+_OWNED = re.compile(r"^...+(?:ها|هما|هم|هن)$")
 # Commas, Arabic and Latin: a name set off between two of them names what comes before.
 _COMMAS = frozenset("،,")
 # The shortest word that may be read as misspelt (محافط for محافظ): a shorter one is a slip
@@ -435,7 +439,7 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
         if kind_bare and asked.thing and _a_name_of_it(piece, asked):
             return covered, True  # «أجرى مستشفى الريحان التخصصي ...»
         hit = {k for k, word in enumerate(asked.about) if _mentions(piece, word)}
-        kind_bare = 0 in hit and not has_article(piece)
+        kind_bare = 0 in hit and not has_article(piece) and not _OWNED.match(piece)
         if hit or _said(piece, asked):
             covered |= hit
             # «فريق من جامعة مستقلة أثر ...»: a university described, not named.

@@ -166,6 +166,12 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
         # A plural of things and its feminine adjective describe; what follows و is more.
         ("ما المنظمات الدولية التي حضرت؟", "وحضر ممثلون عن منظمات دولية وعدد من السكان.", False),
         ("ما أسماء الأصناف الثلاثة؟", "وحدد فريقها ثلاثة أصناف محلية تظهر مقاومة للمرض.", False),
+        # A noun with «her» joined is known already: the word after it describes it.
+        (
+            "ما اسم شقيق ريم القحطاني؟",
+            "وقالت القحطاني إنها بدأت اللعب على جهاز شقيقها الأكبر.",
+            False,
+        ),
         # A function word with a pronoun joined is no name.
         ("ما الجمعية التي نظمت الحملة؟", "وأعلنت الجمعية أنها ستطلق حملة ثانية.", False),
         ("ما الجمعية التي نظمت الحملة؟", 'وأعلنت جمعية "بسمة" أنها ستطلق حملة ثانية.', True),
