@@ -332,8 +332,8 @@ def _about(words: Sequence[str]) -> int | None:
         return second_at + 1
     if first in _WHO and second not in stopwords() and _is_post(second):
         return second_at
-    if first in _WHAT and second in _NAMED_KINDS:
-        return second_at
+    if (first in _WHAT or first in _WHO) and second in _NAMED_KINDS:
+        return second_at  # «ما الشركة المصنعة ...»، «مين الشركة اللي هتصنع ...»
     return None
 
 

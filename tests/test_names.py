@@ -26,6 +26,7 @@ from bot.text import stem, tokens
         "مين الكاتب اللي كسب الجايزة؟",  # a writer, named as a post is
         "ما الشركة المصنعة للجهاز؟",  # which company: a kind known by its name
         "ما الفيلم الذي فاز بالجائزة؟",
+        "مين الشركة اللي هتصنع القطارات الجديدة؟",  # «who» asks which one, as «ما» does
         "مدير الكهربا اللي المجلس هيستضيفه اسمه إيه؟",  # the dialects ask it last
         "الشركة اللي نفذت المشروع شو اسمها؟",
     ],
