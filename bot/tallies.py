@@ -18,7 +18,9 @@ from bot.synonyms import synonyms
 from bot.text import light_stem, normalize, read, readings, stem, stopwords
 
 # «How many», in the standard language and the dialects, alone or with ب (normalised).
-HOW_MANY = frozenset({"كم", "بكم", "كام", "بكام", "قديش", "بقديش", "قداش", "شحال", "بشحال"})
+HOW_MANY = frozenset(
+    {"كم", "بكم", "كام", "بكام", "قديش", "بقديش", "قداش", "شحال", "بشحال", "شكثر", "بشكثر"}
+)
 # Words between «كم» and the noun it counts: «كم من …», «كم عدد …».
 _BETWEEN = frozenset({"من", "عدد"})
 # A figure as the facts' terms keep it: digits, or a number word (by its stem, _stems()).

@@ -49,14 +49,16 @@ _ASKED_BY_WHAT = frozenset({"عاصمه"})
 # the second (a verb of being paid, a tariff).
 _AMOUNTS = {
     "راتب": ("راتب رواتب أجر أجور مرتب مرتبات معاش", "يتقاضى تتقاضى يتقاضون"),
-    "سعر": ("سعر أسعار ثمن أثمان", "تسعيرة تعرفة"),
+    "سعر": ("سعر أسعار ثمن أثمان تعرفة تسعيرة", ""),
+    "رأسمال": ("رأسمال", ""),  # written apart as often: _joined_capital
 }
 _ASKED_AMOUNTS = {
     normalize(noun): kind for kind, (nouns, _) in _AMOUNTS.items() for noun in nouns.split()
 }
-# Between the question word and the amount: «كم يبلغ راتب», «كم سيبلغ سعر».
+# Between the question word and the amount: «كم يبلغ راتب», «كم تبلغ حاليًا تعرفة».
 _AMOUNTS_TO = frozenset(
     {"يبلغ", "تبلغ", "بلغ", "سيبلغ", "ستبلغ", "كان", "كانت", "اصبح", "صار", "هو", "هي"}
+    | {"حاليا", "الان", "اليوم", "الحين"}
 )
 # What a fact that does not say the kind a question asks for («من أي نادٍ») keeps of its
 # score: below the default matching.min_score however sure the judge was.
@@ -134,7 +136,9 @@ def kind_asked(words: Sequence[str]) -> str | None:
     opening = list(itertools.dropwhile(_WHAT.__contains__, words))
     if opening and len(opening) < len(words) and opening[0] in _ASKED_BY_WHAT:
         return stem(opening[0])
-    asked = list(itertools.dropwhile((_WHAT | HOW_MANY | _AMOUNTS_TO).__contains__, words))
+    asked = list(
+        itertools.dropwhile((_WHAT | HOW_MANY | _AMOUNTS_TO).__contains__, _joined_capital(words))
+    )
     if asked and len(asked) < len(words) and asked[0] in _ASKED_AMOUNTS:
         return _ASKED_AMOUNTS[asked[0]]
     after = (words[i + 1] for i, word in enumerate(words[:-1]) if word in _WHICH)
@@ -149,9 +153,15 @@ def says_kind(text: str, kind: str) -> bool:
     """
     if kind in _AMOUNTS:  # «بأجر»: the stemmer leaves a preposition on a short word
         said = _amount_stems(kind)
-        return any(stem(r) in said for word in tokens(text) for r in readings(word))
+        words = _joined_capital(tokens(text))
+        return any(stem(r) in said for word in words for r in readings(word))
     stems = analyse(text).stems
     return kind in stems or f"{kind}ت" in stems
+
+
+def _joined_capital(words: Sequence[str]) -> list[str]:
+    """The words, «رأس مال» (capital) written as one, as it is as often: «برأسمال»."""
+    return " ".join(words).replace("راس مال", "راسمال").split()
 
 
 @cache

@@ -129,6 +129,7 @@ def test_a_price_asked_with_the_verb_of_pay_asks_no_pay() -> None:
         "قديش سعر التذكرة لألماتي؟",
         "كم أصبح ثمن المتر المكعب؟",
         "ما سعر الفائدة على قرض الصندوق العربي؟",
+        "كم تبلغ حاليًا تعرفة المتر المكعب من مياه الشبكة؟",  # a tariff is a price
     ],
 )
 def test_a_question_asking_for_a_price_is_answered_only_by_a_fact_that_speaks_of_one(
@@ -167,3 +168,18 @@ async def test_a_fact_that_never_speaks_of_the_kind_asked_which_one_of_does_not_
         keeper = await engine.ask("من أي نادٍ جاءت الحارسة شهد الزهراني؟", record=False)
     assert not coach.answered
     assert keeper.answered and keeper.answers[0].fact_id == "s2"
+
+
+@pytest.mark.parametrize(
+    "question", ["شكثر رأس مال الصندوق الأوروبي الخليجي؟", "كم يبلغ رأسمال الشركة؟"]
+)
+def test_a_question_asking_for_capital_is_answered_only_by_a_fact_that_speaks_of_it(
+    question: str,
+) -> None:
+    """A fund's share of a project's cost is not its capital; «رأس مال» is written apart too."""
+    asked = kind_asked(tokens(question))
+    assert asked is not None
+    assert says_kind("وتأسست الشركة عام 2016 برأسمال قدره 500 مليون درهم.", asked)
+    assert says_kind("وهي شركة مساهمة برأس مال قدره خمسة ملايين دينار.", asked)
+    assert not says_kind("وبلغت كلفة المشروع 46 مليون دولار، موّل الصندوق 70 في المئة منها.", asked)
+    assert not says_kind("وتقع الشركة في رأس الخيمة.", asked)
