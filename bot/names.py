@@ -44,7 +44,9 @@ UNNAMED = 0.2
 # The word that asks for a name (normalised): اسم، اسما، أسماء، أسامي.
 _NAME_WORDS = frozenset({"اسم", "اسما", "اسماء", "اسامي"})
 # Question words that open «ما اسم ...», in the standard language and the dialects.
-_WHAT = frozenset({"ما", "ماهو", "ماهي", "شو", "شنو", "شنهو", "ايش", "اش", "وش", "واش", "ايه"})
+_WHAT = frozenset(
+    {"ما", "ماهو", "ماهي", "شو", "شنو", "شنهو", "شنيه", "اشنو", "ايش", "اش", "وش", "واش", "ايه"}
+)
 # «Who», in the standard language and the dialects.
 _WHO = frozenset({"من", "مين", "منو", "شكون", "اشكون"})
 # Posts a «who» question may ask the holder of, by name: «من هو وزير ...». Not صاحب: «صاحب
@@ -136,7 +138,7 @@ _DAYS = frozenset(
     {"السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "امس", "اليوم", "غدا"}
 )
 # An adjective's endings that agree with its noun's: the feminine ة, the accusative ًا.
-_AGREEING = ("ه", "ا")
+_AGREEING = ("ه", "ا", "ون", "ين", "ات")
 # «أخرى»: another, whatever the noun.
 _OTHER = frozenset({"اخري", "اخر", "اخرين", "اخريات"})
 # A verb that goes on to say what it does to it: «ثلاثة أحياء يقطنها ...»، «شركة يديرها ...»

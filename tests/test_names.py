@@ -29,6 +29,7 @@ from bot.text import stem, tokens
         "مين الشركة اللي هتصنع القطارات الجديدة؟",  # «who» asks which one, as «ما» does
         "مدير الكهربا اللي المجلس هيستضيفه اسمه إيه؟",  # the dialects ask it last
         "الشركة اللي نفذت المشروع شو اسمها؟",
+        "شنيّة أسامي الزوز اللي شدّهم الحرس؟",  # Tunisian «what»
     ],
 )
 def test_questions_that_ask_for_a_name(question: str) -> None:
@@ -167,6 +168,9 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
         # A plural of things and its feminine adjective describe; what follows و is more.
         ("ما المنظمات الدولية التي حضرت؟", "وحضر ممثلون عن منظمات دولية وعدد من السكان.", False),
         ("ما أسماء الأصناف الثلاثة؟", "وحدد فريقها ثلاثة أصناف محلية تظهر مقاومة للمرض.", False),
+        # A plural's adjective agrees with it: «ناشرون مشاركون» names no publisher.
+        ("ما أسماء الناشرين؟", "بعد شكاوى تقدم بها ناشرون مشاركون.", False),
+        ("ما أسماء الفائزين؟", "وتوج من الفائزين خالد العمري وسعاد نصر.", True),
         # A noun with «her» joined is known already: the word after it describes it.
         (
             "ما اسم شقيق ريم القحطاني؟",
