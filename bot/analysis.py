@@ -15,6 +15,7 @@ from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
+from bot.tallies import HOW_MANY
 from bot.text import analyse, normalize, stopwords
 from bot.typos import Vocabulary
 
@@ -227,8 +228,9 @@ def _any_word(words: str, prefix: str = r"\b") -> re.Pattern[str]:
 
 # The noun a question opens with, after its question word («ما هي نسبة»).
 _OPENING = r"^(?:\S+ ){0,2}?(?:ال)?"
-# «How much, how many», as the standard and the dialects ask it.
-_HOW_MANY = r"(?:كم|كام|قديش|قداش|شحال)"
+# «How much, how many», as the standard and the dialects ask it (bot/tallies.py); an optional
+# ب before it is written in each pattern.
+_HOW_MANY = "(?:" + "|".join(sorted(w for w in HOW_MANY if w[1:] not in HOW_MANY)) + ")"
 # Question words that narrow what a number must be of. Not سنة: normalised, سنّه (his age)
 # is سنه (a year), and «كم طفلًا كل سنة» asks a count. After كم they may stand anywhere («كم
 # يتقاضى الموظف»); after ما or أي only as the noun the question opens with: «ما هدف المؤسسة
