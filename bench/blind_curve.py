@@ -6,6 +6,7 @@ score is the same at every threshold, so one pass over each set (the first set's
 together, sets C, D and E, meaning on, bench/blind.py) gives every point of the curve:
 
     python -m bench.blind_curve
+    python -m bench.blind_curve tests/data/train_m tests/data/train_n   # other sets, whole
 
 Rows are thresholds, the default in bold; each cell is right / wrong / out of scope
 answered, the first two of the questions in scope, the last of those out of scope.
@@ -13,12 +14,25 @@ answered, the first two of the questions in scope, the last of those out of scop
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from bench.blind import BLIND, SET_C, SET_D, SET_E, Asked, first_set, serving, set_c, set_d, set_e
+from bench.blind import (
+    BLIND,
+    SET_C,
+    SET_D,
+    SET_E,
+    Asked,
+    first_set,
+    serving,
+    set_c,
+    set_d,
+    set_e,
+    unsplit,
+)
 from bot.engine import Engine
 
 THRESHOLDS = (15.0, 20.0, 22.0, 25.0, 28.0, 30.0, 35.0)
@@ -58,20 +72,29 @@ def point(asked: Sequence[Best], refused: Sequence[Best], floor: float) -> str:
     return f"{right:.3f} / {wrong:.3f} / {out:.3f}"
 
 
-async def main() -> None:
+async def main(sets: dict[str, tuple[Path, Callable[[], tuple[Asked, Asked]]]]) -> None:
     curves = {}
     default = 0.0
-    for name, (folder, split) in SETS.items():
+    for name, (folder, split) in sets.items():
         questions, refusals = split()
         async with serving(folder) as engine:
             curves[name] = (await best_facts(engine, questions), await best_facts(engine, refusals))
             default = engine.min_score
-    print(f"| `min_score` | {' | '.join(SETS)} |")
-    print("| --- |" + " --- |" * len(SETS))
+    print(f"| `min_score` | {' | '.join(sets)} |")
+    print("| --- |" + " --- |" * len(sets))
     for floor in THRESHOLDS:
         label = f"**{floor:g} (default)**" if floor == default else f"{floor:g}"
-        print(f"| {label} | " + " | ".join(point(*curves[n], floor) for n in SETS) + " |")
+        print(f"| {label} | " + " | ".join(point(*curves[n], floor) for n in sets) + " |")
+
+
+def chosen(folders: Sequence[Path]) -> dict[str, tuple[Path, Callable[[], tuple[Asked, Asked]]]]:
+    """The sets named on the command line, each whole and named by its folder; else SETS."""
+    if not folders:
+        return SETS
+    return {f.name: (f.resolve(), lambda f=f: unsplit(f)) for f in folders}
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="*", type=Path, help="sets laid out as tests/data/*/")
+    asyncio.run(main(chosen(parser.parse_args().folders)))
