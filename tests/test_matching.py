@@ -144,6 +144,7 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم سنة استمرت الأشغال؟", "t"),  # a length of time
         ("كم ساعة كانت تذاكر كل يوم؟", "t"),
         ("كم من الوقت يحتاج الترميم؟", "t"),
+        ("شحال ديال الوقت غادي تاخد الشركة باش تخلص التعويضات؟", "t"),  # Maghrebi «of the time»
         ("ما مدة العقد؟", "t"),
         ("كم كان زمن الفائز في السباق؟", "t"),  # a time run is a length of time
         ("رنا بقالها كام سنة شغالة في التعاونية؟", "t"),  # كام wherever it stands
