@@ -60,6 +60,19 @@ _AMOUNTS_TO = frozenset(
     {"يبلغ", "تبلغ", "بلغ", "سيبلغ", "ستبلغ", "كان", "كانت", "اصبح", "صار", "هو", "هي"}
     | {"حاليا", "الان", "اليوم", "الحين"}
 )
+# Pay asked with the verb of being paid, by the month or the year: «كم سيتقاضى المدرب
+# شهريًا؟». Not the verb alone: «كم تتقاضى التعاونية عن كل لتر» asks a price.
+_PAY = "راتب"
+_PAID_VERB = re.compile(r"^س?[يت]تقاضي$")
+_EVERY = frozenset({"شهريا", "سنويا", "بالشهر", "بالسنه"})
+# Where or when someone was born, which news seldom says of the people it names: «في أي
+# مدينة وُلد المدرب؟»، «وين انولدت؟»، «ما مسقط رأسه؟». The verb only after «where», «when»
+# or «which» (ولد is a boy too); a fact says it with _BIRTH_SAID.
+_BORN = "ولد"
+_BORN_VERBS = frozenset({"ولد", "ولدت", "انولد", "انولدت", "اتولد", "اتولدت"})
+_WHERE_WHEN = frozenset({"اين", "وين", "فين", "منين", "متي", "امتي", "ايمتي", "وقتاش", *_WHICH})
+_BIRTH = frozenset({"مواليد", "ميلاد", "ميلاده", "ميلادها"})
+_BIRTH_SAID = re.compile(r"^[وف]?(?:ولد|ولدت|مولود|مولوده|مواليد|مسقط|ميلاد|ميلاده|ميلادها)$")
 # What a fact that does not say the kind a question asks for («من أي نادٍ») keeps of its
 # score: below the default matching.min_score however sure the judge was.
 UNSAID_KIND = 0.2
@@ -141,8 +154,19 @@ def kind_asked(words: Sequence[str]) -> str | None:
     )
     if asked and len(asked) < len(words) and asked[0] in _ASKED_AMOUNTS:
         return _ASKED_AMOUNTS[asked[0]]
+    if any(map(_PAID_VERB.match, words)) and not _EVERY.isdisjoint(words):
+        return _PAY  # «كم سيتقاضى المدرب شهريًا؟»
+    if _born_asked(words):
+        return _BORN
     after = (words[i + 1] for i, word in enumerate(words[:-1]) if word in _WHICH)
     return next((kind for noun in after if (kind := stem(noun)) in _kind_stems()), None)
+
+
+def _born_asked(words: Sequence[str]) -> bool:
+    """Whether a question asks where or when someone was born."""
+    if not _BIRTH.isdisjoint(words) or ("مسقط", "راس") in itertools.pairwise(words):
+        return True
+    return not _BORN_VERBS.isdisjoint(words) and not _WHERE_WHEN.isdisjoint(words)
 
 
 def says_kind(text: str, kind: str) -> bool:
@@ -151,6 +175,8 @@ def says_kind(text: str, kind: str) -> bool:
     With a pronoun joined the kind may keep its ة as ت: عاصمته, شركته. Pay and prices are
     said in any of their words.
     """
+    if kind == _BORN:
+        return any(map(_BIRTH_SAID.match, tokens(text)))
     if kind in _AMOUNTS:  # «بأجر»: the stemmer leaves a preposition on a short word
         said = _amount_stems(kind)
         words = _joined_capital(tokens(text))

@@ -183,3 +183,34 @@ def test_a_question_asking_for_capital_is_answered_only_by_a_fact_that_speaks_of
     assert says_kind("وهي شركة مساهمة برأس مال قدره خمسة ملايين دينار.", asked)
     assert not says_kind("وبلغت كلفة المشروع 46 مليون دولار، موّل الصندوق 70 في المئة منها.", asked)
     assert not says_kind("وتقع الشركة في رأس الخيمة.", asked)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "في أي مدينة وُلد المدرب المؤقت حمد عيسى المطوع؟",
+        "وين انولدت الكاتبة؟",
+        "ما مسقط رأس الكاتبة؟",
+        "ما تاريخ ميلاد اللاعب؟",
+    ],
+)
+def test_a_question_asking_where_or_when_one_was_born_is_answered_only_by_a_birth(
+    question: str,
+) -> None:
+    """News names people for what they do; a fact about that does not say where they were born."""
+    asked = kind_asked(tokens(question))
+    assert asked is not None
+    assert says_kind("ووُلد المطوع في المحرق عام 1980.", asked)
+    assert says_kind("والكاتبة من مواليد حلب.", asked)
+    assert not says_kind("وكلّف المجلس المدرب حمد عيسى المطوع بقيادة الفريق مؤقتا.", asked)
+
+
+def test_a_boy_is_no_birth() -> None:
+    assert kind_asked(tokens("كم ولد عند المزارع؟")) is None
+
+
+def test_pay_asked_with_the_verb_of_being_paid_by_the_month() -> None:
+    asked = kind_asked(tokens("كم سيتقاضى حمد عيسى المطوع شهريا خلال فترة قيادته؟"))
+    assert asked is not None
+    assert says_kind("ويتقاضى المدرب 20 ألف دولار شهريًا.", asked)
+    assert not says_kind("وكلّف المجلس المدرب حمد عيسى المطوع بقيادة الفريق مؤقتا.", asked)
