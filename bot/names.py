@@ -219,12 +219,16 @@ def role_asked(words: Sequence[str]) -> RoleAsked | None:
     for at, word in enumerate(words[:-1]):
         if word not in _WHO:
             continue
-        rest = [w for w in words[at + 1 :] if w not in _RELATIVES]
-        role = next((r for r, asks in _ROLES_ASKED.items() if rest and asks.match(rest[0])), None)
+        verb = next((i for i in range(at + 1, len(words)) if words[i] not in _RELATIVES), None)
+        if verb is None:
+            return None
+        role = next((r for r, asks in _ROLES_ASKED.items() if asks.match(words[verb])), None)
         if role is None:
             return None
         stop = stopwords()
-        of = itertools.takewhile(lambda w: w not in _RELATIVES and w not in _WHAT, words[at + 2 :])
+        of = itertools.takewhile(
+            lambda w: w not in _RELATIVES and w not in _WHAT, words[verb + 1 :]
+        )
         return RoleAsked(role, frozenset().union(*(_keys(w) for w in of if w not in stop)))
     return None
 

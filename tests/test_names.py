@@ -394,3 +394,10 @@ async def test_who_heads_a_body_the_article_names_no_head_of_is_refused(site: Si
     assert not unsaid.answered
     assert said.answered
     assert said.answers[0].fact_id == "s2"
+
+
+def test_what_holds_the_role_is_read_after_the_verb_past_a_relative_pronoun() -> None:
+    asked = role_asked(tokens("مين اللي بيدير مستشفى الأطفال؟"))
+    assert asked is not None and asked.role == "heads"
+    assert says_role("وقالت مديرة مستشفى الأطفال سلمى الفراتي إن ...", asked)
+    assert not says_role("وقال خالد الذي يدير الشركة إن الأشغال ستنتهي قريبا.", asked)
