@@ -72,7 +72,12 @@ _BORN = "ولد"
 _BORN_VERBS = frozenset({"ولد", "ولدت", "انولد", "انولدت", "اتولد", "اتولدت"})
 _WHERE_WHEN = frozenset({"اين", "وين", "فين", "منين", "متي", "امتي", "ايمتي", "وقتاش", *_WHICH})
 _BIRTH = frozenset({"مواليد", "ميلاد", "ميلاده", "ميلادها"})
-_BIRTH_SAID = re.compile(r"^[وف]?(?:ولد|ولدت|مولود|مولوده|مواليد|مسقط|ميلاد|ميلاده|ميلادها)$")
+_BIRTH_SAID = re.compile(
+    r"^[وف]?(?:ال)?(?:ولد|ولدت|مولود|مولوده|مواليد|مسقط|ميلاد|ميلاده|ميلادها|مولد|مولده)$"
+)
+# Or a date in brackets after the name, the reference works' way: «نجيب محفوظ (11 ديسمبر 1911
+# - 30 أغسطس 2006)»، «أديسون (1847-1931)».
+_LIFE_DATES = re.compile(r"\(\s*(?:[\d٠-٩]{1,2}\s+\S+\s+)?[\d٠-٩]{4}")
 # What a fact that does not say the kind a question asks for («من أي نادٍ») keeps of its
 # score: below the default matching.min_score however sure the judge was.
 UNSAID_KIND = 0.2
@@ -176,7 +181,7 @@ def says_kind(text: str, kind: str) -> bool:
     said in any of their words.
     """
     if kind == _BORN:
-        return any(map(_BIRTH_SAID.match, tokens(text)))
+        return bool(_LIFE_DATES.search(text)) or any(map(_BIRTH_SAID.match, tokens(text)))
     if kind in _AMOUNTS:  # «بأجر»: the stemmer leaves a preposition on a short word
         said = _amount_stems(kind)
         words = _joined_capital(tokens(text))

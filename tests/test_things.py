@@ -202,6 +202,9 @@ def test_a_question_asking_where_or_when_one_was_born_is_answered_only_by_a_birt
     assert asked is not None
     assert says_kind("ووُلد المطوع في المحرق عام 1980.", asked)
     assert says_kind("والكاتبة من مواليد حلب.", asked)
+    assert says_kind("نجيب محفوظ (11 ديسمبر 1911 - 30 أغسطس 2006) روائي مصري.", asked)
+    assert says_kind("توماس ألفا أديسون (1847-1931)، مخترع أمريكي.", asked)
+    assert says_kind("عالم فيزياء ألماني المولد.", asked)
     assert not says_kind("وكلّف المجلس المدرب حمد عيسى المطوع بقيادة الفريق مؤقتا.", asked)
 
 
