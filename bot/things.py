@@ -47,8 +47,9 @@ _ASKED_BY_WHAT = frozenset({"عاصمه"})
 # them (a project's cost, a loan) does not answer. A question asks it with a noun of the
 # first list, and kind_asked gives the amount's first noun; a fact says it with a word of
 # the second (a verb of being paid, a tariff).
+_PAY = "راتب"
 _AMOUNTS = {
-    "راتب": ("راتب رواتب أجر أجور مرتب مرتبات معاش", "يتقاضى تتقاضى يتقاضون"),
+    _PAY: ("راتب رواتب أجر أجور مرتب مرتبات معاش", "يتقاضى تتقاضى يتقاضون"),
     "سعر": ("سعر أسعار ثمن أثمان تعرفة تسعيرة", ""),
     "رأسمال": ("رأسمال", ""),  # written apart as often: _joined_capital
 }
@@ -62,7 +63,6 @@ _AMOUNTS_TO = frozenset(
 )
 # Pay asked with the verb of being paid, by the month or the year: «كم سيتقاضى المدرب
 # شهريًا؟». Not the verb alone: «كم تتقاضى التعاونية عن كل لتر» asks a price.
-_PAY = "راتب"
 _PAID_VERB = re.compile(r"^س?[يت]تقاضي$")
 _EVERY = frozenset({"شهريا", "سنويا", "بالشهر", "بالسنه"})
 # Where or when someone was born, which news seldom says of the people it names: «في أي
@@ -148,16 +148,15 @@ def kind_asked(words: Sequence[str]) -> str | None:
     deputy but no club or bloc shares every other word and does not answer. Only kinds of
     named things: «في أي مدينة» is answered by «في إربد», without the word. A capital is
     asked with «ما» and answered with the word: «أنجامينا، عاصمة تشاد»; and pay, asked with
-    «كم» or «ما» and answered with a word of pay: «يتقاضى المدرب …»; a price likewise: «أسعار
-    التذاكر تبدأ من …».
+    «كم» or «ما» and answered with a word of pay: «يتقاضى المدرب …»; a price and capital
+    likewise: «أسعار التذاكر تبدأ من …». A birth too, asked where or when: «وُلد في …».
     """
     opening = list(itertools.dropwhile(_WHAT.__contains__, words))
     if opening and len(opening) < len(words) and opening[0] in _ASKED_BY_WHAT:
         return stem(opening[0])
-    asked = list(
-        itertools.dropwhile((_WHAT | HOW_MANY | _AMOUNTS_TO).__contains__, _joined_capital(words))
-    )
-    if asked and len(asked) < len(words) and asked[0] in _ASKED_AMOUNTS:
+    joined = _joined_capital(words)
+    asked = list(itertools.dropwhile((_WHAT | HOW_MANY | _AMOUNTS_TO).__contains__, joined))
+    if asked and len(asked) < len(joined) and asked[0] in _ASKED_AMOUNTS:
         return _ASKED_AMOUNTS[asked[0]]
     if any(map(_PAID_VERB.match, words)) and not _EVERY.isdisjoint(words):
         return _PAY  # «كم سيتقاضى المدرب شهريًا؟»
