@@ -406,9 +406,9 @@ class Query:
         The near search compares stems, and so also meets another form of the same word
         (الياباني, اليابان). A slip in the article or a suffix keeps the stemmers from
         reading the word at all (الزراعاب): then the word as written is put right, unless
-        written Arabic often uses it or it is a dialect word of the list (عاصمة, بالزبط are
-        meant as written, not as words one slip away). A letter put back into a stem of three
-        is the last guess of all.
+        written Arabic often uses it (عاصمة is meant as written, not as a word one slip away).
+        A word of the dialects' list is looked for in none of these ways: it is meant as its
+        standard word. A letter put back into a stem of three is the last guess of all.
 
         Where these guesses differ, the first that shares a fact with the question's other
         words (`context`) is meant: in «كم واحد انصاب في اليول؟» اليول is السيول, a letter put
@@ -421,12 +421,17 @@ class Query:
         rare = written is not None and not common(written)
         slip = rare and written is not None and has_article(written)
         keys = [key for r in word for key in (r[1], r[0], r[2])]
+        # A word of the dialects' list is meant as its standard word, whose near words are no
+        # reading of it: الباسبور is جواز, not حوار two dots away.
+        meant = written is not None and in_dialect(written)
 
         def guesses() -> Iterator[Reading | None]:
+            if meant:
+                return
             # A common word's dots are meant: تأخرت is not تاجر, a letter's dots away.
             if nearest:
                 yield nearest(keys, False, rare)
-            if respelt and written is not None and rare and not in_dialect(written):
+            if respelt and written is not None and rare:
                 yield respelt(written)
             # Put right as written (الستلات as الشتلات, dots lost) before a letter is put back
             # into a stem of three (ستل as ستصل).

@@ -235,6 +235,18 @@ async def test_a_slip_is_found_by_the_root_when_the_stems_keep_a_suffix(site: Si
         assert resolved.roots[2] == "عسكر"
 
 
+async def test_a_dialect_word_is_meant_as_its_standard_word_not_a_near_one(site: Site) -> None:
+    # الباسبور is the Maghrebi جواز (a passport), which the knowledge never says; حوار is two
+    # dots from جواز, and no reading of what the reader wrote.
+    async with knowing(
+        site, "talks", "حوار", "ووعدت إدارة المصنع بفتح جولة جديدة من الحوار مع العمال."
+    ) as engine:
+        query = await read(engine, "كيفاش نقدر نجدد الباسبور ديالي؟")
+        assert not query.corrected
+        answer = await engine.ask("كيفاش نقدر نجدد الباسبور ديالي؟", record=False)
+    assert not answer.answered
+
+
 async def test_a_word_put_right_is_read_as_the_knowledge_writes_it_bare(site: Site) -> None:
     # The stem مدين is held by «بمدينة» first and by «المدينة» after it: the word meant is
     # read as the one whose light stem is مدين, not with the ب of بمدينة.
