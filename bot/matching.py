@@ -514,8 +514,8 @@ def _text_first(
     """The candidates, those whose text does not answer what the question asks held back.
 
     Judged on the text itself, so only for the few facts already ranked best: a fact that
-    does not give the name asked for, or who founded what is asked of, keeps UNNAMED of its
-    score (bot/names.py), one that
+    does not give the name asked for, or say who holds the role a «who» question asks with a
+    verb (founded, heads, owns), keeps UNNAMED of its score (bot/names.py), one that
     counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py), one that
     never speaks of the kind of thing asked which one of UNSAID_KIND (bot/things.py), one
     whose only figure of the kind asked is the question's own as much as a fact without one

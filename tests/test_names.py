@@ -386,11 +386,9 @@ sentences:
 
 async def test_who_heads_a_body_the_article_names_no_head_of_is_refused(site: Site) -> None:
     site.write("lists.yaml", LISTS)
-    async with site.engine() as engine:
-        await engine.reload()
-        await engine.fill_vectors()
-        unsaid = await engine.ask("مين بيرأس قائمة «صوت مصراتة» يلي قدمت الشكاوى؟", record=False)
-        said = await engine.ask("من يرأس لجنة الطعون الانتخابية؟", record=False)
+    unsaid, said = await site.asked_by_meaning(
+        "مين بيرأس قائمة «صوت مصراتة» يلي قدمت الشكاوى؟", "من يرأس لجنة الطعون الانتخابية؟"
+    )
     assert not unsaid.answered
     assert said.answered
     assert said.answers[0].fact_id == "s2"
