@@ -535,6 +535,34 @@ def asking_in(normalised: Sequence[str]) -> tuple[str | None, str | None]:
     return (last or within or ("who" if preposition else None)), None
 
 
+# Marks that end a question as written: a second question may follow («متى خلص؟ وكم طوّل؟»).
+_ENDS = "؟?،,"
+
+
+def first_asked(question: str) -> str | None:
+    """The first of two questions asked at once, as written; None for a single question.
+
+    Readers join two questions with «و» and a second question word: «متى بُني الجسر، وما
+    المواد التي استُخدمت في بنائه؟». The sentence that answers both is often scored on the
+    whole under the bar, each part diluting the other; the first part, which names what is
+    asked about, is judged alone (Engine.ask). «ومن» is not read so: it is «and from» as
+    often as «and who».
+    """
+    chunks = question.split()
+    for i in range(2, len(chunks)):
+        word = normalize(chunks[i].strip(_ENDS))
+        after = normalize(chunks[i + 1].strip(_ENDS)) if i + 1 < len(chunks) else ""
+        joined = word[:1] == "و" and len(word) > 2 and word[1:] in _KIND_OF and word != "ومن"
+        alone = word == "و" and after in _KIND_OF
+        again = chunks[i - 1].endswith(("؟", "?")) and word in _KIND_OF
+        if not (joined or alone or again):
+            continue
+        first = " ".join(chunks[:i]).rstrip(_ENDS + " ")
+        if asking(first)[0] is not None:
+            return f"{first}؟"
+    return None
+
+
 def answer_cues(text: str) -> str:
     """Kinds of answer a text holds, as letters: see below.
 

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from bot import loading, meaning, publishing, vectors
+from bot.analysis import first_asked
 from bot.config import Config
 from bot.knowledge import (
     KnowledgeError,
@@ -374,6 +375,10 @@ class Engine:
         )
         scored = found[: max(top, 2)]
         answered = self._confident(scored)
+        if not answered and found and (first := first_asked(question)):
+            found = await self._judged_on(first, found, wanted)
+            scored = found[: max(top, 2)]
+            answered = self._confident(scored)
         if answered:
             items = tuple(_item(s) for s in scored[:top])
         else:
@@ -512,6 +517,21 @@ class Engine:
         if failure is not None and self.unrecorded is None:
             self.unrecorded = failure
             self.warn(f"questions are not being recorded: {self.store.path}: {failure}")
+
+    async def _judged_on(
+        self, first: str, found: list[ScoredFact], wanted: int
+    ) -> list[ScoredFact]:
+        """found, its best fact scored as high as the first of two questions asked scores it.
+
+        Only when that part finds the same fact first: it answers the part the reader named
+        its subject in, and the other part cannot be judged alone («وكم استمر توقفه؟» says
+        nothing of what stopped). Asked only of a question refused whole.
+        """
+        part = await self.matcher.match(self.retrieval, first, wanted, await self._meaning())
+        best = found[0]
+        if not part or part[0].fact.rowid != best.fact.rowid or part[0].score <= best.score:
+            return found
+        return [replace(best, score=part[0].score), *found[1:]]
 
     def _confident(self, scored: list[ScoredFact]) -> bool:
         if not scored or scored[0].score < self.min_score:

@@ -13,6 +13,7 @@ from bot.analysis import (
     answer_cues,
     fact_terms,
     figures_in,
+    first_asked,
     holds_besides,
     question_kind,
     wanted_cue,
@@ -757,6 +758,37 @@ async def test_a_figure_asked_for_is_not_answered_by_another_kind_of_figure(
     site.write("article.yaml", (DATA / article).read_text(encoding="utf-8"))
     answers = await site.asked_by_meaning(*asked)
     assert [a.answers[0].fact_id if a.answered else None for a in answers] == list(asked.values())
+
+
+async def test_two_questions_asked_at_once_are_answered_by_the_fact_the_first_finds_too(
+    site: Site,
+) -> None:
+    bridge = DATA / "train_n/articles/mosul-bridge-reopening-2026.yaml"
+    site.write("bridge.yaml", bridge.read_text(encoding="utf-8"))
+    # Whole, the question scores the sentence under the bar; its first part, over it.
+    [answer] = await site.asked_by_meaning(
+        "متى بُني الجسر في الأصل، وما المواد التي استُخدمت في بنائه؟"
+    )
+    assert answer.answered and answer.answers[0].fact_id == "s4"
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("متى بُني الجسر، وما المواد التي استُخدمت في بنائه؟", "متى بُني الجسر؟"),
+        ("مهرجان العلا متى خلص؟ وكم أسبوع طوّل؟", "مهرجان العلا متى خلص؟"),
+        ("جسر القناطر اتضرر إمتى وليه؟", "جسر القناطر اتضرر إمتى؟"),
+        ("أين سيقام المعسكر و متى يبدأ؟", "أين سيقام المعسكر؟"),
+        ("كم لاعبا ومن أين قدموا؟", None),  # «ومن» is as often «and from»
+        ("ما هو الجسر وكيف بني؟", "ما هو الجسر؟"),
+        ("أين ومتى؟", None),  # nothing asked before the second word
+        ("اكتب لي عن الجسر وكم طوله", None),  # the first part asks nothing
+    ],
+)
+def test_the_first_of_two_questions_is_read_up_to_the_second_question_word(
+    question: str, first: str | None
+) -> None:
+    assert first_asked(question) == first
 
 
 @pytest.mark.parametrize(
