@@ -75,6 +75,15 @@ _BIRTH = frozenset({"مواليد", "ميلاد", "ميلاده", "ميلاده�
 _BIRTH_SAID = re.compile(
     r"^[وف]?(?:ال)?(?:ولد|ولدت|مولود|مولوده|مواليد|مسقط|ميلاد|ميلاده|ميلادها|مولد|مولده)$"
 )
+# When or where a body was founded, which news seldom says of the companies and
+# associations it names: «متى تأسست الجمعية؟»، «في أي عام أُنشئت الشركة؟». Asked with a
+# verb of founding after «where», «when» or «which»; a fact says it with _FOUNDING_SAID, the
+# start of a word of founding (تأسست، تأسيس، مؤسسها، أُنشئت، إنشاء، نشأت).
+_FOUNDED = "اسس"
+_FOUNDING_VERBS = frozenset(
+    {"تاسس", "تاسست", "اتاسس", "اتاسست", "اسس", "اسست", "اسسها", "اسسه", "انشء", "انشءت"}
+)
+_FOUNDING_SAID = re.compile(r"[وف]?(?:ال)?(?:ت?اسس|تاسيس|مءسس|انشء|انشاء|نشا)")
 # Or a date in brackets after the name, the reference works' way: «نجيب محفوظ (11 ديسمبر 1911
 # - 30 أغسطس 2006)»، «أديسون (1847-1931)».
 _LIFE_DATES = re.compile(r"\(\s*(?:[\d٠-٩]{1,2}\s+\S+\s+)?[\d٠-٩]{4}")
@@ -149,7 +158,8 @@ def kind_asked(words: Sequence[str]) -> str | None:
     named things: «في أي مدينة» is answered by «في إربد», without the word. A capital is
     asked with «ما» and answered with the word: «أنجامينا، عاصمة تشاد»; and pay, asked with
     «كم» or «ما» and answered with a word of pay: «يتقاضى المدرب …»; a price and capital
-    likewise: «أسعار التذاكر تبدأ من …». A birth too, asked where or when: «وُلد في …».
+    likewise: «أسعار التذاكر تبدأ من …». A birth too, asked where or when: «وُلد في …»; and
+    a founding: «تأسست عام …».
     """
     opening = list(itertools.dropwhile(_WHAT.__contains__, words))
     if opening and len(opening) < len(words) and opening[0] in _ASKED_BY_WHAT:
@@ -162,6 +172,8 @@ def kind_asked(words: Sequence[str]) -> str | None:
         return _PAY  # «كم سيتقاضى المدرب شهريًا؟»
     if _born_asked(words):
         return _BORN
+    if not _FOUNDING_VERBS.isdisjoint(words) and not _WHERE_WHEN.isdisjoint(words):
+        return _FOUNDED
     after = (words[i + 1] for i, word in enumerate(words[:-1]) if word in _WHICH)
     return next((kind for noun in after if (kind := stem(noun)) in _kind_stems()), None)
 
@@ -181,6 +193,8 @@ def says_kind(text: str, kind: str) -> bool:
     """
     if kind == _BORN:
         return bool(_LIFE_DATES.search(text)) or any(map(_BIRTH_SAID.match, tokens(text)))
+    if kind == _FOUNDED:
+        return any(map(_FOUNDING_SAID.match, tokens(text)))
     if kind in _AMOUNTS:  # «بأجر»: the stemmer leaves a preposition on a short word
         said = _amount_stems(kind)
         words = _joined_capital(tokens(text))
