@@ -109,6 +109,8 @@ _RELATIVES = frozenset(
 _DEFINITE = re.compile(r"^[وف]?ال..")
 # A word with the article after a preposition says whose: «المديرة التنفيذية للشركة».
 _OF_THE = re.compile(r"^[وف]?(?:[بك]ال|لل)..")
+# ب joined to a word: what a thing is made with or where it is, «بكلفة …»، «بمدينة …».
+_WITH = re.compile(r"^[وف]?ب(....+)$")
 # Words that say a name follows (normalised): «هالتها المعروفة بالإكليل», «شركة تدعى ...».
 _NAMING = (
     "المعروف المعروفه المسمي المسماه المدعو المدعوه الملقب الملقبه باسم يدعي تدعي يسمي تسمي "
@@ -465,6 +467,12 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
             continue
         # «المديرة التنفيذية للشركة» is another's post when the question says لصندوق.
         named = not any(p.match(piece) for p in (_OF_THE, _VERB_OF_IT, _FOR_IT))
+        # «صُنعت في ترسانة بحرية بمدينة دمياط بكلفة ...»: a thing's name is no common word
+        # with ب joined (a person's may be: بسام).
+        with_ = _WITH.match(piece) if asked.thing else None
+        named = named and not (with_ and common(with_.group(1)))
+        # «أوقفت القوى الأمنية الحارس الليلي ومسؤول الصيانة»: and another, not his name.
+        named = named and not (piece[:1] == "و" and len(piece) > 4 and common(piece[1:]))
         return covered, _a_word(piece) and named
     return covered, False
 

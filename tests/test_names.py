@@ -180,6 +180,16 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
         # A function word with a pronoun joined is no name.
         ("ما الجمعية التي نظمت الحملة؟", "وأعلنت الجمعية أنها ستطلق حملة ثانية.", False),
         ("ما الجمعية التي نظمت الحملة؟", 'وأعلنت جمعية "بسمة" أنها ستطلق حملة ثانية.', True),
+        # A thing described, then where it is and what it cost: «بمدينة …»، «بكلفة …».
+        (
+            "ما اسم الورشة البحرية في صفاقس التي صنعت القوارب؟",
+            "وصُنعت القوارب في ورشة بحرية بمدينة صفاقس بكلفة بلغت مليون دينار.",
+            False,
+        ),
+        ("ما اسم أخيه؟", "عاد إلى دمشق بعد وفاة أخيه باسل في حادث سيارة.", True),  # باسل
+        # «and» joined to a common word begins another, not a name; a name may begin with و.
+        ("ما اسم الحارس الليلي؟", "وأوقفت الشرطة الحارس الليلي ومسؤول الصيانة.", False),
+        ("ما اسم الحارس الليلي؟", "وأوقفت الشرطة الحارس الليلي وليد سالم.", True),
     ],
 )
 def test_a_fact_names_what_is_asked_only_where_it_gives_the_name(
