@@ -190,7 +190,7 @@ _YEAR_SPAN = re.compile(
 # Only the feminine dual, which few other words end like: a country in ستان, and a few words
 # and names (روتين، متين، ستين، بوتين، مارتين).
 _TWICE = re.compile(
-    r"\b(?![وفبل]{0,2}(?:ال)?(?:روتين|بروتين|لاتين|متين|ستين|بوتين|مارتين|فالنتين|كريستين)\b)"
+    r"\b(?![وفبل]{0,2}(?:ال)?(?:روتين|بروتين|لاتين|متين|ستين|بوتين|مارتين|مارتان|فالنتين|كريستين)\b)"
     r"(?!\S*ستان\b)\S{2,}(?:تين|تان)\b"
 )
 # Years after منذ, قبل, خلال... are how long, not how old: «تدرس منذ 15 عاما».
@@ -289,9 +289,11 @@ _HOW_OFTEN = re.compile(rf"\bكل (?:{_HOW_MANY}|قد ايه|اد ايه)\b")
 _HOW_MUCH_COUNTED = re.compile(rf"^(?:\S+ )?ب{_HOW_MANY} (?:\S+ )?(?:ال)?(?:عدد|سكان)\b")
 # «كم تبلغ مساحة المزرعة»، «ما المساحة التي»: an area, which a count of trees does not give.
 _ASKS_AREA = _any_word("مساحة مساحته مساحتها", r"^(?:\S+ ){0,3}?(?:ال)?")
-# «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time.
+# «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time; and the Maghreb's
+# «شحال هادي» (how long ago, since when).
 _ASKS_DURATION = re.compile(
     rf"\b{_HOW_MANY}(?: من| ديال| تاع| متاع)? (?:ال)?(?:{_TIME_UNITS}|وقت|مده|زمن)\b"
+    rf"|\b{_HOW_MANY} هادي\b"
     r"|^(?:\S+ ){0,2}?(?:ما|وش|شو|ايش) (?:هي )?(?:ال)?(?:مده|زمن)\b"
     rf"|^(?:\S+ ){{0,2}}?{_HOW_MANY} (?:كان |كانت )?(?:ال)?(?:مده|زمن)\b"
 )

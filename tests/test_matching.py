@@ -146,6 +146,7 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم ساعة كانت تذاكر كل يوم؟", "t"),
         ("كم من الوقت يحتاج الترميم؟", "t"),
         ("شحال ديال الوقت غادي تاخد الشركة باش تخلص التعويضات؟", "t"),  # Maghrebi «of the time»
+        ("شحال هادي وهو خدام فالمغرب؟", "t"),  # Maghrebi «how long ago»
         ("ما مدة العقد؟", "t"),
         ("كم كان زمن الفائز في السباق؟", "t"),  # a time run is a length of time
         ("رنا بقالها كام سنة شغالة في التعاونية؟", "t"),  # كام wherever it stands
@@ -439,6 +440,7 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("وخصصت البلدية شاحنتين جديدتين للنفايات.", "nc"),  # a dual counts two
         ("ويتناول البروتين ضمن روتينه اليومي.", ""),  # a word that only ends like one
         ("وأثنى بوتين على الدعم الذي قدمته كوريا.", ""),  # a name
+        ("وعاد اللقب إلى الفرنسي لوكا مارتان بعد فوزه.", ""),  # Martin, as French is written
         ("وزار الوفد باكستان وكازاخستان.", ""),  # countries in ستان
         ("ويستحوذ القطاع على نحو ثلثي الإيرادات.", "n"),  # a share, no count
         ("وتزوج في سن الخامسة والعشرين.", "dnc"),  # when, by the age it happened at
