@@ -36,6 +36,7 @@ from bot.text import (
     strip_clitics,
     tokens,
 )
+from bot.things import kind_stems
 from bot.typos import SHORT, common, put_back_in
 
 # What a fact that does not give the name asked for keeps of its score: below the default
@@ -473,8 +474,17 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
         named = named and not (with_ and common(with_.group(1)))
         # «أوقفت القوى الأمنية الحارس الليلي ومسؤول الصيانة»: and another, not his name.
         named = named and not (piece[:1] == "و" and len(piece) > 4 and common(piece[1:]))
+        # «على متن صاروخ انطلق من …»: what it did; a thing of a kind that bears names
+        # (a company, a bank) has one that is no common word, or is quoted (a person's may
+        # be: باسل، خالد).
+        named = named and not (_of_a_named_kind(asked) and common(piece))
         return covered, _a_word(piece) and named
     return covered, False
+
+
+def _of_a_named_kind(asked: NameAsked) -> bool:
+    """Whether what is asked about is a thing of a kind that bears names (bot/things.py)."""
+    return asked.thing and not asked.about[0].keys.isdisjoint(kind_stems())
 
 
 def _named_after_where(

@@ -32,7 +32,7 @@ _KIND_WORDS = (
     "شركة تطبيق منصة فريق نادي جمعية مؤسسة منظمة مبادرة برنامج مشروع مهرجان فيلم رواية "
     "كتاب مسلسل صندوق حملة بنك مصرف مستشفى مركز مدرسة جامعة حزب مجموعة شبكة سوق حقل دار "
     "مجلة صحيفة قناة جائزة مسابقة بطولة سفينة خطة نظام مصنع منجم مطعم فندق معرض "
-    "مخطط قانون مسرحية ألبوم مختبر مشفى متحف مطار ميناء سد كتلة لجنة وزارة هيئة"
+    "مخطط قانون مسرحية ألبوم مختبر مشفى متحف مطار ميناء سد كتلة لجنة وزارة هيئة صاروخ"
 )
 _KINDS = frozenset(normalize(word) for word in _KIND_WORDS.split())
 # «Which», normalised, alone or after a preposition joined to it.
@@ -175,7 +175,7 @@ def kind_asked(words: Sequence[str]) -> str | None:
     if not _FOUNDING_VERBS.isdisjoint(words) and not _WHERE_WHEN.isdisjoint(words):
         return _FOUNDED
     after = (words[i + 1] for i, word in enumerate(words[:-1]) if word in _WHICH)
-    return next((kind for noun in after if (kind := stem(noun)) in _kind_stems()), None)
+    return next((kind for noun in after if (kind := stem(noun)) in kind_stems()), None)
 
 
 def _born_asked(words: Sequence[str]) -> bool:
@@ -214,7 +214,8 @@ def _amount_stems(kind: str) -> frozenset[str]:
 
 
 @cache
-def _kind_stems() -> frozenset[str]:
+def kind_stems() -> frozenset[str]:
+    """The stems of the kinds of things that bear names: a company, an app, a bank..."""
     return frozenset(map(stem, _KINDS))
 
 

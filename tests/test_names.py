@@ -190,6 +190,11 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
         # «and» joined to a common word begins another, not a name; a name may begin with و.
         ("ما اسم الحارس الليلي؟", "وأوقفت الشرطة الحارس الليلي ومسؤول الصيانة.", False),
         ("ما اسم الحارس الليلي؟", "وأوقفت الشرطة الحارس الليلي وليد سالم.", True),
+        # A thing of a kind that bears names has one that is no common word, or is quoted:
+        # after it, a common word says what it did or where it is.
+        ("ما اسم الصاروخ؟", "وأُطلق القمر على متن صاروخ انطلق من قاعدة في نيوزيلندا.", False),
+        ("ما اسم البنك الاستثماري؟", "وتولى بنك استثماري مقره دبي دور المستشار.", False),
+        ("ما اسم الشركة؟", "وتعاقدت الوزارة مع شركة نبر لتنفيذ المشروع.", True),
     ],
 )
 def test_a_fact_names_what_is_asked_only_where_it_gives_the_name(
