@@ -144,6 +144,20 @@ _AREA = re.compile(
     r"(?:مربع|مربعا|مربعه)\b"
     r"|\d ?(?:كم|م)2\b"
 )
+# A length, a depth or a height: a figure in a unit of length that is not squared nor cubed
+# («بطول 320 متراً»، «على بعد 35 كيلومتراً»), or a word of one («يبلغ ارتفاعها»).
+_LENGTH = re.compile(
+    r"\b[وفبل]?(?:ال)?(?:متر|مترا|امتار|كيلومتر|كيلومترا|كيلومترات|كلم|سنتيمتر|سنتيمترا|"
+    r"سنتيمترات|مليمتر|ميل|اميال|قدم|اقدام)\b(?! (?:مربع|مربعا|مربعه|مكعب|مكعبا|مكعبه)\b)"
+    r"|\b[وفبل]?(?:ال)?(?:طول|طوله|طولها|عمق|عمقه|عمقها|ارتفاع|ارتفاعه|ارتفاعها|مترين)\b"
+)
+# Two of a unit say their figure themselves: «على عمق مترين»، «يزن طنين».
+_TWO_MEASURES = re.compile(r"\b[وفبل]?(?:مترين|كيلومترين|ميلين|قدمين|طنين|كيلوغرامين|غرامين)\b")
+# A weight: a figure in a unit of weight, or a word of one («يزن 4 كيلوغرامات»).
+_WEIGHT = re.compile(
+    r"\b[وفبل]?(?:ال)?(?:غرام|غراما|غرامات|جرام|جراما|كيلوغرام|كيلوغراما|كيلوغرامات|كيلوجرام|"
+    r"كغ|كجم|كيلو|طن|طنا|طنين|اطنان|رطل|ارطال|وزن|وزنه|وزنها|يزن|تزن)\b"
+)
 # Units of time, normalised, as a regular expression's alternatives: what «كم ...» asks a
 # length of, and what a fact counts one in.
 _TIME_UNITS = (
@@ -289,6 +303,20 @@ _HOW_OFTEN = re.compile(rf"\bكل (?:{_HOW_MANY}|قد ايه|اد ايه)\b")
 _HOW_MUCH_COUNTED = re.compile(rf"^(?:\S+ )?ب{_HOW_MANY} (?:\S+ )?(?:ال)?(?:عدد|سكان)\b")
 # «كم تبلغ مساحة المزرعة»، «ما المساحة التي»: an area, which a count of trees does not give.
 _ASKS_AREA = _any_word("مساحة مساحته مساحتها", r"^(?:\S+ ){0,3}?(?:ال)?")
+# «ما طول الجسر»، «على أي ارتفاع»، «بحيرة بنزرت عمقها قد إيه»: a length, which an area does
+# not give; «ما وزن القمر»، «قديش بتوزن»: a weight. Right after the question word: «ما سبب
+# ارتفاع الأسعار» asks a reason.
+_MEASURED = r"^(?:\S+ )?(?:ما|كم|قديش|قداش|شحال|شو|وش|ايش|اي|باي)(?: هو| هي| يبلغ| تبلغ)? (?:ال)?"
+_SPOKEN_MEASURE = rf"\b(?:{{}})(?:ه|ها|هم) (?:قد ايه|اد ايه|{_HOW_MANY})\b"
+_ASKS_LENGTH = re.compile(
+    _any_word("طول عمق ارتفاع", _MEASURED).pattern + "|" + _SPOKEN_MEASURE.format("طول|عمق|ارتفاع")
+)
+_ASKS_WEIGHT = re.compile(
+    _any_word("وزن", _MEASURED).pattern
+    + "|"
+    + _SPOKEN_MEASURE.format("وزن")
+    + r"|\b(?:يزن|تزن|بيوزن|بتوزن|يوزن|توزن)\b"
+)
 # «كم ساعة»، «كم يومًا»، «كم من الوقت»، «ما مدة»: a length of time; and the Maghreb's
 # «شحال هادي» (how long ago, since when).
 _ASKS_DURATION = re.compile(
@@ -354,6 +382,10 @@ def wanted_in(words: Sequence[str], kind: str | None) -> str | None:
         return "y"
     if kind in ("how_many", "what", "which") and _ASKS_AREA.search(folded):
         return "s"
+    if kind in ("how_many", "what", "which") and _ASKS_LENGTH.search(folded):
+        return "l"
+    if kind in ("how_many", "what", "which") and _ASKS_WEIGHT.search(folded):
+        return "w"
     if kind == "how_many" and _LASTS.search(folded):
         return "t"
     if kind == "how_many" and _ASKS_PEOPLE.search(folded):
@@ -569,7 +601,7 @@ def answer_cues(text: str) -> str:
     """Kinds of answer a text holds, as letters: see below.
 
     'd' a date, 'y' a year, 'n' a number, 'c' a count, 'm' money, 'a' an age, 'r' a reason,
-    't' a length of time, 's' an area.
+    't' a length of time, 's' an area, 'l' a length (a depth, a height), 'w' a weight.
     A count is a number that is no share: «40 بالمئة من الفلاحين» does not say how many.
     """
     return _cues(_folded(text))
@@ -634,6 +666,8 @@ def _cues(folded: str) -> str:
             else ""
         )
         + ("s" if number and _AREA.search(folded) else "")
+        + ("l" if (number or _TWO_MEASURES.search(folded)) and _LENGTH.search(folded) else "")
+        + ("w" if (number or _TWO_MEASURES.search(folded)) and _WEIGHT.search(folded) else "")
     )
 
 

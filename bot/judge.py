@@ -39,9 +39,10 @@ OPERATING_SCORE = 25.0
 # Wanted cues more specific than a date or a number (analysis.wanted_cue).
 SPECIFIC = ("r", "a", "m")
 # Those a fact must hold to answer at all: an age, an amount of money, a number, a count, a
-# date, a year, an area, a length of time (كم عمر، كم راتب، كم، كم عدد، متى، في أي عام، كم
-# مساحة، كم استغرق). A reason may be given in many ways the cues miss: the judge weighs it.
-STRICT = ("a", "m", "n", "c", "d", "y", "s", "t")
+# date, a year, an area, a length of time, a length, a weight (كم عمر، كم راتب، كم، كم عدد،
+# متى، في أي عام، كم مساحة، كم استغرق، ما طول، ما وزن). A reason may be given in many ways
+# the cues miss: the judge weighs it.
+STRICT = ("a", "m", "n", "c", "d", "y", "s", "t", "l", "w")
 # What such a fact keeps of its score, and at most: under the default min_score however sure
 # the judge is, so that it is offered, never answered («كم تبلغ كلفة محطة التحلية؟» by its
 # capacity).

@@ -183,7 +183,7 @@ _VERSIONS = "SELECT id, digest, path FROM articles"
 # Bumped whenever the knowledge tables or the index change shape. An older database then
 # drops its knowledge, which is read again from the files; the question log and the
 # subscriptions stay.
-SCHEMA_VERSION = 50
+SCHEMA_VERSION = 51
 # How long a connection waits for another's write lock (a large load holds it for seconds).
 BUSY_TIMEOUT_MS = 120_000
 _DROP_KNOWLEDGE = """

@@ -147,6 +147,12 @@ def test_the_question_word_says_what_kind_of_answer_is_wanted(question: str, kin
         ("كم من الوقت يحتاج الترميم؟", "t"),
         ("شحال ديال الوقت غادي تاخد الشركة باش تخلص التعويضات؟", "t"),  # Maghrebi «of the time»
         ("شحال هادي وهو خدام فالمغرب؟", "t"),  # Maghrebi «how long ago»
+        ("ما طول الجسر؟", "l"),  # a length, which an area does not give
+        ("على أي عمق دُفن الكابل؟", "l"),
+        ("بحيرة بنزرت عمقها قد إيه؟", "l"),  # Egyptian, the noun before
+        ("ما سبب ارتفاع الأسعار؟", "r"),  # a rise, not a height
+        ("ما وزن القمر الصناعي؟", "w"),
+        ("قديش بتوزن التولة بالغرام؟", "w"),
         ("ما مدة العقد؟", "t"),
         ("كم كان زمن الفائز في السباق؟", "t"),  # a time run is a length of time
         ("رنا بقالها كام سنة شغالة في التعاونية؟", "t"),  # كام wherever it stands
@@ -399,7 +405,7 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("حضر القمة ثمانون صحفيا.", "nc"),
         ("أثنى الرئيس على خفض الفائدة.", ""),  # whole number words only: not أثنى nor الفائدة
         ("أقصاه الفريق في نصف النهائي.", ""),  # a cup's round, no figure
-        ("بلغ الإنتاج نصف مليون طن.", "nc"),
+        ("بلغ الإنتاج نصف مليون طن.", "ncw"),
         ("بلغت الجائزة مليوني ريال.", "ncm"),  # a dual: two million
         ("دفع 300 جنيهًا.", "ncm"),
         ("بسعر ثابت قدره 18 أوقية للتر.", "ncm"),
@@ -409,7 +415,7 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("تأسست الشركة عام 2022.", "dy"),  # a year dates and counts nothing
         ("وتمتد المحطة على مساحة 900 هكتار.", "ncs"),  # an area: a unit of land
         ("تغطي الأسراب 45 كيلومترا مربعا.", "ncs"),  # or of length squared
-        ("على بعد 35 كيلومترًا من المدينة.", "nc"),  # a length, no area
+        ("على بعد 35 كيلومترًا من المدينة.", "ncl"),  # a length, no area
         ("وتصل مساحة القارة لحوالي 10 ملايين.", "ncs"),  # or a figure said to be an area
         ("وشارك 2000 طالب.", "dync"),  # unless no word names it a year
         # A share says what part, not how many: a number, but no count ('c').
@@ -441,6 +447,10 @@ def test_stemmers_relate_what_snowball_keeps_apart() -> None:
         ("ويتناول البروتين ضمن روتينه اليومي.", ""),  # a word that only ends like one
         ("وأثنى بوتين على الدعم الذي قدمته كوريا.", ""),  # a name
         ("وعاد اللقب إلى الفرنسي لوكا مارتان بعد فوزه.", ""),  # Martin, as French is written
+        ("وشملت الأعمال سقفا بطول 320 مترا.", "ncl"),  # a length
+        ("وتبلغ مساحة البحيرة 128 كيلومترا مربعا.", "ncs"),  # squared: an area, no length
+        ("ودُفن الكابل على عمق مترين تحت القاع.", "l"),  # two metres say their figure
+        ("ويزن القمر 1.3 كيلوغرام.", "ncw"),  # a weight
         ("وزار الوفد باكستان وكازاخستان.", ""),  # countries in ستان
         ("ويستحوذ القطاع على نحو ثلثي الإيرادات.", "n"),  # a share, no count
         ("وتزوج في سن الخامسة والعشرين.", "dnc"),  # when, by the age it happened at
@@ -743,6 +753,11 @@ async def test_a_sentence_holding_what_is_asked_in_its_own_way_answers(
                 "كم مدة فيلم نافذة لأمين رحماني بالدقائق؟": None,
                 "كم من الوقت استغرق تحضير فيلم رمال الذاكرة؟": "s3",
             },
+        ),
+        # The lagoon's sentence gives its area, in kilometres squared: no depth.
+        (
+            "train_p/articles/bizerte-lagoon-cleanup-2026.yaml",
+            {"بحيرة بنزرت عمقها قد إيه؟": None, "كم تبلغ مساحة بحيرة بنزرت؟": "s13"},
         ),
         # The villages' sentence holds a figure: the 45 the reader gave, no count of towers.
         (
