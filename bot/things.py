@@ -84,6 +84,16 @@ _FOUNDING_VERBS = frozenset(
     {"تاسس", "تاسست", "اتاسس", "اتاسست", "اسس", "اسست", "اسسها", "اسسه", "انشء", "انشءت"}
 )
 _FOUNDING_SAID = re.compile(r"[وف]?(?:ال)?(?:ت?اسس|تاسيس|مءسس|انشء|انشاء|نشا)")
+# What someone did before, which news seldom says of the people it names: «ما المنصب الذي
+# شغله قبل أن يتولى …؟»، «شو كان شغل الوزير قبل ما يصير وزير؟». Asked with a noun of a post or
+# a trade, or «كان يعمل», and «قبل»; a fact says it with a verb of working in the past
+# (عمل، اشتغل، شغل منصب), «في العمل», «كان يعمل» or a word of a former post (سابق، متقاعد).
+_FORMER = "سابق"
+_JOBS = re.compile(r"^[وف]?(?:ال)?(?:منصب|شغل|وظيف|مهن)(?:ه|ته|ها|تها|هم)?$")
+_WORKING = frozenset({"يعمل", "تعمل", "يشتغل", "تشتغل", "بيشتغل", "بتشتغل"})
+_WORKED = re.compile(
+    r"^[وف]?(?:قد)?(?:عمل|عملت|اشتغل|اشتغلت|شغل|شغلت|تقاعد|متقاعد|(?:ال)?سابق\S*)$"
+)
 # Or a date in brackets after the name, the reference works' way: «نجيب محفوظ (11 ديسمبر 1911
 # - 30 أغسطس 2006)»، «أديسون (1847-1931)».
 _LIFE_DATES = re.compile(r"\(\s*(?:[\d٠-٩]{1,2}\s+\S+\s+)?[\d٠-٩]{4}")
@@ -159,7 +169,7 @@ def kind_asked(words: Sequence[str]) -> str | None:
     asked with «ما» and answered with the word: «أنجامينا، عاصمة تشاد»; and pay, asked with
     «كم» or «ما» and answered with a word of pay: «يتقاضى المدرب …»; a price and capital
     likewise: «أسعار التذاكر تبدأ من …». A birth too, asked where or when: «وُلد في …»; and
-    a founding: «تأسست عام …».
+    a founding: «تأسست عام …»; and what someone did before: «عمل مدرسا قبل أن …».
     """
     opening = list(itertools.dropwhile(_WHAT.__contains__, words))
     if opening and len(opening) < len(words) and opening[0] in _ASKED_BY_WHAT:
@@ -174,8 +184,25 @@ def kind_asked(words: Sequence[str]) -> str | None:
         return _BORN
     if not _FOUNDING_VERBS.isdisjoint(words) and not _WHERE_WHEN.isdisjoint(words):
         return _FOUNDED
+    if "قبل" in words and _asks_work(words):
+        return _FORMER
     after = (words[i + 1] for i, word in enumerate(words[:-1]) if word in _WHICH)
     return next((kind for noun in after if (kind := stem(noun)) in kind_stems()), None)
+
+
+def _asks_work(words: Sequence[str]) -> bool:
+    """Whether a question asks someone's post or trade: «المنصب»، «شغله»، «كان يعمل»."""
+    if any(map(_JOBS.match, words)):
+        return True
+    return any(a in ("كان", "كانت") and b in _WORKING for a, b in itertools.pairwise(words))
+
+
+def _says_work(words: Sequence[str]) -> bool:
+    """Whether a text says what someone did before: «عمل مدرسا»، «في العمل بورشة»."""
+    pairs = itertools.pairwise(words)
+    return any(map(_WORKED.match, words)) or any(
+        (a, b) in (("في", "العمل"),) or (a in ("كان", "كانت") and b in _WORKING) for a, b in pairs
+    )
 
 
 def _born_asked(words: Sequence[str]) -> bool:
@@ -195,6 +222,8 @@ def says_kind(text: str, kind: str) -> bool:
         return bool(_LIFE_DATES.search(text)) or any(map(_BIRTH_SAID.match, tokens(text)))
     if kind == _FOUNDED:
         return any(map(_FOUNDING_SAID.match, tokens(text)))
+    if kind == _FORMER:
+        return _says_work(tokens(text))
     if kind in _AMOUNTS:  # «بأجر»: the stemmer leaves a preposition on a short word
         said = _amount_stems(kind)
         words = _joined_capital(tokens(text))
