@@ -75,8 +75,8 @@ def test_the_set_is_as_large_as_promised(folder: Path) -> None:
 
 
 # With a typo in each question, the share of the right answers kept at least, per set; the
-# issue asks 0.95 of its second set. `python -m bench.typo_quality --blind` measures 0.959
-# (the first set, both halves), 0.965 (set C), 0.971 (set D) and 0.984 (set E).
+# issue asks 0.95 of its second set. `python -m bench.typo_quality --blind` measures 0.953
+# (the first set, both halves), 0.959 (set C), 0.979 (set D) and 0.970 (set E).
 KEPT = {"first": 0.93, "C": 0.95, "D": 0.95, "E": 0.95}
 
 
