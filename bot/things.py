@@ -192,17 +192,18 @@ def kind_asked(words: Sequence[str]) -> str | None:
 
 def _asks_work(words: Sequence[str]) -> bool:
     """Whether a question asks someone's post or trade: «المنصب»، «شغله»، «كان يعمل»."""
-    if any(map(_JOBS.match, words)):
-        return True
-    return any(a in ("كان", "كانت") and b in _WORKING for a, b in itertools.pairwise(words))
+    return any(map(_JOBS.match, words)) or _was_working(words)
 
 
 def _says_work(words: Sequence[str]) -> bool:
     """Whether a text says what someone did before: «عمل مدرسا»، «في العمل بورشة»."""
-    pairs = itertools.pairwise(words)
-    return any(map(_WORKED.match, words)) or any(
-        (a, b) in (("في", "العمل"),) or (a in ("كان", "كانت") and b in _WORKING) for a, b in pairs
-    )
+    at_work = ("في", "العمل") in itertools.pairwise(words)
+    return any(map(_WORKED.match, words)) or at_work or _was_working(words)
+
+
+def _was_working(words: Sequence[str]) -> bool:
+    """«كان يعمل»، «كانت تشتغل»: working, in the past."""
+    return any(a in ("كان", "كانت") and b in _WORKING for a, b in itertools.pairwise(words))
 
 
 def _born_asked(words: Sequence[str]) -> bool:
