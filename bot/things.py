@@ -77,13 +77,16 @@ _BIRTH_SAID = re.compile(
 )
 # When or where a body was founded, which news seldom says of the companies and
 # associations it names: «متى تأسست الجمعية؟»، «في أي عام أُنشئت الشركة؟». Asked with a
-# verb of founding after «where», «when» or «which»; a fact says it with _FOUNDING_SAID, the
-# start of a word of founding (تأسست، تأسيس، مؤسسها، أُنشئت، إنشاء، نشأت).
+# verb of founding after «where», «when» or «which»; a fact says it with a word of founding
+# (تأسست، تأسيس، مؤسسها، أُنشئت، إنشاء، نشأت). Not مؤسسة, a foundation, which normalised is
+# written as «his founder» is, nor نشاط.
 _FOUNDED = "اسس"
 _FOUNDING_VERBS = frozenset(
     {"تاسس", "تاسست", "اتاسس", "اتاسست", "اسس", "اسست", "اسسها", "اسسه", "انشء", "انشءت"}
 )
-_FOUNDING_SAID = re.compile(r"[وف]?(?:ال)?(?:ت?اسس|تاسيس|مءسس|انشء|انشاء|نشا)")
+_FOUNDING_SAID = re.compile(
+    r"[وف]?(?:ال)?(?:ت?اسس\S*|تاسيس\S*|انشء\S*|انشاء\S*|نشا|نشات|نشاه|مءسس(?:ها|هم|ي|و|ون|ين)?)"
+)
 # What someone did before, which news seldom says of the people it names: «ما المنصب الذي
 # شغله قبل أن يتولى …؟»، «شو كان شغل الوزير قبل ما يصير وزير؟». Asked with a noun of a post or
 # a trade, or «كان يعمل», and «قبل»; a fact says it with a verb of working in the past
@@ -222,7 +225,7 @@ def says_kind(text: str, kind: str) -> bool:
     if kind == _BORN:
         return bool(_LIFE_DATES.search(text)) or any(map(_BIRTH_SAID.match, tokens(text)))
     if kind == _FOUNDED:
-        return any(map(_FOUNDING_SAID.match, tokens(text)))
+        return any(map(_FOUNDING_SAID.fullmatch, tokens(text)))
     if kind == _FORMER:
         return _says_work(tokens(text))
     if kind in _AMOUNTS:  # «بأجر»: the stemmer leaves a preposition on a short word
