@@ -36,6 +36,11 @@ _NUMBERS = {
 }
 
 Counted = tuple[tuple[str, int], ...]
+# «الدورة السابقة»، «الموسم الماضي»: one before this one, whose place in order a fact leaves
+# unsaid; it is not the one a question counts (read in facts only: asked so, a reader may
+# mean the first).
+_PREVIOUS = frozenset({"السابق", "السابقه", "الماضي", "الماضيه", "المنصرم", "المنصرمه"})
+_ONE_BEFORE = 0
 # Words after which an ordinal counts the noun counted before: «من الرابع»، «عن الأولى».
 _AGAIN = frozenset({"من", "عن"})
 
@@ -55,13 +60,21 @@ def counted_in(words: Sequence[str]) -> Counted:
             if out:
                 out.append((out[-1][0], number))
         else:
-            out.append((light_stem(before), number))
+            out.append((_noun(before), number))
     return tuple(out)
+
+
+def _noun(word: str) -> str:
+    """A counted noun's key: its light stem, less the ة a pronoun turns to ت (دورته as الدورة)."""
+    return light_stem(word).removesuffix("ه")
 
 
 def another(asked: Counted, statement: str) -> bool:
     """Whether a statement counts one of the question's nouns, but never with its ordinals."""
-    said = counted_in(tokens(statement))
+    words = tokens(statement)
+    said = counted_in(words) + tuple(
+        (_noun(noun), _ONE_BEFORE) for noun, word in pairwise(words) if word in _PREVIOUS
+    )
     for noun in {noun for noun, _ in asked}:
         told = {number for n, number in said if n == noun}
         if told and told.isdisjoint(number for n, number in asked if n == noun):

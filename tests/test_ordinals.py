@@ -24,6 +24,16 @@ def test_a_statement_about_another_one_is_told_apart() -> None:
     assert not another(second, "وتبدأ المرحلة المقبلة مطلع عام 2027.")
 
 
+def test_a_statement_about_the_one_before_is_about_another() -> None:
+    """«الدورة السابقة» is not the first edition a reader asks of, nor is it said to be."""
+    first = counted_in(tokens("كم زائرا استقبل المعرض في دورته الأولى؟"))
+    assert first == counted_in(tokens("كم زائرا استقبلت الدورة الأولى؟"))  # دورته as الدورة
+    assert another(first, "واستقبل المعرض 600 ألف زائر مقارنة بـ520 ألفًا في الدورة السابقة.")
+    assert not another(
+        first, "واستقبل المعرض في دورته الأولى 300 ألف زائر، أكثر من الدورة السابقة."
+    )
+
+
 def test_an_ordinal_after_from_or_and_counts_the_noun_before() -> None:
     """«أسرع الجيل الخامس من الرابع» asks of the fourth generation too."""
     compared = counted_in(tokens("قديش أسرع الجيل الخامس من الرابع؟"))
