@@ -651,6 +651,8 @@ def _cues(folded: str) -> str:
     count = twice or _DIGIT.search(whole) or _NUMBER.search(_ROUNDS.sub(" ", whole))
     # A year said dates too.
     year = _A_YEAR_SAID.search(folded)
+    # A length or a weight needs its figure, which two of a unit say themselves (مترين).
+    measured = number or _TWO_MEASURES.search(folded)
     return (
         ("d" if year or _DATE.search(folded) or _WHEN_OTHERWISE.search(folded) else "")
         + ("y" if year else "")
@@ -667,8 +669,8 @@ def _cues(folded: str) -> str:
             else ""
         )
         + ("s" if number and _AREA.search(folded) else "")
-        + ("l" if (number or _TWO_MEASURES.search(folded)) and _LENGTH.search(folded) else "")
-        + ("w" if (number or _TWO_MEASURES.search(folded)) and _WEIGHT.search(folded) else "")
+        + ("l" if measured and _LENGTH.search(folded) else "")
+        + ("w" if measured and _WEIGHT.search(folded) else "")
     )
 
 

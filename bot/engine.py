@@ -366,17 +366,16 @@ class Engine:
         words = tokens(question)  # normalised once, for the checks below and the question log
         unasked = _unasked(words)
         wanted = max(top, 2, SUGGESTIONS)
+        by_meaning = None if unasked else await self._meaning()
         found = (
             []
             if unasked
-            else await self.matcher.match(
-                self.retrieval, question, wanted, await self._meaning(), words=words
-            )
+            else await self.matcher.match(self.retrieval, question, wanted, by_meaning, words=words)
         )
         scored = found[: max(top, 2)]
         answered = self._confident(scored)
         if not answered and found and (first := first_asked(question)):
-            found = await self._judged_on(first, found, wanted)
+            found = await self._judged_on(first, found, wanted, by_meaning)
             scored = found[: max(top, 2)]
             answered = self._confident(scored)
         if answered:
@@ -519,15 +518,16 @@ class Engine:
             self.warn(f"questions are not being recorded: {self.store.path}: {failure}")
 
     async def _judged_on(
-        self, first: str, found: list[ScoredFact], wanted: int
+        self, first: str, found: list[ScoredFact], wanted: int, by_meaning: Meaning | None
     ) -> list[ScoredFact]:
         """found, its best fact scored as high as the first of two questions asked scores it.
 
         Only when that part finds the same fact first: it answers the part the reader named
         its subject in, and the other part cannot be judged alone («وكم استمر توقفه؟» says
-        nothing of what stopped). Asked only of a question refused whole.
+        nothing of what stopped). Asked only of a question refused whole, with the vectors
+        the whole was matched with.
         """
-        part = await self.matcher.match(self.retrieval, first, wanted, await self._meaning())
+        part = await self.matcher.match(self.retrieval, first, wanted, by_meaning)
         best = found[0]
         if not part or part[0].fact.rowid != best.fact.rowid or part[0].score <= best.score:
             return found

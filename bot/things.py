@@ -85,7 +85,7 @@ _FOUNDING_VERBS = frozenset(
     {"تاسس", "تاسست", "اتاسس", "اتاسست", "اسس", "اسست", "اسسها", "اسسه", "انشء", "انشءت"}
 )
 _FOUNDING_SAID = re.compile(
-    r"[وف]?(?:ال)?(?:ت?اسس\S*|تاسيس\S*|انشء\S*|انشاء\S*|نشا|نشات|نشاه|مءسس(?:ها|هم|ي|و|ون|ين)?)"
+    r"^[وف]?(?:ال)?(?:ت?اسس\S*|تاسيس\S*|انشء\S*|انشاء\S*|نشا|نشات|نشاه|مءسس(?:ها|هم|ي|و|ون|ين)?)$"
 )
 # What someone did before, which news seldom says of the people it names: «ما المنصب الذي
 # شغله قبل أن يتولى …؟»، «شو كان شغل الوزير قبل ما يصير وزير؟». Asked with a noun of a post or
@@ -185,7 +185,7 @@ def kind_asked(words: Sequence[str]) -> str | None:
         return _PAY  # «كم سيتقاضى المدرب شهريًا؟»
     if _born_asked(words):
         return _BORN
-    if not _FOUNDING_VERBS.isdisjoint(words) and not _WHERE_WHEN.isdisjoint(words):
+    if _where_or_when(words, _FOUNDING_VERBS):
         return _FOUNDED
     if "قبل" in words and _asks_work(words):
         return _FORMER
@@ -213,7 +213,12 @@ def _born_asked(words: Sequence[str]) -> bool:
     """Whether a question asks where or when someone was born."""
     if not _BIRTH.isdisjoint(words) or ("مسقط", "راس") in itertools.pairwise(words):
         return True
-    return not _BORN_VERBS.isdisjoint(words) and not _WHERE_WHEN.isdisjoint(words)
+    return _where_or_when(words, _BORN_VERBS)
+
+
+def _where_or_when(words: Sequence[str], verbs: frozenset[str]) -> bool:
+    """Whether a question asks where or when with one of these verbs: «متى تأسست …؟»."""
+    return not verbs.isdisjoint(words) and not _WHERE_WHEN.isdisjoint(words)
 
 
 def says_kind(text: str, kind: str) -> bool:
@@ -225,7 +230,7 @@ def says_kind(text: str, kind: str) -> bool:
     if kind == _BORN:
         return bool(_LIFE_DATES.search(text)) or any(map(_BIRTH_SAID.match, tokens(text)))
     if kind == _FOUNDED:
-        return any(map(_FOUNDING_SAID.fullmatch, tokens(text)))
+        return any(map(_FOUNDING_SAID.match, tokens(text)))
     if kind == _FORMER:
         return _says_work(tokens(text))
     if kind in _AMOUNTS:  # «بأجر»: the stemmer leaves a preposition on a short word
