@@ -60,6 +60,7 @@ from bot.names import (
     titles_asked,
 )
 from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in
+from bot.places import OTHER_PLACE, places_in, said
 from bot.synonyms import synonyms
 from bot.tallies import tallied, tallies
 from bot.text import (
@@ -225,6 +226,9 @@ class Query:
     years: tuple[str, ...] = ()
     # Whether it asks of a time gone by (bot/years.py): only a fact that speaks of one answers.
     past: bool = False
+    # The places it names after the word for their kind («محافظة النجف»: bot/places.py): only
+    # a fact that can be about them answers.
+    places: tuple[str, ...] = ()
     # For each content word, the readings of the standard words for the dialect word it is
     # a slip from (text.slipped_dialect), read so only when no word of the knowledge is near.
     dialect_slips: tuple[tuple[Reading, ...], ...] = ()
@@ -248,7 +252,8 @@ class Query:
         """Whether the facts ranked best are read for what they say after ranking (_text_first)."""
         return (
             self.named is not None
-            or bool(self.counted or self.years or self.past or self.kind_asked or self.figures)
+            or bool(self.counted or self.years or self.past or self.places)
+            or bool(self.kind_asked or self.figures)
             or self.role is not None
         )
 
@@ -282,6 +287,7 @@ class Query:
             counted=counted_in(folded),
             years=years_in(folded),
             past=asks_past(folded),
+            places=places_in(folded),
             dialect_slips=tuple(tuple(map(read, slipped_dialect(w))) for w in content),
             kind_asked=kind_asked(folded),
             figures=figures_in(folded, wanted),
@@ -509,7 +515,11 @@ def lenient(query: Query, known: float) -> bool:
 
 
 def _text_first(
-    ranked: list[Ranked], facts: Mapping[int, FactRow], query: Query, dated: set[str]
+    ranked: list[Ranked],
+    facts: Mapping[int, FactRow],
+    query: Query,
+    dated: set[str],
+    elsewhere: set[int],
 ) -> list[Ranked]:
     """The candidates, those whose text does not answer what the question asks held back.
 
@@ -521,7 +531,8 @@ def _text_first(
     whose only figure of the kind asked is the question's own as much as a fact without one
     (judge.lacking_share: analysis.holds_besides), and one of an article that
     never says a year the question names (not in `dated`) OTHER_YEAR of that, as does one
-    that never speaks of the past the question asks of (bot/years.py). A fact whose editor
+    that never speaks of the past the question asks of (bot/years.py), and one about another
+    place than the question names (in `elsewhere`, bot/places.py) OTHER_PLACE. A fact whose editor
     asked the reader's question (VOUCHED) answers it as the editor says.
     """
 
@@ -547,12 +558,35 @@ def _text_first(
             share *= OTHER_YEAR
         if query.past and not speaks_of_past(tokens(fact.statement)):
             share *= OTHER_YEAR
+        if r.row.rowid in elsewhere:
+            share *= OTHER_PLACE
         return share
 
     held = [
         r._replace(score=round(r.score * share, 2)) if (share := kept(r)) < 1 else r for r in ranked
     ]
     return sorted(held, key=lambda r: r.score, reverse=True)
+
+
+async def _elsewhere(
+    store: Retrieval, places: Sequence[str], facts: Mapping[int, FactRow]
+) -> set[int]:
+    """The facts that cannot be about every place named.
+
+    Neither they nor what their words may point back to (their article's title, its first
+    fact, the fact before them) name it.
+    """
+
+    def about(texts: Sequence[str]) -> bool:
+        return all(said(place, texts) for place in places)
+
+    unsaid = [
+        rowid
+        for rowid, fact in facts.items()
+        if not about((fact.statement, *fact.quotes, fact.article.title))
+    ]
+    around = await store.lead_and_before(unsaid)
+    return {rowid for rowid in unsaid if not about(around.get(rowid, ()))}
 
 
 def _gives_no_name(query: Query, fact: FactRow) -> bool:
@@ -742,7 +776,8 @@ class Matcher:
         facts = await store.facts([r.row.rowid for r in ranked])
         if query.read_by_text:
             dated = (await store.index()).articles_saying(query.years) if query.years else set()
-            ranked = _text_first(ranked, facts, query, dated)
+            elsewhere = await _elsewhere(store, query.places, facts) if query.places else set()
+            ranked = _text_first(ranked, facts, query, dated, elsewhere)
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
     async def rank(

@@ -77,6 +77,10 @@ class Retrieval:
         """Facts by rowid with their quotes and article, for the index's hits."""
         return await self._store.facts(rowids)
 
+    async def lead_and_before(self, rowids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """Each fact's article's first statement and the one before it (bot/places.py)."""
+        return await self._store.lead_and_before(rowids)
+
     async def topics(self) -> list[tuple[str, int]]:
         """Every topic with its article count, most covered first.
 

@@ -531,6 +531,24 @@ class Store:
         """
         return {row[0]: _fact_row(row) for row in await self.fetch_all(sql, rowids)}
 
+    async def lead_and_before(self, rowids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """For each fact, its article's first statement and the statement right before it.
+
+        What a fact's words may point back to («المحافظة»، «القرية»): bot/places.py.
+        """
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        sql = f"""
+            SELECT f.rowid,
+                   (SELECT g.statement FROM facts g WHERE g.article_id = f.article_id
+                    ORDER BY g.position LIMIT 1),
+                   COALESCE((SELECT g.statement FROM facts g WHERE g.article_id = f.article_id
+                             AND g.position < f.position ORDER BY g.position DESC LIMIT 1), '')
+            FROM facts f WHERE f.rowid IN ({marks})
+        """
+        return {row[0]: (row[1], row[2]) for row in await self.fetch_all(sql, rowids)}
+
     async def article_facts(self, article_id: str) -> list[FactRow]:
         """An article's facts in file order, for the list a reader opens from an answer."""
         async with self.db.execute(
