@@ -61,10 +61,24 @@ _AMOUNTS_TO = frozenset(
     {"يبلغ", "تبلغ", "بلغ", "سيبلغ", "ستبلغ", "كان", "كانت", "اصبح", "صار", "هو", "هي"}
     | {"حاليا", "الان", "اليوم", "الحين"}
 )
-# Pay asked with the verb of being paid, by the month or the year: «كم سيتقاضى المدرب
-# شهريًا؟». Not the verb alone: «كم تتقاضى التعاونية عن كل لتر» asks a price.
-_PAID_VERB = re.compile(r"^س?[يت]تقاضي$")
-_EVERY = frozenset({"شهريا", "سنويا", "بالشهر", "بالسنه"})
+# Pay asked with a verb of being paid, by the month or the year: «كم سيتقاضى المدرب شهريًا؟»,
+# and as the dialects ask it: «قديش بيقبض بالشهر؟»، «شحال كيتخلص فالشهر؟»، «قداش يخلّصوه في
+# الشهر؟». Not the verb alone: «كم تتقاضى التعاونية عن كل لتر» asks a price, and يخلص alone
+# is to finish.
+_PAID_VERB = re.compile(
+    r"^(?:س|ك|ت|ب|بي|بت|هي|هت)?[يت](?:تقاضي|تقاضو|تقاضون|تخلص|تخلصو|قبض|قبضو)$"
+    r"|^(?:ك|ت)?يخلصو(?:ه|ها|ك|هم)?$"
+)
+# Earnings asked with a verb of earning, by the month or the year: «شحال كيربح فالعام؟»،
+# «كانت بتكسب كام في السنة؟». A fact says them with a word of profit, income or pay.
+_EARNED = "ربح"
+_EARNS = re.compile(r"^(?:س|ك|ت|ب|بي|بت|هي|هت)?[يت](?:ربح|كسب)(?:و|وا|ون)?$")
+_EARNINGS_SAID = re.compile(
+    r"^[وفبل]?(?:ال)?(?:ربح|ارباح|ارباحا|ارباحه|ارباحها|[يت]ربح|ربحت|دخل|دخله|دخلها|ايراد\S*|"
+    r"عاءدات|عاءداته|عاءداتها|مبيعات|مبيعاته|مبيعاتها|[يت]كسب|كسبت)$"
+)
+_EVERY = frozenset({"شهريا", "سنويا", "بالشهر", "بالسنه", "فالشهر", "فالسنه", "فالعام", "بالعام"})
+_PERIODS = frozenset({"الشهر", "السنه", "العام", "شهر", "سنه", "عام"})
 # Where or when someone was born, which news seldom says of the people it names: «في أي
 # مدينة وُلد المدرب؟»، «وين انولدت؟»، «ما مسقط رأسه؟». The verb only after «where», «when»
 # or «which» (ولد is a boy too); a fact says it with _BIRTH_SAID.
@@ -94,6 +108,8 @@ _FOUNDING_SAID = re.compile(
 _FORMER = "سابق"
 _JOBS = re.compile(r"^[وف]?(?:ال)?(?:منصب|شغل|وظيف|مهن)(?:ه|ته|ها|تها|هم)?$")
 _WORKING = frozenset({"يعمل", "تعمل", "يشتغل", "تشتغل", "بيشتغل", "بتشتغل"})
+# The dialects' «worked», which asks a post as «كان يعمل» does: «اشتغلت فين قبل ما تيجي؟».
+_WORKED_AT = frozenset({"اشتغل", "اشتغلت", "اشتغلو", "اشتغلوا"})
 _WORKED = re.compile(
     r"^[وف]?(?:قد)?(?:عمل|عملت|اشتغل|اشتغلت|شغل|شغلت|تقاعد|متقاعد|(?:ال)?سابق\S*)$"
 )
@@ -181,8 +197,10 @@ def kind_asked(words: Sequence[str]) -> str | None:
     asked = list(itertools.dropwhile((_WHAT | HOW_MANY | _AMOUNTS_TO).__contains__, joined))
     if asked and len(asked) < len(joined) and asked[0] in _ASKED_AMOUNTS:
         return _ASKED_AMOUNTS[asked[0]]
-    if any(map(_PAID_VERB.match, words)) and not _EVERY.isdisjoint(words):
+    if any(map(_PAID_VERB.match, words)) and _per_period(words):
         return _PAY  # «كم سيتقاضى المدرب شهريًا؟»
+    if any(map(_EARNS.match, words)) and _per_period(words):
+        return _EARNED
     if _born_asked(words):
         return _BORN
     if _where_or_when(words, _FOUNDING_VERBS):
@@ -193,9 +211,16 @@ def kind_asked(words: Sequence[str]) -> str | None:
     return next((kind for noun in after if (kind := stem(noun)) in kind_stems()), None)
 
 
+def _per_period(words: Sequence[str]) -> bool:
+    """Whether a question asks by the month or the year: شهريًا، بالشهر، «في السنة»، «كل عام»."""
+    if not _EVERY.isdisjoint(words):
+        return True
+    return any(a in ("في", "كل") and b in _PERIODS for a, b in itertools.pairwise(words))
+
+
 def _asks_work(words: Sequence[str]) -> bool:
-    """Whether a question asks someone's post or trade: «المنصب»، «شغله»، «كان يعمل»."""
-    return any(map(_JOBS.match, words)) or _was_working(words)
+    """Whether a question asks a post or a trade: «المنصب»، «شغله»، «كان يعمل»، «اشتغلت فين»."""
+    return any(map(_JOBS.match, words)) or _was_working(words) or not _WORKED_AT.isdisjoint(words)
 
 
 def _says_work(words: Sequence[str]) -> bool:
@@ -233,6 +258,9 @@ def says_kind(text: str, kind: str) -> bool:
         return any(map(_FOUNDING_SAID.match, tokens(text)))
     if kind == _FORMER:
         return _says_work(tokens(text))
+    if kind == _EARNED:
+        words = tokens(text)
+        return any(map(_EARNINGS_SAID.match, words)) or says_kind(text, _PAY)
     if kind in _AMOUNTS:  # «بأجر»: the stemmer leaves a preposition on a short word
         said = _amount_stems(kind)
         words = _joined_capital(tokens(text))
