@@ -96,7 +96,7 @@ _KINDS = {
     "yes_no": "هل وهل واش",
     "which": "اي باي انهي لانهي بانهي",
     "what": "ما ماذا فيم ماهو ماهي مالذي ماالذي بماذا وما شو شنو شنهو شنوه اشنو واشنو ايش اش وش "
-    "ايه",
+    "ايه شن",
 }
 _KIND_OF = {word: kind for kind, words in _KINDS.items() for word in words.split()}
 # The dialects' question words that are no other word: they ask wherever they stand, as

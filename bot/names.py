@@ -47,6 +47,7 @@ _NAME_WORDS = frozenset({"اسم", "اسما", "اسماء", "اسامي"})
 # Question words that open «ما اسم ...», in the standard language and the dialects.
 _WHAT = frozenset(
     {"ما", "ماهو", "ماهي", "شو", "شنو", "شنهو", "شنيه", "اشنو", "ايش", "اش", "وش", "واش", "ايه"}
+    | {"شن"}  # Libya's
 )
 # «Who», in the standard language and the dialects.
 _WHO = frozenset({"من", "مين", "منو", "شكون", "اشكون"})
@@ -140,6 +141,8 @@ _OPENING = frozenset("«“([")
 _DAYS = frozenset(
     {"السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "امس", "اليوم", "غدا"}
 )
+# When, right after the words asked about: «قال وزير الصحة يوم الأحد إن …» names nobody.
+_WHEN = _DAYS | {"يوم", "مساء", "صباح", "ظهر", "فجر", "ليله", "ليل"}
 # An adjective's endings that agree with its noun's: the feminine ة, the accusative ًا.
 _AGREEING = ("ه", "ا", "ون", "ين", "ات")
 # «أخرى»: another, whatever the noun.
@@ -455,6 +458,8 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
             described = _agrees(last, piece) if hit else described
             last = piece
             continue
+        if piece in _WHEN:
+            return covered, False  # «أطلقت مديرية الصحة في ولاية تلمسان يوم الأحد حملة …»
         if piece in _WHERE and covered:
             # «رئيس شعبة المخابز في الغرفة التجارية بالقاهرة، عبد الحميد الفقي، ...»
             return _named_after_where(pieces[at + 1 :], asked, covered, described)

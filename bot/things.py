@@ -38,7 +38,7 @@ _KINDS = frozenset(normalize(word) for word in _KIND_WORDS.split())
 # «Which», normalised, alone or after a preposition joined to it.
 _WHICH = frozenset({"اي", "باي", "لاي", "واي"})
 # «What» and the copula after it, normalised, in the standard language and the dialects.
-_WHAT = frozenset({"ما", "ماهي", "شو", "ايش", "وش", "شنو", "هي"})
+_WHAT = frozenset({"ما", "ماهي", "شو", "ايش", "وش", "شنو", "شن", "هي"})
 # A kind that «ما» asks which one of: «ما عاصمة تشاد؟» asks which city, and a fact that
 # names Chad but no capital does not answer it.
 _ASKED_BY_WHAT = frozenset({"عاصمه"})

@@ -30,6 +30,7 @@ from bot.text import stem, tokens
         "مدير الكهربا اللي المجلس هيستضيفه اسمه إيه؟",  # the dialects ask it last
         "الشركة اللي نفذت المشروع شو اسمها؟",
         "شنيّة أسامي الزوز اللي شدّهم الحرس؟",  # Tunisian «what»
+        "شن اسم رئيس النادي؟",  # Libyan
     ],
 )
 def test_questions_that_ask_for_a_name(question: str) -> None:
@@ -134,6 +135,9 @@ TWO_COMPANIES = "ونفّذت المشروعَ شركة «ضياء للطاقة�
         # The day set off by commas is when, not who.
         ("ما اسم محافظ حلب؟", "أعادت محافظة حلب، السبت، افتتاح سوق العطارين.", False),
         ("ما اسم محافظ حلب؟", "وقال محافظ حلب، أحمد العلي، إن السوق جاهز.", True),
+        # ... and so is a day right after the words asked about, without commas.
+        ("من هو وزير الصحة؟", "وقال وزير الصحة يوم الأحد إن الحملة بدأت.", False),
+        ("من هو وزير الصحة؟", "وقال وزير الصحة خالد الأحمد يوم الأحد إن الحملة بدأت.", True),
         # An adjective agrees with its noun; a name need not: what it is, not what it is called.
         ("ما اسم القناة التلفزيونية؟", "وستبث المباريات على قناة تلفزيونية مفتوحة.", False),
         ("ما اسم القلعة؟", "ويربط المسار الحارة بقلعة قريبة خلال العام.", False),
