@@ -34,22 +34,32 @@ OTHER_PLACE = 0.2
 # The words for a place's kind, normalised, as one or two of it («محافظتي شمال الباطنة
 # وجنوبها»), with و، ف، ب or ل joined or not.
 _KIND = re.compile(
-    r"^[وف]?[بل]?(?:محافظ(?:ه|ت[يى])|ولاي(?:ه|ت[يى])|اقليم|مدين(?:ه|ت[يى])|بلد(?:ه|ت[يى])|"
-    r"قري(?:ه|ت[يى])|منطق(?:ه|ت[يى])|مديري(?:ه|ت[يى])|قضاء|ناحي(?:ه|ت[يى])|حي|مخيم|جزير(?:ه|ت[يى])|امار(?:ه|ت[يى])|مزرع(?:ه|ت[يى])|حقل|مطار|ميناء|مرفا)$"
+    r"^[وف]?[بل]?(?:اقليم|قضاء|حي|مخيم|حقل|مطار|ميناء|مرفا|"
+    r"(?:محافظ|ولاي|مدين|بلد|قري|منطق|مديري|ناحي|جزير|امار|مزرع)(?:ه|ت[يى]))$"
 )
+# Words many places' names open with (normalised): أم، أبو، بني، رأس، عين، سيدي، بئر، دير،
+# كفر، تل، جبل، وادي، شرم، ذي.
+_HEADS = frozenset({"ام", "ابو", "بني", "راس", "عين", "سيدي", "بءر", "بير", "دير", "كفر"})
+_HEADS |= {"تل", "جبل", "وادي", "شرم", "ذي"}
 # Words before the kind that ask for the place rather than name it: «في أي محافظة يقع …»،
 # «كم مدينة …».
 _ASKING = re.compile(r"^[وف]?(?:اي|ا[يى]ه|انهي|ياتو|كم|قدي[شس]|شحال)$")
 
 
 def places_in(words: Sequence[str]) -> tuple[str, ...]:
-    """The places normalised words name after the word for their kind, each once."""
-    stop = stopwords()
-    found = [
-        name
-        for at, (kind, name) in enumerate(pairwise(words))
-        if _KIND.match(kind) and not (at and _ASKING.match(words[at - 1])) and name not in stop
-    ]
+    """The places normalised words name after the word for their kind, each once.
+
+    Of a name that opens with a word many names open with («أم القيوين»، «رأس الخيمة»، «بني
+    عدي»), the word after it.
+    """
+    found = []
+    for at, (kind, name) in enumerate(pairwise(words)):
+        if not _KIND.match(kind) or (at and _ASKING.match(words[at - 1])):
+            continue
+        if name in _HEADS and at + 2 < len(words):
+            name = words[at + 2]
+        if name not in stopwords():
+            found.append(name)
     return tuple(dict.fromkeys(found))
 
 

@@ -281,8 +281,12 @@ def _amount_stems(kind: str) -> frozenset[str]:
 
 @cache
 def kind_stems() -> frozenset[str]:
-    """The stems of the kinds of things that bear names: a company, an app, a bank..."""
-    return frozenset(map(stem, _KINDS))
+    """The stems of the kinds of things that bear names: a company, an app, a bank...
+
+    With their plurals in ات, which the stemmer leaves apart: التطبيقات is تطبيقا to it.
+    """
+    plurals = (kind.removesuffix("ه") + "ات" for kind in _KINDS)
+    return frozenset(map(stem, (*_KINDS, *plurals)))
 
 
 def _names(sentence: str) -> list[tuple[str, str]]:
