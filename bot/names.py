@@ -57,7 +57,10 @@ _ROLES = (
     "رئيس رئيسة مدير مديرة وزير وزيرة محافظ محافظة مدرب مدربة قائد قائدة أمين أمينة سفير "
     "سفيرة مؤسس مؤسسة مؤلف مؤلفة مخرج مخرجة عميد عميدة نائب نائبة ناطق ناطقة متحدث متحدثة "
     "مسؤول مسؤولة حكم مالك مالكة زعيم زعيمة نقيب نقيبة عمدة مفوض مفوضة منسق منسقة "
-    "كاتب كاتبة روائي روائية شاعر شاعرة"
+    "كاتب كاتبة روائي روائية شاعر شاعرة "
+    # Members and the professions news counts without naming: «من هم أعضاء لجنة التحكيم؟»،
+    # «شكون هوما الجراحين التلاتة؟».
+    "عضو أعضاء طبيب طبيبة أطباء جراح جراحة ممرض ممرضة محامي محامية قاضي قاضية"
 )
 # Titles news names a person by, besides the posts: «مين الدكتورة …؟» is answered by
 # «الدكتورة سلمى بن عاشور».
@@ -102,7 +105,7 @@ _NAMED_KINDS = frozenset(_KINDS.split())
 # اسمه إيه؟» (normalised).
 _ITS_NAME = frozenset({"اسمه", "اسمها", "اسمو", "اسمهم"})
 # Between the question word and اسم: «ما هو اسم», «ما هي أسماء».
-_COPULAS = frozenset({"هو", "هي", "هم", "هما"})
+_COPULAS = frozenset({"هو", "هي", "هم", "هما", "هوما", "هوم"})  # هوما: the Maghreb's «they»
 # Relative pronouns: the words asked about end before them («الشركة التي نفذت»).
 _RELATIVES = frozenset(
     {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللتان", "اللي", "الي", "يلي", "لي"}
@@ -567,8 +570,13 @@ def _a_name_of_it(piece: str, asked: NameAsked) -> bool:
 
 
 def _said(piece: str, asked: NameAsked) -> bool:
-    """Whether a fact's word is one the question says itself, as written or by its stems."""
-    return piece in asked.said or not asked.said.isdisjoint(_keys(piece))
+    """Whether a fact's word is one the question says itself, as written or by its stems.
+
+    Or without the alef of the accusative: «عداءً ألمانياً» says the question's «الألماني»,
+    which normalised looks like a word with the article.
+    """
+    bare = piece.removesuffix("ا")
+    return piece in asked.said or bare in asked.said or not asked.said.isdisjoint(_keys(piece))
 
 
 def _a_word(piece: str) -> bool:
