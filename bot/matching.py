@@ -59,7 +59,7 @@ from bot.names import (
     says_role,
     titles_asked,
 )
-from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in
+from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in, editions
 from bot.places import OTHER_PLACE, places_in, said
 from bot.synonyms import synonyms
 from bot.tallies import tallied, tallies
@@ -532,7 +532,8 @@ def _text_first(
     (judge.lacking_share: analysis.holds_besides), and one of an article that
     never says a year the question names (not in `dated`) OTHER_YEAR of that, as does one
     that never speaks of the past the question asks of (bot/years.py), and one about another
-    place than the question names (in `elsewhere`, bot/places.py) OTHER_PLACE. A fact whose editor
+    place or edition than the question names (in `elsewhere`: bot/places.py, bot/ordinals.py)
+    OTHER_PLACE. A fact whose editor
     asked the reader's question (VOUCHED) answers it as the editor says.
     """
 
@@ -587,6 +588,22 @@ async def _elsewhere(
     ]
     around = await store.lead_and_before(unsaid)
     return {rowid for rowid in unsaid if not about(around.get(rowid, ()))}
+
+
+async def _another_edition(
+    store: Retrieval, counted: Counted, facts: Mapping[int, FactRow]
+) -> set[int]:
+    """The facts of articles that count the edition asked only otherwise (bot/ordinals.py).
+
+    «من فاز بالسباق في نسخته الثالثة؟» is not answered by the winner of the fourth, which the
+    article names in a sentence that does not say which edition it is.
+    """
+    if not (asked := editions(counted)):
+        return set()
+    texts = await store.article_texts({fact.article_id for fact in facts.values()})
+    return {
+        rowid for rowid, fact in facts.items() if another(asked, texts.get(fact.article_id, ""))
+    }
 
 
 def _gives_no_name(query: Query, fact: FactRow) -> bool:
@@ -777,6 +794,7 @@ class Matcher:
         if query.read_by_text:
             dated = (await store.index()).articles_saying(query.years) if query.years else set()
             elsewhere = await _elsewhere(store, query.places, facts) if query.places else set()
+            elsewhere |= await _another_edition(store, query.counted, facts)
             ranked = _text_first(ranked, facts, query, dated, elsewhere)
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 

@@ -69,6 +69,16 @@ def _noun(word: str) -> str:
     return light_stem(word).removesuffix("ه")
 
 
+# The nouns of an edition (دورة، نسخة) by their key: an article is about one edition, and
+# a fact that counts none speaks of the one its article does.
+_EDITIONS = frozenset({"دور", "نسخ"})
+
+
+def editions(asked: Counted) -> Counted:
+    """The editions among the nouns a question counts: «في نسخته الثالثة»."""
+    return tuple((noun, number) for noun, number in asked if noun in _EDITIONS)
+
+
 def another(asked: Counted, statement: str) -> bool:
     """Whether a statement counts one of the question's nouns, but never with its ordinals."""
     words = tokens(statement)

@@ -14,7 +14,7 @@ import asyncio
 import json
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 
 from bot.analysis import TermsTable
@@ -76,6 +76,10 @@ class Retrieval:
     async def facts(self, rowids: Sequence[int]) -> dict[int, FactRow]:
         """Facts by rowid with their quotes and article, for the index's hits."""
         return await self._store.facts(rowids)
+
+    async def article_texts(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Each article's title and statements as one text (bot/ordinals.py)."""
+        return await self._store.article_texts(article_ids)
 
     async def lead_and_before(self, rowids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """Each fact's article's first statement and the one before it (bot/places.py)."""

@@ -531,6 +531,20 @@ class Store:
         """
         return {row[0]: _fact_row(row) for row in await self.fetch_all(sql, rowids)}
 
+    async def article_texts(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Each article's title and statements, one text: what the article as a whole says."""
+        ids = list(article_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        sql = f"""
+            SELECT a.id, a.title || char(10) || COALESCE((SELECT group_concat(statement, char(10))
+                   FROM (SELECT statement FROM facts f WHERE f.article_id = a.id
+                         ORDER BY f.position)), '')
+            FROM articles a WHERE a.id IN ({marks})
+        """
+        return {row[0]: row[1] for row in await self.fetch_all(sql, ids)}
+
     async def lead_and_before(self, rowids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """For each fact, its article's first statement and the statement right before it.
 

@@ -94,3 +94,25 @@ async def test_what_is_left_when_the_best_fact_is_about_another_stage_is_judged(
     )
     assert not second.answered
     assert first.answered and first.answers[0].fact_id == "s2"
+
+
+RACE = """\
+id: race
+title: "المغربي يونس بلقاسم يفوز بسباق قمم نزوى"
+sentences:
+  - id: s1
+    text: "فاز العداء المغربي يونس بلقاسم يوم السبت بلقب سباق قمم نزوى الجبلي للمسافات الطويلة."
+  - id: s2
+    text: "وشارك في النسخة الرابعة من السباق نحو ستمئة وخمسين عداء من اثنتين وأربعين دولة."
+"""
+
+
+async def test_a_fact_of_an_article_about_another_edition_does_not_answer(site: Site) -> None:
+    # s1 says no edition: it is about the one its article counts, the fourth.
+    site.write("race.yaml", RACE)
+    async with site.engine() as engine:  # by words
+        await engine.reload()
+        third = await engine.ask("من فاز بلقب سباق قمم نزوى الجبلي في نسخته الثالثة؟")
+        fourth = await engine.ask("من فاز بلقب سباق قمم نزوى الجبلي في نسخته الرابعة؟")
+    assert not third.answered
+    assert fourth.answered and fourth.answers[0].fact_id == "s1"
