@@ -59,7 +59,15 @@ from bot.names import (
     says_role,
     titles_asked,
 )
-from bot.ordinals import OTHER_ORDINAL, Counted, another, counted_in, editions
+from bot.ordinals import (
+    OTHER_ORDINAL,
+    Counted,
+    another,
+    counted_in,
+    counts,
+    editions,
+    of_the_article,
+)
 from bot.places import OTHER_PLACE, places_in, said
 from bot.synonyms import synonyms
 from bot.tallies import tallied, tallies
@@ -593,7 +601,7 @@ async def _elsewhere(
 async def _another_edition(
     store: Retrieval, counted: Counted, facts: Mapping[int, FactRow]
 ) -> set[int]:
-    """The facts of articles that count the edition asked only otherwise (bot/ordinals.py).
+    """The facts that count no edition, of articles that count the one asked only otherwise.
 
     «من فاز بالسباق في نسخته الثالثة؟» is not answered by the winner of the fourth, which the
     article names in a sentence that does not say which edition it is.
@@ -602,7 +610,10 @@ async def _another_edition(
         return set()
     texts = await store.article_texts({fact.article_id for fact in facts.values()})
     return {
-        rowid for rowid, fact in facts.items() if another(asked, texts.get(fact.article_id, ""))
+        rowid
+        for rowid, fact in facts.items()
+        if not counts(asked, fact.statement)
+        and another(asked, of_the_article(texts.get(fact.article_id, ())))
     }
 
 

@@ -13,6 +13,7 @@ Only a noun with the article followed by an ordinal with the article is read («
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -74,9 +75,25 @@ def _noun(word: str) -> str:
 _EDITIONS = frozenset({"دور", "نسخ"})
 
 
+# What is to come: «ومن المقرر أن تستضيف نواذيبو الدورة الثانية»، «في النسخة المقبلة»
+# speak of the next edition, not of the one the article is about.
+_TO_COME = re.compile(r"^[وف]?(?:ال)?(?:مقرر|مقبل|مقبله|قادم|قادمه|سوف)$")
+
+
 def editions(asked: Counted) -> Counted:
     """The editions among the nouns a question counts: «في نسخته الثالثة»."""
     return tuple((noun, number) for noun, number in asked if noun in _EDITIONS)
+
+
+def counts(asked: Counted, statement: str) -> bool:
+    """Whether a statement counts any of the question's nouns, with whatever ordinal."""
+    nouns = {noun for noun, _ in asked}
+    return any(noun in nouns for noun, _ in counted_in(tokens(statement)))
+
+
+def of_the_article(statements: Sequence[str]) -> str:
+    """What an article says of its own edition: its statements less those of what is to come."""
+    return "\n".join(s for s in statements if not any(map(_TO_COME.match, tokens(s))))
 
 
 def another(asked: Counted, statement: str) -> bool:

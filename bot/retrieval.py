@@ -77,8 +77,8 @@ class Retrieval:
         """Facts by rowid with their quotes and article, for the index's hits."""
         return await self._store.facts(rowids)
 
-    async def article_texts(self, article_ids: Iterable[str]) -> dict[str, str]:
-        """Each article's title and statements as one text (bot/ordinals.py)."""
+    async def article_texts(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Each article's title, then its statements (bot/ordinals.py)."""
         return await self._store.article_texts(article_ids)
 
     async def lead_and_before(self, rowids: Sequence[int]) -> dict[int, tuple[str, str]]:

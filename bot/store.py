@@ -531,19 +531,18 @@ class Store:
         """
         return {row[0]: _fact_row(row) for row in await self.fetch_all(sql, rowids)}
 
-    async def article_texts(self, article_ids: Iterable[str]) -> dict[str, str]:
-        """Each article's title and statements, one text: what the article as a whole says."""
+    async def article_texts(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Each article's title, then its statements in order: what the article as a whole says."""
         ids = list(article_ids)
-        if not ids:
-            return {}
         marks = ",".join("?" * len(ids))
         sql = f"""
-            SELECT a.id, a.title || char(10) || COALESCE((SELECT group_concat(statement, char(10))
-                   FROM (SELECT statement FROM facts f WHERE f.article_id = a.id
-                         ORDER BY f.position)), '')
-            FROM articles a WHERE a.id IN ({marks})
+            SELECT a.id, a.title, f.statement FROM articles a JOIN facts f ON f.article_id = a.id
+            WHERE a.id IN ({marks}) ORDER BY a.id, f.position
         """
-        return {row[0]: row[1] for row in await self.fetch_all(sql, ids)}
+        texts: dict[str, list[str]] = {}
+        for article_id, title, statement in await self.fetch_all(sql, ids) if ids else []:
+            texts.setdefault(article_id, [title]).append(statement)
+        return texts
 
     async def lead_and_before(self, rowids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """For each fact, its article's first statement and the statement right before it.
