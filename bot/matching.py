@@ -47,6 +47,8 @@ from bot.analysis import (
     spoken,
     wanted_in,
 )
+from bot.apart import apart_in, together
+from bot.apart import said as said_apart
 from bot.judge import Candidate, Judge, lacking_share
 from bot.names import (
     UNNAMED,
@@ -234,6 +236,9 @@ class Query:
     years: tuple[str, ...] = ()
     # Whether it asks of a time gone by (bot/years.py): only a fact that speaks of one answers.
     past: bool = False
+    # The thing it asks a figure of apart from others («الجيزة تحديدًا»: bot/apart.py): a fact
+    # whose figure is of more than it does not answer.
+    apart: str | None = None
     # The places it names after the word for their kind («محافظة النجف»: bot/places.py): only
     # a fact that can be about them answers.
     places: tuple[str, ...] = ()
@@ -260,7 +265,7 @@ class Query:
         """Whether the facts ranked best are read for what they say after ranking (_text_first)."""
         return (
             self.named is not None
-            or bool(self.counted or self.years or self.past or self.places)
+            or bool(self.counted or self.years or self.past or self.places or self.apart)
             or bool(self.kind_asked or self.figures)
             or self.role is not None
         )
@@ -296,6 +301,7 @@ class Query:
             years=years_in(folded),
             past=asks_past(folded),
             places=places_in(folded),
+            apart=apart_in(folded),
             dialect_slips=tuple(tuple(map(read, slipped_dialect(w))) for w in content),
             kind_asked=kind_asked(folded),
             figures=figures_in(folded, wanted),
@@ -527,7 +533,7 @@ def _text_first(
     facts: Mapping[int, FactRow],
     query: Query,
     dated: set[str],
-    elsewhere: set[int],
+    others: set[int],
 ) -> list[Ranked]:
     """The candidates, those whose text does not answer what the question asks held back.
 
@@ -540,8 +546,8 @@ def _text_first(
     (judge.lacking_share: analysis.holds_besides), and one of an article that
     never says a year the question names (not in `dated`) OTHER_YEAR of that, as does one
     that never speaks of the past the question asks of (bot/years.py), and one about another
-    place or edition than the question names (in `elsewhere`: bot/places.py, bot/ordinals.py)
-    OTHER_PLACE. A fact whose editor
+    place or edition than the question names, or about more than the one thing it sets apart
+    (in `others`: bot/places.py, bot/ordinals.py, bot/apart.py) OTHER_PLACE. A fact whose editor
     asked the reader's question (VOUCHED) answers it as the editor says.
     """
 
@@ -567,7 +573,7 @@ def _text_first(
             share *= OTHER_YEAR
         if query.past and not speaks_of_past(tokens(fact.statement)):
             share *= OTHER_YEAR
-        if r.row.rowid in elsewhere:
+        if r.row.rowid in others:
             share *= OTHER_PLACE
         return share
 
@@ -614,6 +620,19 @@ async def _another_edition(
         for rowid, fact in facts.items()
         if not counts(asked, fact.statement)
         and another(asked, of_the_article(texts.get(fact.article_id, ())))
+    }
+
+
+async def _more_than_asked(store: Retrieval, apart: str, facts: Mapping[int, FactRow]) -> set[int]:
+    """The facts whose figure is of more than the one thing a question sets apart (bot/apart.py).
+
+    Judged only where the article names that thing: the word set apart may be no thing.
+    """
+    texts = await store.article_texts({fact.article_id for fact in facts.values()})
+    return {
+        rowid
+        for rowid, fact in facts.items()
+        if said_apart(apart, texts.get(fact.article_id, ())) and together(apart, fact.statement)
     }
 
 
@@ -804,9 +823,11 @@ class Matcher:
         facts = await store.facts([r.row.rowid for r in ranked])
         if query.read_by_text:
             dated = (await store.index()).articles_saying(query.years) if query.years else set()
-            elsewhere = await _elsewhere(store, query.places, facts) if query.places else set()
-            elsewhere |= await _another_edition(store, query.counted, facts)
-            ranked = _text_first(ranked, facts, query, dated, elsewhere)
+            others = await _elsewhere(store, query.places, facts) if query.places else set()
+            others |= await _another_edition(store, query.counted, facts)
+            if query.apart is not None and query.wanted:
+                others |= await _more_than_asked(store, query.apart, facts)
+            ranked = _text_first(ranked, facts, query, dated, others)
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
     async def rank(
