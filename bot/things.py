@@ -98,6 +98,11 @@ _FOUNDED = "اسس"
 _FOUNDING_VERBS = frozenset(
     {"تاسس", "تاسست", "اتاسس", "اتاسست", "اسس", "اسست", "اسسها", "اسسه", "انشء", "انشءت"}
 )
+# «Since when» it has been there, which asks when it was founded: «من متى موجودة الجمعية؟»،
+# «منذ متى والجمعية قائمة؟».
+_SINCE = frozenset({"من", "منذ", "مل", "ملي"})
+_WHEN = frozenset({"متي", "امتي", "ايمتي", "وقتاش", "امتا", "ايمتا"})
+_THERE = frozenset({"موجود", "موجوده", "قائم", "قائمه", "قاءم", "قاءمه", "كاينه", "كاين"})
 _FOUNDING_SAID = re.compile(
     r"^[وف]?(?:ال)?(?:ت?اسس\S*|تاسيس\S*|انشء\S*|انشاء\S*|نشا|نشات|نشاه|مءسس(?:ها|هم|ي|و|ون|ين)?)$"
 )
@@ -203,7 +208,7 @@ def kind_asked(words: Sequence[str]) -> str | None:
         return _EARNED
     if _born_asked(words):
         return _BORN
-    if _where_or_when(words, _FOUNDING_VERBS):
+    if _where_or_when(words, _FOUNDING_VERBS) or _since_when(words):
         return _FOUNDED
     if "قبل" in words and _asks_work(words):
         return _FORMER
@@ -244,6 +249,12 @@ def _born_asked(words: Sequence[str]) -> bool:
 def _where_or_when(words: Sequence[str], verbs: frozenset[str]) -> bool:
     """Whether a question asks where or when with one of these verbs: «متى تأسست …؟»."""
     return not verbs.isdisjoint(words) and not _WHERE_WHEN.isdisjoint(words)
+
+
+def _since_when(words: Sequence[str]) -> bool:
+    """Whether a question asks how long a body has been there: «من متى موجودة؟»."""
+    since = any(a in _SINCE and b in _WHEN for a, b in itertools.pairwise(words))
+    return since and not _THERE.isdisjoint(words)
 
 
 def says_kind(text: str, kind: str) -> bool:

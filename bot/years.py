@@ -38,6 +38,8 @@ _GONE_BY = re.compile(r"^[وبل]?(?:ال)?(?:ماضي|ماضيه|سابق|سا�
 _A_YEAR_TERM = re.compile(r"^[وفبل]?(?:1[89]|20)\d\d$")
 # How many terms before a date a word of the question may stand: «ظهور أول حالة في 12 مايو».
 DATED_WITHIN = 3
+# Years ago, after «قبل» and a figure or not: «قبل عشر سنين»، «قبل عامين»، «قبل خمس سنوات».
+_YEARS_AGO = re.compile(r"^(?:سنه|سنين|سنوات|سنتين|اعوام|عام|عامين|عقد|عقدين|عقود)$")
 # What had been: وكانت الشركة قد جمعت …، قبل أربعة مواسم.
 _HAD_BEEN = frozenset(("كان", "كانت", "وكان", "وكانت", "قبل", "وقبل"))
 
@@ -48,8 +50,13 @@ def years_in(words: Sequence[str]) -> tuple[str, ...]:
 
 
 def asks_past(words: Sequence[str]) -> bool:
-    """Whether normalised words ask of a time gone by (العام الماضي، الموسم السابق)."""
-    return any(_GONE_BY.match(w) for w in words)
+    """Whether normalised words ask of a time gone by (العام الماضي، «قبل عشر سنين»)."""
+    if any(_GONE_BY.match(w) for w in words):
+        return True
+    return any(
+        before == "قبل" and any(_YEARS_AGO.match(w) for w in words[at + 1 : at + 3])
+        for at, before in enumerate(words)
+    )
 
 
 def speaks_of_past(words: Sequence[str]) -> bool:

@@ -21,6 +21,9 @@ def test_a_time_gone_by_asked_and_spoken_of() -> None:
     assert asks_past(tokens("كم بلغ الدعم في موازنة العام الماضي؟"))
     assert asks_past(tokens("بكم زادت المبيعات مقارنة بالدورة السابقة؟"))
     assert not asks_past(tokens("كم يبلغ الدعم في موازنة هذا العام؟"))
+    assert asks_past(tokens("قديش كان سعر قالب الصابون قبل عشر سنين؟"))  # years ago
+    assert asks_past(tokens("كم كان عدد الزوار قبل عامين؟"))
+    assert not asks_past(tokens("متى افتتح المعرض قبل موعده؟"))
     assert speaks_of_past(tokens("وبلغت صادرات التمور العام الماضي 1.5 مليار ريال."))
     assert speaks_of_past(tokens("وحققت الشركة أرباحا في عام 2024."))
     assert speaks_of_past(tokens("وكانت الشركة قد جمعت 6 ملايين ريال."))
