@@ -17,18 +17,25 @@ import re
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
-from bot.text import light_stem, stem, tokens
+from bot.text import light_stem, stem, stopwords, tokens
 
 # What a fact that gives the figure of more than the thing asked keeps of its score: below the
 # default matching.min_score, as a fact about another place.
 TOGETHER = 0.2
-# «Alone», «apart», «exactly», after the thing they set apart (normalised).
-_ALONE = re.compile(r"^(?:ل?وحد(?:ه|ها|هم|هما)|بمفرد(?:ه|ها|هم)|تحديدا|بالتحديد|بالذات)$")
+# «Alone», «apart», «exactly», after the thing they set apart (normalised). Not وحده alone:
+# normalised, it is وحدة too, a unit («في وحدة الميل»).
+_ALONE = re.compile(
+    r"^(?:لوحد(?:ه|ها|هم|هما)|وحد(?:ها|هم|هما)|بمفرد(?:ه|ها|هم)|تحديدا|بالتحديد|بالذات)$"
+)
 
 
 def apart_in(words: Sequence[str]) -> str | None:
     """The word a question sets apart with «alone» or «exactly» right after it, if any."""
-    return next((before for before, word in pairwise(words) if _ALONE.match(word)), None)
+    stop = stopwords()
+    return next(
+        (before for before, word in pairwise(words) if _ALONE.match(word) and before not in stop),
+        None,
+    )
 
 
 def _forms(word: str) -> set[str]:

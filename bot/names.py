@@ -67,22 +67,31 @@ _ROLES = (
 _TITLES = (
     "دكتور دكتورة مهندس مهندسة أستاذ أستاذة شيخ سيد سيدة لواء عقيد مهاجم حارس حارسة لاعب لاعبة"
 )
-# What a «who» question asks with a verb: who founded, heads or owns a thing (normalised).
-# «من أسس شركة الأرجوان؟»، «مين بيرأس القائمة؟»، «من يملك الصندوق؟». Heading and owning only
-# in the present or with تـ (ترأس): bare, راس is a head and ملك a king.
+# What a «who» question asks with a verb: who founded, heads, owns, funds or builds a thing
+# (normalised). «من أسس شركة الأرجوان؟»، «مين بيرأس القائمة؟»، «من يملك الصندوق؟»، «مين اللي
+# بيموّله؟»، «منو اللي بنى المبنى؟». Heading and owning only in the present or with تـ
+# (ترأس): bare, راس is a head and ملك a king.
 _ROLES_ASKED = {
     "founded": re.compile(r"^(?:اسس|اسست|اسسوا|اسسو|انشا|انشات|انشاوا)$"),
     "heads": re.compile(
         r"^(?:[يتب]|بي|بت)(?:ت)?راس(?:ها|ه|هم)?$|^(?:[يت]|بي|بت)(?:قود|دير)(?:ها|ه|هم)?$"
     ),
     "owns": re.compile(r"^(?:[يت]|بي|بت)ملك(?:ها|ه|هم)?$"),
+    "funds": re.compile(r"^(?:[يت]|بي|بت|هي|هت)?مول(?:ت|وا|و|ها|ه|هم)?$"),
+    "builds": re.compile(
+        r"^(?:[يت]|بي|بت|هي|هت)(?:بني|بنو|بنوا)(?:ها|ه|هم)?$|^بني$"
+        r"|^(?:[يت]|بي|بت|هي|هت)?(?:شيد|نفذ)(?:ت|وا|و|ها|ه|هم)?$"
+    ),
 }
 # What says who holds the role in a fact. Who founded: the verb, active, with its object or
 # its subject after it («وأسس العنزي الشركة»، «أسسها»), its founder («مؤسسها»; not مؤسسة, an
 # institution, which normalised is مؤسسه as «his founder» is), «بتأسيسها» or «على يد»; not
 # «تأسست الشركة عام 1994». Who heads: its head, its heading, its leader or manager, in any
 # form («رئيس»، «برئاسة»، «ترأس»، «ويقود الفريق …»، «مديرة»). Who owns: its owner, «تملكه»،
-# «مملوكة»، «صاحب».
+# «مملوكة»، «صاحب». Who funds: its funding, its funder, a grant, a donor («بتمويل من»،
+# «موّلته»، «بمنحة من»، «تبرع»). Who builds: its building done by someone, or the contractor
+# («نفذت»، «تنفيذ»، «المقاول»، «أنشأت المبنى شركة»، «شيدته»); not «ستُبنى المحطة», which names
+# no builder.
 _ROLES_SAID = {
     "founded": re.compile(
         r"^[وف]?(?:اسس|انشا)(?:ت|وا|و|ه|ها|هما|هم)?$|^[وف]?(?:ال)?مءسس(?:ها|هما|هم|و|ي|ا)?$"
@@ -93,6 +102,13 @@ _ROLES_SAID = {
         r"|^[وف]?[يت]دير"
     ),
     "owns": re.compile(r"مالك|^[وف]?[يت]?ملك|ملكي|^[وف]?(?:ال)?صاحب|مملوك"),
+    "funds": re.compile(
+        r"تمويل|ممول|^[وف]?[يت]?مول|منح|تبرع|متبرع|^[وف]?ب?دعم|مانح|علي نفقه|تكفل|يتكفل|مساهم"
+    ),
+    "builds": re.compile(
+        r"نفذ|تنفيذ|منفذ|مقاول|^[وف]?(?:ال)?(?:شيد|شيدت|شيده|شيدها|تشييد)$"
+        r"|^[وف]?(?:انشا|انشات|انشاه|انشاها|بني|بنت|بناه|بناها|بنته|بنتها)$"
+    ),
 }
 # Kinds of thing known by a name, asked for with «ما» (normalised): «ما الشركة المصنعة ...»
 # asks which company, by its name. A fact names one right after the word: «شركة «ضياء»».
@@ -110,6 +126,9 @@ _COPULAS = frozenset({"هو", "هي", "هم", "هما", "هوما", "هوم"})  
 _RELATIVES = frozenset(
     {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللتان", "اللي", "الي", "يلي", "لي"}
 )
+# Between «who» and the verb it asks with: a relative pronoun, or what says the verb is to
+# come («شكون اللي غادي يبني …»، «مين رح يموّل …»).
+_BEFORE_VERB = _RELATIVES | {"غادي", "غاديه", "رح", "راح", "حا"}
 # A word with the article, after a noun, says what it is: «الشركة المنفذة».
 _DEFINITE = re.compile(r"^[وف]?ال..")
 # A word with the article after a preposition says whose: «المديرة التنفيذية للشركة».
@@ -217,18 +236,18 @@ def name_asked(words: Sequence[str]) -> NameAsked | None:
 class RoleAsked:
     """A role a «who» question asks the holder of with a verb, and of what."""
 
-    role: str  # founded, heads, owns
+    role: str  # founded, heads, owns, funds, builds
     # The stems of the words for what holds the role («قائمة صوت مصراتة»), to the relative
     # pronoun or question word that ends them.
     of: frozenset[str]
 
 
 def role_asked(words: Sequence[str]) -> RoleAsked | None:
-    """Which role a «who» question asks the holder of with a verb: founded, heads, owns."""
+    """Which role a «who» question asks the holder of with a verb (_ROLES_ASKED), if any."""
     for at, word in enumerate(words[:-1]):
         if word not in _WHO:
             continue
-        verb = next((i for i in range(at + 1, len(words)) if words[i] not in _RELATIVES), None)
+        verb = next((i for i in range(at + 1, len(words)) if words[i] not in _BEFORE_VERB), None)
         if verb is None:
             return None
         role = next((r for r, asks in _ROLES_ASKED.items() if asks.match(words[verb])), None)
@@ -492,7 +511,7 @@ def _mention(pieces: Sequence[str], asked: NameAsked) -> tuple[set[int], bool]:
 
 def _of_a_named_kind(asked: NameAsked) -> bool:
     """Whether what is asked about is a thing of a kind that bears names (bot/things.py)."""
-    return asked.thing and not asked.about[0].keys.isdisjoint(kind_stems())
+    return asked.thing and not asked.about[0].keys.isdisjoint(kind_stems(plurals=True))
 
 
 def _named_after_where(

@@ -41,6 +41,9 @@ _KIND = re.compile(
 # كفر، تل، جبل، وادي، شرم، ذي.
 _HEADS = frozenset({"ام", "ابو", "بني", "راس", "عين", "سيدي", "بءر", "بير", "دير", "كفر"})
 _HEADS |= {"تل", "جبل", "وادي", "شرم", "ذي"}
+# An adjective of origin without the article says what kind of place, not which: «أكبر مدينة
+# مغربية»، «منطقة جبلية».
+_DESCRIBES = re.compile(r"^(?!ال).{2,}يه$")
 # Words before the kind that ask for the place rather than name it: «في أي محافظة يقع …»،
 # «كم مدينة …».
 _ASKING = re.compile(r"^[وف]?(?:اي|ا[يى]ه|انهي|ياتو|كم|قدي[شس]|شحال)$")
@@ -58,7 +61,7 @@ def places_in(words: Sequence[str]) -> tuple[str, ...]:
             continue
         if name in _HEADS and at + 2 < len(words):
             name = words[at + 2]
-        if name not in stopwords():
+        if name not in stopwords() and not _DESCRIBES.match(name):
             found.append(name)
     return tuple(dict.fromkeys(found))
 

@@ -291,13 +291,14 @@ def _amount_stems(kind: str) -> frozenset[str]:
 
 
 @cache
-def kind_stems() -> frozenset[str]:
+def kind_stems(plurals: bool = False) -> frozenset[str]:
     """The stems of the kinds of things that bear names: a company, an app, a bank...
 
-    With their plurals in ات, which the stemmer leaves apart: التطبيقات is تطبيقا to it.
+    `plurals`: with their plurals in ات, which the stemmer leaves apart (التطبيقات is تطبيقا
+    to it). Not for «أي …»: «في اي مجلات» is as often a slip for مجالات (fields).
     """
-    plurals = (kind.removesuffix("ه") + "ات" for kind in _KINDS)
-    return frozenset(map(stem, (*_KINDS, *plurals)))
+    words = (*_KINDS, *(kind.removesuffix("ه") + "ات" for kind in _KINDS)) if plurals else _KINDS
+    return frozenset(map(stem, words))
 
 
 def _names(sentence: str) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ def test_the_thing_a_question_sets_apart() -> None:
     assert apart_in(tokens("كم تبرعت المؤسسة الخليجية وحدها؟")) == "الخليجيه"
     assert apart_in(tokens("صادرات الأثاث للسعودية لوحدها كانت كام؟")) == "للسعوديه"
     assert apart_in(tokens("كم مخبزاً أغلق أبوابه في الجيزة؟")) is None
+    assert apart_in(tokens("كم مساحة بلجيكا في وحدة الميل؟")) is None  # a unit, not alone
 
 
 def test_a_fact_gives_a_figure_of_more_than_the_thing_when_it_joins_it_to_another() -> None:

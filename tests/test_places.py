@@ -16,6 +16,8 @@ def test_the_places_a_question_names_after_their_kind() -> None:
     assert places_in(tokens("في أي محافظة يقع المركز؟")) == ()
     assert places_in(tokens("وأي مدينة يصل إليها الكابل؟")) == ()
     assert places_in(tokens("كم مدينة يخدم المشروع؟")) == ()
+    # What kind of place, not which.
+    assert places_in(tokens("ما هي أكبر مدينة مغربية؟")) == ()
     # Of a name opening with a word many names open with, the word after it.
     assert places_in(tokens("كم هكتارا في إمارة أم القيوين؟")) == ("القيوين",)
     # No kind, no place read: which words are places only a gazetteer knows.

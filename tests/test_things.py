@@ -212,6 +212,7 @@ def test_what_news_seldom_says_is_answered_only_by_facts_that_say_it(
         "كم ولد عند المزارع؟",  # a boy, no birth
         "من أسس الجمعية؟",  # who, not when: a founder (bot/names.py)
         "كم عملا أدبيا نشر الكاتب قبل هذه الرواية؟",  # works, not his work
+        "في اي مجلات كان أديسون فضل؟",  # a plural kind: as often a slip for مجالات
         "هل بدأ العمل في المشروع قبل موعده؟",
     ],
 )
