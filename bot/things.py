@@ -35,8 +35,8 @@ _KIND_WORDS = (
     "مخطط قانون مسرحية ألبوم مختبر مشفى متحف مطار ميناء سد كتلة لجنة وزارة هيئة صاروخ"
 )
 _KINDS = frozenset(normalize(word) for word in _KIND_WORDS.split())
-# «Which», normalised, alone or after a preposition joined to it.
-_WHICH = frozenset({"اي", "باي", "لاي", "واي"})
+# «Which», normalised, alone or after a preposition joined to it; Egypt's انهي too.
+_WHICH = frozenset({"اي", "باي", "لاي", "واي", "انهي", "بانهي", "لانهي"})
 # «What» and the copula after it, normalised, in the standard language and the dialects.
 _WHAT = frozenset({"ما", "ماهي", "شو", "ايش", "وش", "شنو", "شن", "هي"})
 # A kind that «ما» asks which one of: «ما عاصمة تشاد؟» asks which city, and a fact that

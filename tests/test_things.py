@@ -84,6 +84,7 @@ async def test_a_question_naming_the_thing_finds_the_sentence_that_called_it_by_
 def test_a_question_asking_which_one_of_a_kind_of_named_thing_knows_the_kind() -> None:
     assert kind_asked(tokens("من أي نادٍ انتقلت المدربة؟")) == stem("نادي")
     assert kind_asked(tokens("لأي شركة يعمل المهندس؟")) == stem("شركة")
+    assert kind_asked(tokens("المهندس اتخرّج من أنهي جامعة؟")) == stem("جامعة")  # Egypt's which
     # Places and times are answered without the word: «في إربد», «عام 2016».
     assert kind_asked(tokens("في أي مدينة أقيم الحفل؟")) is None
     assert kind_asked(tokens("في أي عام أقيم المهرجان؟")) is None
