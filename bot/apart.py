@@ -14,7 +14,7 @@ a verb, which no fact need repeat.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import pairwise
 
 from bot.text import light_stem, stem, stopwords, tokens
@@ -40,12 +40,6 @@ def apart_in(words: Sequence[str]) -> str | None:
 
 def _forms(word: str) -> set[str]:
     return {stem(word), light_stem(word)}
-
-
-def said(word: str, texts: Iterable[str]) -> bool:
-    """Whether any of the texts says the word, in any of its forms."""
-    forms = _forms(word)
-    return any(not forms.isdisjoint(_forms(w)) for text in texts for w in tokens(text))
 
 
 def together(word: str, statement: str) -> bool:

@@ -48,7 +48,6 @@ from bot.analysis import (
     wanted_in,
 )
 from bot.apart import apart_in, together
-from bot.apart import said as said_apart
 from bot.judge import Candidate, Judge, lacking_share
 from bot.names import (
     UNNAMED,
@@ -632,7 +631,7 @@ async def _more_than_asked(store: Retrieval, apart: str, facts: Mapping[int, Fac
     return {
         rowid
         for rowid, fact in facts.items()
-        if said_apart(apart, texts.get(fact.article_id, ())) and together(apart, fact.statement)
+        if said(apart, texts.get(fact.article_id, ())) and together(apart, fact.statement)
     }
 
 

@@ -67,7 +67,10 @@ def places_in(words: Sequence[str]) -> tuple[str, ...]:
 
 
 def said(place: str, texts: Iterable[str]) -> bool:
-    """Whether any of the texts names the place, in any form of the word or with a slip."""
+    """Whether any of the texts names the place, in any form of the word or with a slip.
+
+    A thing a question sets apart is read so too (bot/apart.py).
+    """
     edits = allowed_edits(place)
     forms = {stem(place), light_stem(place)}
     for text in texts:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import termios
 import textwrap
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +119,13 @@ class Site:
             "knowledge_dir: knowledge\ndatabase: data/sanad.sqlite3\n", encoding="utf-8"
         )
         return self
+
+    async def answered_facts(self, questions: Iterable[str]) -> list[str | None]:
+        """The id of the fact that answers each question by words, or None where refused."""
+        async with self.engine() as engine:
+            await engine.reload()
+            answers = [await engine.ask(question) for question in questions]
+        return [a.answers[0].fact_id if a.answered else None for a in answers]
 
     async def asked_by_meaning(self, *questions: str) -> list[Answer]:
         """The answers to these questions, by meaning too, once every fact has its vector."""
