@@ -48,6 +48,7 @@ from bot.analysis import (
     wanted_in,
 )
 from bot.apart import apart_in, together
+from bot.compared import UNCOMPARED, compared_in, speaks_of_both
 from bot.judge import Candidate, Judge, lacking_share
 from bot.names import (
     UNNAMED,
@@ -235,6 +236,8 @@ class Query:
     years: tuple[str, ...] = ()
     # Whether it asks of a time gone by (bot/years.py): only a fact that speaks of one answers.
     past: bool = False
+    # The two things it asks the difference between (bot/compared.py): a fact must name both.
+    compared: tuple[str, str] | None = None
     # The thing it asks a figure of apart from others («الجيزة تحديدًا»: bot/apart.py): a fact
     # whose figure is of more than it does not answer.
     apart: str | None = None
@@ -265,6 +268,7 @@ class Query:
         return (
             self.named is not None
             or bool(self.counted or self.years or self.past or self.places or self.apart)
+            or self.compared is not None
             or bool(self.kind_asked or self.figures)
             or self.role is not None
         )
@@ -301,6 +305,7 @@ class Query:
             past=asks_past(folded),
             places=places_in(folded),
             apart=apart_in(folded),
+            compared=compared_in(folded),
             dialect_slips=tuple(tuple(map(read, slipped_dialect(w))) for w in content),
             kind_asked=kind_asked(folded),
             figures=figures_in(folded, wanted),
@@ -538,16 +543,17 @@ def _text_first(
 
     Judged on the text itself, so only for the few facts already ranked best: a fact that
     does not give the name asked for, or say who holds the role a «who» question asks with a
-    verb (founded, heads, owns), keeps UNNAMED of its score (bot/names.py), one that
-    counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py), one that
-    never speaks of the kind of thing asked which one of UNSAID_KIND (bot/things.py), one
-    whose only figure of the kind asked is the question's own as much as a fact without one
-    (judge.lacking_share: analysis.holds_besides), and one of an article that
-    never says a year the question names (not in `dated`) OTHER_YEAR of that, as does one
+    verb (founded, heads, owns, funds, builds), keeps UNNAMED of its score (bot/names.py),
+    one that counts the question's noun with another ordinal OTHER_ORDINAL (bot/ordinals.py),
+    one that never speaks of the kind of thing asked which one of UNSAID_KIND (bot/things.py),
+    one that does not name both things the question asks the difference between UNCOMPARED
+    (bot/compared.py), one whose only figure of the kind asked is the question's own as much
+    as a fact without one (judge.lacking_share: analysis.holds_besides), and one of an article
+    that never says a year the question names (not in `dated`) OTHER_YEAR of that, as does one
     that never speaks of the past the question asks of (bot/years.py), and one about another
     place or edition than the question names, or about more than the one thing it sets apart
-    (in `others`: bot/places.py, bot/ordinals.py, bot/apart.py) OTHER_PLACE. A fact whose editor
-    asked the reader's question (VOUCHED) answers it as the editor says.
+    (in `others`: bot/places.py, bot/ordinals.py, bot/apart.py) OTHER_PLACE. A fact whose
+    editor asked the reader's question (VOUCHED) answers it as the editor says.
     """
 
     def kept(r: Ranked) -> float:
@@ -561,6 +567,8 @@ def _text_first(
             share = OTHER_ORDINAL
         elif query.kind_asked and not says_kind(fact.statement, query.kind_asked):
             share = UNSAID_KIND
+        elif query.compared and not speaks_of_both(query.compared, fact.statement):
+            share = UNCOMPARED
         elif (
             r.holds
             and query.wanted

@@ -50,9 +50,11 @@ _ASKED_BY_WHAT = frozenset({"عاصمه"})
 _PAY = "راتب"
 _AMOUNTS = {
     _PAY: ("راتب رواتب أجر أجور مرتب مرتبات معاش", "يتقاضى تتقاضى يتقاضون"),
-    "سعر": ("سعر أسعار ثمن أثمان تعرفة تسعيرة", ""),
+    "سعر": ("سعر أسعار ثمن أثمان تمن تعرفة تسعيرة", ""),
     "رأسمال": ("رأسمال", ""),  # written apart as often: _joined_capital
 }
+# A pronoun of its owner joined to a noun: «رواتبهم»، «سعرها».
+_OWNER = re.compile(r"(?:ها|هم|هن|ه|ك|كم)$")
 _ASKED_AMOUNTS = {
     normalize(noun): kind for kind, (nouns, _) in _AMOUNTS.items() for noun in nouns.split()
 }
@@ -198,10 +200,8 @@ def kind_asked(words: Sequence[str]) -> str | None:
     opening = list(itertools.dropwhile(_WHAT.__contains__, words))
     if opening and len(opening) < len(words) and opening[0] in _ASKED_BY_WHAT:
         return stem(opening[0])
-    joined = _joined_capital(words)
-    asked = list(itertools.dropwhile((_WHAT | HOW_MANY | _AMOUNTS_TO).__contains__, joined))
-    if asked and len(asked) < len(joined) and asked[0] in _ASKED_AMOUNTS:
-        return _ASKED_AMOUNTS[asked[0]]
+    if amount := _amount_asked(_joined_capital(words)):
+        return amount
     if any(map(_PAID_VERB.match, words)) and _per_period(words):
         return _PAY  # «كم سيتقاضى المدرب شهريًا؟»
     if any(map(_EARNS.match, words)) and _per_period(words):
@@ -214,6 +214,27 @@ def kind_asked(words: Sequence[str]) -> str | None:
         return _FORMER
     after = (words[i + 1] for i, word in enumerate(words[:-1]) if word in _WHICH)
     return next((kind for noun in after if (kind := stem(noun)) in kind_stems()), None)
+
+
+def _amount_asked(words: Sequence[str]) -> str | None:
+    """The amount a question asks with a noun after its question word («كم يبلغ راتب»).
+
+    Or, in the dialects, right before a question word they put last («تمنها كام؟»); and
+    the question word may stand late: «العمال اللي يشتغلون … كم رواتبهم؟».
+    """
+    at = next((i for i, w in enumerate(words) if w in _WHAT or w in HOW_MANY), None)
+    if at is None:
+        return None
+    asked = list(itertools.dropwhile((_WHAT | HOW_MANY | _AMOUNTS_TO).__contains__, words[at:]))
+    if asked:
+        return _amount(asked[0])
+    return _amount(words[at - 1]) if at else None
+
+
+def _amount(word: str) -> str | None:
+    """The amount a noun asks, its owner's pronoun aside: رواتبهم، سعره، تمنها."""
+    bare = _OWNER.sub("", word)
+    return _ASKED_AMOUNTS.get(word) or (_ASKED_AMOUNTS.get(bare) if len(bare) >= 3 else None)
 
 
 def _per_period(words: Sequence[str]) -> bool:
