@@ -4,8 +4,9 @@
 المخابز في محافظتي الجيزة والقليوبية أغلقت أبوابها» gives one for Giza and Qalyubia together,
 and a fact that does not name Giza gives one for more than Giza («كم تبرعت المؤسسة الخليجية
 وحدها؟» against a cost «تبرعت بها مؤسسة خليجية وعدد من المغتربين»). A question that names a
-thing right before وحده، لوحده، بمفرده or تحديدًا, and wants a figure, is answered only by a
-fact that names it, and not joined to another by و.
+thing right before وحدها، لوحده، بمفرده or تحديدًا, and wants a figure, is answered only by a
+fact that names it, and not joined to another by و; the others keep `places.OTHER_PLACE` of
+their score, as a fact about another place does.
 
 The thing must be one its article names somewhere: «وهل الشركة شايلاه لوحدها؟» says alone of
 a verb, which no fact need repeat.
@@ -19,9 +20,6 @@ from itertools import pairwise
 
 from bot.text import light_stem, stem, stopwords, tokens
 
-# What a fact that gives the figure of more than the thing asked keeps of its score: below the
-# default matching.min_score, as a fact about another place.
-TOGETHER = 0.2
 # «Alone», «apart», «exactly», after the thing they set apart (normalised). Not وحده alone:
 # normalised, it is وحدة too, a unit («في وحدة الميل»).
 _ALONE = re.compile(

@@ -590,6 +590,18 @@ def _text_first(
     return sorted(held, key=lambda r: r.score, reverse=True)
 
 
+async def _others(store: Retrieval, query: Query, facts: Mapping[int, FactRow]) -> set[int]:
+    """The facts about another place or edition than asked, or about more than one thing.
+
+    What their article says around them decides: bot/places.py, bot/ordinals.py, bot/apart.py.
+    """
+    others = await _elsewhere(store, query.places, facts) if query.places else set()
+    others |= await _another_edition(store, query.counted, facts)
+    if query.apart is not None and query.wanted:
+        others |= await _more_than_asked(store, query.apart, facts)
+    return others
+
+
 async def _elsewhere(
     store: Retrieval, places: Sequence[str], facts: Mapping[int, FactRow]
 ) -> set[int]:
@@ -830,11 +842,7 @@ class Matcher:
         facts = await store.facts([r.row.rowid for r in ranked])
         if query.read_by_text:
             dated = (await store.index()).articles_saying(query.years) if query.years else set()
-            others = await _elsewhere(store, query.places, facts) if query.places else set()
-            others |= await _another_edition(store, query.counted, facts)
-            if query.apart is not None and query.wanted:
-                others |= await _more_than_asked(store, query.apart, facts)
-            ranked = _text_first(ranked, facts, query, dated, others)
+            ranked = _text_first(ranked, facts, query, dated, await _others(store, query, facts))
         return [ScoredFact(facts[r.row.rowid], r.score) for r in ranked if r.row.rowid in facts]
 
     async def rank(

@@ -44,6 +44,12 @@ _PREVIOUS = frozenset({"السابق", "السابقه", "الماضي", "الم
 _ONE_BEFORE = 0
 # Words after which an ordinal counts the noun counted before: «من الرابع»، «عن الأولى».
 _AGAIN = frozenset({"من", "عن"})
+# The nouns of an edition (دورة، نسخة) by their key: an article is about one edition, and
+# a fact that counts none speaks of the one its article does.
+_EDITIONS = frozenset({"دور", "نسخ"})
+# What is to come: «ومن المقرر أن تستضيف نواذيبو الدورة الثانية»، «في النسخة المقبلة»
+# speak of the next edition, not of the one the article is about.
+_TO_COME = re.compile(r"^[وف]?(?:ال)?(?:مقرر|مقبل|مقبله|قادم|قادمه|سوف)$")
 
 
 def counted_in(words: Sequence[str]) -> Counted:
@@ -68,16 +74,6 @@ def counted_in(words: Sequence[str]) -> Counted:
 def _noun(word: str) -> str:
     """A counted noun's key: its light stem, less the ة a pronoun turns to ت (دورته as الدورة)."""
     return light_stem(word).removesuffix("ه")
-
-
-# The nouns of an edition (دورة، نسخة) by their key: an article is about one edition, and
-# a fact that counts none speaks of the one its article does.
-_EDITIONS = frozenset({"دور", "نسخ"})
-
-
-# What is to come: «ومن المقرر أن تستضيف نواذيبو الدورة الثانية»، «في النسخة المقبلة»
-# speak of the next edition, not of the one the article is about.
-_TO_COME = re.compile(r"^[وف]?(?:ال)?(?:مقرر|مقبل|مقبله|قادم|قادمه|سوف)$")
 
 
 def editions(asked: Counted) -> Counted:
