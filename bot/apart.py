@@ -18,7 +18,8 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from bot.text import light_stem, stem, stopwords, tokens
+from bot.places import forms
+from bot.text import stopwords, tokens
 
 # «Alone», «apart», «exactly», after the thing they set apart (normalised). Not وحده alone:
 # normalised, it is وحدة too, a unit («في وحدة الميل»).
@@ -36,15 +37,11 @@ def apart_in(words: Sequence[str]) -> str | None:
     )
 
 
-def _forms(word: str) -> set[str]:
-    return {stem(word), light_stem(word)}
-
-
 def together(word: str, statement: str) -> bool:
     """Whether a statement lacks the word, or says it only with another: «الجيزة والقليوبية»."""
-    forms = _forms(word)
+    asked = forms(word)
     words = tokens(statement)
-    at = [i for i, w in enumerate(words) if not forms.isdisjoint(_forms(w))]
+    at = [i for i, w in enumerate(words) if not asked.isdisjoint(forms(w))]
     return all(_joined(words, i) for i in at)
 
 

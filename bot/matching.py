@@ -594,11 +594,19 @@ async def _others(store: Retrieval, query: Query, facts: Mapping[int, FactRow]) 
     """The facts about another place or edition than asked, or about more than one thing.
 
     What their article says around them decides: bot/places.py, bot/ordinals.py, bot/apart.py.
+    The articles' texts are read once, for the edition and the thing apart alike.
     """
     others = await _elsewhere(store, query.places, facts) if query.places else set()
-    others |= await _another_edition(store, query.counted, facts)
-    if query.apart is not None and query.wanted:
-        others |= await _more_than_asked(store, query.apart, facts)
+    asked = editions(query.counted)
+    apart = query.apart if query.wanted else None
+    if asked or apart is not None:
+        texts = await store.article_texts({fact.article_id for fact in facts.values()})
+        for rowid, fact in facts.items():
+            article = texts.get(fact.article_id, [])
+            if asked and _another_edition(asked, fact, article):
+                others.add(rowid)
+            if apart is not None and said(apart, article) and together(apart, fact.statement):
+                others.add(rowid)  # a figure of more than the thing set apart
     return others
 
 
@@ -623,36 +631,13 @@ async def _elsewhere(
     return {rowid for rowid in unsaid if not about(around.get(rowid, ()))}
 
 
-async def _another_edition(
-    store: Retrieval, counted: Counted, facts: Mapping[int, FactRow]
-) -> set[int]:
-    """The facts that count no edition, of articles that count the one asked only otherwise.
+def _another_edition(asked: Counted, fact: FactRow, article: Sequence[str]) -> bool:
+    """Whether a fact counts no edition, and its article counts the one asked only otherwise.
 
     «من فاز بالسباق في نسخته الثالثة؟» is not answered by the winner of the fourth, which the
     article names in a sentence that does not say which edition it is.
     """
-    if not (asked := editions(counted)):
-        return set()
-    texts = await store.article_texts({fact.article_id for fact in facts.values()})
-    return {
-        rowid
-        for rowid, fact in facts.items()
-        if not counts(asked, fact.statement)
-        and another(asked, of_the_article(texts.get(fact.article_id, ())))
-    }
-
-
-async def _more_than_asked(store: Retrieval, apart: str, facts: Mapping[int, FactRow]) -> set[int]:
-    """The facts whose figure is of more than the one thing a question sets apart (bot/apart.py).
-
-    Judged only where the article names that thing: the word set apart may be no thing.
-    """
-    texts = await store.article_texts({fact.article_id for fact in facts.values()})
-    return {
-        rowid
-        for rowid, fact in facts.items()
-        if said(apart, texts.get(fact.article_id, ())) and together(apart, fact.statement)
-    }
+    return not counts(asked, fact.statement) and another(asked, of_the_article(article))
 
 
 def _gives_no_name(query: Query, fact: FactRow) -> bool:

@@ -66,16 +66,21 @@ def places_in(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def forms(word: str) -> set[str]:
+    """The forms a word is matched in: its stem and its light stem."""
+    return {stem(word), light_stem(word)}
+
+
 def said(place: str, texts: Iterable[str]) -> bool:
     """Whether any of the texts names the place, in any form of the word or with a slip.
 
     A thing a question sets apart is read so too (bot/apart.py).
     """
     edits = allowed_edits(place)
-    forms = {stem(place), light_stem(place)}
+    asked = forms(place)
     for text in texts:
         for word in tokens(text):
-            if stem(word) in forms or light_stem(word) in forms:
+            if not asked.isdisjoint(forms(word)):
                 return True
             if edits and OSA.distance(place, word, score_cutoff=edits) <= edits:
                 return True
